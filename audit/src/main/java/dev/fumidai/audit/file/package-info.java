@@ -1,0 +1,2 @@
+/** The tamper-evident JSON Lines file sink and its verifier. */
+package dev.fumidai.audit.file;

@@ -1,0 +1,12 @@
+package dev.fumidai;
+
+/** Reports that a tunnel was refused because a fail-closed audit sink is failing. */
+public class AuditUnavailableException extends TunnelException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
+    public AuditUnavailableException(String where, String what, Throwable cause) {
+        super(where, what, cause);
+    }
+}

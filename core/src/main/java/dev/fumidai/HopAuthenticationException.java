@@ -1,0 +1,12 @@
+package dev.fumidai;
+
+/** Reports that authentication at a hop failed; the message lists the methods tried. */
+public class HopAuthenticationException extends TunnelException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
+    public HopAuthenticationException(String where, String what, Throwable cause) {
+        super(where, what, cause);
+    }
+}

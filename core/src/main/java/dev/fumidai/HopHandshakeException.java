@@ -1,0 +1,12 @@
+package dev.fumidai;
+
+/** Reports that the protocol handshake with a hop failed: version, key exchange, algorithm policy, host key. */
+public class HopHandshakeException extends TunnelException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
+    public HopHandshakeException(String where, String what, Throwable cause) {
+        super(where, what, cause);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.fumidai;
+
+/** Reports that a hop's address could not be reached (TCP connect refused or timed out, upstream stream refused). */
+public class HopUnreachableException extends TunnelException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
+    public HopUnreachableException(String where, String what, Throwable cause) {
+        super(where, what, cause);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.fumidai.audit;
+
+/**
+ * Records that a sink stopped recording ({@code audit.stop}).
+ *
+ * @param header the envelope
+ * @param sinkName the sink
+ */
+public record AuditStopped(
+        EventHeader header,
+        String sinkName) implements AuditEvent {
+
+    public AuditStopped {
+        java.util.Objects.requireNonNull(header, "header");
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.AUDIT_STOP;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.SUCCESS;
+    }
+
+    @Override
+    public Reason reason() {
+        return null;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.fumidai.audit;
+
+/** Describes the caller's AWS identity for SSM hops ({@code credential.aws}, class sensitive). */
+public record AwsIdentity(String arn, String accessKeyId, String sessionContext) {
+}

@@ -1,0 +1,24 @@
+package dev.fumidai.audit;
+
+import java.util.Objects;
+
+/**
+ * Describes the credential presented ({@code credential.*}). Never holds the secret itself: a
+ * fingerprint, certificate facts or an AWS identity only.
+ *
+ * @param type the kind of credential
+ * @param fingerprint {@code SHA256:...} of the public key, or {@code null}
+ * @param cert certificate facts, or {@code null}
+ * @param aws AWS identity for SSM hops, or {@code null}
+ */
+public record Credential(CredentialType type, String fingerprint, CertificateInfo cert, AwsIdentity aws) {
+
+    public Credential {
+        Objects.requireNonNull(type, "type");
+    }
+
+    /** Returns a credential of a type with no further facts. */
+    public static Credential of(CredentialType type) {
+        return new Credential(type, null, null, null);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fumidai.audit;
+
+import java.util.List;
+
+/**
+ * Records that a forward listener was bound, or failed to bind ({@code forward.listen}).
+ *
+ * @param header the envelope
+ * @param outcome whether it worked
+ * @param reason why it did not succeed or why it closed, or null
+ * @param listener the listener
+ * @param target where it forwards
+ * @param hops the hop chain
+ */
+public record ForwardListened(
+        EventHeader header,
+        Outcome outcome,
+        Reason reason,
+        Listener listener,
+        TargetInfo target,
+        List<HopInfo> hops) implements AuditEvent {
+
+    public ForwardListened {
+        java.util.Objects.requireNonNull(header, "header");
+        java.util.Objects.requireNonNull(outcome, "outcome");
+        hops = hops == null ? List.of() : List.copyOf(hops);
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.FORWARD_LISTEN;
+    }
+}

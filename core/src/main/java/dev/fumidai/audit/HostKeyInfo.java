@@ -1,0 +1,5 @@
+package dev.fumidai.audit;
+
+/** Describes a hop's host key ({@code hops[i].host_key}); {@code verifiedBy} is null when it was rejected. */
+public record HostKeyInfo(String alg, String fingerprint, VerifiedBy verifiedBy) {
+}

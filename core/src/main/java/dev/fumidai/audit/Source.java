@@ -1,0 +1,9 @@
+package dev.fumidai.audit;
+
+/**
+ * Names the real originator of a forwarded connection ({@code source.*}): the peer that connected to
+ * our listener. For in-process streams the address is {@code null} and the listener kind
+ * {@link ListenerKind#IN_PROCESS}.
+ */
+public record Source(String address, int port, Listener listener) {
+}

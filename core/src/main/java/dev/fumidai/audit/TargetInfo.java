@@ -1,0 +1,22 @@
+package dev.fumidai.audit;
+
+import java.util.Objects;
+
+/**
+ * Names the destination ({@code target.*}).
+ *
+ * @param host the host as requested (or the Unix socket path)
+ * @param address the resolved IP actually connected, or {@code null} when the last hop resolved it
+ * @param port the port, 0 for Unix sockets
+ * @param protocol the protocol
+ * @param service a label from the application's catalogue, or {@code null}
+ * @param resolvedBy {@code "local"} or {@code "remote"}: who resolved the host name
+ */
+public record TargetInfo(String host, String address, int port, TargetProtocol protocol, String service,
+        String resolvedBy) {
+
+    public TargetInfo {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
+    }
+}

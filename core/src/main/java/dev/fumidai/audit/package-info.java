@@ -1,0 +1,6 @@
+/**
+ * The audit event model of {@code specs/audit-schema.md} §1 (a sealed interface of records), the
+ * {@link dev.fumidai.audit.AuditSink} SPI with its {@link dev.fumidai.audit.AuditPolicy}, and the sinks that
+ * need nothing beyond the core.
+ */
+package dev.fumidai.audit;

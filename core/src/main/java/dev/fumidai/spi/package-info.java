@@ -1,0 +1,6 @@
+/**
+ * Extension points for transports and sinks: {@link dev.fumidai.spi.Hop}, {@link dev.fumidai.spi.HopSession},
+ * {@link dev.fumidai.spi.HopContext}, {@link dev.fumidai.spi.HopFactory} and the stream-channel contract.
+ * Unlike the API package, these types may use Netty.
+ */
+package dev.fumidai.spi;

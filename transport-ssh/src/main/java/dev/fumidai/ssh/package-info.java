@@ -1,0 +1,2 @@
+/** The SSH hop: configuration, host-key verification and the URI form {@code ssh://user@host:port}. */
+package dev.fumidai.ssh;
