@@ -1,0 +1,40 @@
+package dev.fumidai.ssh;
+
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+
+/**
+ * Reports that a host key must not be trusted. The SSH transport turns it into a
+ * {@link dev.fumidai.HopHandshakeException} that names the hop.
+ */
+public class HostKeyVerificationException extends GeneralSecurityException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Says why a key was refused. */
+    public enum Kind {
+        /** No entry for this host: the key is unknown. */
+        UNKNOWN,
+        /** An entry exists for this host with a different key: possible man in the middle. */
+        MISMATCH,
+        /** The key or its CA is marked {@code @revoked}. */
+        REVOKED,
+        /** A host certificate is invalid: expired, not yet valid, wrong principal, unknown CA, bad signature. */
+        CERTIFICATE_INVALID,
+        /** The key type or size is not allowed by policy. */
+        POLICY
+    }
+
+    private final Kind kind;
+
+    /** Creates an exception of a kind with a message that names host and fingerprint, never secrets. */
+    public HostKeyVerificationException(Kind kind, String message) {
+        super(message);
+        this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Returns why the key was refused. */
+    public Kind kind() {
+        return kind;
+    }
+}
