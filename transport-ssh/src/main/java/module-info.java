@@ -1,6 +1,6 @@
 /** The fumidai SSH transport: an SSH-2 client written as Netty handlers. */
 module dev.fumidai.ssh {
-    requires dev.fumidai.core;
+    requires transitive dev.fumidai.core;
 
-    // exports dev.fumidai.ssh once its issue lands: javac refuses to export a package that has no class yet.
+    exports dev.fumidai.ssh;
 }
