@@ -15,6 +15,7 @@ import dev.fumidai.internal.TunnelOpener;
 import dev.fumidai.internal.net.NettyTransport;
 import dev.fumidai.internal.relay.Relay;
 import dev.fumidai.internal.route.RouteRuntime;
+import dev.fumidai.spi.StreamChannels;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -97,6 +98,12 @@ public final class LocalForwardImpl implements LocalForward {
                     @Override
                     public boolean isSharable() {
                         return true;
+                    }
+
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext ctx) {
+                        // Before any read can happen: keep what arrives until the relay takes over.
+                        StreamChannels.hold(ctx.channel());
                     }
 
                     @Override
@@ -210,7 +217,7 @@ public final class LocalForwardImpl implements LocalForward {
                 client.close();
                 return;
             }
-            if (!client.isActive()) {
+            if (!client.isOpen()) {
                 opened.channel().close();
                 opened.record().closed(0, 0, Reason.of(ReasonCode.CLOSED_BY_CLIENT));
                 activeCount.decrementAndGet();

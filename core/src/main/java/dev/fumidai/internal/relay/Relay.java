@@ -1,5 +1,6 @@
 package dev.fumidai.internal.relay;
 
+import dev.fumidai.spi.StreamChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,8 +94,10 @@ public final class Relay {
         });
         CompletableFuture.allOf(a, b).whenComplete((v, t) -> r.done.complete(
                 new Result(r.firstToSecond.get(), r.secondToFirst.get(), r.endedBy.get(), r.cause.get())));
-        first.config().setAutoRead(true);
-        second.config().setAutoRead(true);
+        StreamChannels.release(first);
+        StreamChannels.release(second);
+        enableRead(first);
+        enableRead(second);
         return r;
     }
 
@@ -122,6 +126,17 @@ public final class Relay {
     /** Shuts a channel's output once everything written before has been flushed. */
     static void shutdownOutputAfterFlush(Channel ch) {
         dev.fumidai.internal.stream.StreamBridge.shutdownOutputAfterFlush(ch);
+    }
+
+    /**
+     * Turns {@code autoRead} on unless the channel's input has ended: Netty's epoll transport removes a channel
+     * whose input was shut from its epoll set, and asking it to read again then fails with {@code ENOENT}.
+     */
+    static void enableRead(Channel ch) {
+        if (ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown()) {
+            return;
+        }
+        ch.config().setAutoRead(true);
     }
 
     static void closeAfterFlush(Channel ch) {
@@ -163,7 +178,7 @@ public final class Relay {
                 // The peer may have turned writable between the check and now; re-check on its loop.
                 peer.eventLoop().execute(() -> {
                     if (peer.isWritable() && !ctx.channel().config().isAutoRead() && !inputDone.get()) {
-                        ctx.channel().config().setAutoRead(true);
+                        enableRead(ctx.channel());
                     }
                 });
             }
@@ -182,7 +197,7 @@ public final class Relay {
                 Relay other = Relay.this;
                 AtomicBoolean peerInputDone = self == Ender.FIRST ? other.secondInputDone : other.firstInputDone;
                 if (!peerInputDone.get()) {
-                    peer.config().setAutoRead(true);
+                    enableRead(peer);
                 }
             } else {
                 ctx.channel().flush();

@@ -7,7 +7,8 @@ import dev.fumidai.spi.StreamOpener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import dev.fumidai.spi.StreamChannels;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -41,10 +42,10 @@ public final class DirectOpener implements StreamOpener {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-                .handler(new ChannelHandlerAdapter() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    public boolean isSharable() {
-                        return true;
+                    protected void initChannel(Channel ch) {
+                        StreamChannels.hold(ch);
                     }
                 });
         ChannelFuture f;

@@ -66,6 +66,7 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
         StreamBridge b = new StreamBridge(channel, closeOnOutputClose);
         channel.config().setAutoRead(false);
         channel.pipeline().addLast("fumidai-stream", b);
+        StreamChannels.release(channel);
         b.requestRead();
         return b;
     }
@@ -130,6 +131,10 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
             }
         } finally {
             lock.unlock();
+        }
+        if (ask && channel instanceof DuplexChannel && ((DuplexChannel) channel).isInputShutdown()) {
+            // Input ended (the EOF event may still be on its way): epoll refuses reads then; see Relay.enableRead.
+            return;
         }
         if (ask) {
             channel.read();
