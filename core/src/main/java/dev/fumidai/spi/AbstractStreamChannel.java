@@ -54,6 +54,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
     private boolean open = true;
     private boolean readRequested;
     private boolean draining;
+    private boolean drainAgain;
     private boolean eofReceived;
     private boolean closeReceived;
     private boolean inputShutdown;
@@ -149,44 +150,53 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
 
     private void drain() {
         if (draining) {
+            // A handler asked for more (read() from channelReadComplete) while we deliver: loop once more.
+            drainAgain = true;
             return;
         }
         draining = true;
         try {
-            boolean delivered = false;
-            int consumed = 0;
-            while (readRequested && open && !inbound.isEmpty()) {
-                ByteBuf buf = inbound.poll();
-                int n = buf.readableBytes();
-                inboundBytes -= n;
-                consumed += n;
-                delivered = true;
-                pipeline().fireChannelRead(buf);
-                if (!config.isAutoRead()) {
-                    readRequested = false;
-                }
-            }
-            if (delivered) {
-                if (config.isAutoRead()) {
-                    readRequested = false;
-                }
-                pipeline().fireChannelReadComplete();
-                onInboundConsumed(consumed);
-            }
-            if (open && inbound.isEmpty() && eofReceived && !inputShutdown) {
-                inputShutdown = true;
-                if (config.isAllowHalfClosure()) {
-                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-                    pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
-                }
-                if (closeReceived || !config.isAllowHalfClosure()) {
-                    unsafe().close(unsafe().voidPromise());
-                }
-            } else if (open && closeReceived && inputShutdown) {
-                unsafe().close(unsafe().voidPromise());
-            }
+            do {
+                drainAgain = false;
+                drainOnce();
+            } while (drainAgain && open);
         } finally {
             draining = false;
+        }
+    }
+
+    private void drainOnce() {
+        boolean delivered = false;
+        int consumed = 0;
+        while (readRequested && open && !inbound.isEmpty()) {
+            ByteBuf buf = inbound.poll();
+            int n = buf.readableBytes();
+            inboundBytes -= n;
+            consumed += n;
+            delivered = true;
+            if (!config.isAutoRead()) {
+                readRequested = false;
+            }
+            pipeline().fireChannelRead(buf);
+        }
+        if (delivered) {
+            if (config.isAutoRead()) {
+                readRequested = false;
+            }
+            onInboundConsumed(consumed);
+            pipeline().fireChannelReadComplete();
+        }
+        if (open && inbound.isEmpty() && eofReceived && !inputShutdown) {
+            inputShutdown = true;
+            if (config.isAllowHalfClosure()) {
+                pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+            if (closeReceived || !config.isAllowHalfClosure()) {
+                unsafe().close(unsafe().voidPromise());
+            }
+        } else if (open && closeReceived && inputShutdown) {
+            unsafe().close(unsafe().voidPromise());
         }
     }
 
