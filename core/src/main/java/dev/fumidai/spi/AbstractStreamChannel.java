@@ -12,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 
@@ -60,6 +59,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
     private boolean inputShutdown;
     private boolean outputShutdown;
     private boolean eofRequested;
+    private boolean outputClosing;
 
     /**
      * Creates a stream channel.
@@ -298,11 +298,14 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
     }
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) throws Exception {
+        // Throwing here makes AbstractUnsafe.write release the message and fail its promise.
+        if (outputClosing) {
+            throw new io.netty.channel.socket.ChannelOutputShutdownException("output was shut down (EOF sent or pending)");
+        }
         if (msg instanceof ByteBuf) {
             return msg;
         }
-        ReferenceCountUtil.release(msg);
         throw new UnsupportedOperationException("stream channels take ByteBuf, not " + msg.getClass().getSimpleName());
     }
 
@@ -359,8 +362,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
             promise.trySuccess();
             return promise;
         }
-        // Flush what is queued; EOF follows in doWrite once the outbound buffer is empty.
-        writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+        // Flush what is queued; EOF follows in doWrite once the outbound buffer is empty. Writes after this fail.
+        ChannelFuture marker = writeAndFlush(Unpooled.EMPTY_BUFFER);
+        outputClosing = true;
+        marker.addListener(f -> {
             eofRequested = true;
             if (f.isSuccess()) {
                 resumeWrites();
