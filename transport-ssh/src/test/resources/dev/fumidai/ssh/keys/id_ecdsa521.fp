@@ -1,0 +1,1 @@
+SHA256:m9ih2JFo2R3IKsUc+aAVyTpHqv1/SlhQM3qjLwHa7FM

@@ -1,0 +1,1 @@
+SHA256:FmSvRMUo/ZRmN76pFaiefoDjyIU8EXOWkcikWKtZUec
