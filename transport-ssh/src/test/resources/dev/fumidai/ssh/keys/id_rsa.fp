@@ -1,1 +1,1 @@
-SHA256:FmSvRMUo/ZRmN76pFaiefoDjyIU8EXOWkcikWKtZUec
+SHA256:gDkFAvZbzY3fFHkPj+PljBE/6pnUHoihYzClzqSjsB0
