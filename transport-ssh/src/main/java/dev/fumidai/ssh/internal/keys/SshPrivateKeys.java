@@ -45,6 +45,50 @@ public final class SshPrivateKeys {
     }
 
     /**
+     * Reads the OpenSSH certificate stored next to a private key as {@code <key>-cert.pub} (ssh-keygen's
+     * naming; OpenSSH {@code ssh_config(5)} CertificateFile default), if there is one.
+     *
+     * @return the certificate, or empty if the file does not exist
+     * @throws PrivateKeyException if the file exists but is not a user certificate for this key
+     */
+    public static java.util.Optional<OpenSshCertificate> readCertificateNextTo(Path keyFile, SshPrivateKey key)
+            throws IOException, PrivateKeyException {
+        Path certFile = keyFile.resolveSibling(keyFile.getFileName() + "-cert.pub");
+        if (!Files.exists(certFile)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(certificateFor(Files.readString(certFile, StandardCharsets.UTF_8),
+                certFile.toString(), key));
+    }
+
+    /**
+     * Parses a user certificate ({@code *-cert.pub} text) and checks that it certifies the given key.
+     *
+     * @throws PrivateKeyException if the text is not a certificate, is a host certificate, or is for another key
+     */
+    public static OpenSshCertificate certificateFor(String certText, String certName, SshPrivateKey key)
+            throws PrivateKeyException {
+        SshPublicKey parsed;
+        try {
+            parsed = SshPublicKeys.parseText(certText);
+        } catch (InvalidSshKeyException e) {
+            throw new PrivateKeyException(Reason.MALFORMED, certName + ": " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof OpenSshCertificate cert)) {
+            throw new PrivateKeyException(Reason.MALFORMED, certName + " holds a plain " + parsed.keyType()
+                    + " key, not a certificate");
+        }
+        if (cert.type() != OpenSshCertificate.Type.USER) {
+            throw new PrivateKeyException(Reason.MALFORMED, certName + " is a host certificate, not a user certificate");
+        }
+        if (!cert.publicKey().equals(key.publicKey())) {
+            throw new PrivateKeyException(Reason.MALFORMED, certName + " certifies " + cert.publicKey().fingerprint()
+                    + ", not the key " + key.publicKey().fingerprint());
+        }
+        return cert;
+    }
+
+    /**
      * Parses key file contents.
      *
      * @param keyName names the key in messages and in the passphrase prompt
