@@ -153,4 +153,34 @@ class TrustOnFirstUseVerifierTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void r16ConcurrentWritersInSeparateProcessesRecordEachHostOnce() throws Exception {
+        Path file = dir.resolve("known_hosts");
+        Path start = dir.resolve("go");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        List<Process> processes = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            // Each process records hostA and hostB (all race on them) and one host of its own.
+            processes.add(new ProcessBuilder(javaBin, "-cp", classpath, TofuWriterProcess.class.getName(),
+                    file.toString(), start.toString(), keyText("host_ed25519.pub"), "hostA", "own" + p, "hostB")
+                    .redirectErrorStream(true).start());
+        }
+        Files.createFile(start);
+        int recorded = 0;
+        for (Process p : processes) {
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not finish");
+            assertEquals(0, p.exitValue(), out);
+            recorded += (int) out.lines().filter(l -> l.endsWith(" true")).count();
+        }
+        assertEquals(6, recorded, "hostA, hostB and four own hosts are each recorded once");
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(6, lines.size(), lines.toString());
+        KnownHostsVerifier strict = KnownHostsVerifier.of(file);
+        for (String host : List.of("hostA", "hostB", "own0", "own1", "own2", "own3")) {
+            assertEquals(VerifiedBy.KNOWN_HOSTS, strict.verify(check(host, 22, "host_ed25519.pub")).verifiedBy());
+        }
+    }
 }

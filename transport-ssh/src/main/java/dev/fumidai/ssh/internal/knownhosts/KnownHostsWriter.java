@@ -80,8 +80,12 @@ public final class KnownHostsWriter {
                 }
             }
             try (FileChannel channel = FileChannel.open(absolute, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-                    FileLock lock = channel.lock()) {
+                    StandardOpenOption.APPEND)) {
+                // Released when the channel closes; held across read, decision and write.
+                FileLock lock = channel.lock();
+                if (!lock.isValid()) {
+                    throw new IOException("lost the lock on " + absolute);
+                }
                 byte[] current = Files.readAllBytes(absolute);
                 List<KnownHostsEntry> entries =
                         KnownHostsParser.parse(new String(current, StandardCharsets.UTF_8), absolute.toString());
