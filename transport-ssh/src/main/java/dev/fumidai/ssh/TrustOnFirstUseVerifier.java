@@ -44,11 +44,14 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
 
     private final Path recordFile;
     private final List<Path> readOnlyFiles;
+    private final List<Path> revocationFiles;
     private final Clock clock;
 
-    private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, Clock clock) {
+    private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, List<Path> revocationFiles,
+            Clock clock) {
         this.recordFile = recordFile;
         this.readOnlyFiles = readOnlyFiles;
+        this.revocationFiles = revocationFiles;
         this.clock = clock;
     }
 
@@ -58,17 +61,27 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
      */
     public static TrustOnFirstUseVerifier acceptNewAndRecord(Path recordFile, Path... alsoRead) {
         return new TrustOnFirstUseVerifier(Objects.requireNonNull(recordFile, "recordFile"), List.of(alsoRead),
-                Clock.systemUTC());
+                List.of(), Clock.systemUTC());
     }
 
     /** Returns a copy that checks certificate validity against another clock. */
     public TrustOnFirstUseVerifier withClock(Clock clock) {
-        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, Objects.requireNonNull(clock, "clock"));
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, revocationFiles,
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Returns a copy that refuses (and never records) keys listed in revocation files, as
+     * {@link KnownHostsVerifier#withRevokedHostKeys} does.
+     */
+    public TrustOnFirstUseVerifier withRevokedHostKeys(Path... revocationFiles) {
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, List.of(revocationFiles), clock);
     }
 
     @Override
     public HostKeyVerdict verify(HostKeyCheck check) throws HostKeyVerificationException {
         SshPublicKey key = HostKeys.parse(check);
+        KnownHostsDecisions.checkRevocations(revocationFiles, check, key);
         List<KnownHostsEntry> others = KnownHostsDecisions.read(readOnlyFiles, check);
         List<KnownHostsEntry> firstLook = new ArrayList<>(KnownHostsDecisions.read(List.of(recordFile), check));
         firstLook.addAll(others);

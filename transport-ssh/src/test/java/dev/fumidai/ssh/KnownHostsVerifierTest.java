@@ -298,4 +298,27 @@ class KnownHostsVerifierTest {
         assertFalse(new String(Files.readAllBytes(dir.resolve("known_hosts")), StandardCharsets.UTF_8)
                 .contains("host1"));
     }
+
+    @Test
+    void r17RevokedHostKeysFromKrlFilesAreRefused() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        Files.write(krl, HostKeyFixtures.bytes("krl_serial"));
+        KnownHostsVerifier v = verifier("@cert-authority * " + keyText("ca_ed25519.pub"),
+                "host1 " + keyText("host_rsa.pub"));
+        assertEquals(VerifiedBy.CA, v.verify(check("host1", 22, "host_ed25519-cert.pub")).verifiedBy());
+        KnownHostsVerifier withKrl = v.withRevokedHostKeys(krl);
+        HostKeyVerificationException e = rejects(withKrl, check("host1", 22, "host_ed25519-cert.pub"), Kind.REVOKED);
+        assertTrue(e.getMessage().contains(krl.toString()), e.getMessage());
+        assertEquals(VerifiedBy.KNOWN_HOSTS, withKrl.verify(check("host1", 22, "host_rsa.pub")).verifiedBy());
+
+        Files.write(krl, HostKeyFixtures.bytes("krl_explicit"));
+        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.REVOKED);
+
+        // R15: an unusable revocation list refuses everything.
+        Files.delete(krl);
+        HostKeyVerificationException missing = rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+        assertNotNull(missing.getCause());
+        Files.write(krl, new byte[] {'S', 'S', 'H', 'K', 'R', 'L', '\n', 0, 0, 0});
+        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+    }
 }
