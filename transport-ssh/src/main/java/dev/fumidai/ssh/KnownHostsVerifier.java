@@ -30,7 +30,7 @@ import java.util.Objects;
  * <h2>Threading</h2>
  * Immutable and thread-safe.
  */
-public final class KnownHostsVerifier implements HostKeyVerifier {
+public final class KnownHostsVerifier implements HostKeyVerifier, HostKeyAlgorithmPreference {
 
     private final List<Path> files;
     private final List<Path> revocationFiles;
@@ -100,6 +100,19 @@ public final class KnownHostsVerifier implements HostKeyVerifier {
         }
         throw new HostKeyVerificationException(Kind.UNKNOWN, "host key of " + HostKeys.label(check) + " ("
                 + key.keyType() + " " + key.fingerprint() + ") is not in " + files + ": " + result.detail());
+    }
+
+    @Override
+    public List<String> preferredHostKeyAlgorithms(String hostName, int port) {
+        List<KnownHostsEntry> entries = new java.util.ArrayList<>();
+        for (Path file : files) {
+            try {
+                entries.addAll(dev.fumidai.ssh.internal.knownhosts.KnownHostsParser.read(file));
+            } catch (Exception e) {
+                return List.of(); // verify() reports the problem and refuses
+            }
+        }
+        return KnownHostsLookup.recordedAlgorithms(entries, hostName, port);
     }
 
     @Override

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; concurrent first connections to one host, in this JVM or in others using this class, record
  * one entry: the decision is made again under a file lock (see {@code KnownHostsWriter}).
  */
-public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
+public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAlgorithmPreference {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrustOnFirstUseVerifier.class);
 
@@ -130,6 +130,26 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
                     + "; a new key type for a known host is not trusted on first use");
         }
         return null;
+    }
+
+    @Override
+    public List<String> preferredHostKeyAlgorithms(String hostName, int port) {
+        List<KnownHostsEntry> entries = new java.util.ArrayList<>();
+        for (Path file : allFiles()) {
+            try {
+                entries.addAll(dev.fumidai.ssh.internal.knownhosts.KnownHostsParser.read(file));
+            } catch (Exception e) {
+                return List.of(); // verify() reports the problem and refuses
+            }
+        }
+        return KnownHostsLookup.recordedAlgorithms(entries, hostName, port);
+    }
+
+    private List<Path> allFiles() {
+        List<Path> all = new java.util.ArrayList<>();
+        all.add(recordFile);
+        all.addAll(readOnlyFiles);
+        return all;
     }
 
     @Override
