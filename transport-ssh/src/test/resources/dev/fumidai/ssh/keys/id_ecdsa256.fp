@@ -1,0 +1,1 @@
+SHA256:B04J5UO1xcLJkMVgGUHryq/7B+EcbblrvFDVafwrQvs
