@@ -5,4 +5,6 @@ module dev.fumidai.audit {
     requires org.slf4j;
 
     exports dev.fumidai.audit.json;
+    exports dev.fumidai.audit.file;
+    exports dev.fumidai.audit.verify;
 }

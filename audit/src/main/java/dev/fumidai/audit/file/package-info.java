@@ -1,2 +1,5 @@
-/** The tamper-evident JSON Lines file sink and its verifier. */
+/**
+ * The tamper-evident JSON Lines file sink (audit schema §3): per-stream hash chain, signed checkpoints to a
+ * second sink, rotation and a durability setting.
+ */
 package dev.fumidai.audit.file;
