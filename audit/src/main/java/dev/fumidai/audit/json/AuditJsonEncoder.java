@@ -70,6 +70,7 @@ import java.util.Objects;
  *
  * <h2>Classes</h2>
  * {@code sensitive} fields pass through the sink's {@link Redaction}; {@code secret} values never reach an event.
+ * Lone UTF-16 surrogates in any string are written as U+FFFD, so that every event has a UTF-8 and RFC 8785 form.
  *
  * <h2>Threading</h2>
  * Immutable and safe to share.
@@ -114,7 +115,7 @@ public final class AuditJsonEncoder {
             writeEnvelope(g, event, stamp);
             writeBody(g, event);
             if (stamp.hash() != null) {
-                g.writeStringField("hash", stamp.hash());
+                writeStr(g, "hash", stamp.hash());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -125,33 +126,33 @@ public final class AuditJsonEncoder {
 
     private void writeEnvelope(JsonGenerator g, AuditEvent event, ChainStamp stamp) throws IOException {
         EventHeader h = event.header();
-        g.writeStringField("schema", SCHEMA);
-        g.writeStringField("event_id", h.eventId());
-        g.writeStringField("event_type", event.type().wireName());
-        g.writeStringField("outcome", event.outcome().wireName());
+        writeStr(g, "schema", SCHEMA);
+        writeStr(g, "event_id", h.eventId());
+        writeStr(g, "event_type", event.type().wireName());
+        writeStr(g, "outcome", event.outcome().wireName());
         Reason reason = event.reason();
         if (reason != null) {
-            g.writeStringField("reason", reason.code().wireName());
+            writeStr(g, "reason", reason.code().wireName());
             if (reason.detail() != null) {
-                g.writeStringField("reason_detail", reason.detail());
+                writeStr(g, "reason_detail", reason.detail());
             }
         }
-        g.writeStringField("time", formatTime(h.time()));
+        writeStr(g, "time", formatTime(h.time()));
         g.writeNumberField("seq", stamp.seq());
-        g.writeStringField("stream_id", stamp.streamId());
+        writeStr(g, "stream_id", stamp.streamId());
         if (stamp.prevHash() != null) {
-            g.writeStringField("prev_hash", stamp.prevHash());
+            writeStr(g, "prev_hash", stamp.prevHash());
         }
         writeActor(g, h.actor());
         writeOrigin(g, h.origin());
         if (h.sessionId() != null) {
-            g.writeStringField("session_id", h.sessionId());
+            writeStr(g, "session_id", h.sessionId());
         }
     }
 
     private void writeActor(JsonGenerator g, Actor actor) throws IOException {
         g.writeObjectFieldStart("actor");
-        g.writeStringField("id", redaction.apply(actor.id()));
+        writeStr(g, "id", redaction.apply(actor.id()));
         optString(g, "name", redaction.apply(actor.name()));
         if (!actor.roles().isEmpty()) {
             writeStrings(g, "roles", actor.roles());
@@ -165,55 +166,55 @@ public final class AuditJsonEncoder {
 
     private static void writeOrigin(JsonGenerator g, Origin origin) throws IOException {
         g.writeObjectFieldStart("origin");
-        g.writeStringField("host", origin.host());
+        writeStr(g, "host", origin.host());
         g.writeObjectFieldStart("process");
-        g.writeStringField("name", origin.processName());
+        writeStr(g, "name", origin.processName());
         g.writeNumberField("pid", origin.pid());
-        g.writeStringField("library_version", origin.libraryVersion());
+        writeStr(g, "library_version", origin.libraryVersion());
         g.writeEndObject();
         g.writeEndObject();
     }
 
     private void writeBody(JsonGenerator g, AuditEvent event) throws IOException {
         if (event instanceof AuditStarted e) {
-            g.writeStringField("sink_name", e.sinkName());
+            writeStr(g, "sink_name", e.sinkName());
         } else if (event instanceof AuditStopped e) {
-            g.writeStringField("sink_name", e.sinkName());
+            writeStr(g, "sink_name", e.sinkName());
         } else if (event instanceof AuditDegraded e) {
-            g.writeStringField("sink_name", e.sinkName());
+            writeStr(g, "sink_name", e.sinkName());
         } else if (event instanceof AuditRecovered e) {
-            g.writeStringField("sink_name", e.sinkName());
+            writeStr(g, "sink_name", e.sinkName());
             g.writeNumberField("dropped_count", e.droppedCount());
         } else if (event instanceof AuditGap e) {
-            g.writeStringField("sink_name", e.sinkName());
+            writeStr(g, "sink_name", e.sinkName());
             g.writeNumberField("dropped_count", e.droppedCount());
             g.writeNumberField("from_seq", e.fromSeq());
             g.writeNumberField("to_seq", e.toSeq());
         } else if (event instanceof AuditCheckpoint e) {
             g.writeObjectFieldStart("checkpoint");
-            g.writeStringField("stream_id", e.streamId());
+            writeStr(g, "stream_id", e.streamId());
             g.writeNumberField("first_seq", e.firstSeq());
             g.writeNumberField("last_seq", e.lastSeq());
-            g.writeStringField("chain_head", e.chainHead());
+            writeStr(g, "chain_head", e.chainHead());
             optString(g, "tree_root", e.treeRoot());
             optString(g, "key_id", e.keyId());
             optString(g, "signature", e.signature());
             g.writeEndObject();
         } else if (event instanceof HopConnected e) {
             writeHopRef(g, e.hopIndex(), e.hop(), null);
-            g.writeStringField("connection_id", e.connectionId());
+            writeStr(g, "connection_id", e.connectionId());
             writeCredential(g, e.credential());
         } else if (event instanceof HopDisconnected e) {
             writeHopRef(g, e.hopIndex(), e.hop(), null);
-            g.writeStringField("connection_id", e.connectionId());
+            writeStr(g, "connection_id", e.connectionId());
             writeDuration(g, e.startedAt(), e.durationMs());
         } else if (event instanceof HostKeyChecked e) {
             writeHopRef(g, e.hopIndex(), e.hop(), e.hostKey());
-            g.writeStringField("connection_id", e.connectionId());
+            writeStr(g, "connection_id", e.connectionId());
             g.writeBooleanField("host_key_recorded", e.recorded());
         } else if (event instanceof AuthAttempted e) {
             writeHopRef(g, e.hopIndex(), e.hop(), null);
-            g.writeStringField("connection_id", e.connectionId());
+            writeStr(g, "connection_id", e.connectionId());
             writeCredential(g, e.credential());
             optString(g, "remote_login", redaction.apply(e.remoteLogin()));
             g.writeBooleanField("trivial", e.trivial());
@@ -254,8 +255,8 @@ public final class AuditJsonEncoder {
             writeHops(g, e.hops());
             if (e.policyRuleId() != null) {
                 g.writeObjectFieldStart("policy");
-                g.writeStringField("rule_id", e.policyRuleId());
-                g.writeStringField("decision", "deny");
+                writeStr(g, "rule_id", e.policyRuleId());
+                writeStr(g, "decision", "deny");
                 g.writeEndObject();
             }
         } else if (event instanceof ExecStarted e) {
@@ -312,8 +313,8 @@ public final class AuditJsonEncoder {
 
     private void writeHop(JsonGenerator g, HopInfo hop) throws IOException {
         g.writeStartObject();
-        g.writeStringField("transport", hop.transport());
-        g.writeStringField("name", hop.name());
+        writeStr(g, "transport", hop.transport());
+        writeStr(g, "name", hop.name());
         optString(g, "host", hop.host());
         optString(g, "address", hop.address());
         if (hop.port() > 0) {
@@ -345,7 +346,7 @@ public final class AuditJsonEncoder {
         optString(g, "alg", key.alg());
         optString(g, "fingerprint", key.fingerprint());
         if (key.verifiedBy() != null) {
-            g.writeStringField("verified_by", key.verifiedBy().wireName());
+            writeStr(g, "verified_by", key.verifiedBy().wireName());
         }
         g.writeEndObject();
     }
@@ -355,7 +356,7 @@ public final class AuditJsonEncoder {
             return;
         }
         g.writeObjectFieldStart("credential");
-        g.writeStringField("type", credential.type().wireName());
+        writeStr(g, "type", credential.type().wireName());
         optString(g, "fingerprint", credential.fingerprint());
         CertificateInfo cert = credential.cert();
         if (cert != null) {
@@ -367,7 +368,7 @@ public final class AuditJsonEncoder {
                 writeStrings(g, "principals", cert.principals());
             }
             if (cert.validBefore() != null) {
-                g.writeStringField("valid_before", formatTime(cert.validBefore()));
+                writeStr(g, "valid_before", formatTime(cert.validBefore()));
             }
             g.writeEndObject();
         }
@@ -388,7 +389,7 @@ public final class AuditJsonEncoder {
         }
         g.writeObjectFieldStart("source");
         // Conditionally required (forward.open, session.start): null says "no network peer" (in-process stream).
-        g.writeStringField("address", source.address());
+        writeStr(g, "address", source.address());
         if (source.address() != null) {
             g.writeNumberField("port", source.port());
         }
@@ -411,7 +412,7 @@ public final class AuditJsonEncoder {
 
     private static void writeListener(JsonGenerator g, Listener listener) throws IOException {
         g.writeStartObject();
-        g.writeStringField("kind", listener.kind().wireName());
+        writeStr(g, "kind", listener.kind().wireName());
         optString(g, "address", listener.address());
         g.writeNumberField("port", listener.port());
         g.writeEndObject();
@@ -422,11 +423,11 @@ public final class AuditJsonEncoder {
             return;
         }
         g.writeObjectFieldStart("target");
-        g.writeStringField("host", target.host());
+        writeStr(g, "host", target.host());
         // Required on a successful forward.open; null with resolved_by "remote" when the last hop resolved it.
-        g.writeStringField("address", target.address());
+        writeStr(g, "address", target.address());
         g.writeNumberField("port", target.port());
-        g.writeStringField("protocol", target.protocol().wireName());
+        writeStr(g, "protocol", target.protocol().wireName());
         optString(g, "service", target.service());
         optString(g, "resolved_by", target.resolvedBy());
         g.writeEndObject();
@@ -434,7 +435,7 @@ public final class AuditJsonEncoder {
 
     private static void writeDuration(JsonGenerator g, Instant startedAt, long durationMs) throws IOException {
         if (startedAt != null) {
-            g.writeStringField("started_at", formatTime(startedAt));
+            writeStr(g, "started_at", formatTime(startedAt));
         }
         g.writeNumberField("duration_ms", durationMs);
     }
@@ -447,14 +448,52 @@ public final class AuditJsonEncoder {
     private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
         g.writeArrayFieldStart(name);
         for (String v : values) {
-            g.writeString(v);
+            g.writeString(clean(v));
         }
         g.writeEndArray();
     }
 
     private static void optString(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            writeStr(g, name, value);
         }
+    }
+
+    private static void writeStr(JsonGenerator g, String name, String value) throws IOException {
+        g.writeStringField(name, clean(value));
+    }
+
+    /**
+     * Replaces lone UTF-16 surrogates with U+FFFD: they have no UTF-8 form, I-JSON (RFC 7493 §2.1) forbids them,
+     * and RFC 8785 cannot canonicalise them. A value from the application must never make an event unwritable.
+     */
+    static String clean(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean lone;
+            if (Character.isHighSurrogate(c)) {
+                lone = i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+                if (!lone) {
+                    if (sb != null) {
+                        sb.append(c).append(value.charAt(i + 1));
+                    }
+                    i++;
+                    continue;
+                }
+            } else {
+                lone = Character.isLowSurrogate(c);
+            }
+            if (lone && sb == null) {
+                sb = new StringBuilder(value.length()).append(value, 0, i);
+            }
+            if (sb != null) {
+                sb.append(lone ? '\uFFFD' : c);
+            }
+        }
+        return sb == null ? value : sb.toString();
     }
 }

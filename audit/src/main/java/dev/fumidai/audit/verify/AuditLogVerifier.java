@@ -69,11 +69,15 @@ public final class AuditLogVerifier {
         for (PublicKey k : keys) {
             keyById.put(Checkpoints.keyId(k), k);
         }
+        Map<String, List<Checkpoint>> checkpoints = collectCheckpoints(streams, keyById, findings);
         Map<String, StreamResult> results = new LinkedHashMap<>();
         for (Map.Entry<String, List<Rec>> e : streams.entrySet()) {
-            results.put(e.getKey(), walkChain(e.getKey(), e.getValue(), findings));
+            Set<String> signedHeads = new HashSet<>();
+            for (Checkpoint cp : checkpoints.getOrDefault(e.getKey(), List.of())) {
+                signedHeads.add(cp.chainHead);
+            }
+            results.put(e.getKey(), walkChain(e.getKey(), e.getValue(), signedHeads, findings));
         }
-        Map<String, List<Checkpoint>> checkpoints = collectCheckpoints(results, keyById, findings);
         List<VerificationReport.StreamSummary> summaries = new ArrayList<>();
         for (StreamResult r : results.values()) {
             List<Checkpoint> cps = checkpoints.getOrDefault(r.streamId, List.of());
@@ -201,15 +205,26 @@ public final class AuditLogVerifier {
     }
 
     /** Follows the chain through the stream's records in file order and reports where it breaks. */
-    private static StreamResult walkChain(String streamId, List<Rec> records, List<Finding> findings) {
+    private static StreamResult walkChain(String streamId, List<Rec> records, Set<String> signedHeads,
+            List<Finding> findings) {
         StreamResult result = new StreamResult(streamId, records);
         Map<String, List<Rec>> children = new HashMap<>();
         Map<String, Integer> hashCount = new HashMap<>();
+        Map<String, Rec> byHash = new HashMap<>();
         Set<String> known = new HashSet<>();
         for (Rec r : records) {
             children.computeIfAbsent(r.prev, k -> new ArrayList<>()).add(r);
             hashCount.merge(r.hash, 1, Integer::sum);
+            byHash.putIfAbsent(r.hash, r);
             known.add(r.hash);
+        }
+        // The records a signed head descends from are the genuine chain: they decide forks.
+        Set<String> signedLine = new HashSet<>();
+        for (String head : signedHeads) {
+            Rec at = byHash.get(head);
+            while (at != null && signedLine.add(at.hash)) {
+                at = byHash.get(at.prev);
+            }
         }
         boolean[] consumed = new boolean[records.size()];
         Set<String> consumedHashes = new HashSet<>();
@@ -260,13 +275,16 @@ public final class AuditLogVerifier {
             boolean successorElsewhere = children.getOrDefault(lh, List.of()).stream()
                     .anyMatch(q -> q != r && !consumed[q.index]);
             if (r.prev.equals(lastHash)) {
-                boolean deadEnd = children.getOrDefault(r.hash, List.of()).isEmpty();
-                boolean otherBranchGoesOn = children.getOrDefault(lh, List.of()).stream()
-                        .anyMatch(q -> q != r && !consumed[q.index]
-                                && !children.getOrDefault(q.hash, List.of()).isEmpty());
-                if (deadEnd && otherBranchGoesOn) {
+                // Two records claim the same predecessor: the branch that a signed checkpoint covers, goes on, or
+                // has the next seq is the chain; the other was grafted on.
+                final long ls = lastSeq;
+                int mine = forkScore(r, ls, signedLine, children);
+                int best = children.getOrDefault(lh, List.of()).stream()
+                        .filter(q -> q != r && !consumed[q.index])
+                        .mapToInt(q -> forkScore(q, ls, signedLine, children)).max().orElse(-1);
+                if (mine < best) {
                     findings.add(new Finding(FindingKind.INSERTED, streamId, r.seq, r.file, r.line,
-                            "forks the chain after seq " + lastSeq + " and nothing follows it"));
+                            "forks the chain after seq " + lastSeq + "; another record continues it"));
                     consumed[r.index] = true;
                     continue;
                 }
@@ -285,6 +303,11 @@ public final class AuditLogVerifier {
                             "not linked to the chain (prev_hash matches no record)"));
                     consumed[r.index] = true;
                 }
+                continue;
+            } else if (last != null && r.prev.equals(last.prev)) {
+                findings.add(new Finding(FindingKind.INSERTED, streamId, r.seq, r.file, r.line,
+                        "a second record claims the predecessor of seq " + last.seq));
+                consumed[r.index] = true;
                 continue;
             } else if (r.selfOk) {
                 // Nothing present follows the last chain record: records are missing, or that record's hash changed.
@@ -321,13 +344,19 @@ public final class AuditLogVerifier {
         return result;
     }
 
-    private static Map<String, List<Checkpoint>> collectCheckpoints(Map<String, StreamResult> results,
+    private static int forkScore(Rec q, long lastSeq, Set<String> signedLine, Map<String, List<Rec>> children) {
+        return (signedLine.contains(q.hash) ? 4 : 0) + (children.containsKey(q.hash) ? 2 : 0)
+                + (q.seq == lastSeq + 1 ? 1 : 0);
+    }
+
+    private static Map<String, List<Checkpoint>> collectCheckpoints(Map<String, List<Rec>> streams,
             Map<String, PublicKey> keyById, List<Finding> findings) {
         Map<String, List<Checkpoint>> byStream = new HashMap<>();
         if (keyById.isEmpty()) {
             return byStream;
         }
-        for (StreamResult r : results.values()) {
+        for (Map.Entry<String, List<Rec>> entry : streams.entrySet()) {
+            StreamResult r = new StreamResult(entry.getKey(), entry.getValue());
             for (Rec rec : r.records) {
                 if (!"audit.checkpoint".equals(rec.type())) {
                     continue;

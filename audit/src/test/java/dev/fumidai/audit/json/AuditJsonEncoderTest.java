@@ -249,6 +249,18 @@ class AuditJsonEncoderTest {
     }
 
     @Test
+    void loneSurrogatesBecomeReplacementCharactersSoEveryEventIsWritable() throws IOException {
+        EventHeader base = SampleEvents.header("jh-01", 1);
+        EventHeader h = new EventHeader(base.eventId(), "jh-01", 1, base.time(),
+                dev.fumidai.audit.Actor.of("a\ud800b\udc00c\ud83d\ude00"), base.origin(), "s");
+        byte[] json = encoder.encode(SampleEvents.forwardClose(h), ChainStamp.plain("s", 1));
+        Map<String, Object> m = decode(json);
+        assertEquals("a\ufffdb\ufffdc\ud83d\ude00", obj(m, "actor").get("id"));
+        assertEquals(64, dev.fumidai.audit.file.ChainHash.compute(dev.fumidai.audit.file.ChainHash.GENESIS, m)
+                .length());
+    }
+
+    @Test
     void timeHasExactlySixFractionDigitsInUtc() {
         assertEquals("2026-11-28T13:35:12.000000Z", AuditJsonEncoder.formatTime(Instant.parse("2026-11-28T13:35:12Z")));
         assertEquals("2026-11-28T13:35:12.481233Z",

@@ -22,6 +22,7 @@ public final class LogFixture {
     public final Path eventDir;
     public final Path checkpointDir;
     public final KeyPair keys;
+    public dev.fumidai.audit.file.Durability durability = dev.fumidai.audit.file.Durability.FSYNC_EACH_EVENT;
 
     public LogFixture(Path root) {
         this.eventDir = root.resolve("events");
@@ -40,13 +41,13 @@ public final class LogFixture {
     /** Returns a checkpoint sink: a plain chained file sink in its own directory. */
     public FileAuditSink checkpointSink() throws IOException {
         return FileAuditSink.builder(checkpointDir).name("checkpoints").filePrefix("checkpoints")
-                .checkpointInterval(null).build();
+                .checkpointInterval(null).durability(durability).build();
     }
 
     /** Returns a builder for the event sink, checkpointing into {@code checkpointSink}. */
     public FileAuditSink.Builder eventSink(FileAuditSink checkpointSink) {
         return FileAuditSink.builder(eventDir).name("file-main").checkpoints(keys, checkpointSink)
-                .checkpointInterval(null);
+                .checkpointInterval(null).durability(durability);
     }
 
     /** Writes events and closes both sinks. */
@@ -93,6 +94,14 @@ public final class LogFixture {
             }
         }
         return lines;
+    }
+
+    /** Swaps the texts of two lines, each staying at its place in its file. */
+    public static void swapTexts(List<Line> lines, int i, int j) {
+        Line a = lines.get(i);
+        Line b = lines.get(j);
+        lines.set(i, new Line(a.file(), b.text()));
+        lines.set(j, new Line(b.file(), a.text()));
     }
 
     /** Rewrites the event segments from the lines (each segment keeps the lines that name it). */

@@ -88,40 +88,49 @@ public final class SampleEvents {
 
     /** Returns one event of each of the 21 types, in the order of {@link dev.fumidai.audit.EventType}. */
     public static List<AuditEvent> oneOfEach(String emitterId) {
-        long s = 1;
-        return List.of(
-                new AuditStarted(header(emitterId, s++), "file-main"),
-                new AuditStopped(header(emitterId, s++), "file-main"),
-                new AuditDegraded(header(emitterId, s++), "syslog", Reason.of(ReasonCode.SINK_FAILURE,
-                        "connection refused")),
-                new AuditRecovered(header(emitterId, s++), "syslog", 3),
-                new AuditGap(header(emitterId, s++), "syslog", 3, 40, 42),
-                new AuditCheckpoint(header(emitterId, s++), emitterId + "/file-main", 1, 4182, "9f2c".repeat(16),
-                        null, "SHA256:a2V5", "c2lnbmF0dXJl"),
-                new HopConnected(header(emitterId, s++), Outcome.SUCCESS, null, 1, SSH_HOP, "c-2", CERT_CREDENTIAL),
-                new HopDisconnected(header(emitterId, s++), Outcome.SUCCESS, Reason.of(ReasonCode.CLOSED_BY_APPLICATION),
-                        1, SSH_HOP, "c-2", T0, 60_000),
-                new HostKeyChecked(header(emitterId, s++), Outcome.SUCCESS, null, 1, SSH_HOP, "c-2",
-                        new HostKeyInfo("ssh-ed25519", "SHA256:bmV3LWtleQ", VerifiedBy.TOFU), true),
-                new AuthAttempted(header(emitterId, s++), Outcome.FAILURE, Reason.of(ReasonCode.AUTH_FAILED), 0,
-                        SSM_HOP, "c-1", AWS_CREDENTIAL, "ssm-user", false),
-                new SessionStarted(header(emitterId, s++), Outcome.SUCCESS, null, SOURCE, HOPS),
-                new SessionEnded(header(emitterId, s++), Outcome.SUCCESS, Reason.of(ReasonCode.SHUTDOWN), HOPS, T0,
-                        90_000, 18211, 901122),
-                new ForwardListened(header(emitterId, s++), Outcome.SUCCESS, null,
-                        new Listener(ListenerKind.LOCAL, "127.0.0.1", 7100), TARGET, HOPS),
-                new ForwardUnlistened(header(emitterId, s++), Outcome.SUCCESS, Reason.of(ReasonCode.SHUTDOWN),
-                        new Listener(ListenerKind.LOCAL, "127.0.0.1", 7100), TARGET, HOPS, T0, 95_000, 12),
-                new ForwardOpened(header(emitterId, s++), Outcome.SUCCESS, null, SOURCE, TARGET, HOPS, "c-2",
-                        "c-2/ch-5"),
-                forwardClose(header(emitterId, s++)),
-                new ForwardDenied(header(emitterId, s++), Reason.of(ReasonCode.POLICY, "port not allowed"), SOURCE,
-                        new TargetInfo("db.internal", null, 22, TargetProtocol.TCP, null, "remote"), HOPS, "rule-7"),
-                new ExecStarted(header(emitterId, s++), Outcome.SUCCESS, null, HOPS, "c-2", "c-2/ch-6",
-                        "pg_dump --schema-only app"),
-                new ExecEnded(header(emitterId, s++), Outcome.SUCCESS, null, HOPS, "c-2", "c-2/ch-6",
-                        "pg_dump --schema-only app", 0, null, T0, 1200, 10, 5000),
-                new AgentForwarded(header(emitterId, s++), Outcome.DENIED, Reason.of(ReasonCode.POLICY), HOPS, "c-2"),
-                new PolicyDecided(header(emitterId, s++), Outcome.SUCCESS, null, "rule-7", "allow", TARGET));
+        List<AuditEvent> result = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            result.add(sample(i, header(emitterId, i + 1)));
+        }
+        return result;
+    }
+
+    /** Returns a sample event of the type with ordinal {@code type} (0..20) of {@link dev.fumidai.audit.EventType}. */
+    public static AuditEvent sample(int type, EventHeader h) {
+        String emitterId = h.emitterId();
+        switch (type) {
+            case 0: return new AuditStarted(h, "file-main");
+            case 1: return new AuditStopped(h, "file-main");
+            case 2: return new AuditDegraded(h, "syslog", Reason.of(ReasonCode.SINK_FAILURE, "connection refused"));
+            case 3: return new AuditRecovered(h, "syslog", 3);
+            case 4: return new AuditGap(h, "syslog", 3, 40, 42);
+            case 5: return new AuditCheckpoint(h, emitterId + "/file-main", 1, 4182, "9f2c".repeat(16), null,
+                    "SHA256:a2V5", "c2lnbmF0dXJl");
+            case 6: return new HopConnected(h, Outcome.SUCCESS, null, 1, SSH_HOP, "c-2", CERT_CREDENTIAL);
+            case 7: return new HopDisconnected(h, Outcome.SUCCESS, Reason.of(ReasonCode.CLOSED_BY_APPLICATION), 1,
+                    SSH_HOP, "c-2", T0, 60_000);
+            case 8: return new HostKeyChecked(h, Outcome.SUCCESS, null, 1, SSH_HOP, "c-2",
+                    new HostKeyInfo("ssh-ed25519", "SHA256:bmV3LWtleQ", VerifiedBy.TOFU), true);
+            case 9: return new AuthAttempted(h, Outcome.FAILURE, Reason.of(ReasonCode.AUTH_FAILED), 0, SSM_HOP, "c-1",
+                    AWS_CREDENTIAL, "ssm-user", false);
+            case 10: return new SessionStarted(h, Outcome.SUCCESS, null, SOURCE, HOPS);
+            case 11: return new SessionEnded(h, Outcome.SUCCESS, Reason.of(ReasonCode.SHUTDOWN), HOPS, T0, 90_000,
+                    18211, 901122);
+            case 12: return new ForwardListened(h, Outcome.SUCCESS, null,
+                    new Listener(ListenerKind.LOCAL, "127.0.0.1", 7100), TARGET, HOPS);
+            case 13: return new ForwardUnlistened(h, Outcome.SUCCESS, Reason.of(ReasonCode.SHUTDOWN),
+                    new Listener(ListenerKind.LOCAL, "127.0.0.1", 7100), TARGET, HOPS, T0, 95_000, 12);
+            case 14: return new ForwardOpened(h, Outcome.SUCCESS, null, SOURCE, TARGET, HOPS, "c-2", "c-2/ch-5");
+            case 15: return forwardClose(h);
+            case 16: return new ForwardDenied(h, Reason.of(ReasonCode.POLICY, "port not allowed"), SOURCE,
+                    new TargetInfo("db.internal", null, 22, TargetProtocol.TCP, null, "remote"), HOPS, "rule-7");
+            case 17: return new ExecStarted(h, Outcome.SUCCESS, null, HOPS, "c-2", "c-2/ch-6",
+                    "pg_dump --schema-only app");
+            case 18: return new ExecEnded(h, Outcome.SUCCESS, null, HOPS, "c-2", "c-2/ch-6",
+                    "pg_dump --schema-only app", 0, null, T0, 1200, 10, 5000);
+            case 19: return new AgentForwarded(h, Outcome.DENIED, Reason.of(ReasonCode.POLICY), HOPS, "c-2");
+            case 20: return new PolicyDecided(h, Outcome.SUCCESS, null, "rule-7", "allow", TARGET);
+            default: throw new IllegalArgumentException("no event type " + type);
+        }
     }
 }
