@@ -261,6 +261,24 @@ class AuditJsonEncoderTest {
     }
 
     @Test
+    void decoderGivesBackEveryEventTypeSoThatReEncodingIsIdentical() throws IOException {
+        for (AuditEvent e : SampleEvents.oneOfEach("jh-01")) {
+            ChainStamp stamp = ChainStamp.plain(e.header().emitterId(), e.header().emitterSeq());
+            byte[] json = encoder.encode(e, stamp);
+            AuditEvent back = AuditJsonDecoder.decode(json);
+            assertEquals(e.getClass(), back.getClass());
+            assertEquals(e.header(), back.header());
+            assertEquals(new String(json, StandardCharsets.UTF_8),
+                    new String(encoder.encode(back, stamp), StandardCharsets.UTF_8));
+        }
+        assertEquals(SampleEvents.forwardClose(SampleEvents.header("jh-01", 3)),
+                AuditJsonDecoder.decode(encoder.encode(SampleEvents.forwardClose(SampleEvents.header("jh-01", 3)),
+                        ChainStamp.plain("jh-01", 3))));
+        assertThrows(IOException.class, () -> AuditJsonDecoder.decode("{\"event_type\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void timeHasExactlySixFractionDigitsInUtc() {
         assertEquals("2026-11-28T13:35:12.000000Z", AuditJsonEncoder.formatTime(Instant.parse("2026-11-28T13:35:12Z")));
         assertEquals("2026-11-28T13:35:12.481233Z",
