@@ -7,4 +7,5 @@ module dev.fumidai.audit {
     exports dev.fumidai.audit.json;
     exports dev.fumidai.audit.file;
     exports dev.fumidai.audit.verify;
+    exports dev.fumidai.audit.spool;
 }
