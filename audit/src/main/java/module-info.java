@@ -3,9 +3,14 @@ module dev.fumidai.audit {
     requires transitive dev.fumidai.core;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires io.netty.handler;
+    requires io.netty.transport;
+    requires io.netty.buffer;
+    requires io.netty.common;
 
     exports dev.fumidai.audit.json;
     exports dev.fumidai.audit.file;
     exports dev.fumidai.audit.verify;
     exports dev.fumidai.audit.spool;
+    exports dev.fumidai.audit.syslog;
 }
