@@ -123,11 +123,9 @@ class SpoolingAuditSinkTest {
     void fullSpoolDropsAndDeclaresTheGap() throws Exception {
         SwitchableSink collector = new SwitchableSink();
         collector.down(true);
-        long lineSize;
-        try (SpoolingAuditSink probe = SpoolingAuditSink.builder(tmp.resolve("probe"), new SwitchableSink()).build()) {
-            probe.accept(event(1));
-            lineSize = probe.pendingBytes() + 0;
-        }
+        // every sample event spools as one line of the same length: its JSON and a newline
+        long lineSize = new dev.fumidai.audit.json.AuditJsonEncoder(dev.fumidai.audit.json.Redaction.keep())
+                .encode(event(1), dev.fumidai.audit.json.ChainStamp.plain("jh-01", 1)).length + 1;
         try (SpoolingAuditSink spool = SpoolingAuditSink.builder(tmp.resolve("spool"), collector)
                 .maxSpoolBytes(lineSize * 5 + lineSize / 2).backoff(Duration.ofMillis(5), Duration.ofMillis(20))
                 .build()) {
