@@ -210,6 +210,26 @@ class AuditLogVerifierTest {
     }
 
     @Test
+    void verifyCommandRunsAsAMainClass() throws Exception {
+        Path pem = tmp.resolve("audit-key.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(fx.keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), VerifyCommand.class.getName()));
+        for (Path p : fx.allFiles()) {
+            cmd.add(p.toString());
+        }
+        cmd.add("--public-key");
+        cmd.add(pem.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("DECLARED_GAP") && out.trim().endsWith("INTACT"), out);
+    }
+
+    @Test
     void genesisIsZeros() {
         assertEquals(64, ChainHash.GENESIS.length());
     }
