@@ -219,20 +219,27 @@ public final class FileAuditSink implements AuditSink {
         }
         IOException failure = null;
         try {
-            if (channel != null) {
-                if (!segmentBroken) {
-                    force();
-                }
-                channel.close();
+            if (channel != null && !segmentBroken) {
+                force(); // before the closing checkpoints, which must never cover records not yet on disk
             }
         } catch (IOException e) {
             failure = e;
         }
-        for (StreamState st : streams.values()) {
-            if (st.announced && !checkpoint(st) && failure == null) {
-                failure = new IOException("audit sink \"" + name + "\": closing checkpoint of " + st.streamId
-                        + " was not accepted by " + checkpointSink.name());
+        if (failure == null) {
+            for (StreamState st : streams.values()) {
+                if (st.announced && !checkpoint(st) && failure == null) {
+                    failure = new IOException("audit sink \"" + name + "\": closing checkpoint of " + st.streamId
+                            + " was not accepted by " + checkpointSink.name());
+                }
             }
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+            channel = null;
         }
         if (failure != null) {
             throw failure;

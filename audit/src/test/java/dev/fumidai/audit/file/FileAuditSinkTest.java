@@ -183,17 +183,19 @@ class FileAuditSinkTest {
     @Test
     void everyDurabilitySettingKeepsEveryAcceptedEvent() throws IOException {
         for (Durability d : Durability.values()) {
-            Path dir = tmp.resolve(d.name());
-            try (FileAuditSink sink = FileAuditSink.builder(dir).durability(d).batchSize(3).build()) {
+            LogFixture fx = new LogFixture(tmp.resolve(d.name()));
+            fx.durability = d;
+            try (FileAuditSink cps = fx.checkpointSink();
+                    FileAuditSink sink = fx.eventSink(cps).batchSize(3).checkpointEvery(4).build()) {
                 for (AuditEvent e : events("jh-01", 10)) {
                     sink.accept(e);
                 }
                 sink.flush();
                 assertEquals(10, Files.readAllLines(sink.currentSegment()).size(), d.name());
             }
-            VerificationReport report = AuditLogVerifier.verify(
-                    List.of(dir.resolve("audit-000001.jsonl")), List.of());
-            assertTrue(report.findings().isEmpty(), d + ": " + report.findings());
+            VerificationReport report = AuditLogVerifier.verify(fx.allFiles(), List.of(fx.keys.getPublic()));
+            assertTrue(report.intact(), d + ": " + report.findings());
+            assertEquals(10, report.streams().get(0).anchoredSeq(), d + ": closing checkpoint covers everything");
         }
     }
 
