@@ -15,6 +15,7 @@ import dev.fumidai.audit.json.Redaction;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,10 +178,12 @@ public final class FileAuditSink implements AuditSink {
         ChainStamp stamp = new ChainStamp(streamId, seq, st.head, null);
         byte[] unhashed = encoder.encode(event, stamp);
         String hash = ChainHash.compute(st.head, JsonTree.parseObject(unhashed, 0, unhashed.length));
-        byte[] json = encoder.encode(event, stamp.withHash(hash));
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
+        // The encoder writes "hash" as the last member and no whitespace, so the hashed record is the unhashed one
+        // with ,"hash":"<hex>" before its closing brace: no second encoding needed.
+        byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = new byte[unhashed.length - 1 + tail.length];
+        System.arraycopy(unhashed, 0, line, 0, unhashed.length - 1);
+        System.arraycopy(tail, 0, line, unhashed.length - 1, tail.length);
 
         rotateIfNeeded(line.length);
         try {

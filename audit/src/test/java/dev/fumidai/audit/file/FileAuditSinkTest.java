@@ -58,6 +58,11 @@ class FileAuditSinkTest {
             assertEquals((long) i + 1, rec.get("seq"));
             assertEquals(prev, rec.get("prev_hash"));
             assertEquals(ChainHash.compute(prev, rec), rec.get("hash"));
+            // the line is exactly what the encoder writes for the event with its stamp and hash
+            String hash = (String) rec.get("hash");
+            assertEquals(new String(new dev.fumidai.audit.json.AuditJsonEncoder(Redaction.keep()).encode(
+                    events("jh-01", 5).get(i), new dev.fumidai.audit.json.ChainStamp("jh-01/file-main", i + 1, prev,
+                            hash)), StandardCharsets.UTF_8), lines.get(i).text());
             prev = (String) rec.get("hash");
         }
         VerificationReport report = AuditLogVerifier.verify(fx.allFiles(), List.of(fx.keys.getPublic()));
