@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * the connection and this sink noticing it can be lost without an error; an unclean collector crash can lose what
  * sat in its receive buffer. Use the file sink for the record that must not miss anything.
  *
+ * <h2>Size</h2>
+ * A message carries the full JSON: about 1.5 to 3 KiB for a forward event with two hops. RFC 5425 receivers must
+ * take 2048 octets and should take 8192; configure the collector for more (rsyslog {@code maxMessageSize}, default
+ * 8k) if events with long hop chains or certificate facts may exceed it, or it will cut them.
+ *
  * <h2>Stream</h2>
  * {@code stream_id} is {@code <emitterId>/<name>}; {@code seq} counts from 1 per stream for the life of this sink
  * instance. Messages carry no hash chain: integrity belongs to the file sink and its checkpoints.
