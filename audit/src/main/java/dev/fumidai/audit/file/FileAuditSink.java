@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * when the next record would make the current one exceed {@code rotateAfterBytes}, and when the next record comes
  * after the current one is {@code rotateAfter} old. The chain goes on across segments: on open the sink reads the
  * existing segments and continues every stream from its last complete record. Retention (PCI DSS 10.5.1) is the
- * operator's: delete whole old segments, and keep the checkpoints that cover what remains.
+ * operator's: delete whole old segments, and keep the checkpoints that cover what remains. One sink at a time
+ * writes a directory and prefix: a second, in this process or another, fails to open (an OS file lock on
+ * {@code .<prefix>.lock}).
  *
  * <h2>Checkpoints</h2>
  * With a signing key, the sink sends a signed {@link AuditCheckpoint} ({@link Checkpoints}) over each stream's chain
@@ -94,6 +96,8 @@ public final class FileAuditSink implements AuditSink {
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
 
+    private final FileChannel lockChannel;
+    private final java.nio.channels.FileLock lock;
     private FileChannel channel;
     private Path segment;
     private int segmentIndex;
@@ -121,7 +125,25 @@ public final class FileAuditSink implements AuditSink {
         this.encoder = new AuditJsonEncoder(b.redaction);
         this.segmentPattern = Pattern.compile(Pattern.quote(prefix) + "-(\\d{6,})\\.jsonl");
         Files.createDirectories(directory);
-        resume();
+        // One writer per directory and prefix: two would fork the chains. The OS lock dies with the process.
+        lockChannel = FileChannel.open(directory.resolve("." + prefix + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new IOException("audit directory " + directory + " (" + prefix + ") is in use by another sink");
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("audit directory " + directory + " (" + prefix + ") is in use by another process");
+        }
+        try {
+            resume();
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
         if (signingKey != null && b.checkpointInterval != null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "fumidai-audit-checkpoint-" + name);
@@ -243,6 +265,12 @@ public final class FileAuditSink implements AuditSink {
                 failure = failure == null ? e : failure;
             }
             channel = null;
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
         }
         if (failure != null) {
             throw failure;

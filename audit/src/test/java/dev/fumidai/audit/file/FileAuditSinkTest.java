@@ -215,6 +215,16 @@ class FileAuditSinkTest {
     }
 
     @Test
+    void secondSinkOnTheSameDirectoryIsRefusedUntilTheFirstCloses() throws IOException {
+        FileAuditSink first = FileAuditSink.builder(tmp).build();
+        IOException e = assertThrows(IOException.class, () -> FileAuditSink.builder(tmp).build());
+        assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        FileAuditSink.builder(tmp).filePrefix("other").build().close(); // another prefix is another log
+        first.close();
+        FileAuditSink.builder(tmp).build().close();
+    }
+
+    @Test
     void closedSinkRefusesEvents() throws IOException {
         FileAuditSink sink = FileAuditSink.builder(tmp).build();
         sink.close();
