@@ -79,6 +79,7 @@ public final class SpoolingAuditSink implements AuditSink {
     private final Object lock = new Object();
     private final Thread drainer;
     private final FileChannel ack;
+    private final FileChannel lockChannel;
 
     // guarded by lock
     private FileChannel writer;
@@ -110,6 +111,19 @@ public final class SpoolingAuditSink implements AuditSink {
         this.maxBackoff = b.maxBackoff;
         this.clock = b.clock;
         Files.createDirectories(directory);
+        // One spool per directory: two would hand the same events over twice and race on the ack.
+        lockChannel = FileChannel.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IOException("spool directory " + directory + " is in use by another spool");
+        }
         ack = FileChannel.open(directory.resolve("spool.ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         readAck();
@@ -254,6 +268,7 @@ public final class SpoolingAuditSink implements AuditSink {
             writer.force(false);
             writer.close();
             ack.close();
+            lockChannel.close(); // releases the lock
         }
         delegate.close();
     }

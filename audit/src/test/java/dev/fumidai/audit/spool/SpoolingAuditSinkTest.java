@@ -151,6 +151,17 @@ class SpoolingAuditSinkTest {
     }
 
     @Test
+    void secondSpoolOnTheSameDirectoryIsRefused() throws IOException {
+        try (SpoolingAuditSink first = SpoolingAuditSink.builder(tmp, new SwitchableSink()).build()) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> SpoolingAuditSink.builder(tmp, new SwitchableSink()).build());
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertEquals(AuditPolicy.SPOOL, first.policy());
+        }
+        SpoolingAuditSink.builder(tmp, new SwitchableSink()).build().close();
+    }
+
+    @Test
     void closedSpoolRefuses() throws IOException {
         SpoolingAuditSink spool = SpoolingAuditSink.builder(tmp, new SwitchableSink()).build();
         spool.close();
