@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the sink against an RFC 5425 collector on Netty in this JVM (TLS with a keytool-made certificate, RFC 6587
- * octet-counted frames), to check certificate trust with host-name checking and SHA-256 pinning. The installed
- * rsyslog has no TLS netstream driver, so this is the TLS peer here.
+ * octet-counted frames), to check certificate trust with host-name checking and SHA-256 pinning without an external
+ * process; {@link SyslogRsyslogTlsInteropTest} does the same against a real rsyslog with its ossl driver.
  */
 class SyslogTlsTest {
 
