@@ -163,6 +163,28 @@ class SyslogRsyslogTlsInteropTest {
     }
 
     @Test
+    void aClientWithoutTheRequiredCertificateIsRefusedOnEveryEventNotSilentlyDropped() throws Exception {
+        // TLS 1.3: the client's handshake completes before rsyslog checks the (missing) client certificate, so
+        // without the sink's post-handshake confirmation every write would "succeed" and be thrown away.
+        try (Rsyslog rsyslog = mutualCollector("no-client-cert")) {
+            rsyslog.start();
+            try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", rsyslog.port)
+                    .tls(SyslogTls.trustCertificates(cert(ca))).build()) {
+                for (long i = 1; i <= 5; i++) {
+                    long n = i;
+                    IOException refused = assertThrows(IOException.class, () -> sink.accept(forward(n)),
+                            "event " + i + " must not be reported as sent");
+                    assertTrue(refused.getMessage().contains("refused this client")
+                            || refused.getMessage().contains("TLS handshake failed")
+                            || refused.getMessage().contains("write failed"), refused.getMessage());
+                }
+            }
+            assertEquals(0, rsyslog.lines().size());
+            assertTrue(rsyslog.diagnostics().contains("SSL"), rsyslog.diagnostics());
+        }
+    }
+
+    @Test
     void aWrongPinIsRefusedAndNothingIsSent() throws Exception {
         try (Rsyslog rsyslog = anonymousCollector("wrong-pin")) {
             rsyslog.start();
