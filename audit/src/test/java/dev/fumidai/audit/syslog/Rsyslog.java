@@ -85,12 +85,17 @@ final class Rsyslog implements AutoCloseable {
                 throw new IOException("rsyslogd exited with " + process.exitValue() + ": "
                         + Files.readString(dir.resolve("rsyslogd.out")));
             }
+            String diagnostics = diagnostics();
+            if (diagnostics.contains("could not load module") || diagnostics.contains("activation of module")) {
+                // e.g. the ossl network stream driver (package rsyslog-openssl) is not installed
+                throw new IOException("rsyslogd cannot start its input: " + diagnostics);
+            }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("rsyslogd does not listen on " + port);
+                    throw new IOException("rsyslogd does not listen on " + port + ": " + diagnostics);
                 }
                 Thread.sleep(20);
             }
