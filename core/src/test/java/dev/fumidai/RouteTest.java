@@ -64,4 +64,16 @@ class RouteTest {
         assertThrows(IllegalArgumentException.class, () -> Target.unixSocket("relative.sock"));
         assertThrows(IllegalArgumentException.class, () -> Target.unixSocket("/" + "x".repeat(200)));
     }
+
+    @Test
+    void parseFindsTransportsThroughServiceLoader() {
+        Route r = Route.parse("cmdtest://first?argv=nc+db+5432, cmdtest://second?argv=socat+-+TCP:db:5432");
+        assertEquals(2, r.hops().size());
+        assertEquals("first", r.hops().get(0).name());
+        assertEquals("command", r.hops().get(1).transport());
+        assertEquals(List.of("socat", "-", "TCP:db:5432"),
+                ((CommandHop) r.hops().get(1)).commandFor(Target.of("db", 5432)));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Route.parse("cmdtest://x"))
+                .getMessage().contains("argv"), "the factory's own validation reaches the caller");
+    }
 }
