@@ -1,6 +1,10 @@
 /** The fumidai SSH transport: an SSH-2 client written as Netty handlers. */
 module dev.fumidai.ssh {
     requires transitive dev.fumidai.core;
+    requires io.netty.codec;
+    requires io.netty.handler;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
 
     exports dev.fumidai.ssh;
 }
