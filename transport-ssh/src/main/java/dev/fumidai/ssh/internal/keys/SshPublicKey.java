@@ -14,7 +14,10 @@ public interface SshPublicKey {
     /** Returns the SSH wire encoding of the key (a copy). */
     byte[] encoded();
 
-    /** Returns the OpenSSH fingerprint {@code SHA256:<base64 without padding>} of {@link #encoded()}. */
+    /**
+     * Returns the OpenSSH fingerprint {@code SHA256:<base64 without padding>} of {@link #encoded()}; for a
+     * certificate, of the certified plain key, as OpenSSH computes it.
+     */
     String fingerprint();
 
     /**

@@ -1,0 +1,1 @@
+SHA256:C8b0f5jmVIjCFYF4mspfAVPu9yyFpreRF4usnwbFX6I

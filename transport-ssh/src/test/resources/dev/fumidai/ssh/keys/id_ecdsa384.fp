@@ -1,0 +1,1 @@
+SHA256:nMTbMJc5TZwj/MmcRTXO/JTQb/hwqSjbx0gWgxwCEgg

@@ -1,0 +1,1 @@
+SHA256:nmkAKcZ92SCYlsiok6NXuyKkhOl5amy7gGDQDJz639M

@@ -1,0 +1,1 @@
+SHA256:c9Krd6Me/9WKsgItu9YmoVdSXXRva3l7rY2ckJlSKAM

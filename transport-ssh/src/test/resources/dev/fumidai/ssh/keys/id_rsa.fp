@@ -1,0 +1,1 @@
+SHA256:gDkFAvZbzY3fFHkPj+PljBE/6pnUHoihYzClzqSjsB0
