@@ -78,6 +78,40 @@ final class SshTestClient implements AutoCloseable {
         return (Integer) answer;
     }
 
+    /**
+     * Authenticates with an Ed25519 key by hand (RFC 4252 §7), as the next issue's user-auth layer will;
+     * returns the answer's message number (52 is USERAUTH_SUCCESS).
+     */
+    int authenticateEd25519(String user, java.security.KeyPair key, byte[] sessionId) throws Exception {
+        byte[] blob = dev.fumidai.ssh.internal.keys.SshPublicKeys.fromJavaKey(key.getPublic()).encoded();
+        ByteBuf request = Unpooled.buffer();
+        request.writeByte(50);
+        SshWire.writeString(request, user);
+        SshWire.writeString(request, "ssh-connection");
+        SshWire.writeString(request, "publickey");
+        SshWire.writeBoolean(request, true);
+        SshWire.writeString(request, "ssh-ed25519");
+        SshWire.writeString(request, blob);
+        ByteBuf signed = Unpooled.buffer();
+        SshWire.writeString(signed, sessionId);
+        signed.writeBytes(request, 0, request.writerIndex());
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initSign(key.getPrivate());
+        s.update(io.netty.buffer.ByteBufUtil.getBytes(signed));
+        signed.release();
+        ByteBuf sig = Unpooled.buffer();
+        SshWire.writeString(sig, "ssh-ed25519");
+        SshWire.writeString(sig, s.sign());
+        SshWire.writeString(request, io.netty.buffer.ByteBufUtil.getBytes(sig));
+        sig.release();
+        channel.writeAndFlush(request);
+        Object answer = received.poll(30, TimeUnit.SECONDS);
+        if (!(answer instanceof Integer number)) {
+            throw new AssertionError("no answer to the publickey request: " + answer);
+        }
+        return number;
+    }
+
     SshTransportHandler transport() {
         return (SshTransportHandler) channel.pipeline().get(PipelineNames.TRANSPORT);
     }

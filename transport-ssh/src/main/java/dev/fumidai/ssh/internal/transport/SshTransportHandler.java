@@ -186,9 +186,12 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         return negotiated;
     }
 
-    /** Starts a key re-exchange now unless one is running (RFC 4253 §9). Event loop only. */
+    /**
+     * Starts a key re-exchange now unless one is running or user authentication has not yet succeeded
+     * (RFC 4253 §9; OpenSSH servers refuse a pre-auth rekey). Event loop only.
+     */
     public void requestRekey() {
-        if (phase == Phase.ESTABLISHED && !kexInProgress && failure == null) {
+        if (phase == Phase.ESTABLISHED && userauthSucceeded && !kexInProgress && failure == null) {
             try {
                 startKex();
             } catch (Exception e) {
@@ -630,7 +633,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     }
 
     private void checkRekeyLimits() {
-        if (phase != Phase.ESTABLISHED || kexInProgress || failure != null) {
+        // Like OpenSSH (packet.c, "Don't attempt rekeying during pre-auth"), we rekey on our own only after user
+        // authentication succeeded: OpenSSH's sshd answers a pre-auth KEXINIT with a protocol error.
+        if (phase != Phase.ESTABLISHED || !userauthSucceeded || kexInProgress || failure != null) {
             return;
         }
         long bytes = codec.inboundBytes() + codec.outboundBytes();
