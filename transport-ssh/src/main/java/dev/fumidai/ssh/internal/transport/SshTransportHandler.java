@@ -650,6 +650,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         cancelRekeyTimer();
         long nanos = config.rekeyInterval().toNanos();
         rekeyTimer = ctx.executor().schedule(() -> {
+            if (!userauthSucceeded && failure == null) {
+                scheduleTimeRekey(); // not before authentication; try again one interval later
+                return;
+            }
             LOG.debug("{}: rekey after {}", where, config.rekeyInterval());
             requestRekey();
         }, nanos, TimeUnit.NANOSECONDS);
