@@ -93,6 +93,11 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     public static final String USERAUTH_SERVICE = "ssh-userauth";
     /** Caps IGNORE/DEBUG/UNIMPLEMENTED messages before the transport is ready (security-checklist R28). */
     static final int MAX_NOISE_BEFORE_READY = 4096;
+    /** SSH2_MSG_PING and SSH2_MSG_PONG of OpenSSH {@code PROTOCOL} §1.9 ({@code ping@openssh.com}). */
+    static final int PING = 192;
+    static final int PONG = 193;
+    /** The EXT_INFO extension by which an OpenSSH server says it answers and accepts PING. */
+    static final String PING_EXTENSION = "ping@openssh.com";
     /** USERAUTH_SUCCESS (RFC 4252 §5.1); after it, EXT_INFO is no longer allowed (RFC 8308 §2.4). */
     private static final int USERAUTH_SUCCESS = 52;
 
@@ -132,6 +137,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean theirNewKeysReceived;
     private boolean ignoreNextKexPacket;
     private int kexCount;
+    private long ourKexInitSequence = -1;
 
     private boolean anyPacketReceived;
     private boolean firstPacketWasNotKexInit;
@@ -142,6 +148,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean userauthSucceeded;
     private int noiseCount;
     private List<String> serverSigAlgs = List.of();
+    private boolean serverOffersPing;
 
     private byte[] sessionId;
     private byte[] hostKeyBlob;
@@ -317,6 +324,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (type == USERAUTH_SUCCESS) {
             userauthSucceeded = true;
         }
+        if (type == PING && serverOffersPing) {
+            handlePing(payload);
+            return false;
+        }
         ctx.fireChannelRead(payload);
         return true;
     }
@@ -339,6 +350,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             }
             default -> {
                 UnimplementedMessage u = UnimplementedMessage.decode(payload);
+                if (kexInProgress && theirKexInit == null && u.sequenceNumber() == ourKexInitSequence) {
+                    // Without this, writes held back for the exchange would wait forever.
+                    throw new SshProtocolException("server refused our KEXINIT with SSH_MSG_UNIMPLEMENTED");
+                }
                 LOG.debug("{}: server did not implement our packet {}", where, u.sequenceNumber());
             }
         }
@@ -578,6 +593,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
         extInfoCount++;
         ExtInfoMessage m = ExtInfoMessage.decode(payload);
+        serverOffersPing |= m.value(PING_EXTENSION) != null;
         byte[] sigAlgs = m.value("server-sig-algs");
         if (sigAlgs != null) {
             ByteBuf b = Unpooled.buffer(sigAlgs.length + 4);
@@ -589,6 +605,36 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             }
         }
         LOG.debug("{}: EXT_INFO with {} extensions", where, m.extensions().size());
+    }
+
+    /**
+     * Answers SSH2_MSG_PING with PONG carrying the same data (OpenSSH {@code PROTOCOL} §1.9), but only after user
+     * authentication and outside a key exchange, as OpenSSH does since CVE-2025-26466 (a pre-auth PING flood
+     * made it queue unbounded PONGs); other PINGs are dropped.
+     */
+    private void handlePing(ByteBuf payload) throws SshProtocolException {
+        payload.skipBytes(1);
+        byte[] data = SshWire.readBytes(payload);
+        if (!userauthSucceeded || kexInProgress) {
+            LOG.debug("{}: PING of {} bytes dropped (before authentication or during kex)", where, data.length);
+            return;
+        }
+        ByteBuf pong = ctx.alloc().buffer(5 + data.length);
+        pong.writeByte(PONG);
+        SshWire.writeString(pong, data);
+        send(pong);
+    }
+
+    /** Sends SSH2_MSG_PING if the server offered {@code ping@openssh.com}; returns whether it did. Event loop only. */
+    public boolean sendPing(byte[] data) {
+        if (!serverOffersPing || writesHeld() || failure != null) {
+            return false;
+        }
+        ByteBuf ping = ctx.alloc().buffer(5 + data.length);
+        ping.writeByte(PING);
+        SshWire.writeString(ping, data);
+        send(ping);
+        return true;
     }
 
     private void handleServiceAccept(ByteBuf payload) throws SshProtocolException {
@@ -629,6 +675,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         ByteBuf b = ctx.alloc().buffer();
         ourKexInit.encode(b);
         ourKexInitBytes = ByteBufUtil.getBytes(b);
+        ourKexInitSequence = codec.outboundSequence();
         send(b);
     }
 

@@ -26,6 +26,16 @@ public record SshTransportReadyEvent(String serverVersion, NegotiatedAlgorithms 
         serverSigAlgs = List.copyOf(serverSigAlgs);
     }
 
+    /** Returns the negotiated algorithms in the form of the {@code hop.connect} audit event. */
+    public dev.fumidai.audit.CryptoInfo cryptoInfo() {
+        return algorithms.cryptoInfo();
+    }
+
+    /** Returns the host key and how it was verified, in the form of the {@code hop.hostkey} audit event. */
+    public dev.fumidai.audit.HostKeyInfo hostKeyInfo() {
+        return new dev.fumidai.audit.HostKeyInfo(hostKeyAlgorithm, hostKeyFingerprint, verdict.verifiedBy());
+    }
+
     @Override
     public byte[] hostKeyBlob() {
         return hostKeyBlob.clone();
