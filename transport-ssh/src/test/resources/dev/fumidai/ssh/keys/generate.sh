@@ -2,7 +2,7 @@
 # Regenerates the key fixtures of the keys/known_hosts tests with OpenSSH's ssh-keygen.
 # Run from this directory; the files are committed so the default build needs no ssh-keygen.
 set -eu
-rm -f id_* ca_* host_* tmp_* *.sig *.fp message.txt
+rm -f id_* ca_* host_* tmp_* known_hosts_* *.sig *.fp message.txt
 printf 'fumidai signed message\n' > message.txt
 for spec in "ed25519:" "ecdsa256:-t ecdsa -b 256" "ecdsa384:-t ecdsa -b 384" "ecdsa521:-t ecdsa -b 521" "rsa:-t rsa -b 2048"; do
   name=${spec%%:*}; opts=${spec#*:}
@@ -43,3 +43,8 @@ cert host_rsa host_rsa ca_ecdsa384 -I rsa-host -h -n host1 -V 20200101:20991231
 cert id_ed25519 id_ed25519 ca_ed25519 -I alice@example -n alice,bob -z 7 -V 20200101:20991231 \
   -O force-command=/bin/true -O source-address=127.0.0.1/32
 ssh-keygen -L -f id_ed25519-cert.pub > id_ed25519-cert.txt
+
+# A known_hosts file hashed by ssh-keygen -H (host1 on port 22 and [host1]:2222).
+{ printf 'host1 '; cat host_ed25519.pub; printf '[host1]:2222 '; cat host_ecdsa256.pub; } > known_hosts_hashed
+ssh-keygen -q -H -f known_hosts_hashed >/dev/null 2>&1
+rm -f known_hosts_hashed.old

@@ -1,0 +1,126 @@
+package dev.fumidai.ssh;
+
+import dev.fumidai.audit.VerifiedBy;
+import dev.fumidai.ssh.HostKeyVerificationException.Kind;
+import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
+import dev.fumidai.ssh.internal.keys.PlainSshPublicKey;
+import dev.fumidai.ssh.internal.keys.SshPublicKey;
+import dev.fumidai.ssh.internal.knownhosts.KnownHostsEntry;
+import dev.fumidai.ssh.internal.knownhosts.KnownHostsLookup;
+import dev.fumidai.ssh.internal.knownhosts.KnownHostsWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts the key of a host seen for the first time and records it, like OpenSSH's
+ * {@code StrictHostKeyChecking accept-new}; known hosts are verified exactly as {@link KnownHostsVerifier}
+ * does. Only a caller that asks for it by name gets this behaviour (security checklist H1): the first
+ * connection to a host trusts whoever answers.
+ *
+ * <p>A new key is appended as a hashed entry ({@code |1|salt|hash}, as {@code HashKnownHosts yes} writes it)
+ * to the record file; the file is never rewritten. The verdict says {@link VerifiedBy#TOFU} and
+ * {@code recorded=true}, for the {@code hop.hostkey} audit event's {@code accepted-new} outcome.
+ *
+ * <h2>Failure</h2>
+ * A changed key ({@link Kind#MISMATCH}), a revoked key or CA ({@link Kind#REVOKED}) and an unacceptable
+ * certificate from a trusted CA ({@link Kind#CERTIFICATE_INVALID}) are refused and nothing is written.
+ * Unlike OpenSSH's accept-new, a host that is already known with keys of <em>other</em> types is not given a
+ * new key silently: that is refused as {@link Kind#MISMATCH} (security checklist H2; curl CVE-2026-9547).
+ * A presented certificate whose CA is not trusted is recorded as its plain key, as OpenSSH does. Any I/O
+ * error refuses the key.
+ *
+ * <h2>Threading</h2>
+ * Thread-safe; concurrent first connections to one host, in this JVM or in others using this class, record
+ * one entry: the decision is made again under a file lock (see {@code KnownHostsWriter}).
+ */
+public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrustOnFirstUseVerifier.class);
+
+    private final Path recordFile;
+    private final List<Path> readOnlyFiles;
+    private final Clock clock;
+
+    private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, Clock clock) {
+        this.recordFile = recordFile;
+        this.readOnlyFiles = readOnlyFiles;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a verifier that checks {@code recordFile} (and then any {@code alsoRead} files, such as the
+     * global {@code /etc/ssh/ssh_known_hosts}) and appends keys of unknown hosts to {@code recordFile}.
+     */
+    public static TrustOnFirstUseVerifier acceptNewAndRecord(Path recordFile, Path... alsoRead) {
+        return new TrustOnFirstUseVerifier(Objects.requireNonNull(recordFile, "recordFile"), List.of(alsoRead),
+                Clock.systemUTC());
+    }
+
+    /** Returns a copy that checks certificate validity against another clock. */
+    public TrustOnFirstUseVerifier withClock(Clock clock) {
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, Objects.requireNonNull(clock, "clock"));
+    }
+
+    @Override
+    public HostKeyVerdict verify(HostKeyCheck check) throws HostKeyVerificationException {
+        SshPublicKey key = HostKeys.parse(check);
+        List<KnownHostsEntry> others = KnownHostsDecisions.read(readOnlyFiles, check);
+        List<KnownHostsEntry> firstLook = new ArrayList<>(KnownHostsDecisions.read(List.of(recordFile), check));
+        firstLook.addAll(others);
+        HostKeyVerdict known = decideOrNull(firstLook, check, key);
+        if (known != null) {
+            return known;
+        }
+        PlainSshPublicKey plain = key instanceof OpenSshCertificate cert ? cert.publicKey() : (PlainSshPublicKey) key;
+        String line = KnownHostsWriter.hashedLine(check.hostName(), check.port(), plain);
+        HostKeyVerdict[] underLock = new HostKeyVerdict[1];
+        boolean written;
+        try {
+            written = KnownHostsWriter.appendIf(recordFile, line, current -> {
+                List<KnownHostsEntry> all = new ArrayList<>(current);
+                all.addAll(others);
+                underLock[0] = decideOrNull(all, check, key);
+                return underLock[0] == null;
+            });
+        } catch (HostKeyVerificationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw HostKeys.withCause(new HostKeyVerificationException(Kind.UNKNOWN, "cannot record the host key of "
+                    + HostKeys.label(check) + " (" + key.fingerprint() + ") in " + recordFile + ": "
+                    + e.getMessage()), e);
+        }
+        if (!written) {
+            return underLock[0]; // someone recorded this very key meanwhile
+        }
+        LOG.info("recorded new host key for {} ({} {}) in {}", HostKeys.label(check), plain.keyType(),
+                plain.fingerprint(), recordFile);
+        return new HostKeyVerdict(VerifiedBy.TOFU, plain.fingerprint(), true);
+    }
+
+    /** Returns a verdict for known keys, {@code null} for a host never seen, and throws for everything else. */
+    private HostKeyVerdict decideOrNull(List<KnownHostsEntry> entries, HostKeyCheck check, SshPublicKey key)
+            throws HostKeyVerificationException {
+        KnownHostsLookup.Result result =
+                KnownHostsLookup.lookup(entries, check.hostName(), check.port(), key, clock.instant());
+        HostKeyVerdict verdict = KnownHostsDecisions.decide(result, check, key);
+        if (verdict != null) {
+            return verdict;
+        }
+        if (result.status() == KnownHostsLookup.Status.OTHER_TYPES) {
+            throw new HostKeyVerificationException(Kind.MISMATCH, "host key of " + HostKeys.label(check) + " ("
+                    + key.keyType() + " " + key.fingerprint() + ") not recorded: " + result.detail()
+                    + "; a new key type for a known host is not trusted on first use");
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "TrustOnFirstUseVerifier[record=" + recordFile + ", alsoRead=" + readOnlyFiles + "]";
+    }
+}
