@@ -1,6 +1,12 @@
 package dev.fumidai.spi;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * States the contract every stream channel from {@link HopSession#open} and {@link StreamOpener#open} keeps.
@@ -25,6 +31,100 @@ public final class StreamChannels {
     /** Holds why a stream channel closed, when it did not close normally. */
     public static final AttributeKey<Throwable> CLOSE_CAUSE = AttributeKey.valueOf("fumidai.closeCause");
 
+    /** Names the handler that holds early input; see {@link #hold} and {@link #release}. */
+    public static final String HOLD_HANDLER = "fumidai-hold";
+
     private StreamChannels() {
+    }
+
+    /**
+     * Installs a handler that keeps whatever the channel delivers before its consumer is ready. Some transports
+     * read even with {@code autoRead} off (Netty's epoll reads on {@code EPOLLRDHUP}), so every channel handed
+     * out as a stream gets one. Call from the channel's initializer.
+     */
+    public static void hold(Channel ch) {
+        if (ch.pipeline().get(HOLD_HANDLER) == null) {
+            ch.pipeline().addFirst(HOLD_HANDLER, new HoldHandler());
+        }
+    }
+
+    /**
+     * Removes the holding handler after the consumer added its own handlers, replaying what it kept (reads, then
+     * user events such as EOF, then inactivity) to them in order. Does nothing when there is none. Call it, or
+     * lose what arrived early.
+     */
+    public static void release(Channel ch) {
+        if (ch.eventLoop().inEventLoop()) {
+            if (ch.pipeline().get(HOLD_HANDLER) != null) {
+                ch.pipeline().remove(HOLD_HANDLER);
+            }
+        } else {
+            ch.eventLoop().execute(() -> release(ch));
+        }
+    }
+
+    /**
+     * Keeps early reads and events until {@link #release} removes it.
+     *
+     * <h2>Reference counting</h2>
+     * Kept buffers are passed on when released, or released here if the channel closes first.
+     */
+    private static final class HoldHandler extends ChannelInboundHandlerAdapter {
+        private final List<Object> reads = new ArrayList<>();
+        private final List<Object> events = new ArrayList<>();
+        private boolean inactive;
+        private Throwable failure;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            reads.add(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // Replayed once on release.
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            events.add(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            inactive = true;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (failure == null) {
+                failure = cause;
+            }
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (ctx.channel().isRegistered() && (ctx.channel().isOpen() || inactive)) {
+                for (Object m : reads) {
+                    ctx.fireChannelRead(m);
+                }
+                if (!reads.isEmpty()) {
+                    ctx.fireChannelReadComplete();
+                }
+                for (Object e : events) {
+                    ctx.fireUserEventTriggered(e);
+                }
+                if (failure != null) {
+                    ctx.fireExceptionCaught(failure);
+                }
+                if (inactive) {
+                    ctx.fireChannelInactive();
+                }
+            } else {
+                reads.forEach(ReferenceCountUtil::release);
+            }
+            reads.clear();
+            events.clear();
+        }
     }
 }
