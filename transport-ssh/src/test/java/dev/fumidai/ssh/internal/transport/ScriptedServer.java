@@ -155,11 +155,21 @@ final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** Returns the next payload the client sent, or null; the caller releases it. */
+    /**
+     * Returns the next payload the client sent, or null; the caller releases it. SSH_MSG_UNIMPLEMENTED answers
+     * to injected unknown messages are counted and skipped, as a real server would ignore them.
+     */
     ByteBuf nextFromClient() {
         pump();
-        return server.readInbound();
+        ByteBuf b;
+        while ((b = server.readInbound()) != null && b.getUnsignedByte(b.readerIndex()) == 3) {
+            unimplementedFromClient++;
+            b.release();
+        }
+        return b;
     }
+
+    int unimplementedFromClient;
 
     /** Returns the message number of the next payload the client sent, consuming it; -1 if none. */
     int nextNumberFromClient() {
@@ -217,8 +227,12 @@ final class ScriptedServer implements AutoCloseable {
         if (init == null) {
             throw new AssertionError("client sent no ECDH_INIT");
         }
-        byte[] qc = KexEcdhInitMessage.decode(init).clientPublic();
-        init.release();
+        byte[] qc;
+        try {
+            qc = KexEcdhInitMessage.decode(init).clientPublic();
+        } finally {
+            init.release();
+        }
         byte[] priv = new byte[32];
         X25519.generatePrivateKey(random, priv);
         byte[] qs = new byte[32];
