@@ -22,6 +22,11 @@ public final class SshTransportConfig {
     public static final Duration DEFAULT_REKEY_INTERVAL = Duration.ofHours(1);
     /** RFC 4344 §3.1 asks for a rekey before 2^32 packets; OpenSSH rekeys at 2^31. */
     public static final long DEFAULT_REKEY_PACKETS = 1L << 31;
+    /**
+     * Bounds the time from the connection to SERVICE_ACCEPT, so a server that stalls the handshake cannot hold
+     * a hop forever (security-checklist F3); OpenSSH's server allows 120 s for its whole login (LoginGraceTime).
+     */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
     /** Caps application bytes held back during a key exchange (STYLE.md rule 9). */
     public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
@@ -45,6 +50,7 @@ public final class SshTransportConfig {
     private final Duration rekeyInterval;
     private final long rekeyPackets;
     private final int maxPendingWriteBytes;
+    private final Duration handshakeTimeout;
     private final String softwareVersion;
 
     private SshTransportConfig(Builder b) {
@@ -65,6 +71,10 @@ public final class SshTransportConfig {
             throw new IllegalArgumentException("maxPendingWriteBytes must be positive");
         }
         this.maxPendingWriteBytes = b.maxPendingWriteBytes;
+        if (b.handshakeTimeout.isNegative() || b.handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive");
+        }
+        this.handshakeTimeout = b.handshakeTimeout;
         if (!b.softwareVersion.matches("[!-,.-~]{1,64}")) {
             throw new IllegalArgumentException("software version must be printable ASCII without '-' or spaces");
         }
@@ -108,6 +118,7 @@ public final class SshTransportConfig {
         b.rekeyInterval = rekeyInterval;
         b.rekeyPackets = rekeyPackets;
         b.maxPendingWriteBytes = maxPendingWriteBytes;
+        b.handshakeTimeout = handshakeTimeout;
         b.softwareVersion = softwareVersion;
         return b;
     }
@@ -167,6 +178,11 @@ public final class SshTransportConfig {
         return maxPendingWriteBytes;
     }
 
+    /** Returns the time allowed from the connection to SERVICE_ACCEPT. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
     /** Returns our version line, {@code SSH-2.0-fumidai_<version>} (RFC 4253 §4.2). */
     public String clientVersionLine() {
         return "SSH-2.0-fumidai_" + softwareVersion;
@@ -185,6 +201,7 @@ public final class SshTransportConfig {
         private Duration rekeyInterval = DEFAULT_REKEY_INTERVAL;
         private long rekeyPackets = DEFAULT_REKEY_PACKETS;
         private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private String softwareVersion = "0.1.0";
 
         private Builder() {
@@ -253,6 +270,12 @@ public final class SshTransportConfig {
         /** Sets the cap on application bytes held back during a key exchange. */
         public Builder maxPendingWriteBytes(int value) {
             this.maxPendingWriteBytes = value;
+            return this;
+        }
+
+        /** Sets the time allowed from the connection to SERVICE_ACCEPT. */
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = Objects.requireNonNull(value, "handshakeTimeout");
             return this;
         }
 

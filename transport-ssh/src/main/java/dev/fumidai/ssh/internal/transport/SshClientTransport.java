@@ -18,7 +18,25 @@ import java.util.concurrent.Executor;
  */
 public final class SshClientTransport {
 
+    /**
+     * Runs host-key verifiers when the caller gives no executor: two daemon threads, shared, so a verifier
+     * reading files never blocks an event loop (security-checklist H1, STYLE.md rule 10).
+     */
+    private static final java.util.concurrent.ExecutorService SHARED_VERIFIER_EXECUTOR =
+            java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "fumidai-ssh-hostkey");
+                t.setDaemon(true);
+                return t;
+            });
+
     private SshClientTransport() {
+    }
+
+    /** Installs the handlers like {@link #install(Channel, SshTransportConfig, String, int, String,
+     * HostKeyVerifier, Executor)}, verifying host keys on a small shared executor. */
+    public static Future<SshTransportReadyEvent> install(Channel channel, SshTransportConfig config, String hostName,
+            int port, String where, HostKeyVerifier verifier) {
+        return install(channel, config, hostName, port, where, verifier, SHARED_VERIFIER_EXECUTOR);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.fumidai.ssh.internal.transport;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
 import dev.fumidai.TunnelException;
+import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.ssh.HostKeyCheck;
 import dev.fumidai.ssh.HostKeyVerdict;
 import dev.fumidai.ssh.HostKeyVerifier;
@@ -159,6 +160,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private long pendingBytes;
     private boolean flushPending;
     private ScheduledFuture<?> rekeyTimer;
+    private ScheduledFuture<?> handshakeTimer;
 
     /**
      * Creates the handler.
@@ -215,6 +217,14 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (codec == null) {
             throw new IllegalStateException("SshTransportHandler needs an SshPacketCodec before it");
         }
+        long nanos = config.handshakeTimeout().toNanos();
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (phase != Phase.ESTABLISHED && failure == null) {
+                fail(new TunnelTimeoutException(where, "SSH handshake not complete after "
+                        + config.handshakeTimeout().toSeconds() + " s (in the " + phase.name().toLowerCase()
+                        + " phase)", null));
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -647,6 +657,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                     + USERAUTH_SERVICE);
         }
         phase = Phase.ESTABLISHED;
+        cancelHandshakeTimer();
         SshTransportReadyEvent event = new SshTransportReadyEvent(serverVersion, firstNegotiated,
                 firstNegotiated.hostKey(), hostKeyBlob, hostKeyFingerprint, verdict, sessionId, serverSigAlgs);
         ready.trySuccess(event);
@@ -704,6 +715,13 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             LOG.debug("{}: rekey after {}", where, config.rekeyInterval());
             requestRekey();
         }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
     }
 
     private void cancelRekeyTimer() {
@@ -811,6 +829,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelRekeyTimer();
+        cancelHandshakeTimer();
         failPending(failure != null ? failure : new HopDisconnectedException(where, "SSH transport removed", null));
     }
 
@@ -824,6 +843,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         failure = typed;
         boolean wasEstablished = phase == Phase.ESTABLISHED;
         cancelRekeyTimer();
+        cancelHandshakeTimer();
         LOG.debug("{}: transport failed: {}", where, typed.getMessage());
         failPending(typed);
         if (ready != null) {
@@ -850,6 +870,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private TunnelException typed(Throwable root) {
         if (root instanceof TunnelException t) {
             return t;
+        }
+        if (root instanceof java.io.IOException && !(root instanceof SshProtocolException) && phase == Phase.ESTABLISHED) {
+            return new HopDisconnectedException(where, "connection failed: " + root.getMessage(), root);
         }
         String what = root instanceof SshProtocolException ? "protocol error: " + root.getMessage()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();

@@ -162,6 +162,32 @@ class SshTransportHandlerTest {
     }
 
     @Test
+    void aStalledHandshakeTimesOut() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().handshakeTimeout(java.time.Duration.ofSeconds(5))
+                .build())) {
+            s.sendVersion();
+            s.client.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            Throwable t = s.failure();
+            assertInstanceOf(dev.fumidai.TunnelTimeoutException.class, t);
+            assertEquals("ssh hop \"scripted\" 127.0.0.1:22: SSH handshake not complete after 5 s (in the kex phase)",
+                    t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void theHandshakeTimerStopsOnceReady() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().handshakeTimeout(java.time.Duration.ofSeconds(5))
+                .build())) {
+            s.handshake(true);
+            s.client.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
     void closeDuringHandshakeFailsTheReadyFutureTyped() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.sendVersion();
