@@ -3,6 +3,8 @@ package dev.fumidai.spi;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -31,6 +33,9 @@ public final class StreamChannels {
     /** Holds why a stream channel closed, when it did not close normally. */
     public static final AttributeKey<Throwable> CLOSE_CAUSE = AttributeKey.valueOf("fumidai.closeCause");
 
+    /** Names the handler that drops read requests once the input has ended; installed by {@link #hold}. */
+    public static final String READ_GUARD = "fumidai-read-guard";
+
     /** Names the handler that holds early input; see {@link #hold} and {@link #release}. */
     public static final String HOLD_HANDLER = "fumidai-hold";
 
@@ -45,6 +50,9 @@ public final class StreamChannels {
     public static void hold(Channel ch) {
         if (ch.pipeline().get(HOLD_HANDLER) == null) {
             ch.pipeline().addFirst(HOLD_HANDLER, new HoldHandler());
+        }
+        if (ch.pipeline().get(READ_GUARD) == null) {
+            ch.pipeline().addFirst(READ_GUARD, new ReadGuard());
         }
     }
 
@@ -125,6 +133,23 @@ public final class StreamChannels {
             }
             reads.clear();
             events.clear();
+        }
+    }
+
+    /**
+     * Drops {@code read()} once the channel's input has ended. Netty's epoll transport takes a channel whose
+     * input was shut out of its epoll set, and a read requested before that (from another thread, say) but run
+     * after it fails with {@code epoll_ctl ... ENOENT} and closes the channel, losing the data still to be
+     * written. Checking when the request runs, on the event loop, leaves no window.
+     */
+    private static final class ReadGuard extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            if (ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown()) {
+                return;
+            }
+            ctx.read();
         }
     }
 }

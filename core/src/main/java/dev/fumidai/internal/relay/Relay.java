@@ -1,5 +1,6 @@
 package dev.fumidai.internal.relay;
 
+import dev.fumidai.internal.stream.StreamBridge;
 import dev.fumidai.spi.StreamChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -124,10 +125,6 @@ public final class Relay {
     }
 
     /** Shuts a channel's output once everything written before has been flushed. */
-    static void shutdownOutputAfterFlush(Channel ch) {
-        dev.fumidai.internal.stream.StreamBridge.shutdownOutputAfterFlush(ch);
-    }
-
     /**
      * Turns {@code autoRead} on unless the channel's input has ended: Netty's epoll transport removes a channel
      * whose input was shut from its epoll set, and asking it to read again then fails with {@code ENOENT}.
@@ -211,12 +208,14 @@ public final class Relay {
                 inputDone.set(true);
                 endedBy.compareAndSet(null, self);
                 AtomicBoolean otherDone = self == Ender.FIRST ? secondInputDone : firstInputDone;
-                if (otherDone.get()) {
-                    closeAfterFlush(peer);
-                    closeAfterFlush(ctx.channel());
-                } else {
-                    shutdownOutputAfterFlush(peer);
-                }
+                Channel me = ctx.channel();
+                // EOF goes on to the peer after the data before it; once both directions ended, close both.
+                StreamBridge.shutdownOutputAfterFlush(peer, () -> {
+                    if (otherDone.get()) {
+                        closeAfterFlush(peer);
+                        closeAfterFlush(me);
+                    }
+                });
             }
             ctx.fireUserEventTriggered(evt);
         }

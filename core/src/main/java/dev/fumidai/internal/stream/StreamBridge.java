@@ -412,14 +412,23 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
 
     /** Shuts a channel's output once everything written before has been flushed (plain close otherwise). */
     public static void shutdownOutputAfterFlush(Channel ch) {
+        shutdownOutputAfterFlush(ch, () -> { });
+    }
+
+    /**
+     * Shuts a channel's output once everything written before has been flushed (plain close for channels that
+     * cannot half-close), then runs {@code then} on the channel's event loop, whatever the outcome.
+     */
+    public static void shutdownOutputAfterFlush(Channel ch, Runnable then) {
         if (!ch.isActive()) {
+            ch.eventLoop().execute(then);
             return;
         }
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (ch instanceof DuplexChannel && ch.isActive()) {
-                ((DuplexChannel) ch).shutdownOutput();
+                ((DuplexChannel) ch).shutdownOutput().addListener(x -> then.run());
             } else {
-                ch.close();
+                ch.close().addListener(x -> then.run());
             }
         });
     }
