@@ -164,6 +164,51 @@ class MinaInteropTest {
         handshake(config, KexAlgorithms.CURVE25519_SHA256, CipherAlgorithms.CHACHA20_POLY1305, alg);
     }
 
+    /**
+     * Lets a second MINA server rekey every 16 packets it receives while 2000 IGNORE packets flow after a
+     * hand-made publickey authentication, and our client rekey every 8 KiB: both sides start exchanges, at least
+     * ten complete, nothing fails.
+     */
+    @Test
+    void rekeysManyTimesInBothDirections() throws Exception {
+        SshServer rekeying = SshServer.setUpDefaultServer();
+        rekeying.setHost("127.0.0.1");
+        rekeying.setPort(0);
+        rekeying.setKeyPairProvider(KeyPairProvider.wrap(List.of(hostKeys.get(KeyAlgorithms.SSH_ED25519))));
+        rekeying.setPublickeyAuthenticator(org.apache.sshd.server.auth.pubkey.AcceptAllPublickeyAuthenticator.INSTANCE);
+        org.apache.sshd.core.CoreModuleProperties.REKEY_PACKETS_LIMIT.set(rekeying, 16L);
+        rekeying.start();
+        try {
+            int port = ((InetSocketAddress) rekeying.getBoundAddresses().iterator().next()).getPort();
+            SshTransportConfig config = SshTransportConfig.builder().rekeyBytes(8192).build();
+            try (SshTestClient client = new SshTestClient().connect("127.0.0.1", port, config, pinned())) {
+                SshTransportReadyEvent ready = client.awaitReady();
+                KeyPair user = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                assertEquals(52, client.authenticateEd25519("anyone", user, ready.sessionId()));
+                // Batches of 50, each awaited: writes held during a rekey complete only after our NEWKEYS, so
+                // the flood is paced by the exchanges instead of piling up behind one of them.
+                for (int batch = 0; batch < 40; batch++) {
+                    List<io.netty.channel.ChannelFuture> writes = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+                        new dev.fumidai.ssh.internal.message.IgnoreMessage(new byte[100]).encode(b);
+                        writes.add(client.channel.writeAndFlush(b));
+                    }
+                    for (io.netty.channel.ChannelFuture f : writes) {
+                        assertTrue(f.await(30, java.util.concurrent.TimeUnit.SECONDS));
+                        assertTrue(f.isSuccess(), () -> String.valueOf(f.cause()));
+                    }
+                }
+                int kex = client.channel.eventLoop().submit(() -> client.transport().completedKeyExchanges())
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(kex >= 11, "key exchanges: " + kex);
+                assertTrue(client.channel.isActive());
+            }
+        } finally {
+            rekeying.stop(true);
+        }
+    }
+
     @Test
     void defaultsNegotiatePostQuantumKex() throws Exception {
         handshake(SshTransportConfig.builder().requirePostQuantumKex(true).requireStrictKex(true).build(),

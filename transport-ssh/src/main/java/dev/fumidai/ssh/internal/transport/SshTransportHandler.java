@@ -161,6 +161,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean flushPending;
     private ScheduledFuture<?> rekeyTimer;
     private ScheduledFuture<?> handshakeTimer;
+    private boolean closedLocally;
 
     /**
      * Creates the handler.
@@ -815,10 +816,17 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     }
 
     @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        closedLocally = true;
+        ctx.close(promise);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (failure == null) {
-            String what = phase == Phase.ESTABLISHED ? "connection closed by the server"
-                    : "connection closed by the server during the " + phase.name().toLowerCase() + " phase";
+            String by = closedLocally ? "connection closed locally" : "connection closed by the server";
+            String what = phase == Phase.ESTABLISHED ? by
+                    : by + " during the " + phase.name().toLowerCase() + " phase";
             fail(phase == Phase.ESTABLISHED ? new HopDisconnectedException(where, what, null)
                     : new HopHandshakeException(where, what, null));
         }
