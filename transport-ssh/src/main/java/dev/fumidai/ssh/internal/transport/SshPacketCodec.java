@@ -93,6 +93,12 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
         this.sequenceWrapForbidden = forbidden;
     }
 
+    /** Sets both sequence numbers; only tests use it, to reach a wrap without sending 2^32 packets. */
+    void setSequenceNumbersForTest(long inbound, long outbound) {
+        this.inboundSequence = inbound;
+        this.outboundSequence = outbound;
+    }
+
     /** Returns the sequence number the next received packet has. */
     public long inboundSequence() {
         return inboundSequence;
@@ -215,9 +221,16 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             p.release();
             throw new SshProtocolException("bad padding length " + padding + " in a packet of " + length + " bytes");
         }
+        long next;
+        try {
+            next = nextSequence(inboundSequence);
+        } catch (SshProtocolException e) {
+            p.release();
+            throw e;
+        }
         inboundBytes += 4 + length + inbound.tagLength();
         inboundPackets++;
-        inboundSequence = nextSequence(inboundSequence);
+        inboundSequence = next;
         p.setIndex(5, 4 + length - padding);
         return p;
     }

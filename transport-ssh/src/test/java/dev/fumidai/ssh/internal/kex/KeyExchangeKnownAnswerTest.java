@@ -138,6 +138,26 @@ class KeyExchangeKnownAnswerTest {
     }
 
     @Test
+    void groupExchangeRefusesAGroupSmallerThan2048Bits() throws Exception {
+        ExchangeHashInput input = new ExchangeHashInput("a", "b", new byte[1], new byte[1]);
+        KeyExchange kex = KeyExchanges.create(KexAlgorithms.DH_GEX_SHA256, input, new SecureRandom());
+        List<ByteBuf> sent = new ArrayList<>();
+        kex.start(ByteBufAllocator.DEFAULT, sent::add);
+        dev.fumidai.ssh.internal.message.KexDhGexRequestMessage request =
+                dev.fumidai.ssh.internal.message.KexDhGexRequestMessage.decode(sent.get(0));
+        assertEquals(new dev.fumidai.ssh.internal.message.KexDhGexRequestMessage(2048, 3072, 8192), request);
+        sent.forEach(ByteBuf::release);
+        ByteBuf group = Unpooled.buffer();
+        new dev.fumidai.ssh.internal.message.KexDhGexGroupMessage(
+                org.bouncycastle.crypto.agreement.DHStandardGroups.rfc2409_1024.getP(), java.math.BigInteger.TWO)
+                .encode(group);
+        SshProtocolException e = assertThrows(SshProtocolException.class,
+                () -> kex.handle(group, ByteBufAllocator.DEFAULT, sent::add));
+        group.release();
+        assertEquals("server offered a 1024-bit DH group; we accept 2048..8192", e.getMessage());
+    }
+
+    @Test
     void dhValueOutOfRangeIsRefused() throws Exception {
         ExchangeHashInput input = new ExchangeHashInput("a", "b", new byte[1], new byte[1]);
         KeyExchange kex = KeyExchanges.create(KexAlgorithms.DH_GROUP14_SHA256, input, new SecureRandom());

@@ -150,6 +150,25 @@ class SshPacketCodecTest {
     }
 
     @Test
+    void aSequenceWrapDuringTheInitialKexIsFatalButLaterItIsNot() {
+        SshPacketCodec codec = new SshPacketCodec();
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        codec.setSequenceNumbersForTest(0xffffffffL, 0);
+        SshProtocolException e = assertThrows(SshProtocolException.class,
+                () -> ch.writeInbound(Unpooled.buffer().writeInt(12).writeByte(10).writeByte(2).writeZero(10)));
+        assertEquals("sequence number wrapped during the initial key exchange", e.getMessage());
+        assertFalse(ch.finishAndReleaseAll());
+
+        SshPacketCodec later = new SshPacketCodec();
+        later.setSequenceWrapForbidden(false);
+        EmbeddedChannel ch2 = new EmbeddedChannel(later);
+        later.setSequenceNumbersForTest(0xffffffffL, 0);
+        ch2.writeInbound(Unpooled.buffer().writeInt(12).writeByte(10).writeByte(2).writeZero(10));
+        assertEquals(0, later.inboundSequence());
+        assertTrue(ch2.finishAndReleaseAll());
+    }
+
+    @Test
     void sequenceNumbersCountPerDirectionAndResetOnRequest() throws GeneralSecurityException {
         SshPacketCodec codec = new SshPacketCodec();
         EmbeddedChannel ch = new EmbeddedChannel(codec);
