@@ -3,6 +3,7 @@ package dev.fumidai.ssh;
 import dev.fumidai.audit.VerifiedBy;
 import dev.fumidai.ssh.HostKeyVerificationException.Kind;
 import dev.fumidai.ssh.internal.keys.InvalidSshKeyException;
+import dev.fumidai.ssh.internal.keys.KeyRevocationList;
 import dev.fumidai.ssh.internal.keys.SshPublicKey;
 import dev.fumidai.ssh.internal.knownhosts.KnownHostsEntry;
 import dev.fumidai.ssh.internal.knownhosts.KnownHostsLookup;
@@ -31,6 +32,28 @@ final class KnownHostsDecisions {
             }
         }
         return all;
+    }
+
+    /**
+     * Refuses a key revoked by any of the revocation files (KRL or key list, OpenSSH {@code RevokedHostKeys});
+     * a file that cannot be read or parsed refuses every key.
+     */
+    static void checkRevocations(List<Path> revocationFiles, HostKeyCheck check, SshPublicKey key)
+            throws HostKeyVerificationException {
+        for (Path file : revocationFiles) {
+            KeyRevocationList krl;
+            try {
+                krl = KeyRevocationList.read(file);
+            } catch (IOException | InvalidSshKeyException | RuntimeException e) {
+                throw HostKeys.withCause(new HostKeyVerificationException(Kind.UNKNOWN,
+                        "cannot verify the host key of " + label(check) + ": revocation list " + file
+                                + " is unusable: " + e.getMessage()), e);
+            }
+            if (krl.isRevoked(key)) {
+                throw new HostKeyVerificationException(Kind.REVOKED, "host key of " + label(check) + " ("
+                        + key.keyType() + " " + key.fingerprint() + ") is revoked by " + file);
+            }
+        }
     }
 
     /**

@@ -30,13 +30,15 @@ import java.util.Objects;
  * <h2>Threading</h2>
  * Immutable and thread-safe.
  */
-public final class KnownHostsVerifier implements HostKeyVerifier {
+public final class KnownHostsVerifier implements HostKeyVerifier, HostKeyAlgorithmPreference {
 
     private final List<Path> files;
+    private final List<Path> revocationFiles;
     private final Clock clock;
 
-    private KnownHostsVerifier(List<Path> files, Clock clock) {
+    private KnownHostsVerifier(List<Path> files, List<Path> revocationFiles, Clock clock) {
         this.files = files;
+        this.revocationFiles = revocationFiles;
         this.clock = clock;
     }
 
@@ -48,7 +50,7 @@ public final class KnownHostsVerifier implements HostKeyVerifier {
         if (files.length == 0) {
             throw new IllegalArgumentException("at least one known_hosts file is required");
         }
-        return new KnownHostsVerifier(List.of(files), Clock.systemUTC());
+        return new KnownHostsVerifier(List.of(files), List.of(), Clock.systemUTC());
     }
 
     /**
@@ -68,7 +70,16 @@ public final class KnownHostsVerifier implements HostKeyVerifier {
 
     /** Returns a copy that checks certificate validity against another clock (for tests and replay). */
     public KnownHostsVerifier withClock(Clock clock) {
-        return new KnownHostsVerifier(files, Objects.requireNonNull(clock, "clock"));
+        return new KnownHostsVerifier(files, revocationFiles, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Returns a copy that also refuses keys listed in revocation files, like OpenSSH's {@code RevokedHostKeys}:
+     * binary KRLs written by {@code ssh-keygen -k} (certificates by serial or key ID, keys explicitly or by
+     * hash) or text files of public keys. A revocation file that is missing or unreadable refuses every key.
+     */
+    public KnownHostsVerifier withRevokedHostKeys(Path... revocationFiles) {
+        return new KnownHostsVerifier(files, List.of(revocationFiles), clock);
     }
 
     /** Returns the files read, in order. */
@@ -79,6 +90,7 @@ public final class KnownHostsVerifier implements HostKeyVerifier {
     @Override
     public HostKeyVerdict verify(HostKeyCheck check) throws HostKeyVerificationException {
         SshPublicKey key = HostKeys.parse(check);
+        KnownHostsDecisions.checkRevocations(revocationFiles, check, key);
         List<KnownHostsEntry> entries = KnownHostsDecisions.read(files, check);
         KnownHostsLookup.Result result =
                 KnownHostsLookup.lookup(entries, check.hostName(), check.port(), key, clock.instant());
@@ -88,6 +100,19 @@ public final class KnownHostsVerifier implements HostKeyVerifier {
         }
         throw new HostKeyVerificationException(Kind.UNKNOWN, "host key of " + HostKeys.label(check) + " ("
                 + key.keyType() + " " + key.fingerprint() + ") is not in " + files + ": " + result.detail());
+    }
+
+    @Override
+    public List<String> preferredHostKeyAlgorithms(String hostName, int port) {
+        List<KnownHostsEntry> entries = new java.util.ArrayList<>();
+        for (Path file : files) {
+            try {
+                entries.addAll(dev.fumidai.ssh.internal.knownhosts.KnownHostsParser.read(file));
+            } catch (Exception e) {
+                return List.of(); // verify() reports the problem and refuses
+            }
+        }
+        return KnownHostsLookup.recordedAlgorithms(entries, hostName, port);
     }
 
     @Override

@@ -38,17 +38,20 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; concurrent first connections to one host, in this JVM or in others using this class, record
  * one entry: the decision is made again under a file lock (see {@code KnownHostsWriter}).
  */
-public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
+public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAlgorithmPreference {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrustOnFirstUseVerifier.class);
 
     private final Path recordFile;
     private final List<Path> readOnlyFiles;
+    private final List<Path> revocationFiles;
     private final Clock clock;
 
-    private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, Clock clock) {
+    private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, List<Path> revocationFiles,
+            Clock clock) {
         this.recordFile = recordFile;
         this.readOnlyFiles = readOnlyFiles;
+        this.revocationFiles = revocationFiles;
         this.clock = clock;
     }
 
@@ -58,17 +61,27 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
      */
     public static TrustOnFirstUseVerifier acceptNewAndRecord(Path recordFile, Path... alsoRead) {
         return new TrustOnFirstUseVerifier(Objects.requireNonNull(recordFile, "recordFile"), List.of(alsoRead),
-                Clock.systemUTC());
+                List.of(), Clock.systemUTC());
     }
 
     /** Returns a copy that checks certificate validity against another clock. */
     public TrustOnFirstUseVerifier withClock(Clock clock) {
-        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, Objects.requireNonNull(clock, "clock"));
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, revocationFiles,
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Returns a copy that refuses (and never records) keys listed in revocation files, as
+     * {@link KnownHostsVerifier#withRevokedHostKeys} does.
+     */
+    public TrustOnFirstUseVerifier withRevokedHostKeys(Path... revocationFiles) {
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, List.of(revocationFiles), clock);
     }
 
     @Override
     public HostKeyVerdict verify(HostKeyCheck check) throws HostKeyVerificationException {
         SshPublicKey key = HostKeys.parse(check);
+        KnownHostsDecisions.checkRevocations(revocationFiles, check, key);
         List<KnownHostsEntry> others = KnownHostsDecisions.read(readOnlyFiles, check);
         List<KnownHostsEntry> firstLook = new ArrayList<>(KnownHostsDecisions.read(List.of(recordFile), check));
         firstLook.addAll(others);
@@ -117,6 +130,26 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier {
                     + "; a new key type for a known host is not trusted on first use");
         }
         return null;
+    }
+
+    @Override
+    public List<String> preferredHostKeyAlgorithms(String hostName, int port) {
+        List<KnownHostsEntry> entries = new java.util.ArrayList<>();
+        for (Path file : allFiles()) {
+            try {
+                entries.addAll(dev.fumidai.ssh.internal.knownhosts.KnownHostsParser.read(file));
+            } catch (Exception e) {
+                return List.of(); // verify() reports the problem and refuses
+            }
+        }
+        return KnownHostsLookup.recordedAlgorithms(entries, hostName, port);
+    }
+
+    private List<Path> allFiles() {
+        List<Path> all = new java.util.ArrayList<>();
+        all.add(recordFile);
+        all.addAll(readOnlyFiles);
+        return all;
     }
 
     @Override

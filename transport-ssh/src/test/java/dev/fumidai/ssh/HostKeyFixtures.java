@@ -32,6 +32,17 @@ final class HostKeyFixtures {
         }
     }
 
+    static byte[] bytes(String name) {
+        try (InputStream in = HostKeyFixtures.class.getResourceAsStream("/dev/fumidai/ssh/keys/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Returns the {@code type base64} part of a .pub fixture, without the comment. */
     static String keyText(String pubFile) {
         String[] words = text(pubFile).trim().split(" ");

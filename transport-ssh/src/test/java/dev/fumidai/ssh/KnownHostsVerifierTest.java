@@ -298,4 +298,46 @@ class KnownHostsVerifierTest {
         assertFalse(new String(Files.readAllBytes(dir.resolve("known_hosts")), StandardCharsets.UTF_8)
                 .contains("host1"));
     }
+
+    @Test
+    void r17RevokedHostKeysFromKrlFilesAreRefused() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        Files.write(krl, HostKeyFixtures.bytes("krl_serial"));
+        KnownHostsVerifier v = verifier("@cert-authority * " + keyText("ca_ed25519.pub"),
+                "host1 " + keyText("host_rsa.pub"));
+        assertEquals(VerifiedBy.CA, v.verify(check("host1", 22, "host_ed25519-cert.pub")).verifiedBy());
+        KnownHostsVerifier withKrl = v.withRevokedHostKeys(krl);
+        HostKeyVerificationException e = rejects(withKrl, check("host1", 22, "host_ed25519-cert.pub"), Kind.REVOKED);
+        assertTrue(e.getMessage().contains(krl.toString()), e.getMessage());
+        assertEquals(VerifiedBy.KNOWN_HOSTS, withKrl.verify(check("host1", 22, "host_rsa.pub")).verifiedBy());
+
+        Files.write(krl, HostKeyFixtures.bytes("krl_explicit"));
+        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.REVOKED);
+
+        // R15: an unusable revocation list refuses everything.
+        Files.delete(krl);
+        HostKeyVerificationException missing = rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+        assertNotNull(missing.getCause());
+        Files.write(krl, new byte[] {'S', 'S', 'H', 'K', 'R', 'L', '\n', 0, 0, 0});
+        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+    }
+
+    @Test
+    void preferredAlgorithmsFollowWhatIsRecordedForTheHost() throws Exception {
+        KnownHostsVerifier v = verifier("host1 " + keyText("host_rsa.pub"), "other " + keyText("host_ecdsa256.pub"),
+                "host1,host2 " + keyText("host_ed25519.pub"), "@revoked host1 " + keyText("host_ecdsa256.pub"));
+        assertEquals(java.util.List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519"),
+                v.preferredHostKeyAlgorithms("host1", 22));
+        assertEquals(java.util.List.of("ssh-ed25519"), v.preferredHostKeyAlgorithms("host2", 22));
+        assertEquals(java.util.List.of(), v.preferredHostKeyAlgorithms("host1", 2222));
+        KnownHostsVerifier ca = verifier("@cert-authority *.example.com " + keyText("ca_rsa.pub"),
+                "a.example.com " + keyText("host_ecdsa256.pub"));
+        java.util.List<String> algorithms = ca.preferredHostKeyAlgorithms("a.example.com", 22);
+        assertEquals("ssh-ed25519-cert-v01@openssh.com", algorithms.get(0));
+        assertTrue(algorithms.contains("rsa-sha2-512-cert-v01@openssh.com"));
+        assertFalse(algorithms.contains("ssh-rsa-cert-v01@openssh.com"));
+        assertEquals("ecdsa-sha2-nistp256", algorithms.get(algorithms.size() - 1));
+        Path directory = Files.createDirectory(dir.resolve("unreadable"));
+        assertEquals(java.util.List.of(), KnownHostsVerifier.of(directory).preferredHostKeyAlgorithms("host1", 22));
+    }
 }

@@ -34,3 +34,6 @@ openssl pkcs8 -topk8 -v2 aes-128-cbc -v2prf hmacWithSHA1 -passout "pass:$PASS" -
 ssh-keygen -q -t dsa -N '' -f dsa_openssh 2>/dev/null || true
 openssl genpkey -algorithm x25519 -out x25519_pkcs8
 rm -f -- dsa_openssh.pub
+# PKCS#8 encryptions we do not support (scrypt KDF, PKCS#12 PBE), for the error messages.
+openssl pkcs8 -topk8 -scrypt -passout "pass:$PASS" -in ecdsa256_pem -out ecdsa256_pkcs8_scrypt
+openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -passout "pass:$PASS" -in ecdsa256_pem -out ecdsa256_pkcs8_pbe_sha1_3des

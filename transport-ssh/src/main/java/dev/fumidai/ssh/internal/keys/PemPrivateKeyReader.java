@@ -167,6 +167,17 @@ final class PemPrivateKeyReader {
         }
     }
 
+    /** Names the OIDs people meet in PKCS#8 files, for error messages. */
+    private static String oidName(String oid) {
+        return switch (oid) {
+            case "1.3.6.1.4.1.11591.4.11" -> "scrypt (" + oid + ")";
+            case "1.2.840.113549.1.12.1.3" -> "PKCS#12 pbeWithSHAAnd3-KeyTripleDES-CBC (" + oid + ")";
+            case "1.2.840.113549.1.5.3" -> "PKCS#5 v1 pbeWithMD5AndDES-CBC (" + oid + ")";
+            case "1.2.840.113549.1.5.10" -> "PKCS#5 v1 pbeWithSHA1AndDES-CBC (" + oid + ")";
+            default -> oid;
+        };
+    }
+
     private static EcdsaSshPublicKey.Curve curveFor(ASN1ObjectIdentifier oid) {
         return switch (oid.getId()) {
             case "1.2.840.10045.3.1.7" -> EcdsaSshPublicKey.Curve.NISTP256;
@@ -194,12 +205,14 @@ final class PemPrivateKeyReader {
             info = EncryptedPrivateKeyInfo.getInstance(der);
             if (!PKCSObjectIdentifiers.id_PBES2.equals(info.getEncryptionAlgorithm().getAlgorithm())) {
                 throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " is encrypted with "
-                        + info.getEncryptionAlgorithm().getAlgorithm().getId() + "; only PBES2 is supported");
+                        + oidName(info.getEncryptionAlgorithm().getAlgorithm().getId()) + "; only PBES2 with PBKDF2"
+                        + " is supported (re-encrypt: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
             }
             pbes2 = PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
             if (!PKCSObjectIdentifiers.id_PBKDF2.equals(pbes2.getKeyDerivationFunc().getAlgorithm())) {
                 throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " uses key derivation "
-                        + pbes2.getKeyDerivationFunc().getAlgorithm().getId() + "; only PBKDF2 is supported");
+                        + oidName(pbes2.getKeyDerivationFunc().getAlgorithm().getId()) + "; only PBKDF2 is supported"
+                        + " (re-encrypt: openssl pkcs8 -topk8 -v2 aes-256-cbc)");
             }
             kdf = PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
             scheme = pbes2.getEncryptionScheme();

@@ -45,6 +45,27 @@ public final class SshPrivateKeys {
     }
 
     /**
+     * Signs a fixed challenge and verifies it with the public key (a pairwise consistency test): a damaged
+     * private half (a changed prime, scalar or seed that still parses) would otherwise load and only fail, or
+     * sign wrongly, at authentication time.
+     */
+    private static void requireConsistent(SshPrivateKey key, String keyName) throws PrivateKeyException {
+        byte[] challenge = "fumidai private key consistency check".getBytes(StandardCharsets.US_ASCII);
+        String algorithm = key.signatureAlgorithms().get(0);
+        boolean ok;
+        try {
+            ok = key.publicKey().verify(algorithm, challenge, key.sign(algorithm, challenge));
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            ok = false;
+        }
+        if (!ok) {
+            key.destroy();
+            throw new PrivateKeyException(Reason.MALFORMED, keyName + ": the private key does not match its public key"
+                    + " (damaged key file)");
+        }
+    }
+
+    /**
      * Reads the OpenSSH certificate stored next to a private key as {@code <key>-cert.pub} (ssh-keygen's
      * naming; OpenSSH {@code ssh_config(5)} CertificateFile default), if there is one.
      *
@@ -98,10 +119,11 @@ public final class SshPrivateKeys {
         Pem pem = Pem.parse(new String(content, StandardCharsets.ISO_8859_1), keyName);
         PassphraseSource source = new PassphraseSource(passphrase);
         try {
-            if ("OPENSSH PRIVATE KEY".equals(pem.label())) {
-                return OpenSshPrivateKeyReader.read(pem.body(), keyName, source);
-            }
-            return PemPrivateKeyReader.read(pem, keyName, source);
+            SshPrivateKey key = "OPENSSH PRIVATE KEY".equals(pem.label())
+                    ? OpenSshPrivateKeyReader.read(pem.body(), keyName, source)
+                    : PemPrivateKeyReader.read(pem, keyName, source);
+            requireConsistent(key, keyName);
+            return key;
         } finally {
             Arrays.fill(pem.body(), (byte) 0);
         }

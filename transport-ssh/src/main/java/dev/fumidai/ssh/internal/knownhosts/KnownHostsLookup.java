@@ -116,6 +116,44 @@ public final class KnownHostsLookup {
         return plainResult;
     }
 
+    /**
+     * Returns the host-key algorithms recorded for a host: if a {@code @cert-authority} line matches, the
+     * certificate algorithms of every key type (a CA of any type can sign a host key of any type), then the
+     * algorithms of each plain entry's key, in file order, without duplicates. {@code ssh-rsa} (SHA-1) is
+     * never proposed. Revoked entries add nothing.
+     */
+    public static java.util.List<String> recordedAlgorithms(List<KnownHostsEntry> entries, String hostName, int port) {
+        String name = HostPatterns.lookupName(hostName, port);
+        java.util.LinkedHashSet<String> certs = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<String> plain = new java.util.LinkedHashSet<>();
+        for (KnownHostsEntry e : entries) {
+            if (e.matchHost(name) != HostPatterns.Match.MATCH) {
+                continue;
+            }
+            if (e.marker() == KnownHostsEntry.Marker.CERT_AUTHORITY) {
+                for (String type : ALL_KEY_TYPES) {
+                    for (String algorithm : algorithmsFor(type)) {
+                        certs.add(algorithm + KeyAlgorithms.CERT_SUFFIX);
+                    }
+                }
+            } else if (e.marker() == KnownHostsEntry.Marker.NONE) {
+                plain.addAll(algorithmsFor(e.key().keyType()));
+            }
+        }
+        java.util.List<String> out = new ArrayList<>(certs);
+        out.addAll(plain);
+        return out;
+    }
+
+    private static final List<String> ALL_KEY_TYPES = List.of(KeyAlgorithms.SSH_ED25519, KeyAlgorithms.ECDSA_NISTP256,
+            KeyAlgorithms.ECDSA_NISTP384, KeyAlgorithms.ECDSA_NISTP521, KeyAlgorithms.SSH_RSA);
+
+    private static List<String> algorithmsFor(String keyType) {
+        return KeyAlgorithms.SSH_RSA.equals(keyType)
+                ? List.of(KeyAlgorithms.RSA_SHA2_512, KeyAlgorithms.RSA_SHA2_256)
+                : List.of(keyType);
+    }
+
     private static Result lookupPlain(List<KnownHostsEntry> forHost, PlainSshPublicKey plain) {
         KnownHostsEntry sameType = null;
         TreeSet<String> otherTypes = new TreeSet<>();

@@ -145,6 +145,14 @@ class SshPrivateKeysTest {
                 () -> SshPrivateKeys.parse(fixture("x25519_pkcs8"), "x", PassphraseProvider.none()));
         assertEquals(Reason.UNSUPPORTED, x25519.reason(), x25519.getMessage());
 
+        for (String[] c : new String[][] {{"ecdsa256_pkcs8_scrypt", "scrypt"},
+            {"ecdsa256_pkcs8_pbe_sha1_3des", "PKCS#12"}}) {
+            PrivateKeyException e = assertThrows(PrivateKeyException.class,
+                    () -> SshPrivateKeys.parse(fixture(c[0]), c[0], PassphraseProvider.of(PASS.toCharArray())));
+            assertEquals(Reason.UNSUPPORTED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("openssl pkcs8"), e.getMessage());
+        }
+
         byte[] ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n".getBytes(StandardCharsets.UTF_8);
         PrivateKeyException putty = assertThrows(PrivateKeyException.class,
                 () -> SshPrivateKeys.parse(ppk, "k.ppk", PassphraseProvider.none()));

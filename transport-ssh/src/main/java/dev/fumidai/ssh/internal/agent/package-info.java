@@ -1,0 +1,2 @@
+/** Talks to an SSH agent ({@code SSH_AUTH_SOCK}, draft-miller-ssh-agent) for user authentication. */
+package dev.fumidai.ssh.internal.agent;
