@@ -123,6 +123,35 @@ public final class SshTransportConfig {
         return b;
     }
 
+    /**
+     * Returns this configuration with the host-key algorithms the verifier already holds keys for moved to the
+     * front, keeping the order of the rest, as OpenSSH orders {@code HostKeyAlgorithms} by known_hosts. Without it
+     * a host known only by its RSA key that offers Ed25519 first would fail verification.
+     *
+     * <p>Only verifiers that never accept new keys are consulted: with trust-on-first-use the reordering would
+     * tell an observer which connections are first contacts (security-checklist H5, CVE-2020-14145). Names the
+     * configuration does not allow are ignored.
+     *
+     * <p>May read files: call it off the Netty event loop, before installing the transport.
+     */
+    public SshTransportConfig preferringKnownHostKeyAlgorithms(HostKeyVerifier verifier, String hostName, int port) {
+        if (!(verifier instanceof HostKeyAlgorithmPreference preference) || verifier instanceof TrustOnFirstUseVerifier) {
+            return this;
+        }
+        List<String> known = preference.preferredHostKeyAlgorithms(hostName, port);
+        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        for (String name : known) {
+            if (hostKeyAlgorithms.contains(name)) {
+                order.add(name);
+            }
+        }
+        if (order.isEmpty()) {
+            return this;
+        }
+        order.addAll(hostKeyAlgorithms);
+        return toBuilder().hostKeyAlgorithms(List.copyOf(order)).build();
+    }
+
     /** Returns the key-exchange methods in preference order. */
     public List<String> kexAlgorithms() {
         return kexAlgorithms;
