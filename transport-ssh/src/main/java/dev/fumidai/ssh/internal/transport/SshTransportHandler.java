@@ -145,7 +145,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean strictKex;
     private boolean firstNewKeysReceived;
     private boolean expectExtInfoNow;
-    private int extInfoCount;
+    private boolean extInfoDuringAuthSeen;
     private boolean userauthSucceeded;
     private int noiseCount;
     private List<String> serverSigAlgs = List.of();
@@ -598,11 +598,15 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     }
 
     private void handleExtInfo(ByteBuf payload, boolean slot) throws SshProtocolException {
-        boolean duringAuth = phase == Phase.ESTABLISHED && !userauthSucceeded && extInfoCount == 1;
-        if (!(slot || duringAuth) || extInfoCount >= 2) {
+        // RFC 8308 §2.4: once right after the server's first NEWKEYS, and once more during user authentication
+        // (before USERAUTH_SUCCESS), whether or not the first was sent.
+        boolean duringAuth = phase == Phase.ESTABLISHED && !userauthSucceeded && !extInfoDuringAuthSeen;
+        if (!(slot || duringAuth)) {
             throw new SshProtocolException("SSH_MSG_EXT_INFO at a time RFC 8308 §2.4 does not allow");
         }
-        extInfoCount++;
+        if (!slot) {
+            extInfoDuringAuthSeen = true;
+        }
         ExtInfoMessage m = ExtInfoMessage.decode(payload);
         serverOffersPing |= m.value(PING_EXTENSION) != null;
         byte[] sigAlgs = m.value("server-sig-algs");

@@ -222,6 +222,24 @@ class HostilePeerTest {
     }
 
     @Test
+    void r11OneExtInfoDuringAuthenticationIsAllowedButNotASecondNorAfterSuccess() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            extInfo(s);
+            assertNull(s.failure());
+            assertTrue(s.client.isOpen());
+            extInfo(s);
+            assertFalse(s.client.isOpen(), "a second EXT_INFO during authentication is refused");
+        }
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            s.sendMessage(52);
+            extInfo(s);
+            assertFalse(s.client.isOpen(), "EXT_INFO after USERAUTH_SUCCESS is refused");
+        }
+    }
+
+    @Test
     void r11ExtInfoBeforeNewKeysIsRefused() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.sendVersion();
