@@ -819,9 +819,19 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         fail(cause);
     }
 
+    /**
+     * Closes the connection at the request of an upper layer: sends SSH_MSG_DISCONNECT with reason
+     * BY_APPLICATION first when keys are in place (RFC 4253 §11.1), so the server logs a clean disconnect.
+     */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         closedLocally = true;
+        if (failure == null && phase != Phase.VERSION && phase != Phase.CLOSED && ctx.channel().isActive()) {
+            ByteBuf b = ctx.alloc().buffer();
+            new DisconnectMessage(DisconnectMessage.BY_APPLICATION, "closed by the client", "").encode(b);
+            ctx.writeAndFlush(b).addListener(f -> ctx.close(promise));
+            return;
+        }
         ctx.close(promise);
     }
 
@@ -861,7 +871,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (ready != null) {
             ready.tryFailure(typed);
         }
-        if (wasEstablished) {
+        if (wasEstablished && !closedLocally) {
+            // A close asked for by an upper layer is not an error for the upper layers.
             ctx.fireExceptionCaught(typed);
         }
         if (!(root instanceof SshDisconnectException) && phase != Phase.VERSION && phase != Phase.CLOSED

@@ -188,6 +188,20 @@ class SshTransportHandlerTest {
     }
 
     @Test
+    void aLocalCloseSendsDisconnectByApplicationAndRaisesNoError() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            s.client.close();
+            ByteBuf d = s.nextFromClient();
+            DisconnectMessage m = DisconnectMessage.decode(d);
+            d.release();
+            assertEquals(DisconnectMessage.BY_APPLICATION, m.reasonCode());
+            assertFalse(s.client.isOpen());
+            assertTrue(s.upperLayer.stream().noneMatch(o -> o instanceof Throwable), "no exception for a local close");
+        }
+    }
+
+    @Test
     void closeDuringHandshakeFailsTheReadyFutureTyped() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.sendVersion();
