@@ -49,6 +49,18 @@ final class SshTestClient implements AutoCloseable {
         return this;
     }
 
+    /** Installs the pipeline on a channel that already exists, e.g. a stream of a previous hop. */
+    SshTestClient attach(Channel existing, String host, int port, SshTransportConfig config, HostKeyVerifier verifier)
+            throws Exception {
+        channel = existing;
+        existing.eventLoop().submit(() -> {
+            ready = SshClientTransport.install(existing, config, host, port, "ssh hop \"test\" " + host + ":" + port,
+                    verifier, verifierExecutor);
+            existing.pipeline().addLast(PipelineNames.USERAUTH, new Recorder());
+        }).get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
     /** Waits for the transport to be ready; rethrows its failure. */
     SshTransportReadyEvent awaitReady() throws Exception {
         if (!ready.await(30, TimeUnit.SECONDS)) {

@@ -12,6 +12,8 @@ import java.util.concurrent.Executor;
  * channel may be a socket or the child channel of a previous hop; the version line is sent as soon as the
  * channel is active.
  *
+ * <p>Turns {@code autoRead} on: stream channels of a previous hop are handed out with it off.
+ *
  * <p>The next layer adds its handler after {@link PipelineNames#TRANSPORT}, waits for the returned future
  * (or the {@link SshTransportReadyEvent}), then reads payload {@code ByteBuf}s starting with a message number
  * of 50 or more and writes payloads the same way.
@@ -52,6 +54,9 @@ public final class SshClientTransport {
         p.addLast(PipelineNames.VERSION_EXCHANGE, new SshVersionExchangeHandler(config.clientVersionLine()));
         p.addLast(PipelineNames.PACKET_CODEC, new SshPacketCodec());
         p.addLast(PipelineNames.TRANSPORT, transport);
+        // A stream channel of a previous hop is handed out with autoRead off (StreamChannels contract); the
+        // transport must read to make progress. Upper layers may turn it off again for back-pressure.
+        channel.config().setAutoRead(true);
         return transport.readyFuture();
     }
 }
