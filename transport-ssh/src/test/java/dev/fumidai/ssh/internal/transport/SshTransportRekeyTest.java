@@ -102,6 +102,24 @@ class SshTransportRekeyTest {
     }
 
     @Test
+    void rekeysAfterThePacketLimit() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().rekeyPackets(10).build())) {
+            int sent = 0;
+            int last = -1;
+            while (last != 20 && sent < 20) {
+                s.client.writeAndFlush(channelData(sent++, 1));
+                ByteBuf b;
+                while ((b = s.nextFromClient()) != null) {
+                    last = b.getUnsignedByte(b.readerIndex());
+                    b.release();
+                }
+            }
+            assertEquals(20, last, "KEXINIT");
+            assertTrue(sent <= 10, "within the packet limit, after " + sent + " packets");
+        }
+    }
+
+    @Test
     void rekeysAfterTheTimeLimitButNotBeforeAuthentication() throws Exception {
         SshTransportConfig config = CONFIG.toBuilder().rekeyInterval(Duration.ofMinutes(1)).build();
         try (ScriptedServer s = new ScriptedServer(config)) {
