@@ -2,6 +2,7 @@ package dev.fumidai.ssh.internal.transport;
 
 import dev.fumidai.ssh.HostKeyVerifier;
 import dev.fumidai.ssh.SshTransportConfig;
+import dev.fumidai.spi.StreamChannels;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.Future;
@@ -54,6 +55,9 @@ public final class SshClientTransport {
         p.addLast(PipelineNames.VERSION_EXCHANGE, new SshVersionExchangeHandler(config.clientVersionLine()));
         p.addLast(PipelineNames.PACKET_CODEC, new SshPacketCodec());
         p.addLast(PipelineNames.TRANSPORT, transport);
+        // Bytes that arrived before these handlers (the server's version line on a fast TCP connect) wait in
+        // the core's holding handler: replay them now (StreamChannels contract; a no-op without one).
+        StreamChannels.release(channel);
         // A stream channel of a previous hop is handed out with autoRead off (StreamChannels contract); the
         // transport must read to make progress. Upper layers may turn it off again for back-pressure.
         channel.config().setAutoRead(true);
