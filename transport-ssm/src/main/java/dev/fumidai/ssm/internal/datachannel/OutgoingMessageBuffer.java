@@ -149,6 +149,16 @@ public final class OutgoingMessageBuffer {
         return due;
     }
 
+    /** Returns every unacknowledged message, oldest first, and marks them sent now (used after a reconnect). */
+    public List<Entry> resendAll(long nowNanos) {
+        List<Entry> all = new ArrayList<>(unacked.values());
+        for (Entry e : all) {
+            e.lastSentNanos = nowNanos;
+            e.sends++;
+        }
+        return all;
+    }
+
     /** Returns when the next message becomes due for retransmission, or {@code Long.MAX_VALUE} when none is. */
     public long nextDueNanos() {
         if (unacked.isEmpty()) {
