@@ -1,0 +1,357 @@
+package dev.fumidai;
+
+import dev.fumidai.audit.Actor;
+import dev.fumidai.audit.AuditSink;
+import dev.fumidai.audit.Listener;
+import dev.fumidai.audit.ListenerKind;
+import dev.fumidai.audit.Origin;
+import dev.fumidai.audit.Outcome;
+import dev.fumidai.audit.Reason;
+import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.audit.SessionEnded;
+import dev.fumidai.audit.SessionStarted;
+import dev.fumidai.audit.Source;
+import dev.fumidai.internal.Ids;
+import dev.fumidai.internal.TunnelOpener;
+import dev.fumidai.internal.audit.AuditDispatcher;
+import dev.fumidai.internal.forward.LocalForwardImpl;
+import dev.fumidai.internal.net.NettyTransport;
+import dev.fumidai.internal.route.RouteRuntime;
+import dev.fumidai.internal.socket.TunnelSocketFactory;
+import dev.fumidai.internal.stream.TunnelConnectionImpl;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.SocketFactory;
+
+/**
+ * Opens tunnels to targets through a {@link Route} of jump hosts, in process: as a byte stream
+ * ({@link #connect}), a local port ({@link #forward}) or a {@link SocketFactory} ({@link #socketFactory()}).
+ * Every hop, authentication and forwarded connection is recorded by the configured audit sinks.
+ *
+ * <pre>{@code
+ * try (JumpHost jh = JumpHost.builder()
+ *         .route(Route.parse("ssh://ops@bastion:22"))
+ *         .auditSink(Slf4jAuditSink.create())
+ *         .actor("ci:job-1234")
+ *         .build()) {
+ *     try (LocalForward fwd = jh.forward(Target.of("db.internal", 5432))) {
+ *         String url = "jdbc:postgresql://127.0.0.1:" + fwd.localPort() + "/app";
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Threading</h2>
+ * Immutable and thread-safe. Hop sessions are shared: all streams through a hop multiplex over one session,
+ * opened on first use and re-established under the {@link ReconnectPolicy} after a failure.
+ *
+ * <h2>Closing</h2>
+ * {@link #close()} closes forwards and streams, then hop sessions, then the audit sinks (after delivering what
+ * is queued), and last the event loops if the {@code JumpHost} created them.
+ *
+ * <h2>Failure</h2>
+ * Every failure is a {@link TunnelException} (an {@link IOException}) whose message names the hop.
+ */
+public final class JumpHost implements AutoCloseable {
+
+    /** The library version written into audit records. */
+    public static final String LIBRARY_VERSION = "0.1.0";
+
+    private final Route route;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final AuditDispatcher audit;
+    private final RouteRuntime runtime;
+    private final TunnelOpener opener;
+    private final Clock clock;
+    private final Instant started;
+    private final String sessionId;
+    private final List<LocalForward> forwards = new CopyOnWriteArrayList<>();
+    private final List<TunnelConnection> connections = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Source inProcess = new Source(null, 0, new Listener(ListenerKind.IN_PROCESS, null, 0));
+
+    private JumpHost(Builder b) {
+        this.route = b.route;
+        this.clock = b.clock;
+        this.ownsGroup = b.group == null;
+        this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai") : b.group;
+        this.sessionId = Ids.shortId("s-");
+        String emitterId = b.emitterId != null ? b.emitterId : Ids.shortId("jh-");
+        this.audit = new AuditDispatcher(b.sinks, b.actor, origin(b.processName), emitterId, sessionId, clock,
+                b.auditQueueCapacity);
+        this.runtime = new RouteRuntime(route, group, audit, clock, b.connectTimeout, b.handshakeTimeout,
+                b.reconnectPolicy);
+        this.opener = new TunnelOpener(runtime, audit, clock);
+        this.started = clock.instant();
+        audit.emit(new SessionStarted(audit.header(), Outcome.SUCCESS, null, inProcess, runtime.hopInfos()));
+    }
+
+    private static Origin origin(String processName) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "unknown");
+        }
+        return new Origin(host, processName, ProcessHandle.current().pid(), LIBRARY_VERSION);
+    }
+
+    /** Returns a builder; a route and an actor are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the route. */
+    public Route route() {
+        return route;
+    }
+
+    /** Returns the logical session id written as {@code session_id} in this JumpHost's audit records. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /**
+     * Opens an in-process byte stream to a target.
+     *
+     * @return a future that completes with the connection or fails with a {@link TunnelException}
+     */
+    public CompletableFuture<TunnelConnection> connect(Target target) {
+        return openConnection(target, false).thenApply(c -> c);
+    }
+
+    /**
+     * Opens an in-process byte stream, waiting at most {@code timeout}.
+     *
+     * @throws TunnelTimeoutException if it did not open in time
+     * @throws TunnelException if a hop or the target failed; the message names it
+     */
+    public TunnelConnection connect(Target target, Duration timeout) throws IOException {
+        CompletableFuture<TunnelConnectionImpl> f = openConnection(target, false);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(TunnelConnection::close);
+            throw new TunnelTimeoutException(runtime.where(target), "no stream within " + timeout.toMillis() + " ms",
+                    e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(TunnelConnection::close);
+            throw new InterruptedIOException("interrupted while connecting to " + target);
+        }
+    }
+
+    private CompletableFuture<TunnelConnectionImpl> openConnection(Target target, boolean socketSemantics) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(runtime.where(target), "the JumpHost is closed",
+                    null));
+        }
+        return opener.open(target, inProcess).thenApply(o -> {
+            TunnelConnectionImpl c = new TunnelConnectionImpl(target, o, socketSemantics);
+            connections.add(c);
+            o.channel().closeFuture().addListener(f -> connections.remove(c));
+            return c;
+        });
+    }
+
+    /** Listens on 127.0.0.1, an ephemeral port, and relays each connection to the target. */
+    public LocalForward forward(Target target) throws IOException {
+        return forward(target, ForwardOptions.defaults());
+    }
+
+    /**
+     * Listens as the options say and relays each connection to the target.
+     *
+     * @throws IOException if the address or socket path cannot be bound
+     */
+    public LocalForward forward(Target target, ForwardOptions options) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            throw new TunnelException(runtime.where(target), "the JumpHost is closed", null);
+        }
+        LocalForwardImpl f = LocalForwardImpl.bind(target, options, opener, group, clock);
+        forwards.add(f);
+        return f;
+    }
+
+    /**
+     * Returns a socket factory whose sockets, on {@code connect(host:port)}, open a stream to that target through
+     * the route. The host name is resolved by the last hop.
+     */
+    public SocketFactory socketFactory() {
+        return new TunnelSocketFactory(t -> openConnection(t, true));
+    }
+
+    private static IOException asIo(Throwable t) {
+        if (t instanceof IOException) {
+            return (IOException) t;
+        }
+        return new IOException(t.getMessage(), t);
+    }
+
+    /** Closes forwards, streams, hop sessions, audit sinks and owned event loops; never throws. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (LocalForward f : forwards) {
+            f.close();
+        }
+        for (TunnelConnection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+        try {
+            runtime.close().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Reported through hop.disconnect; closing goes on.
+        }
+        Instant now = clock.instant();
+        audit.emit(new SessionEnded(audit.header(), Outcome.SUCCESS, Reason.of(ReasonCode.CLOSED_BY_APPLICATION),
+                runtime.hopInfos(), started, Duration.between(started, now).toMillis(), opener.totalBytesUp(),
+                opener.totalBytesDown()));
+        audit.close(Duration.ofSeconds(10));
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Builds a {@link JumpHost}. Configuration is copied at {@link #build()}. */
+    public static final class Builder {
+        private Route route;
+        private Actor actor;
+        private final List<AuditSink> sinks = new ArrayList<>();
+        private EventLoopGroup group;
+        private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
+        private Clock clock = Clock.systemUTC();
+        private String processName = ProcessHandle.current().info().command()
+                .map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("java");
+        private String emitterId;
+        private int auditQueueCapacity = AuditDispatcher.DEFAULT_QUEUE_CAPACITY;
+
+        private Builder() {
+        }
+
+        /** Sets the route (required; {@link Route#direct()} for none). */
+        public Builder route(Route r) {
+            this.route = Objects.requireNonNull(r, "route");
+            return this;
+        }
+
+        /** Sets who acts, as a stable principal id (required), e.g. an SSO subject or {@code service:<name>}. */
+        public Builder actor(String id) {
+            this.actor = Actor.of(id);
+            return this;
+        }
+
+        /** Sets who acts, with name, roles and MFA facts. */
+        public Builder actor(Actor a) {
+            this.actor = Objects.requireNonNull(a, "actor");
+            return this;
+        }
+
+        /** Adds an audit sink; events go to every sink, each under its own policy. */
+        public Builder auditSink(AuditSink sink) {
+            this.sinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        /** Borrows an event loop group instead of creating one; the caller shuts it down. */
+        public Builder eventLoopGroup(io.netty.channel.EventLoopGroup g) {
+            this.group = Objects.requireNonNull(g, "group");
+            return this;
+        }
+
+        /** Sets the number of event loop threads the JumpHost creates (default: cores, at least 2). */
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("threads must be at least 1: " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        /** Sets how long a TCP connect or a stream open through a hop may take (default 10 s). */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Objects.requireNonNull(d, "connectTimeout");
+            return this;
+        }
+
+        /** Sets how long a hop's handshake and authentication may take (default 30 s). */
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = Objects.requireNonNull(d, "handshakeTimeout");
+            return this;
+        }
+
+        /** Sets how broken hop sessions are re-established (default: 3 attempts, 200 ms to 5 s backoff). */
+        public Builder reconnectPolicy(ReconnectPolicy p) {
+            this.reconnectPolicy = Objects.requireNonNull(p, "reconnectPolicy");
+            return this;
+        }
+
+        /** Sets the clock for audit timestamps (tests). */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** Sets {@code origin.process.name} in audit records (default: the executable's name). */
+        public Builder processName(String name) {
+            this.processName = Objects.requireNonNull(name, "processName");
+            return this;
+        }
+
+        /** Sets the emitter id that starts every {@code stream_id} (default: random {@code jh-xxxxxxxx}). */
+        public Builder emitterId(String id) {
+            this.emitterId = Objects.requireNonNull(id, "emitterId");
+            return this;
+        }
+
+        /** Sets how many audit events may wait for the sinks before new ones are dropped and counted. */
+        public Builder auditQueueCapacity(int n) {
+            if (n < 16) {
+                throw new IllegalArgumentException("auditQueueCapacity must be at least 16: " + n);
+            }
+            this.auditQueueCapacity = n;
+            return this;
+        }
+
+        /**
+         * Returns the JumpHost. Nothing connects yet: hop sessions open on first use.
+         *
+         * @throws IllegalStateException if the route or the actor is missing
+         */
+        public JumpHost build() {
+            if (route == null) {
+                throw new IllegalStateException("a route is required (Route.direct() for none)");
+            }
+            if (actor == null) {
+                throw new IllegalStateException("an actor is required: audit records must say who acted");
+            }
+            return new JumpHost(this);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.fumidai.internal.command;
+
+import dev.fumidai.spi.AbstractStreamChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries a stream over a child process's stdin and stdout, as OpenSSH's {@code ProxyCommand} does. Its stderr
+ * goes to the log, line by line.
+ *
+ * <h2>Threading</h2>
+ * Process pipes block, so three daemon threads per process move bytes: stdout reader, stdin writer, stderr
+ * logger. They hand data to the event loop and take it from there; nothing blocks the loop.
+ *
+ * <h2>Back-pressure</h2>
+ * The reader holds at most {@link #CREDIT} bytes that the pipeline has not consumed; the writer at most
+ * {@link #CREDIT} bytes not yet written to the pipe. Past that the process (or the channel) waits.
+ *
+ * <h2>Closing</h2>
+ * EOF from us closes the process's stdin; EOF on its stdout is the peer's EOF. Closing the channel kills the
+ * process (TERM, then KILL after a grace period) and reaps it.
+ */
+public final class ProcessStreamChannel extends AbstractStreamChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessStreamChannel.class);
+
+    /** Bytes in flight each way between the pipes and the event loop. */
+    static final int CREDIT = 256 * 1024;
+
+    private static final int CHUNK = 16 * 1024;
+    private static final byte[] EOF_MARK = new byte[0];
+    private static final long KILL_GRACE_MS = 2000;
+
+    private final Process process;
+    private final String label;
+    private final Semaphore readCredit = new Semaphore(CREDIT);
+    private final BlockingQueue<byte[]> toProcess = new ArrayBlockingQueue<>(CREDIT / CHUNK + 2);
+    private long writeCredit = CREDIT;
+
+    /** Wraps a started process; call {@link #start()} once the channel is registered. */
+    public ProcessStreamChannel(Process process, String label) {
+        super(null);
+        this.process = process;
+        this.label = label;
+        markActive();
+    }
+
+    /** Starts the pump threads. */
+    public void start() {
+        daemon("stdout", this::pumpStdout);
+        daemon("stdin", this::pumpStdin);
+        daemon("stderr", this::pumpStderr);
+    }
+
+    private void daemon(String what, Runnable r) {
+        Thread t = new Thread(r, "fumidai-cmd-" + what + "-" + process.pid());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void pumpStdout() {
+        try (InputStream in = process.getInputStream()) {
+            byte[] buf = new byte[CHUNK];
+            for (;;) {
+                readCredit.acquire(CHUNK);
+                int n = in.read(buf);
+                if (n < 0) {
+                    readCredit.release(CHUNK);
+                    break;
+                }
+                readCredit.release(CHUNK - n);
+                ByteBuf b = Unpooled.copiedBuffer(buf, 0, n);
+                eventLoop().execute(() -> deliver(b));
+            }
+            eventLoop().execute(this::deliverEof);
+        } catch (IOException e) {
+            eventLoop().execute(() -> closeWithCause(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pumpStdin() {
+        try (OutputStream out = process.getOutputStream()) {
+            for (;;) {
+                byte[] chunk = toProcess.take();
+                if (chunk == EOF_MARK) {
+                    break;
+                }
+                out.write(chunk);
+                out.flush();
+                eventLoop().execute(() -> {
+                    writeCredit += chunk.length;
+                    resumeWrites();
+                });
+            }
+        } catch (IOException e) {
+            if (isOpen()) {
+                LOG.debug("{}: writing to the process failed: {}", label, e.toString());
+                eventLoop().execute(() -> closeWithCause(e));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pumpStderr() {
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                LOG.info("{} stderr: {}", label, line.length() > 512 ? line.substring(0, 512) + "..." : line);
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: stderr closed: {}", label, e.toString());
+        }
+    }
+
+    @Override
+    protected int writeBytes(ByteBuf buf) {
+        int n = (int) Math.min(Math.min(writeCredit, buf.readableBytes()), CHUNK);
+        if (n <= 0) {
+            return 0;
+        }
+        byte[] chunk = new byte[n];
+        buf.getBytes(buf.readerIndex(), chunk);
+        if (!toProcess.offer(chunk)) {
+            return 0;
+        }
+        writeCredit -= n;
+        return n;
+    }
+
+    @Override
+    protected void onInboundConsumed(int bytes) {
+        readCredit.release(bytes);
+    }
+
+    @Override
+    protected void doSendEof() {
+        if (!toProcess.offer(EOF_MARK)) {
+            // The queue holds at most CREDIT bytes plus the marker slot, so this only happens if it is full of
+            // unwritten chunks; then the writer will reach the marker once it drains.
+            eventLoop().schedule(this::doSendEof, 10, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    protected void doCloseStream() {
+        toProcess.clear();
+        toProcess.offer(EOF_MARK);
+        process.destroy();
+        process.onExit().orTimeout(KILL_GRACE_MS, TimeUnit.MILLISECONDS).whenComplete((p, t) -> {
+            if (t != null) {
+                process.destroyForcibly();
+            }
+        });
+        // Bytes the stdout reader counted but the pipeline never read need not be returned: nothing reads again.
+    }
+}

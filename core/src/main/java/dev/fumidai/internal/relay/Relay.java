@@ -1,0 +1,217 @@
+package dev.fumidai.internal.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Joins two channels so that bytes flow both ways, with back-pressure and half-close.
+ *
+ * <h2>Back-pressure</h2>
+ * When the destination channel is not writable, the source stops reading ({@code autoRead} off); it reads again
+ * when the destination becomes writable. So at most one read's worth beyond the destination's high water mark
+ * is ever buffered: never an unbounded buffer.
+ *
+ * <h2>Half-close</h2>
+ * When one side's input ends (EOF, {@code ChannelInputShutdownEvent}), the other side's output is shut after
+ * every byte written before it has been flushed; the other direction keeps flowing. When both directions have
+ * ended, or either channel closes, both are closed (after pending writes are flushed).
+ *
+ * <h2>Reference counting</h2>
+ * Every buffer read from one side is written to the other, which releases it.
+ *
+ * <h2>Threading</h2>
+ * The two channels may live on different event loops. Counters are atomic; {@link #done()} completes on
+ * whichever loop closed last.
+ *
+ * <h2>Channels</h2>
+ * Both channels must have {@code ALLOW_HALF_CLOSURE} on for half-close to work; without it a side's EOF closes
+ * it and the relay closes the other side.
+ */
+public final class Relay {
+
+    /** Says which side ended the relay first. */
+    public enum Ender {
+        /** The first channel (the client side, e.g. the accepted local socket). */
+        FIRST,
+        /** The second channel (the tunnel side). */
+        SECOND,
+        /** The application closed the relay. */
+        LOCAL
+    }
+
+    /** Reports how a relay ended. */
+    public record Result(long firstToSecond, long secondToFirst, Ender endedBy, Throwable cause) {
+    }
+
+    private final Channel first;
+    private final Channel second;
+    private final AtomicLong firstToSecond = new AtomicLong();
+    private final AtomicLong secondToFirst = new AtomicLong();
+    private final AtomicReference<Ender> endedBy = new AtomicReference<>();
+    private final AtomicReference<Throwable> cause = new AtomicReference<>();
+    private final AtomicBoolean firstInputDone = new AtomicBoolean();
+    private final AtomicBoolean secondInputDone = new AtomicBoolean();
+    private final CompletableFuture<Result> done = new CompletableFuture<>();
+
+    private Relay(Channel first, Channel second) {
+        this.first = first;
+        this.second = second;
+    }
+
+    /**
+     * Joins two active channels and starts reading on both.
+     *
+     * @param first the client side (bytes it sends count as "up")
+     * @param second the tunnel side
+     */
+    public static Relay join(Channel first, Channel second) {
+        Relay r = new Relay(first, second);
+        first.pipeline().addLast("fumidai-relay", r.new Side(second, r.firstToSecond, r.firstInputDone, Ender.FIRST));
+        second.pipeline().addLast("fumidai-relay", r.new Side(first, r.secondToFirst, r.secondInputDone,
+                Ender.SECOND));
+        CompletableFuture<Void> a = new CompletableFuture<>();
+        CompletableFuture<Void> b = new CompletableFuture<>();
+        first.closeFuture().addListener(f -> {
+            r.endedBy.compareAndSet(null, Ender.FIRST);
+            closeAfterFlush(second);
+            a.complete(null);
+        });
+        second.closeFuture().addListener(f -> {
+            r.endedBy.compareAndSet(null, Ender.SECOND);
+            closeAfterFlush(first);
+            b.complete(null);
+        });
+        CompletableFuture.allOf(a, b).whenComplete((v, t) -> r.done.complete(
+                new Result(r.firstToSecond.get(), r.secondToFirst.get(), r.endedBy.get(), r.cause.get())));
+        first.config().setAutoRead(true);
+        second.config().setAutoRead(true);
+        return r;
+    }
+
+    /** Returns a future completed with the byte counts once both channels are closed. */
+    public CompletableFuture<Result> done() {
+        return done;
+    }
+
+    /** Returns bytes relayed from the first channel to the second so far. */
+    public long firstToSecond() {
+        return firstToSecond.get();
+    }
+
+    /** Returns bytes relayed from the second channel to the first so far. */
+    public long secondToFirst() {
+        return secondToFirst.get();
+    }
+
+    /** Closes both channels; the result says {@link Ender#LOCAL}. */
+    public void close() {
+        endedBy.compareAndSet(null, Ender.LOCAL);
+        first.close();
+        second.close();
+    }
+
+    /** Shuts a channel's output once everything written before has been flushed. */
+    static void shutdownOutputAfterFlush(Channel ch) {
+        dev.fumidai.internal.stream.StreamBridge.shutdownOutputAfterFlush(ch);
+    }
+
+    static void closeAfterFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.close();
+        }
+    }
+
+    private final class Side extends ChannelInboundHandlerAdapter {
+        private final Channel peer;
+        private final AtomicLong counter;
+        private final AtomicBoolean inputDone;
+        private final Ender self;
+
+        Side(Channel peer, AtomicLong counter, AtomicBoolean inputDone, Ender self) {
+            this.peer = peer;
+            this.counter = counter;
+            this.inputDone = inputDone;
+            this.self = self;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            ByteBuf buf = (ByteBuf) msg;
+            counter.addAndGet(buf.readableBytes());
+            if (!peer.isActive()) {
+                buf.release();
+                return;
+            }
+            peer.write(buf, peer.voidPromise());
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+                // The peer may have turned writable between the check and now; re-check on its loop.
+                peer.eventLoop().execute(() -> {
+                    if (peer.isWritable() && !ctx.channel().config().isAutoRead() && !inputDone.get()) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer.flush();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                // This side drained: let the peer read again (unless its input has ended).
+                Relay other = Relay.this;
+                AtomicBoolean peerInputDone = self == Ender.FIRST ? other.secondInputDone : other.firstInputDone;
+                if (!peerInputDone.get()) {
+                    peer.config().setAutoRead(true);
+                }
+            } else {
+                ctx.channel().flush();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                inputDone.set(true);
+                endedBy.compareAndSet(null, self);
+                AtomicBoolean otherDone = self == Ender.FIRST ? secondInputDone : firstInputDone;
+                if (otherDone.get()) {
+                    closeAfterFlush(peer);
+                    closeAfterFlush(ctx.channel());
+                } else {
+                    shutdownOutputAfterFlush(peer);
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+            cause.compareAndSet(null, t);
+            endedBy.compareAndSet(null, self);
+            ctx.close();
+            peer.close();
+        }
+    }
+}
