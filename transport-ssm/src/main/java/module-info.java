@@ -2,7 +2,11 @@
 module dev.fumidai.ssm {
     requires dev.fumidai.core;
     requires com.fasterxml.jackson.core;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
     requires org.slf4j;
 
-    // exports dev.fumidai.ssm once its issue lands: javac refuses to export a package that has no class yet.
+    // The fake Session Manager service is a test fixture that users may run too (SSM spec §12).
+    exports dev.fumidai.ssm.fake;
 }

@@ -28,8 +28,14 @@ public final class DataChannelEndpoint {
     /** Writes encoded frames to the current websocket, or drops them when there is none. */
     @FunctionalInterface
     public interface Transport {
-        /** Sends one frame as a binary websocket message; returns false when not connected. */
-        boolean send(byte[] frame);
+        /**
+         * Sends one frame as a binary websocket message.
+         *
+         * @param ack whether the frame is an acknowledgement, which is small and should go out even when the
+         *     socket's write buffer is above its high-water mark
+         * @return false when not connected or not writable; the message stays due for retransmission
+         */
+        boolean send(byte[] frame, boolean ack);
     }
 
     /** Gives the wall-clock milliseconds for CreatedDate and monotonic nanoseconds for timers. */
@@ -66,6 +72,10 @@ public final class DataChannelEndpoint {
 
         /** Takes an unsequenced message other than acknowledge: channel_closed, publication, session state. */
         void onControlMessage(ClientMessage message);
+
+        /** Tells that an acknowledgement freed room in the outgoing buffer. */
+        default void onAcknowledged() {
+        }
     }
 
     private final OutgoingMessageBuffer outgoing;
@@ -100,14 +110,14 @@ public final class DataChannelEndpoint {
     public long send(int payloadType, byte[] payload) {
         OutgoingMessageBuffer.Entry e = outgoing.send(payloadType, payload, clock.millis(), clock.nanos());
         if (!paused) {
-            transport.send(e.frame());
+            transport.send(e.frame(), false);
         }
         return e.sequenceNumber();
     }
 
     /** Sends an unsequenced message directly, e.g. a fake MGS control message. */
     public void sendUnsequenced(ClientMessage message) {
-        transport.send(ClientMessageCodec.encode(message));
+        transport.send(ClientMessageCodec.encode(message), true);
     }
 
     /** Handles one received websocket message. */
@@ -129,8 +139,11 @@ public final class DataChannelEndpoint {
         if (MessageTypes.ACKNOWLEDGE.equals(type)) {
             try {
                 AcknowledgeContent ack = AcknowledgeContent.parse(m.payload());
-                outgoing.acknowledge(ack.sequenceNumber(), clock.nanos());
+                boolean freed = outgoing.acknowledge(ack.sequenceNumber(), clock.nanos());
                 resume();
+                if (freed) {
+                    handler.onAcknowledged();
+                }
             } catch (MalformedMessageException e) {
                 malformed++;
                 LOG.warn("dropping acknowledge: {}", e.getMessage());
@@ -144,7 +157,7 @@ public final class DataChannelEndpoint {
             }
             IncomingMessageBuffer.Receipt r = incoming.receive(m);
             if (r.acknowledge()) {
-                transport.send(ClientMessageCodec.encode(ClientMessage.acknowledge(m, clock.millis())));
+                transport.send(ClientMessageCodec.encode(ClientMessage.acknowledge(m, clock.millis())), true);
             }
             for (ClientMessage d : r.deliver()) {
                 handler.onStreamMessage(d);
@@ -159,14 +172,21 @@ public final class DataChannelEndpoint {
         handler.onControlMessage(m);
     }
 
-    /** Retransmits every message whose RTO passed; call at least every 100 ms (§5.4) or at {@link #nextDueNanos}. */
+    /**
+     * Is the most messages resent per {@link #tick}. The reference ends resend one per 100 ms tick (§5.4); every
+     * expired one is resent here, but in bounded bursts, because over a websocket on TCP a late ack nearly always
+     * means a slow path, not a lost message, and unbounded resending turns a slow path into a congested one.
+     */
+    public static final int MAX_RESENDS_PER_TICK = 64;
+
+    /** Retransmits expired messages, oldest first; call every 100 ms (§5.4). */
     public void tick() {
         if (paused) {
             return;
         }
-        List<OutgoingMessageBuffer.Entry> due = outgoing.expired(clock.nanos(), Integer.MAX_VALUE);
+        List<OutgoingMessageBuffer.Entry> due = outgoing.expired(clock.nanos(), MAX_RESENDS_PER_TICK);
         for (OutgoingMessageBuffer.Entry e : due) {
-            if (!transport.send(e.frame())) {
+            if (!transport.send(e.frame(), false)) {
                 break;
             }
         }
@@ -176,7 +196,9 @@ public final class DataChannelEndpoint {
     public void retransmitAll() {
         paused = false;
         for (OutgoingMessageBuffer.Entry e : outgoing.resendAll(clock.nanos())) {
-            transport.send(e.frame());
+            if (!transport.send(e.frame(), false)) {
+                break; // the rest go out as their RTO passes
+            }
         }
     }
 

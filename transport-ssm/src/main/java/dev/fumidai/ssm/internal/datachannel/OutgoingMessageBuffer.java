@@ -24,8 +24,14 @@ public final class OutgoingMessageBuffer {
 
     /** Is the plugin's outgoing capacity in messages (§5.4), used as the default bound. */
     public static final int DEFAULT_MAX_MESSAGES = 10_000;
-    /** Is the default bound on unacknowledged frame bytes: 4 MiB, smux's own receive budget (§8.4). */
-    public static final long DEFAULT_MAX_BYTES = 4L << 20;
+    /**
+     * Is the default bound on unacknowledged frame bytes. With no congestion window in the protocol (§5.4) this
+     * bound is the window: 1 MiB fills a 50 ms path at 20 MB/s, far above what the agent's 1 KiB-per-ms loop
+     * sends (§9), while keeping resend bursts small.
+     */
+    public static final long DEFAULT_MAX_BYTES = 1L << 20;
+    /** Is the most doublings of a message's timeout by resends (×16). */
+    public static final int MAX_BACKOFF_SHIFT = 4;
 
     /** Holds one unacknowledged message: its number, its encoded bytes and when it was last sent. */
     public static final class Entry {
@@ -65,6 +71,7 @@ public final class OutgoingMessageBuffer {
     private final LinkedHashMap<Long, Entry> unacked = new LinkedHashMap<>();
     private long nextSequenceNumber;
     private long bytes;
+    private long retransmissions;
 
     /**
      * Creates a buffer.
@@ -120,12 +127,19 @@ public final class OutgoingMessageBuffer {
             return false;
         }
         bytes -= e.frame.length;
-        rtt.sample(nowNanos - e.lastSentNanos);
+        // Karn's rule, unlike the reference ends (§5.5): an ack of a resent message is ambiguous and would pull
+        // the RTO down to the time since the last resend, which causes spurious resends under load.
+        if (e.sends == 1) {
+            rtt.sample(nowNanos - e.lastSentNanos);
+        }
         return true;
     }
 
     /**
-     * Returns every message whose RTO has passed since it was last sent, oldest first, and marks them sent now.
+     * Returns every message whose timeout has passed since it was last sent, oldest first, and marks them sent
+     * now. A message's timeout is the RTO of §5.5, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT}
+     * times: the reference ends resend only the oldest message, so resending all of them needs this back-off to
+     * keep a slow path from being flooded with copies.
      *
      * @param limit the most messages to return; the rest stay due for the next call
      */
@@ -135,12 +149,17 @@ public final class OutgoingMessageBuffer {
         Iterator<Entry> it = unacked.values().iterator();
         while (it.hasNext() && due.size() < limit) {
             Entry e = it.next();
-            if (nowNanos - e.lastSentNanos < rto) {
-                break; // ordered by last send: nothing later is due either
+            long age = nowNanos - e.lastSentNanos;
+            if (age < rto) {
+                break; // ordered by last send: nothing later is due even without back-off
+            }
+            if (age < rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT)) {
+                continue;
             }
             it.remove();
             due.add(e);
         }
+        retransmissions += due.size();
         for (Entry e : due) {
             e.lastSentNanos = nowNanos;
             e.sends++;
@@ -152,6 +171,7 @@ public final class OutgoingMessageBuffer {
     /** Returns every unacknowledged message, oldest first, and marks them sent now (used after a reconnect). */
     public List<Entry> resendAll(long nowNanos) {
         List<Entry> all = new ArrayList<>(unacked.values());
+        retransmissions += all.size();
         for (Entry e : all) {
             e.lastSentNanos = nowNanos;
             e.sends++;
@@ -161,15 +181,25 @@ public final class OutgoingMessageBuffer {
 
     /** Returns when the next message becomes due for retransmission, or {@code Long.MAX_VALUE} when none is. */
     public long nextDueNanos() {
-        if (unacked.isEmpty()) {
-            return Long.MAX_VALUE;
+        long rto = rtt.rtoNanos();
+        long best = Long.MAX_VALUE;
+        for (Entry e : unacked.values()) {
+            if (e.lastSentNanos + rto >= best) {
+                break; // ordered by last send: later entries are due later still
+            }
+            best = Math.min(best, e.lastSentNanos + (rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT)));
         }
-        return unacked.values().iterator().next().lastSentNanos + rtt.rtoNanos();
+        return best;
     }
 
     /** Returns the sequence number the next {@link #send} will use. */
     public long nextSequenceNumber() {
         return nextSequenceNumber;
+    }
+
+    /** Returns how many retransmissions were handed out so far. */
+    public long retransmissions() {
+        return retransmissions;
     }
 
     /** Returns the number of unacknowledged messages. */

@@ -34,7 +34,7 @@ class DataChannelEndpointTest {
         return new DataChannelEndpoint(
                 new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 100, 1 << 20),
                 new IncomingMessageBuffer(100, 1 << 20), clock,
-                frame -> {
+                (frame, ack) -> {
                     if (connected) {
                         wire.add(frame);
                     }
