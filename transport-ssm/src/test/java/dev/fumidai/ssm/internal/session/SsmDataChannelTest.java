@@ -110,6 +110,64 @@ class SsmDataChannelTest {
         assertEquals(2, fs.streamsOpened());
     }
 
+    /**
+     * Breaks the websocket twice in the middle of a transfer, once with MGS's hourly close 1000 "Bye" and once
+     * abruptly, and checks that the session resumes with no byte lost or duplicated. The size defaults to 2 MiB
+     * (the build runs with paranoid leak detection on a shared machine); {@code -Dfumidai.ssm.resumeTestBytes=104857600}
+     * runs the issue's 100 MiB.
+     */
+    @Test
+    @Timeout(600)
+    void aWebSocketLossMidTransferResumesWithNoByteLostOrDuplicated() throws Exception {
+        long size = Long.getLong("fumidai.ssm.resumeTestBytes", 2L << 20);
+        SsmDataChannel dc = openPortForward(FakeSsmService.builder());
+        FakeSession fs = fake.sessions().get(0);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        TestPeers.Collector c = new TestPeers.Collector();
+        s.pipeline().addLast(c);
+        s.config().setAutoRead(true);
+        Pump p = Pump.start(s, size, 77);
+        waitFor(() -> c.bytes > size / 4, "a quarter echoed");
+        fs.closeWebSocket(true);
+        waitFor(() -> c.bytes > size / 2 && dc.reconnects() >= 1, "half echoed after the Bye");
+        fs.closeWebSocket(false);
+        byte[] sent = p.done.get(300, TimeUnit.SECONDS);
+        waitFor(() -> c.bytes >= size, "everything echoed");
+        assertEquals(size, c.bytes);
+        assertArrayEquals(sent, c.digest.digest(), "resumed stream lost or duplicated bytes");
+        assertTrue(dc.reconnects() >= 2, "reconnects " + dc.reconnects());
+        assertTrue(fs.connects() >= 3, "websocket opens " + fs.connects());
+        assertTrue(s.isActive(), "the stream stayed open across both losses");
+    }
+
+    @Test
+    void dropDuplicateAndReorderInBothDirectionsLoseNothing() throws Exception {
+        SsmDataChannel dc = openPortForward(FakeSsmService.builder());
+        fake.faults().dropOutbound(0.05).dropInbound(0.05).duplicateOutbound(0.05).reorderOutbound(0.05)
+                .ackDelayMillis(30);
+        echoThrough(dc, 256 * 1024, 31);
+        assertTrue(dc.retransmissions() > 0, "inbound drops force the client to resend");
+    }
+
+    @Test
+    void pauseAndStartPublicationHoldAndReleaseSends() throws Exception {
+        SsmDataChannel dc = openPortForward(FakeSsmService.builder());
+        fake.sessions().get(0).pausePublication();
+        Thread.sleep(200);
+        fake.sessions().get(0).startPublication();
+        echoThrough(dc, 20_000, 32);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void agentUpTo3_1_1511RunsKeepaliveOnBothEnds() throws Exception {
         SsmDataChannel dc = openPortForward(FakeSsmService.builder().agentVersion("3.1.1511.0"));
