@@ -110,6 +110,21 @@ class ReliabilityTest {
     }
 
     @Test
+    void resendsBackOffPerMessageAndResentAcksDoNotSampleTheRtt() {
+        OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
+        OutgoingMessageBuffer.Entry e = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
+        assertEquals(List.of(e), out.expired(200 * MS, 10));
+        assertTrue(out.expired(599 * MS, 10).isEmpty(), "second resend waits 2 x RTO");
+        assertEquals(600 * MS, out.nextDueNanos());
+        assertEquals(List.of(e), out.expired(600 * MS, 10));
+        assertEquals(1400 * MS, out.nextDueNanos(), "third resend waits 4 x RTO");
+        long rtoBefore = out.roundTrip().rtoNanos();
+        assertTrue(out.acknowledge(0, 601 * MS));
+        assertEquals(rtoBefore, out.roundTrip().rtoNanos(), "Karn: the ack of a resent message is not a sample");
+        assertEquals(2, out.retransmissions());
+    }
+
+    @Test
     void outgoingByteBoundAlwaysAllowsOneMessage() {
         OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 100, 10);
         assertTrue(out.hasRoom());
