@@ -83,6 +83,7 @@ public final class FakeSsmService implements AutoCloseable {
     private final HandshakeBehaviour handshake;
     private final long handshakeTimeoutMillis;
     private final FakeFaults faults;
+    private final io.netty.handler.ssl.SslContext tls;
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private EventLoopGroup group;
@@ -96,6 +97,7 @@ public final class FakeSsmService implements AutoCloseable {
         this.handshake = b.handshake;
         this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         this.faults = b.faults;
+        this.tls = b.tls;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -111,6 +113,7 @@ public final class FakeSsmService implements AutoCloseable {
         private HandshakeBehaviour handshake = HandshakeBehaviour.NORMAL;
         private long handshakeTimeoutMillis = 15_000;
         private FakeFaults faults = new FakeFaults();
+        private io.netty.handler.ssl.SslContext tls;
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -151,6 +154,16 @@ public final class FakeSsmService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves both the API and the websocket over TLS with this server context; StreamUrls then use
+         * {@code wss://127.0.0.1:<port>/...}, so the certificate needs the IP address 127.0.0.1 as a subject
+         * alternative name for clients that check host names.
+         */
+        public Builder tls(io.netty.handler.ssl.SslContext serverContext) {
+            this.tls = serverContext;
+            return this;
+        }
+
         /** Starts the service on an ephemeral port of 127.0.0.1. */
         public FakeSsmService start() throws InterruptedException {
             FakeSsmService s = new FakeSsmService(this);
@@ -174,6 +187,9 @@ public final class FakeSsmService implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                                 new WebSocketServerProtocolHandler(ws), new ServerHandler());
                     }
@@ -182,9 +198,9 @@ public final class FakeSsmService implements AutoCloseable {
         port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Returns the control-plane endpoint, {@code http://127.0.0.1:<port>}, for {@code endpointOverride}. */
+    /** Returns the control-plane endpoint, {@code http(s)://127.0.0.1:<port>}, for {@code endpointOverride}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
     /** Returns the session with this id, or {@code null}. */
@@ -419,7 +435,8 @@ public final class FakeSsmService implements AutoCloseable {
         private Map<String, Object> sessionOutput(String sid, String token) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("SessionId", sid);
-            out.put("StreamUrl", "ws://127.0.0.1:" + port + DATA_CHANNEL_PATH + sid + "?role=publish_subscribe");
+            out.put("StreamUrl", (tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + DATA_CHANNEL_PATH + sid
+                    + "?role=publish_subscribe");
             out.put("TokenValue", token);
             return out;
         }

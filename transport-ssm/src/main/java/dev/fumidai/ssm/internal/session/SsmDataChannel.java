@@ -420,6 +420,15 @@ public final class SsmDataChannel {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("SSM session {}: websocket error: {}", sessionId, cause.toString());
+            Throwable c = cause;
+            while (c != null && !(c instanceof javax.net.ssl.SSLException)) {
+                c = c.getCause();
+            }
+            if (c != null && agentVersion == null && reconnects == 0 && !reconnecting) {
+                // A certificate that fails verification will not pass on a retry: fail the open now.
+                fail(new HopUnreachableException(config.where(), "TLS handshake with the SSM data channel "
+                        + streamUrl.getHost() + " failed: " + c.getMessage(), c));
+            }
             ctx.close();
         }
     }

@@ -168,6 +168,57 @@ class SsmDataChannelTest {
         }
     }
 
+    /** Runs the data channel over wss with the JDK's host-name check against a certificate for 127.0.0.1. */
+    @Test
+    void tlsWebSocketWithHostNameVerification(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path p12 = dir.resolve("fake.p12");
+        char[] pw = "changeit".toCharArray();
+        Process keytool = new ProcessBuilder(System.getProperty("java.home") + "/bin/keytool", "-genkeypair",
+                "-alias", "fake", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=fake-ssm",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes());
+        assertEquals(0, keytool.waitFor(), "keytool failed: " + out);
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p12)) {
+            ks.load(in, pw);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) ks.getCertificate("fake");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("fake", cert);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext jdk = javax.net.ssl.SSLContext.getInstance("TLS");
+        jdk.init(null, tmf.getTrustManagers(), null);
+        TestPeers.httpsFactory = jdk.getSocketFactory();
+        try {
+            SsmDataChannel dc = open(FakeSsmService.builder()
+                            .tls(io.netty.handler.ssl.SslContextBuilder.forServer(kmf).build()),
+                    "AWS-StartPortForwardingSession", Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
+                    DataChannelConfig.defaults("ssm hop \"tls\"")
+                            .withSslContext(io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(cert).build()));
+            echoThrough(dc, 100_000, 41);
+
+            // Without trusting the fake's certificate the connection must fail, not fall back to anything.
+            SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                    Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+            CompletableFuture<SsmDataChannel> untrusted = SsmDataChannel.open(group.next(), creds,
+                    DataChannelConfig.defaults("ssm hop \"tls\"").withHandshakeTimeout(Duration.ofSeconds(3)),
+                    id -> TestPeers.resume(fake.endpoint(), id));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> untrusted.get(20, TimeUnit.SECONDS));
+            assertInstanceOf(dev.fumidai.HopUnreachableException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("TLS handshake"), e.getCause().getMessage());
+        } finally {
+            TestPeers.httpsFactory = null;
+        }
+    }
+
     @Test
     void agentUpTo3_1_1511RunsKeepaliveOnBothEnds() throws Exception {
         SsmDataChannel dc = openPortForward(FakeSsmService.builder().agentVersion("3.1.1511.0"));

@@ -55,9 +55,15 @@ final class TestPeers {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** Trusts the fake's certificate for https API calls when set; tests that set it reset it. */
+    static volatile javax.net.ssl.SSLSocketFactory httpsFactory;
+
     /** Calls the fake's JSON 1.1 API without signing. */
     static Map<String, Object> call(URI endpoint, String operation, Map<String, Object> body) throws Exception {
         HttpURLConnection c = (HttpURLConnection) endpoint.resolve("/").toURL().openConnection();
+        if (c instanceof javax.net.ssl.HttpsURLConnection && httpsFactory != null) {
+            ((javax.net.ssl.HttpsURLConnection) c).setSSLSocketFactory(httpsFactory);
+        }
         c.setRequestMethod("POST");
         c.setDoOutput(true);
         c.setRequestProperty("Content-Type", "application/x-amz-json-1.1");
