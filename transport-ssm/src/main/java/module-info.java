@@ -1,6 +1,24 @@
 /** The fumidai SSM transport: AWS Session Manager port forwarding without the session-manager-plugin. */
 module dev.fumidai.ssm {
     requires dev.fumidai.core;
+    requires com.fasterxml.jackson.core;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
+    requires org.slf4j;
+    requires software.amazon.awssdk.services.ssm;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.urlconnection;
+    requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.utils;
 
-    // exports dev.fumidai.ssm once its issue lands: javac refuses to export a package that has no class yet.
+    exports dev.fumidai.ssm;
+    // The fake Session Manager service is a test fixture that users may run too (SSM spec §12).
+    exports dev.fumidai.ssm.fake;
+
+    provides dev.fumidai.spi.HopFactory with dev.fumidai.ssm.SsmHopFactory;
 }

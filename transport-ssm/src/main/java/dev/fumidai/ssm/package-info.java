@@ -1,2 +1,6 @@
-/** The SSM hop: configuration and the URI form {@code ssm://i-0abc?region=eu-west-1}. */
+/**
+ * The SSM hop: {@link dev.fumidai.ssm.SsmHop} and the URI form {@code ssm://i-0abc?region=eu-west-1}, the
+ * control-plane SPI {@link dev.fumidai.ssm.SsmApi} with its AWS SDK implementation, and
+ * {@link dev.fumidai.ssm.SsmChannelClosedException}.
+ */
 package dev.fumidai.ssm;

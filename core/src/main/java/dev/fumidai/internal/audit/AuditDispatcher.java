@@ -14,7 +14,6 @@ import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Origin;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
-import dev.fumidai.internal.Ids;
 import dev.fumidai.spi.AuditEmitter;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,7 +146,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
 
     private EventHeader headerFor(String session) {
         Instant now = clock.instant();
-        return new EventHeader(Ids.uuid7(now).toString(), emitterId, seq.incrementAndGet(), now, actor, origin,
+        return new EventHeader(EventHeader.newEventId(now), emitterId, seq.incrementAndGet(), now, actor, origin,
                 session);
     }
 

@@ -1,0 +1,322 @@
+package dev.fumidai.ssh;
+
+import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
+import dev.fumidai.ssh.internal.kex.KexAlgorithms;
+import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configures the SSH transport of one hop: algorithm preferences, algorithm policy and rekey limits.
+ * Immutable; derive variants with {@link #toBuilder()}.
+ *
+ * <p>Algorithm names are the exact wire strings (RFC 4250 §4.11 and the OpenSSH names). The defaults are the
+ * "default" column of the ssh-client spec; nothing insecure (SHA-1, CBC, DSA) is implemented at all.
+ */
+public final class SshTransportConfig {
+
+    /** RFC 4253 §9 suggests rekeying after 1 GB; every cipher we offer is safe far beyond that. */
+    public static final long DEFAULT_REKEY_BYTES = 1L << 30;
+    /** RFC 4253 §9 suggests rekeying after an hour. */
+    public static final Duration DEFAULT_REKEY_INTERVAL = Duration.ofHours(1);
+    /** RFC 4344 §3.1 asks for a rekey before 2^32 packets; OpenSSH rekeys at 2^31. */
+    public static final long DEFAULT_REKEY_PACKETS = 1L << 31;
+    /**
+     * Bounds the time from the connection to SERVICE_ACCEPT, so a server that stalls the handshake cannot hold
+     * a hop forever (security-checklist F3); OpenSSH's server allows 120 s for its whole login (LoginGraceTime).
+     */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+    /** Caps application bytes held back during a key exchange (STYLE.md rule 9). */
+    public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+
+    /** Lists the default host-key algorithms: certificates first, then plain keys (ssh-client spec). */
+    public static final List<String> DEFAULT_HOST_KEY_ALGORITHMS = List.of(
+            KeyAlgorithms.SSH_ED25519_CERT, KeyAlgorithms.ECDSA_NISTP256_CERT, KeyAlgorithms.ECDSA_NISTP384_CERT,
+            KeyAlgorithms.ECDSA_NISTP521_CERT, KeyAlgorithms.RSA_SHA2_512_CERT, KeyAlgorithms.RSA_SHA2_256_CERT,
+            KeyAlgorithms.SSH_ED25519, KeyAlgorithms.ECDSA_NISTP256, KeyAlgorithms.ECDSA_NISTP384,
+            KeyAlgorithms.ECDSA_NISTP521, KeyAlgorithms.RSA_SHA2_512, KeyAlgorithms.RSA_SHA2_256);
+
+    private static final SshTransportConfig DEFAULTS = new Builder().build();
+
+    private final List<String> kexAlgorithms;
+    private final List<String> hostKeyAlgorithms;
+    private final List<String> ciphers;
+    private final List<String> macs;
+    private final boolean requireStrictKex;
+    private final boolean requirePostQuantumKex;
+    private final boolean forbidSha1;
+    private final long rekeyBytes;
+    private final Duration rekeyInterval;
+    private final long rekeyPackets;
+    private final int maxPendingWriteBytes;
+    private final Duration handshakeTimeout;
+    private final String softwareVersion;
+
+    private SshTransportConfig(Builder b) {
+        this.kexAlgorithms = checked(b.kexAlgorithms, KexAlgorithms.DEFAULT, "key exchange");
+        this.hostKeyAlgorithms = checked(b.hostKeyAlgorithms, DEFAULT_HOST_KEY_ALGORITHMS, "host key");
+        this.ciphers = checked(b.ciphers, CipherAlgorithms.DEFAULT_CIPHERS, "cipher");
+        this.macs = checked(b.macs, CipherAlgorithms.DEFAULT_MACS, "MAC");
+        this.requireStrictKex = b.requireStrictKex;
+        this.requirePostQuantumKex = b.requirePostQuantumKex;
+        this.forbidSha1 = b.forbidSha1;
+        if (b.rekeyBytes < 16 || b.rekeyPackets < 1 || b.rekeyInterval.isNegative() || b.rekeyInterval.isZero()) {
+            throw new IllegalArgumentException("rekey limits must be positive (bytes at least 16)");
+        }
+        this.rekeyBytes = b.rekeyBytes;
+        this.rekeyInterval = b.rekeyInterval;
+        this.rekeyPackets = b.rekeyPackets;
+        if (b.maxPendingWriteBytes < 1) {
+            throw new IllegalArgumentException("maxPendingWriteBytes must be positive");
+        }
+        this.maxPendingWriteBytes = b.maxPendingWriteBytes;
+        if (b.handshakeTimeout.isNegative() || b.handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive");
+        }
+        this.handshakeTimeout = b.handshakeTimeout;
+        if (!b.softwareVersion.matches("[!-,.-~]{1,64}")) {
+            throw new IllegalArgumentException("software version must be printable ASCII without '-' or spaces");
+        }
+        this.softwareVersion = b.softwareVersion;
+    }
+
+    private static List<String> checked(List<String> names, List<String> supported, String what) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("no " + what + " algorithm configured");
+        }
+        for (String n : names) {
+            if (!supported.contains(n)) {
+                throw new IllegalArgumentException("unsupported " + what + " algorithm " + n + "; supported "
+                        + supported);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Returns the defaults. */
+    public static SshTransportConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** Returns a builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder holding this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.kexAlgorithms = kexAlgorithms;
+        b.hostKeyAlgorithms = hostKeyAlgorithms;
+        b.ciphers = ciphers;
+        b.macs = macs;
+        b.requireStrictKex = requireStrictKex;
+        b.requirePostQuantumKex = requirePostQuantumKex;
+        b.forbidSha1 = forbidSha1;
+        b.rekeyBytes = rekeyBytes;
+        b.rekeyInterval = rekeyInterval;
+        b.rekeyPackets = rekeyPackets;
+        b.maxPendingWriteBytes = maxPendingWriteBytes;
+        b.handshakeTimeout = handshakeTimeout;
+        b.softwareVersion = softwareVersion;
+        return b;
+    }
+
+    /**
+     * Returns this configuration with the host-key algorithms the verifier already holds keys for moved to the
+     * front, keeping the order of the rest, as OpenSSH orders {@code HostKeyAlgorithms} by known_hosts. Without it
+     * a host known only by its RSA key that offers Ed25519 first would fail verification.
+     *
+     * <p>Only verifiers that never accept new keys are consulted: with trust-on-first-use the reordering would
+     * tell an observer which connections are first contacts (security-checklist H5, CVE-2020-14145). Names the
+     * configuration does not allow are ignored.
+     *
+     * <p>May read files: call it off the Netty event loop, before installing the transport.
+     */
+    public SshTransportConfig preferringKnownHostKeyAlgorithms(HostKeyVerifier verifier, String hostName, int port) {
+        if (!(verifier instanceof HostKeyAlgorithmPreference preference) || verifier instanceof TrustOnFirstUseVerifier) {
+            return this;
+        }
+        List<String> known = preference.preferredHostKeyAlgorithms(hostName, port);
+        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        for (String name : known) {
+            if (hostKeyAlgorithms.contains(name)) {
+                order.add(name);
+            }
+        }
+        if (order.isEmpty()) {
+            return this;
+        }
+        order.addAll(hostKeyAlgorithms);
+        return toBuilder().hostKeyAlgorithms(List.copyOf(order)).build();
+    }
+
+    /** Returns the key-exchange methods in preference order. */
+    public List<String> kexAlgorithms() {
+        return kexAlgorithms;
+    }
+
+    /** Returns the host-key algorithms in preference order. */
+    public List<String> hostKeyAlgorithms() {
+        return hostKeyAlgorithms;
+    }
+
+    /** Returns the ciphers in preference order. */
+    public List<String> ciphers() {
+        return ciphers;
+    }
+
+    /** Returns the MACs for non-AEAD ciphers in preference order. */
+    public List<String> macs() {
+        return macs;
+    }
+
+    /** Says whether a server without strict key exchange (Terrapin countermeasure) is refused. */
+    public boolean isRequireStrictKex() {
+        return requireStrictKex;
+    }
+
+    /** Says whether only a post-quantum hybrid key exchange is accepted. */
+    public boolean isRequirePostQuantumKex() {
+        return requirePostQuantumKex;
+    }
+
+    /** Says whether any negotiated algorithm using SHA-1 is refused. */
+    public boolean isForbidSha1() {
+        return forbidSha1;
+    }
+
+    /** Returns the bytes (both directions) after which we rekey. */
+    public long rekeyBytes() {
+        return rekeyBytes;
+    }
+
+    /** Returns the time after which we rekey. */
+    public Duration rekeyInterval() {
+        return rekeyInterval;
+    }
+
+    /** Returns the packets (either direction) after which we rekey. */
+    public long rekeyPackets() {
+        return rekeyPackets;
+    }
+
+    /** Returns the cap on application bytes held back during a key exchange. */
+    public int maxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    /** Returns the time allowed from the connection to SERVICE_ACCEPT. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Returns our version line, {@code SSH-2.0-fumidai_<version>} (RFC 4253 §4.2). */
+    public String clientVersionLine() {
+        return "SSH-2.0-fumidai_" + softwareVersion;
+    }
+
+    /** Builds an {@link SshTransportConfig}. */
+    public static final class Builder {
+        private List<String> kexAlgorithms = KexAlgorithms.DEFAULT;
+        private List<String> hostKeyAlgorithms = DEFAULT_HOST_KEY_ALGORITHMS;
+        private List<String> ciphers = CipherAlgorithms.DEFAULT_CIPHERS;
+        private List<String> macs = CipherAlgorithms.DEFAULT_MACS;
+        private boolean requireStrictKex;
+        private boolean requirePostQuantumKex;
+        private boolean forbidSha1 = true;
+        private long rekeyBytes = DEFAULT_REKEY_BYTES;
+        private Duration rekeyInterval = DEFAULT_REKEY_INTERVAL;
+        private long rekeyPackets = DEFAULT_REKEY_PACKETS;
+        private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private String softwareVersion = "0.1.0";
+
+        private Builder() {
+        }
+
+        /** Sets the key-exchange methods in preference order. */
+        public Builder kexAlgorithms(List<String> names) {
+            this.kexAlgorithms = List.copyOf(names);
+            return this;
+        }
+
+        /** Sets the host-key algorithms in preference order. */
+        public Builder hostKeyAlgorithms(List<String> names) {
+            this.hostKeyAlgorithms = List.copyOf(names);
+            return this;
+        }
+
+        /** Sets the ciphers in preference order. */
+        public Builder ciphers(List<String> names) {
+            this.ciphers = List.copyOf(names);
+            return this;
+        }
+
+        /** Sets the MACs in preference order. */
+        public Builder macs(List<String> names) {
+            this.macs = List.copyOf(names);
+            return this;
+        }
+
+        /** Refuses servers without strict key exchange (OpenSSH {@code PROTOCOL} §1.10). */
+        public Builder requireStrictKex(boolean value) {
+            this.requireStrictKex = value;
+            return this;
+        }
+
+        /** Accepts only post-quantum hybrid key exchange. */
+        public Builder requirePostQuantumKex(boolean value) {
+            this.requirePostQuantumKex = value;
+            return this;
+        }
+
+        /** Refuses SHA-1 algorithms (the default; none is implemented). */
+        public Builder forbidSha1(boolean value) {
+            this.forbidSha1 = value;
+            return this;
+        }
+
+        /** Sets the byte limit after which we rekey (sum of both directions). */
+        public Builder rekeyBytes(long value) {
+            this.rekeyBytes = value;
+            return this;
+        }
+
+        /** Sets the time after which we rekey. */
+        public Builder rekeyInterval(Duration value) {
+            this.rekeyInterval = Objects.requireNonNull(value, "rekeyInterval");
+            return this;
+        }
+
+        /** Sets the packet limit after which we rekey. */
+        public Builder rekeyPackets(long value) {
+            this.rekeyPackets = value;
+            return this;
+        }
+
+        /** Sets the cap on application bytes held back during a key exchange. */
+        public Builder maxPendingWriteBytes(int value) {
+            this.maxPendingWriteBytes = value;
+            return this;
+        }
+
+        /** Sets the time allowed from the connection to SERVICE_ACCEPT. */
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = Objects.requireNonNull(value, "handshakeTimeout");
+            return this;
+        }
+
+        /** Sets the software version in our version line. */
+        public Builder softwareVersion(String value) {
+            this.softwareVersion = Objects.requireNonNull(value, "softwareVersion");
+            return this;
+        }
+
+        /** Builds the configuration; unknown algorithm names are refused here. */
+        public SshTransportConfig build() {
+            return new SshTransportConfig(this);
+        }
+    }
+}

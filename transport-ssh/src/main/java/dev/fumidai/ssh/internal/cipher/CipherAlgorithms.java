@@ -1,0 +1,100 @@
+package dev.fumidai.ssh.internal.cipher;
+
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Names the encryption and MAC algorithms we implement, with the key and IV sizes key derivation needs
+ * (RFC 4253 §7.2), and creates {@link PacketCipher}s from derived keys.
+ */
+public final class CipherAlgorithms {
+
+    public static final String CHACHA20_POLY1305 = "chacha20-poly1305@openssh.com";
+    public static final String AES128_GCM = "aes128-gcm@openssh.com";
+    public static final String AES256_GCM = "aes256-gcm@openssh.com";
+    public static final String AES128_CTR = "aes128-ctr";
+    public static final String AES192_CTR = "aes192-ctr";
+    public static final String AES256_CTR = "aes256-ctr";
+
+    public static final String HMAC_SHA2_256_ETM = "hmac-sha2-256-etm@openssh.com";
+    public static final String HMAC_SHA2_512_ETM = "hmac-sha2-512-etm@openssh.com";
+    public static final String HMAC_SHA2_256 = "hmac-sha2-256";
+    public static final String HMAC_SHA2_512 = "hmac-sha2-512";
+
+    /** Describes an encryption algorithm: key and IV lengths, and whether it authenticates by itself. */
+    public record CipherSpec(String name, int keyLength, int ivLength, boolean aead) {
+    }
+
+    /** Describes a MAC algorithm: JCA name, key length and whether it is encrypt-then-MAC. */
+    public record MacSpec(String name, String jcaName, int keyLength, boolean etm) {
+    }
+
+    private static final Map<String, CipherSpec> CIPHERS = Map.of(
+            CHACHA20_POLY1305, new CipherSpec(CHACHA20_POLY1305, 64, 0, true),
+            AES128_GCM, new CipherSpec(AES128_GCM, 16, 12, true),
+            AES256_GCM, new CipherSpec(AES256_GCM, 32, 12, true),
+            AES128_CTR, new CipherSpec(AES128_CTR, 16, 16, false),
+            AES192_CTR, new CipherSpec(AES192_CTR, 24, 16, false),
+            AES256_CTR, new CipherSpec(AES256_CTR, 32, 16, false));
+
+    private static final Map<String, MacSpec> MACS = Map.of(
+            HMAC_SHA2_256_ETM, new MacSpec(HMAC_SHA2_256_ETM, "HmacSHA256", 32, true),
+            HMAC_SHA2_512_ETM, new MacSpec(HMAC_SHA2_512_ETM, "HmacSHA512", 64, true),
+            HMAC_SHA2_256, new MacSpec(HMAC_SHA2_256, "HmacSHA256", 32, false),
+            HMAC_SHA2_512, new MacSpec(HMAC_SHA2_512, "HmacSHA512", 64, false));
+
+    /**
+     * Lists the default cipher preference (ssh-client spec, Algorithms). AES-GCM would be faster on Java 17,
+     * which has AES and GHASH intrinsics but none for ChaCha20; the spec's order is kept as the default and a
+     * hop can reorder it.
+     */
+    public static final List<String> DEFAULT_CIPHERS =
+            List.of(CHACHA20_POLY1305, AES128_GCM, AES256_GCM, AES128_CTR, AES192_CTR, AES256_CTR);
+
+    /** Lists the default MAC preference: encrypt-then-MAC first (ssh-client spec, Algorithms). */
+    public static final List<String> DEFAULT_MACS =
+            List.of(HMAC_SHA2_256_ETM, HMAC_SHA2_512_ETM, HMAC_SHA2_256, HMAC_SHA2_512);
+
+    private CipherAlgorithms() {
+    }
+
+    /** Returns the spec of a cipher name, if we implement it. */
+    public static Optional<CipherSpec> cipher(String name) {
+        return Optional.ofNullable(CIPHERS.get(name));
+    }
+
+    /** Returns the spec of a MAC name, if we implement it. */
+    public static Optional<MacSpec> mac(String name) {
+        return Optional.ofNullable(MACS.get(name));
+    }
+
+    /**
+     * Creates the packet cipher for one direction.
+     *
+     * @param mac the MAC, or {@code null} for an AEAD cipher
+     * @param macKey the MAC key, or {@code null} for an AEAD cipher
+     */
+    public static PacketCipher create(CipherSpec cipher, MacSpec mac, byte[] key, byte[] iv, byte[] macKey,
+            boolean encrypt) throws GeneralSecurityException {
+        switch (cipher.name()) {
+            case CHACHA20_POLY1305:
+                return new ChaCha20Poly1305PacketCipher(key);
+            case AES128_GCM:
+            case AES256_GCM:
+                return new AesGcmPacketCipher(cipher.name(), key, iv, encrypt);
+            default:
+                Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
+                ctr.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                        new IvParameterSpec(iv));
+                Mac m = Mac.getInstance(mac.jcaName());
+                m.init(new SecretKeySpec(macKey, mac.jcaName()));
+                return new CipherMacPacketCipher(cipher.name() + "+" + mac.name(), ctr, m, mac.etm());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fumidai.ssh.internal.cipher;
+
+import java.security.GeneralSecurityException;
+
+/**
+ * Encrypts and authenticates, or decrypts and verifies, whole SSH binary packets in place (RFC 4253 §6).
+ *
+ * <p>A packet in an array is {@code uint32 packet_length, byte padding_length, payload, padding} followed by
+ * room for {@link #tagLength()} bytes of MAC or AEAD tag. One instance serves one direction; it keeps the
+ * cipher state (CTR stream position, GCM invocation counter) between packets, so packets must be passed in
+ * sequence order.
+ *
+ * <h2>Threading</h2>
+ * Not thread-safe; used by the packet codec on its event loop only.
+ *
+ * <h2>Failure</h2>
+ * {@link #open} throws on a MAC or tag mismatch without saying more (security-checklist T3); the caller ends
+ * the connection.
+ */
+public interface PacketCipher {
+
+    /** Returns the wire name of the cipher (and MAC, if separate), for logs and audit. */
+    String name();
+
+    /** Returns the alignment the padded packet must have (RFC 4253 §6: the cipher block size, at least 8). */
+    int blockSize();
+
+    /** Returns the length of the MAC or AEAD tag after the packet. */
+    int tagLength();
+
+    /**
+     * Says whether the 4-byte length field is excluded from the block alignment, as for AEAD ciphers and
+     * encrypt-then-MAC (OpenSSH {@code PROTOCOL} §1.5, §1.6).
+     */
+    boolean isLengthExcludedFromAlignment();
+
+    /** Returns how many leading bytes {@link #decryptLength} needs. */
+    int lengthFieldBytes();
+
+    /**
+     * Returns the packet_length of the packet starting at {@code off}. May decrypt the first
+     * {@link #lengthFieldBytes()} in place; the caller calls it once per packet.
+     */
+    int decryptLength(long sequence, byte[] a, int off);
+
+    /**
+     * Verifies and decrypts in place the packet at {@code off}, whose length field was passed to
+     * {@link #decryptLength}; {@code 4 + packetLength + tagLength()} bytes are readable.
+     *
+     * @throws GeneralSecurityException if the MAC or tag is wrong
+     */
+    void open(long sequence, byte[] a, int off, int packetLength) throws GeneralSecurityException;
+
+    /**
+     * Encrypts in place the plaintext packet of {@code 4 + packetLength} bytes at {@code off} and writes the
+     * tag right after it.
+     */
+    void seal(long sequence, byte[] a, int off, int packetLength);
+
+    /** Forgets the key material as far as the primitives allow. */
+    void destroy();
+}

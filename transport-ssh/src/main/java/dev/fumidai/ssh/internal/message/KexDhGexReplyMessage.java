@@ -1,0 +1,42 @@
+package dev.fumidai.ssh.internal.message;
+
+import io.netty.buffer.ByteBuf;
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * Is SSH_MSG_KEX_DH_GEX_REPLY (RFC 4419 §3): the server's host key, its Diffie-Hellman value {@code f} and its signature
+ * over the exchange hash.
+ */
+public record KexDhGexReplyMessage(byte[] hostKey, BigInteger f, byte[] signature) {
+
+    public KexDhGexReplyMessage {
+        hostKey = hostKey.clone();
+        Objects.requireNonNull(f, "f");
+        signature = signature.clone();
+    }
+
+    @Override
+    public byte[] hostKey() {
+        return hostKey.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    /** Writes the message. */
+    public void encode(ByteBuf out) {
+        out.writeByte(SshMessageNumbers.KEX_DH_GEX_REPLY);
+        SshWire.writeString(out, hostKey);
+        SshWire.writeMpint(out, f);
+        SshWire.writeString(out, signature);
+    }
+
+    /** Reads the message. */
+    public static KexDhGexReplyMessage decode(ByteBuf in) throws SshProtocolException {
+        Messages.expect(in, SshMessageNumbers.KEX_DH_GEX_REPLY, "SSH_MSG_KEX_DH_GEX_REPLY");
+        return new KexDhGexReplyMessage(SshWire.readBytes(in), SshWire.readMpint(in), SshWire.readBytes(in));
+    }
+}

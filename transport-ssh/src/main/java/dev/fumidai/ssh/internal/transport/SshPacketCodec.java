@@ -1,0 +1,318 @@
+package dev.fumidai.ssh.internal.transport;
+
+import dev.fumidai.ssh.internal.cipher.NoneCipher;
+import dev.fumidai.ssh.internal.cipher.PacketCipher;
+import dev.fumidai.ssh.internal.message.DisconnectMessage;
+import dev.fumidai.ssh.internal.message.SshProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+/**
+ * Frames SSH binary packets (RFC 4253 §6): decodes the byte stream into payload {@link ByteBuf}s and encodes
+ * outbound payloads into packets, with padding, sequence numbers and the current {@link PacketCipher} of each
+ * direction.
+ *
+ * <p>A packet is decrypted and encrypted in place in one pooled heap buffer: inbound bytes are copied once
+ * from the socket buffer into the packet buffer, outbound payloads once into the packet buffer; the cipher
+ * works on that array.
+ *
+ * <h2>Bounds</h2>
+ * A packet_length above {@link #MAX_PACKET_LENGTH}, below 5, not aligned to the cipher block, or padding
+ * shorter than 4 bytes or longer than the packet fails before the packet buffer is allocated or right after
+ * decryption (security-checklist R8).
+ *
+ * <h2>Threading</h2>
+ * Event loop only; {@link #setInboundCipher} and {@link #setOutboundCipher} are called by the transport
+ * handler from within its {@code channelRead} or {@code write}, so a key change applies exactly from the next
+ * packet.
+ *
+ * <h2>Reference counting</h2>
+ * Inbound: each payload passed on is a new buffer owned by the next handler. Outbound: the payload written is
+ * released here; the packet buffer is owned by the rest of the pipeline.
+ *
+ * <h2>Failure</h2>
+ * Throws {@link SshProtocolException} (MAC error, bad length, sequence wrap during the initial key exchange),
+ * which reaches the transport handler; nothing more is decoded afterwards.
+ */
+public final class SshPacketCodec extends ChannelDuplexHandler {
+
+    /** OpenSSH {@code PACKET_MAX_SIZE}: 256 KiB; RFC 4253 §6.1 only requires 35000 bytes. */
+    public static final int MAX_PACKET_LENGTH = 256 * 1024;
+    private static final int MIN_PADDING = 4;
+
+    private final SecureRandom random = new SecureRandom();
+    private PacketCipher inbound = NoneCipher.INSTANCE;
+    private PacketCipher outbound = NoneCipher.INSTANCE;
+    private long inboundSequence;
+    private long outboundSequence;
+    private boolean sequenceWrapForbidden = true;
+    private boolean failed;
+
+    private ByteBuf cumulation;
+    private final byte[] head = new byte[32];
+    private ByteBuf packet;
+    private int packetLength = -1;
+
+    private long inboundBytes;
+    private long inboundPackets;
+    private long outboundBytes;
+    private long outboundPackets;
+
+    /** Switches the cipher for packets received from now on; optionally resets the sequence (strict kex). */
+    public void setInboundCipher(PacketCipher cipher, boolean resetSequence) {
+        inbound.destroy();
+        inbound = cipher;
+        if (resetSequence) {
+            inboundSequence = 0;
+        }
+        inboundBytes = 0;
+        inboundPackets = 0;
+    }
+
+    /** Switches the cipher for packets sent from now on; optionally resets the sequence (strict kex). */
+    public void setOutboundCipher(PacketCipher cipher, boolean resetSequence) {
+        outbound.destroy();
+        outbound = cipher;
+        if (resetSequence) {
+            outboundSequence = 0;
+        }
+        outboundBytes = 0;
+        outboundPackets = 0;
+    }
+
+    /**
+     * Says whether a sequence number wrapping to 0 is fatal; true until the initial key exchange ends
+     * (OpenSSH {@code packet.c}, "sequence number wrapped during initial key exchange").
+     */
+    public void setSequenceWrapForbidden(boolean forbidden) {
+        this.sequenceWrapForbidden = forbidden;
+    }
+
+    /** Sets both sequence numbers; only tests use it, to reach a wrap without sending 2^32 packets. */
+    void setSequenceNumbersForTest(long inbound, long outbound) {
+        this.inboundSequence = inbound;
+        this.outboundSequence = outbound;
+    }
+
+    /** Returns the sequence number the next received packet has. */
+    public long inboundSequence() {
+        return inboundSequence;
+    }
+
+    /** Returns the sequence number of the last received packet (for SSH_MSG_UNIMPLEMENTED). */
+    public long lastInboundSequence() {
+        return (inboundSequence - 1) & 0xffffffffL;
+    }
+
+    /** Returns the sequence number the next sent packet gets. */
+    public long outboundSequence() {
+        return outboundSequence;
+    }
+
+    /** Returns bytes received under the current inbound keys. */
+    public long inboundBytes() {
+        return inboundBytes;
+    }
+
+    /** Returns packets received under the current inbound keys. */
+    public long inboundPackets() {
+        return inboundPackets;
+    }
+
+    /** Returns bytes sent under the current outbound keys. */
+    public long outboundBytes() {
+        return outboundBytes;
+    }
+
+    /** Returns packets sent under the current outbound keys. */
+    public long outboundPackets() {
+        return outboundPackets;
+    }
+
+    /** Returns the names of the current ciphers, inbound then outbound, for logs. */
+    public String describeCiphers() {
+        return inbound.name() + "/" + outbound.name();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (failed) {
+            in.release();
+            return;
+        }
+        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        try {
+            decodeAll(ctx);
+        } catch (Exception e) {
+            failed = true;
+            releaseInbound();
+            throw e;
+        } finally {
+            if (cumulation != null && !cumulation.isReadable()) {
+                cumulation.release();
+                cumulation = null;
+            } else if (cumulation != null && cumulation.refCnt() == 1 && cumulation.readerIndex() > 0
+                    && cumulation.readerIndex() > cumulation.capacity() / 2) {
+                cumulation.discardSomeReadBytes();
+            }
+        }
+    }
+
+    private void decodeAll(ChannelHandlerContext ctx) throws Exception {
+        while (cumulation != null && !failed) {
+            if (packetLength < 0) {
+                int needed = inbound.lengthFieldBytes();
+                if (cumulation.readableBytes() < needed) {
+                    return;
+                }
+                cumulation.readBytes(head, 0, needed);
+                int length = inbound.decryptLength(inboundSequence, head, 0);
+                checkLength(length);
+                packetLength = length;
+                int total = 4 + length + inbound.tagLength();
+                packet = ctx.alloc().heapBuffer(total, total);
+                packet.writeBytes(head, 0, needed);
+            }
+            int missing = packet.writableBytes();
+            int available = Math.min(missing, cumulation.readableBytes());
+            packet.writeBytes(cumulation, available);
+            if (packet.isWritable()) {
+                return;
+            }
+            ByteBuf payload = openPacket();
+            ctx.fireChannelRead(payload);
+        }
+    }
+
+    private void checkLength(int length) throws SshProtocolException {
+        if (length < 5 || length > MAX_PACKET_LENGTH) {
+            throw new SshProtocolException("bad packet length " + (length & 0xffffffffL) + " (RFC 4253 §6: 5.."
+                    + MAX_PACKET_LENGTH + ")");
+        }
+        int aligned = inbound.isLengthExcludedFromAlignment() ? length : length + 4;
+        if (aligned % inbound.blockSize() != 0) {
+            throw new SshProtocolException("packet length " + length + " is not a multiple of the cipher block size "
+                    + inbound.blockSize());
+        }
+    }
+
+    private ByteBuf openPacket() throws SshProtocolException {
+        ByteBuf p = packet;
+        int length = packetLength;
+        packet = null;
+        packetLength = -1;
+        try {
+            inbound.open(inboundSequence, p.array(), p.arrayOffset(), length);
+        } catch (GeneralSecurityException e) {
+            p.release();
+            throw new SshProtocolException(DisconnectMessage.MAC_ERROR, "message authentication failed");
+        }
+        int padding = p.getUnsignedByte(4);
+        if (padding < MIN_PADDING || padding > length - 1) {
+            p.release();
+            throw new SshProtocolException("bad padding length " + padding + " in a packet of " + length + " bytes");
+        }
+        long next;
+        try {
+            next = nextSequence(inboundSequence);
+        } catch (SshProtocolException e) {
+            p.release();
+            throw e;
+        }
+        inboundBytes += 4 + length + inbound.tagLength();
+        inboundPackets++;
+        inboundSequence = next;
+        p.setIndex(5, 4 + length - padding);
+        return p;
+    }
+
+    private long nextSequence(long sequence) throws SshProtocolException {
+        long next = (sequence + 1) & 0xffffffffL;
+        if (next == 0 && sequenceWrapForbidden) {
+            throw new SshProtocolException("sequence number wrapped during the initial key exchange");
+        }
+        return next;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (!(msg instanceof ByteBuf payload)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        ByteBuf p;
+        try {
+            p = seal(ctx, payload);
+        } finally {
+            payload.release();
+        }
+        ctx.write(p, promise);
+    }
+
+    private ByteBuf seal(ChannelHandlerContext ctx, ByteBuf payload) throws SshProtocolException {
+        int block = Math.max(8, outbound.blockSize());
+        int payloadLength = payload.readableBytes();
+        int unpadded = (outbound.isLengthExcludedFromAlignment() ? 0 : 4) + 1 + payloadLength;
+        int padding = block - unpadded % block;
+        if (padding < MIN_PADDING) {
+            padding += block;
+        }
+        int length = 1 + payloadLength + padding;
+        if (length > MAX_PACKET_LENGTH) {
+            throw new IllegalArgumentException("payload of " + payloadLength + " bytes exceeds the packet limit");
+        }
+        int total = 4 + length + outbound.tagLength();
+        ByteBuf p = ctx.alloc().heapBuffer(total, total);
+        try {
+            p.writeInt(length);
+            p.writeByte(padding);
+            p.writeBytes(payload, payload.readerIndex(), payloadLength);
+            byte[] pad = new byte[padding];
+            random.nextBytes(pad);
+            p.writeBytes(pad);
+            outbound.seal(outboundSequence, p.array(), p.arrayOffset(), length);
+            p.writerIndex(total);
+            outboundSequence = nextSequence(outboundSequence);
+            outboundBytes += total;
+            outboundPackets++;
+            return p;
+        } catch (RuntimeException | SshProtocolException e) {
+            p.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseInbound();
+        inbound.destroy();
+        outbound.destroy();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseInbound();
+        super.channelInactive(ctx);
+    }
+
+    private void releaseInbound() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        if (packet != null) {
+            packet.release();
+            packet = null;
+        }
+        packetLength = -1;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.fumidai.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.fumidai.audit.VerifiedBy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SshTransportConfigTest {
+
+    /** A strict verifier that knows an RSA key for the host. */
+    static final class KnowsRsa implements HostKeyVerifier, HostKeyAlgorithmPreference {
+        @Override
+        public HostKeyVerdict verify(HostKeyCheck check) {
+            return new HostKeyVerdict(VerifiedBy.CUSTOM, "x", false);
+        }
+
+        @Override
+        public List<String> preferredHostKeyAlgorithms(String hostName, int port) {
+            return hostName.equals("bastion") && port == 2222
+                    ? List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa") : List.of();
+        }
+    }
+
+    @Test
+    void knownHostKeyAlgorithmsMoveToTheFrontAndUnsupportedOnesAreIgnored() {
+        SshTransportConfig c = SshTransportConfig.defaults()
+                .preferringKnownHostKeyAlgorithms(new KnowsRsa(), "bastion", 2222);
+        assertEquals(List.of("rsa-sha2-512", "rsa-sha2-256"), c.hostKeyAlgorithms().subList(0, 2));
+        assertEquals(SshTransportConfig.DEFAULT_HOST_KEY_ALGORITHMS.size(), c.hostKeyAlgorithms().size());
+    }
+
+    @Test
+    void unknownHostsAndVerifiersWithoutPreferenceKeepTheDefaults() {
+        SshTransportConfig d = SshTransportConfig.defaults();
+        assertSame(d, d.preferringKnownHostKeyAlgorithms(new KnowsRsa(), "other", 22));
+        assertSame(d, d.preferringKnownHostKeyAlgorithms(check -> null, "bastion", 2222));
+    }
+}

@@ -1,0 +1,212 @@
+package dev.fumidai.ssh.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.HopHandshakeException;
+import dev.fumidai.audit.VerifiedBy;
+import dev.fumidai.ssh.SshAlgorithms;
+import dev.fumidai.ssh.SshTransportConfig;
+import dev.fumidai.ssh.internal.kex.KexAlgorithms;
+import dev.fumidai.ssh.internal.message.DisconnectMessage;
+import dev.fumidai.ssh.internal.message.ExtInfoMessage;
+import dev.fumidai.ssh.internal.message.KexInitMessage;
+import dev.fumidai.ssh.internal.message.SshWire;
+import dev.fumidai.ssh.internal.message.UnimplementedMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Checks the client transport's behaviour around the handshake against the scripted server. */
+class SshTransportHandlerTest {
+
+    static final SshTransportConfig CONFIG = SshTransportConfig.builder()
+            .kexAlgorithms(List.of(KexAlgorithms.CURVE25519_SHA256)).build();
+
+    @Test
+    void readyEventCarriesWhatTheAuditNeeds() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            SshTransportReadyEvent e = s.ready.getNow();
+            assertEquals("SSH-2.0-Scripted_1.0", e.serverVersion());
+            assertEquals("curve25519-sha256", e.cryptoInfo().kex());
+            assertEquals("aes128-gcm@openssh.com", e.cryptoInfo().cipher());
+            assertEquals("<implicit>", e.cryptoInfo().mac());
+            assertTrue(e.cryptoInfo().strictKex());
+            assertEquals("ssh-ed25519", e.hostKeyInfo().alg());
+            assertEquals(VerifiedBy.CUSTOM, e.hostKeyInfo().verifiedBy());
+            assertTrue(e.hostKeyInfo().fingerprint().startsWith("SHA256:"));
+            assertArrayEquals(s.sessionId, e.sessionId());
+            assertTrue(s.upperLayer.contains(e), "fired up the pipeline too");
+        }
+    }
+
+    @Test
+    void firstKexInitCarriesTheClientPseudoAlgorithmsAndNoSha1() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(SshTransportConfig.defaults())) {
+            s.sendVersion();
+            ByteBuf b = s.nextFromClient();
+            KexInitMessage m = KexInitMessage.decode(b);
+            b.release();
+            assertEquals(KexAlgorithms.DEFAULT, m.kexAlgorithms().subList(0, KexAlgorithms.DEFAULT.size()));
+            assertTrue(m.kexAlgorithms().containsAll(List.of("ext-info-c", "kex-strict-c-v00@openssh.com")));
+            for (List<String> list : List.of(m.kexAlgorithms(), m.serverHostKeyAlgorithms(), m.macClientToServer(),
+                    m.encryptionClientToServer())) {
+                for (String name : list) {
+                    assertFalse(name.contains("sha1") || name.equals("ssh-rsa") || name.contains("cbc")
+                            || name.contains("dss") || name.contains("group1-"), name);
+                }
+            }
+        }
+    }
+
+    static void authenticated(ScriptedServer s) throws Exception {
+        s.strict = true;
+        s.sendVersion();
+        byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+        byte[] ic = s.readClientKexInit();
+        s.replyAndSendNewKeys(ic, is, null);
+        s.send(b -> new ExtInfoMessage(Map.of("ping@openssh.com", "0".getBytes())).encode(b));
+        s.expectClientNewKeys();
+        s.expectServiceRequestAndAccept();
+    }
+
+    static ByteBuf ping(String data) {
+        ByteBuf b = Unpooled.buffer().writeByte(192);
+        SshWire.writeString(b, data);
+        return b;
+    }
+
+    @Test
+    void pingIsAnsweredAfterAuthenticationOnly() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            authenticated(s);
+            s.send(ping("early"));
+            assertEquals(-1, s.nextNumberFromClient(), "no PONG before authentication (CVE-2025-26466)");
+            s.sendMessage(52);
+            s.send(ping("hello"));
+            ByteBuf pong = s.nextFromClient();
+            assertEquals(193, pong.readUnsignedByte());
+            assertEquals("hello", SshWire.readString(pong));
+            pong.release();
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aServerRefusingOurKexInitFailsInsteadOfHanging() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().rekeyBytes(1024).build())) {
+            s.handshake(true);
+            s.sendMessage(52);
+            s.client.writeAndFlush(Unpooled.buffer().writeByte(94).writeZero(2000));
+            int last = -1;
+            ByteBuf b;
+            while ((b = s.nextFromClient()) != null) {
+                last = b.getUnsignedByte(b.readerIndex());
+                b.release();
+            }
+            assertEquals(20, last, "client started a rekey; KEXINIT was its last packet");
+            SshPacketCodec codec = (SshPacketCodec) s.client.pipeline().get(PipelineNames.PACKET_CODEC);
+            long kexInitSeq = codec.outboundSequence() - 1;
+            s.send(x -> new UnimplementedMessage(kexInitSeq).encode(x));
+            assertEquals("ssh hop \"scripted\" 127.0.0.1:22: protocol error: server refused our KEXINIT with "
+                    + "SSH_MSG_UNIMPLEMENTED", ((Throwable) s.upperLayer.get(s.upperLayer.size() - 1)).getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aFlippedBitFromTheServerIsAMacErrorAndADisconnect() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            s.server.writeOutbound(Unpooled.buffer().writeByte(94).writeZero(64));
+            ByteBuf wire = s.server.readOutbound();
+            wire.setByte(20, wire.getByte(20) ^ 0x10);
+            s.raw(wire);
+            assertFalse(s.client.isOpen());
+            Throwable t = (Throwable) s.upperLayer.get(s.upperLayer.size() - 1);
+            assertEquals("ssh hop \"scripted\" 127.0.0.1:22: protocol error: message authentication failed",
+                    t.getMessage());
+            ByteBuf d = s.nextFromClient();
+            assertEquals(DisconnectMessage.MAC_ERROR, DisconnectMessage.decode(d).reasonCode());
+            d.release();
+        }
+    }
+
+    @Test
+    void configRefusesUnknownAlgorithmsAndEmptyLists() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SshTransportConfig.builder().ciphers(List.of("aes128-cbc")).build());
+        assertTrue(e.getMessage().startsWith("unsupported cipher algorithm aes128-cbc"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SshTransportConfig.builder().macs(List.of()).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> SshTransportConfig.builder().kexAlgorithms(List.of("diffie-hellman-group14-sha1")).build());
+        assertEquals("SSH-2.0-fumidai_0.1.0", SshTransportConfig.defaults().clientVersionLine());
+        SshTransportConfig derived = SshTransportConfig.defaults().toBuilder()
+                .kexAlgorithms(List.of(SshAlgorithms.Kex.MLKEM768_X25519_SHA256)).build();
+        assertEquals(List.of("mlkem768x25519-sha256"), derived.kexAlgorithms());
+        assertEquals(SshTransportConfig.defaults().ciphers(), derived.ciphers());
+    }
+
+    @Test
+    void missingVerifierIsRefused() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> new SshTransportHandler(CONFIG, "h", 22, "w", null, Runnable::run));
+        assertTrue(e.getMessage().contains("every SSH hop needs a host-key verifier"));
+    }
+
+    @Test
+    void aStalledHandshakeTimesOut() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().handshakeTimeout(java.time.Duration.ofSeconds(5))
+                .build())) {
+            s.sendVersion();
+            s.client.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            Throwable t = s.failure();
+            assertInstanceOf(dev.fumidai.TunnelTimeoutException.class, t);
+            assertEquals("ssh hop \"scripted\" 127.0.0.1:22: SSH handshake not complete after 5 s (in the kex phase)",
+                    t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void theHandshakeTimerStopsOnceReady() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().handshakeTimeout(java.time.Duration.ofSeconds(5))
+                .build())) {
+            s.handshake(true);
+            s.client.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aLocalCloseSendsDisconnectByApplicationAndRaisesNoError() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.handshake(true);
+            s.client.close();
+            ByteBuf d = s.nextFromClient();
+            DisconnectMessage m = DisconnectMessage.decode(d);
+            d.release();
+            assertEquals(DisconnectMessage.BY_APPLICATION, m.reasonCode());
+            assertFalse(s.client.isOpen());
+            assertTrue(s.upperLayer.stream().noneMatch(o -> o instanceof Throwable), "no exception for a local close");
+        }
+    }
+
+    @Test
+    void closeDuringHandshakeFailsTheReadyFutureTyped() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.sendVersion();
+            s.client.close();
+            assertInstanceOf(HopHandshakeException.class, s.failure());
+        }
+    }
+}

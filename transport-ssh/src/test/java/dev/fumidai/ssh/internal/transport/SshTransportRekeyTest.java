@@ -1,0 +1,156 @@
+package dev.fumidai.ssh.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.HopDisconnectedException;
+import dev.fumidai.ssh.SshTransportConfig;
+import dev.fumidai.ssh.internal.kex.KexAlgorithms;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Checks key re-exchange on the client transport against the scripted server: triggers and held writes. */
+class SshTransportRekeyTest {
+
+    static final SshTransportConfig CONFIG = SshTransportConfig.builder()
+            .kexAlgorithms(List.of(KexAlgorithms.CURVE25519_SHA256)).build();
+
+    /** Runs the handshake and a fake USERAUTH_SUCCESS, after which the client may start rekeys itself. */
+    static ScriptedServer established(SshTransportConfig config) throws Exception {
+        ScriptedServer s = new ScriptedServer(config);
+        s.handshake(true);
+        s.sendMessage(52);
+        assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+        return s;
+    }
+
+    static ByteBuf channelData(int i, int size) {
+        return Unpooled.buffer().writeByte(94).writeInt(i).writeZero(size);
+    }
+
+    /** Completes a rekey the server started or answered: its KEXINIT was sent, the client's is read. */
+    static void finishRekey(ScriptedServer s, byte[] serverKexInit, byte[] clientKexInit) throws Exception {
+        s.replyAndSendNewKeys(clientKexInit, serverKexInit, null);
+        s.expectClientNewKeys();
+    }
+
+    @Test
+    void writesDuringARekeyAreHeldBackAndSentInOrderAfterNewKeys() throws Exception {
+        try (ScriptedServer s = established(CONFIG)) {
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            byte[] ic = s.readClientKexInit();
+            List<ChannelFuture> writes = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                writes.add(s.client.writeAndFlush(channelData(i, 100)));
+            }
+            s.pump();
+            assertEquals(1, s.server.inboundMessages().size(), "only the kex INIT while the exchange runs");
+            ByteBuf init = (ByteBuf) s.server.inboundMessages().peek();
+            assertEquals(30, init.getUnsignedByte(init.readerIndex()));
+            assertFalse(writes.get(0).isDone());
+            finishRekey(s, is, ic);
+            for (int i = 0; i < 100; i++) {
+                ByteBuf b = s.nextFromClient();
+                assertEquals(94, b.readUnsignedByte());
+                assertEquals(i, b.readInt(), "in order, none lost");
+                b.release();
+            }
+            assertTrue(writes.stream().allMatch(ChannelFuture::isSuccess));
+        }
+    }
+
+    @Test
+    void heldWritesBeyondTheBoundFailWithoutDisturbingTheOthers() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().maxPendingWriteBytes(1000).build())) {
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            byte[] ic = s.readClientKexInit();
+            ChannelFuture first = s.client.writeAndFlush(channelData(1, 600));
+            ChannelFuture second = s.client.writeAndFlush(channelData(2, 600));
+            assertInstanceOf(HopDisconnectedException.class, second.cause());
+            finishRekey(s, is, ic);
+            ByteBuf b = s.nextFromClient();
+            assertEquals(94, b.readUnsignedByte());
+            assertEquals(1, b.readInt());
+            b.release();
+            assertTrue(first.isSuccess());
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void rekeysAfterTheByteLimit() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().rekeyBytes(16 * 1024).build())) {
+            boolean sawKexInit = false;
+            for (int i = 0; i < 40 && !sawKexInit; i++) {
+                s.client.writeAndFlush(channelData(i, 1024));
+                ByteBuf b;
+                while ((b = s.nextFromClient()) != null) {
+                    sawKexInit |= b.getUnsignedByte(b.readerIndex()) == 20;
+                    b.release();
+                }
+            }
+            assertTrue(sawKexInit, "client started a key re-exchange after 16 KiB");
+        }
+    }
+
+    @Test
+    void rekeysAfterThePacketLimit() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().rekeyPackets(10).build())) {
+            int sent = 0;
+            int last = -1;
+            while (last != 20 && sent < 20) {
+                s.client.writeAndFlush(channelData(sent++, 1));
+                ByteBuf b;
+                while ((b = s.nextFromClient()) != null) {
+                    last = b.getUnsignedByte(b.readerIndex());
+                    b.release();
+                }
+            }
+            assertEquals(20, last, "KEXINIT");
+            assertTrue(sent <= 10, "within the packet limit, after " + sent + " packets");
+        }
+    }
+
+    @Test
+    void rekeysAfterTheTimeLimitButNotBeforeAuthentication() throws Exception {
+        SshTransportConfig config = CONFIG.toBuilder().rekeyInterval(Duration.ofMinutes(1)).build();
+        try (ScriptedServer s = new ScriptedServer(config)) {
+            s.handshake(true);
+            s.client.advanceTimeBy(61, TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            assertEquals(-1, s.nextNumberFromClient(), "no rekey before USERAUTH_SUCCESS");
+            s.sendMessage(52);
+            s.client.advanceTimeBy(61, TimeUnit.SECONDS);
+            s.client.runScheduledPendingTasks();
+            assertEquals(20, s.nextNumberFromClient(), "KEXINIT after the interval");
+        }
+    }
+
+    @Test
+    void strictKexResetsSequenceNumbersOnEveryNewKeys() throws Exception {
+        try (ScriptedServer s = established(CONFIG)) {
+            SshPacketCodec codec = (SshPacketCodec) s.client.pipeline().get(PipelineNames.PACKET_CODEC);
+            for (int i = 0; i < 5; i++) {
+                s.client.writeAndFlush(channelData(i, 10));
+            }
+            s.pump();
+            for (int i = 0; i < 5; i++) {
+                s.server.<ByteBuf>readInbound().release();
+            }
+            assertEquals(6, codec.outboundSequence(), "SERVICE_REQUEST and 5 packets since the first NEWKEYS");
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            byte[] ic = s.readClientKexInit();
+            finishRekey(s, is, ic);
+            assertEquals(0, codec.outboundSequence(), "reset after our NEWKEYS");
+            assertEquals(0, codec.inboundSequence(), "reset after the server's NEWKEYS");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.fumidai.ssm;
+
+import dev.fumidai.Target;
+import dev.fumidai.audit.HopInfo;
+import dev.fumidai.spi.Hop;
+import dev.fumidai.spi.HopContext;
+import dev.fumidai.spi.HopSession;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Describes an AWS Session Manager hop: port forwarding through the SSM Agent on an instance or ECS task,
+ * without the session-manager-plugin (SSM spec). Immutable; built with {@link #builder(String)} or from
+ * {@code ssm://i-0abc?region=eu-west-1&document=...} through {@link SsmHopFactory}.
+ *
+ * <p>A Session Manager session forwards to one destination fixed at StartSession, so the hop keeps one SSM
+ * session per distinct target and multiplexes that target's streams over it with smux (§8.4). With
+ * {@code AWS-StartPortForwardingSessionToRemoteHost} (the default) any {@code host:port} the agent can reach
+ * works; with {@code AWS-StartPortForwardingSession} and {@code AWS-StartSSHSession} only ports on the instance
+ * itself ({@code localhost}).
+ *
+ * <h2>Threading</h2>
+ * Immutable and thread-safe.
+ */
+public final class SsmHop implements Hop {
+
+    /** Is the document used unless another is set: it reaches any host the agent can reach. */
+    public static final String DEFAULT_DOCUMENT = "AWS-StartPortForwardingSessionToRemoteHost";
+
+    private static final Pattern TARGET = Pattern.compile(
+            "i-(?:[0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17}|ecs:[A-Za-z0-9_.-]+_[A-Za-z0-9]+_[A-Za-z0-9-]+");
+
+    private final String target;
+    private final String name;
+    private final String region;
+    private final String document;
+    private final URI endpointOverride;
+    private final SsmApi api;
+    private final String clientVersion;
+    private final Duration pingInterval;
+    private final Duration reconnectBudget;
+    private final SslContext sslContext;
+    private final String reason;
+
+    private SsmHop(Builder b) {
+        this.target = b.target;
+        this.name = b.name == null ? b.target : b.name;
+        this.region = b.region;
+        this.document = b.document;
+        this.endpointOverride = b.endpointOverride;
+        this.api = b.api;
+        this.clientVersion = b.clientVersion;
+        this.pingInterval = b.pingInterval;
+        this.reconnectBudget = b.reconnectBudget;
+        this.sslContext = b.sslContext;
+        this.reason = b.reason;
+    }
+
+    /**
+     * Returns a builder for a target: {@code i-…}, {@code mi-…} or {@code ecs:<cluster>_<task>_<runtimeId>}
+     * (see {@link StartSessionRequest#ecsTarget}).
+     *
+     * @throws IllegalArgumentException if the target has none of these forms (§2.5)
+     */
+    public static Builder builder(String target) {
+        return new Builder(target);
+    }
+
+    /** Builds an {@link SsmHop}. */
+    public static final class Builder {
+        private final String target;
+        private String name;
+        private String region;
+        private String document = DEFAULT_DOCUMENT;
+        private URI endpointOverride;
+        private SsmApi api;
+        private String clientVersion = "1.2.677.0";
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration reconnectBudget = Duration.ofMinutes(15);
+        private SslContext sslContext;
+        private String reason;
+
+        private Builder(String target) {
+            Objects.requireNonNull(target, "target");
+            if (!TARGET.matcher(target).matches()) {
+                throw new IllegalArgumentException("SSM target must be i-<8 or 17 hex>, mi-<17 hex> or "
+                        + "ecs:<cluster>_<task>_<runtimeId>: \"" + target + "\"");
+            }
+            this.target = target;
+        }
+
+        /** Sets the logical hop name used in messages and audit; the target by default. */
+        public Builder name(String n) {
+            this.name = n;
+            return this;
+        }
+
+        /** Sets the AWS region. */
+        public Builder region(String r) {
+            this.region = r;
+            return this;
+        }
+
+        /** Sets the session document (§2.6). */
+        public Builder document(String d) {
+            this.document = Objects.requireNonNull(d, "document");
+            return this;
+        }
+
+        /** Sends control-plane calls to another endpoint (a fake, a VPC endpoint); ignored with {@link #api}. */
+        public Builder endpointOverride(URI endpoint) {
+            this.endpointOverride = endpoint;
+            return this;
+        }
+
+        /** Uses this control-plane client instead of an {@link AwsSdkSsmApi} built per connection. */
+        public Builder api(SsmApi a) {
+            this.api = a;
+            return this;
+        }
+
+        /** Sets the ClientVersion reported to the agent; keep it above 1.2.331.0 (§8.1). */
+        public Builder clientVersion(String v) {
+            this.clientVersion = Objects.requireNonNull(v, "clientVersion");
+            return this;
+        }
+
+        /** Sets the websocket ping interval (§3.3); the pong deadline is two thirds of it. */
+        public Builder pingInterval(Duration d) {
+            this.pingInterval = Objects.requireNonNull(d, "pingInterval");
+            return this;
+        }
+
+        /** Sets how long to keep resuming after the websocket is lost (§10.3). */
+        public Builder reconnectBudget(Duration d) {
+            this.reconnectBudget = Objects.requireNonNull(d, "reconnectBudget");
+            return this;
+        }
+
+        /** Sets the TLS context for {@code wss} stream URLs; the JDK's default trust otherwise. */
+        public Builder sslContext(SslContext ctx) {
+            this.sslContext = ctx;
+            return this;
+        }
+
+        /** Sets the StartSession reason recorded by the service. */
+        public Builder reason(String r) {
+            this.reason = r;
+            return this;
+        }
+
+        /** Builds the hop. */
+        public SsmHop build() {
+            return new SsmHop(this);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String transport() {
+        return "ssm";
+    }
+
+    /** Returns {@code null}: an SSM hop reaches AWS by itself, not through the route's upstream. */
+    @Override
+    public Target address() {
+        return null;
+    }
+
+    @Override
+    public HopInfo describe() {
+        return new HopInfo("ssm", name, null, null, 0, null, target, region, null, null, null);
+    }
+
+    @Override
+    public CompletableFuture<HopSession> connect(HopContext ctx) {
+        SsmApi a = api;
+        AutoCloseable owned = null;
+        if (a == null) {
+            AwsSdkSsmApi built;
+            try {
+                AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region);
+                if (endpointOverride != null) {
+                    b.endpointOverride(endpointOverride);
+                }
+                built = b.build();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(
+                        dev.fumidai.spi.Hops.describe(this), "cannot set up the AWS SDK client: " + e.getMessage(), e));
+            }
+            a = built;
+            owned = built;
+        }
+        return CompletableFuture.completedFuture(new SsmHopSession(this, ctx, a, owned));
+    }
+
+    /** Returns the SSM target. */
+    public String target() {
+        return target;
+    }
+
+    /** Returns the region, or {@code null}. */
+    public String region() {
+        return region;
+    }
+
+    /** Returns the session document. */
+    public String document() {
+        return document;
+    }
+
+    String clientVersion() {
+        return clientVersion;
+    }
+
+    Duration pingInterval() {
+        return pingInterval;
+    }
+
+    Duration reconnectBudget() {
+        return reconnectBudget;
+    }
+
+    SslContext sslContext() {
+        return sslContext;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "SsmHop[" + name + " " + target + (region == null ? "" : " " + region) + " " + document + "]";
+    }
+}

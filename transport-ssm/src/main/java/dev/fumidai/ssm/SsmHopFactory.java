@@ -1,0 +1,61 @@
+package dev.fumidai.ssm;
+
+import dev.fumidai.spi.Hop;
+import dev.fumidai.spi.HopFactory;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates {@link SsmHop}s from URIs: {@code ssm://i-0abc?region=eu-west-1&document=...}. Query parameters:
+ * {@code region}, {@code document}, {@code endpoint} (control-plane endpoint override), {@code name},
+ * {@code target} (instead of the authority, for ECS targets whose form is not a valid URI host). Unknown
+ * parameters are refused.
+ */
+public final class SsmHopFactory implements HopFactory {
+
+    private static final Set<String> KNOWN = Set.of("region", "document", "endpoint", "name", "target");
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("ssm");
+    }
+
+    @Override
+    public Hop create(URI uri) {
+        Map<String, String> q = new HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null && !raw.isEmpty()) {
+            for (String pair : raw.split("&")) {
+                int i = pair.indexOf('=');
+                String k = URLDecoder.decode(i < 0 ? pair : pair.substring(0, i), StandardCharsets.UTF_8);
+                String v = i < 0 ? "" : URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8);
+                if (!KNOWN.contains(k)) {
+                    throw new IllegalArgumentException("unknown ssm:// parameter \"" + k + "\"; known: " + KNOWN);
+                }
+                q.put(k, v);
+            }
+        }
+        String target = q.containsKey("target") ? q.get("target") : uri.getRawAuthority();
+        if (target == null || target.isEmpty()) {
+            throw new IllegalArgumentException("ssm:// URI names no target: " + uri);
+        }
+        SsmHop.Builder b = SsmHop.builder(target);
+        if (q.containsKey("region")) {
+            b.region(q.get("region"));
+        }
+        if (q.containsKey("document")) {
+            b.document(q.get("document"));
+        }
+        if (q.containsKey("endpoint")) {
+            b.endpointOverride(URI.create(q.get("endpoint")));
+        }
+        if (q.containsKey("name")) {
+            b.name(q.get("name"));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.fumidai.ssm.internal.datachannel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Runs a client and an agent end of the reliability layer (SSM spec §5) against each other over a simulated
+ * network that drops, duplicates, reorders and delays frames (acks included), on a simulated clock, and checks
+ * that every message arrives exactly once and in order in both directions while memory stays bounded.
+ */
+class ReliabilityProperties {
+
+    private static final long MS = 1_000_000L;
+    private static final long GIVE_UP_NANOS = 3_600_000L * MS;
+
+    private record Packet(long deliverAt, long order, int to, byte[] frame) {
+    }
+
+    private static final class End {
+        final OutgoingMessageBuffer out;
+        final IncomingMessageBuffer in;
+        final int maxOut;
+        final int maxIn;
+        final int total;
+        int produced;
+        final List<Integer> delivered = new ArrayList<>();
+
+        End(String type, int total, int maxOut, int maxIn) {
+            this.out = new OutgoingMessageBuffer(type, maxOut, 64 * 1024);
+            this.in = new IncomingMessageBuffer(maxIn, 16 * 1024);
+            this.maxOut = maxOut;
+            this.maxIn = maxIn;
+            this.total = total;
+        }
+
+        boolean done() {
+            return delivered.size() == total;
+        }
+    }
+
+    @Property(tries = 300)
+    void everyMessageArrivesOnceAndInOrderInBothDirections(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 300) int messagesAtoB,
+            @ForAll @IntRange(min = 0, max = 300) int messagesBtoA,
+            @ForAll @DoubleRange(min = 0, max = 0.3) double drop,
+            @ForAll @DoubleRange(min = 0, max = 0.3) double duplicate,
+            @ForAll @IntRange(min = 0, max = 400) int maxDelayMs,
+            @ForAll @DoubleRange(min = 0, max = 0.3) double receiverBusy,
+            @ForAll @IntRange(min = 1, max = 64) int maxOut,
+            @ForAll @IntRange(min = 1, max = 64) int maxIn) throws Exception {
+        Random rnd = new Random(seed);
+        End[] ends = {
+            new End(MessageTypes.INPUT_STREAM_DATA, messagesBtoA, maxOut, maxIn),
+            new End(MessageTypes.OUTPUT_STREAM_DATA, messagesAtoB, maxOut, maxIn)
+        };
+        // ends[i] receives ends[1-i]'s messages; ends[i].total is what i must receive.
+        PriorityQueue<Packet> net = new PriorityQueue<>((a, b) -> a.deliverAt != b.deliverAt
+                ? Long.compare(a.deliverAt, b.deliverAt) : Long.compare(a.order, b.order));
+        long[] order = {0};
+        long now = 0;
+
+        while (!(ends[0].done() && ends[1].done() && ends[0].out.size() == 0 && ends[1].out.size() == 0)) {
+            if (now > GIVE_UP_NANOS) {
+                fail("not done after an hour of simulated time: delivered " + ends[0].delivered.size() + "/"
+                        + ends[0].total + " and " + ends[1].delivered.size() + "/" + ends[1].total);
+            }
+            for (int i = 0; i < 2; i++) {
+                End me = ends[i];
+                End peer = ends[1 - i];
+                while (me.produced < peer.total && me.out.hasRoom()) {
+                    byte[] payload = ByteBuffer.allocate(4 + rnd.nextInt(200)).putInt(me.produced++).array();
+                    transmit(net, order, rnd, now, 1 - i, me.out.send(PayloadTypes.OUTPUT, payload, 1, now).frame(),
+                            drop, duplicate, maxDelayMs);
+                }
+                for (OutgoingMessageBuffer.Entry e : me.out.expired(now, Integer.MAX_VALUE)) {
+                    transmit(net, order, rnd, now, 1 - i, e.frame(), drop, duplicate, maxDelayMs);
+                }
+            }
+            while (!net.isEmpty() && net.peek().deliverAt <= now) {
+                Packet p = net.poll();
+                End me = ends[p.to];
+                ClientMessage m = ClientMessageCodec.decode(p.frame);
+                if (MessageTypes.ACKNOWLEDGE.equals(m.messageType())) {
+                    me.out.acknowledge(AcknowledgeContent.parse(m.payload()).sequenceNumber(), now);
+                    continue;
+                }
+                if (rnd.nextDouble() < receiverBusy) {
+                    continue; // the handler was not ready: no ack, the sender must retransmit (§5.3)
+                }
+                IncomingMessageBuffer.Receipt r = me.in.receive(m);
+                for (ClientMessage d : r.deliver()) {
+                    me.delivered.add(ByteBuffer.wrap(d.payload()).getInt());
+                }
+                if (r.acknowledge()) {
+                    transmit(net, order, rnd, now, 1 - p.to,
+                            ClientMessageCodec.encode(ClientMessage.acknowledge(m, 1)), drop, duplicate, maxDelayMs);
+                }
+            }
+            for (End e : ends) {
+                assertTrue(e.out.size() <= e.maxOut, "unacked messages beyond the bound");
+                assertTrue(e.out.bytes() <= 64 * 1024 + 400, "unacked bytes beyond the bound");
+                assertTrue(e.in.size() <= e.maxIn, "reorder buffer beyond the bound");
+                assertTrue(e.in.bytes() <= 16 * 1024, "reorder bytes beyond the bound");
+                for (int k = 0; k < e.delivered.size(); k++) {
+                    if (e.delivered.get(k) != k) {
+                        fail("delivered out of order or twice at position " + k + ": " + e.delivered.get(k));
+                    }
+                }
+            }
+            long next = Math.min(ends[0].out.nextDueNanos(), ends[1].out.nextDueNanos());
+            if (!net.isEmpty()) {
+                next = Math.min(next, net.peek().deliverAt);
+            }
+            now = Math.max(now + 1, next == Long.MAX_VALUE ? now + MS : next);
+        }
+        assertEquals(ends[0].total, ends[0].delivered.size());
+        assertEquals(ends[1].total, ends[1].delivered.size());
+    }
+
+    private static void transmit(PriorityQueue<Packet> net, long[] order, Random rnd, long now, int to, byte[] frame,
+            double drop, double duplicate, int maxDelayMs) {
+        int copies = rnd.nextDouble() < duplicate ? 2 : 1;
+        for (int c = 0; c < copies; c++) {
+            if (rnd.nextDouble() < drop) {
+                continue;
+            }
+            long delay = maxDelayMs == 0 ? 0 : (long) rnd.nextInt(maxDelayMs + 1) * MS;
+            net.add(new Packet(now + delay, order[0]++, to, frame));
+        }
+    }
+}
