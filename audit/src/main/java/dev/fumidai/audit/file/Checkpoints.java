@@ -18,6 +18,8 @@ import java.util.Map;
  * {@code time} is the checkpoint record's own {@code time} string and the others are the members of its
  * {@code checkpoint} object. The signature is base64 (RFC 4648 §4, padded). A key is named by
  * {@code SHA256:<base64 without padding of SHA-256(X.509 SubjectPublicKeyInfo)>}, the OpenSSH fingerprint style.
+ * {@code tree_root}, present in Merkle mode only, is the hex {@link MerkleTree} root over the records
+ * {@code first_seq..last_seq} (the empty tree's root when the checkpoint covers no new record).
  */
 public final class Checkpoints {
 

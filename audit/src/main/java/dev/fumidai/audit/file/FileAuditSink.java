@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * head to a second sink of the caller's choice (anchoring, PCI DSS 10.3.3): when a stream first appears after open,
  * after every {@code checkpointEvery} records, every {@code checkpointInterval} when records were added, and on
  * close. A checkpoint the second sink refuses is logged and tried again at the next opportunity; the event that
- * prompted it is still accepted. The caller closes the second sink after this one.
+ * prompted it is still accepted. The caller closes the second sink after this one. In Merkle mode
+ * ({@link Builder#merkleTree}) each checkpoint also signs the RFC 9162 tree root over the records since the previous
+ * accepted checkpoint of the stream ({@link MerkleTree}); after a restart, the first covers the stream from seq 1.
  *
  * <h2>Durability</h2>
  * As the {@link Durability} setting says; {@code accept} returns once that promise holds for the event.
@@ -90,6 +93,7 @@ public final class FileAuditSink implements AuditSink {
     private final String keyId;
     private final AuditSink checkpointSink;
     private final int checkpointEvery;
+    private final boolean merkle;
     private final Clock clock;
     private final AuditJsonEncoder encoder;
     private final Pattern segmentPattern;
@@ -121,6 +125,7 @@ public final class FileAuditSink implements AuditSink {
         this.keyId = b.keyId;
         this.checkpointSink = b.checkpointSink;
         this.checkpointEvery = b.checkpointEvery;
+        this.merkle = b.merkle;
         this.clock = b.clock;
         this.encoder = new AuditJsonEncoder(b.redaction);
         this.segmentPattern = Pattern.compile(Pattern.quote(prefix) + "-(\\d{6,})\\.jsonl");
@@ -189,7 +194,7 @@ public final class FileAuditSink implements AuditSink {
         }
         EventHeader h = event.header();
         String streamId = h.emitterId() + "/" + name;
-        StreamState st = streams.computeIfAbsent(streamId, id -> new StreamState(id, 0, ChainHash.GENESIS));
+        StreamState st = streams.computeIfAbsent(streamId, this::newStream);
         st.emitterId = h.emitterId();
         st.origin = h.origin();
         if (!st.announced) {
@@ -221,6 +226,9 @@ public final class FileAuditSink implements AuditSink {
         }
         st.seq = seq;
         st.head = hash;
+        if (st.window != null) {
+            st.window.add(MerkleTree.recordLeafHash(hash));
+        }
         if (checkpointEvery > 0 && st.seq - st.checkpointedSeq >= checkpointEvery) {
             checkpoint(st);
         }
@@ -303,14 +311,18 @@ public final class FileAuditSink implements AuditSink {
             long first = last > st.checkpointedSeq ? st.checkpointedSeq + 1 : last;
             Instant now = clock.instant();
             String time = AuditJsonEncoder.formatTime(now);
+            String treeRoot = st.window == null ? null : HexFormat.of().formatHex(st.window.root());
             String signature = Checkpoints.sign(signingKey,
-                    Checkpoints.signedBytes(st.streamId, first, last, st.head, null, keyId, time));
+                    Checkpoints.signedBytes(st.streamId, first, last, st.head, treeRoot, keyId, time));
             Origin origin = st.origin;
             EventHeader header = new EventHeader(UuidV7.next(now), st.emitterId, ++checkpointCounter,
                     Instant.parse(time), SINK_ACTOR, origin, null);
-            checkpointSink.accept(new AuditCheckpoint(header, st.streamId, first, last, st.head, null, keyId,
+            checkpointSink.accept(new AuditCheckpoint(header, st.streamId, first, last, st.head, treeRoot, keyId,
                     signature));
             st.checkpointedSeq = last;
+            if (st.window != null) {
+                st.window = new MerkleTree.Accumulator();
+            }
             return true;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.warn("audit sink \"{}\": checkpoint of {} at seq {} not accepted by \"{}\", will retry: {}", name,
@@ -374,6 +386,12 @@ public final class FileAuditSink implements AuditSink {
         }
     }
 
+    private StreamState newStream(String streamId) {
+        StreamState st = new StreamState(streamId, 0, ChainHash.GENESIS);
+        st.window = merkle && signingKey != null ? new MerkleTree.Accumulator() : null;
+        return st;
+    }
+
     /** Reads existing segments to continue every stream's chain and to number the next segment. */
     private void resume() throws IOException {
         for (Path p : listSegments(directory, segmentPattern)) {
@@ -393,10 +411,13 @@ public final class FileAuditSink implements AuditSink {
                     Long seq = JsonTree.integer(rec, "seq");
                     String hash = JsonTree.string(rec, "hash");
                     if (streamId != null && seq != null && hash != null) {
-                        StreamState st = streams.computeIfAbsent(streamId, id -> new StreamState(id, 0,
-                                ChainHash.GENESIS));
+                        StreamState st = streams.computeIfAbsent(streamId, this::newStream);
                         st.seq = seq;
                         st.head = hash;
+                        if (st.window != null) {
+                            // the first checkpoint after a restart covers the stream from seq 1, tree included
+                            st.window.add(MerkleTree.recordLeafHash(hash));
+                        }
                     }
                 } catch (IOException e) {
                     LOG.warn("audit sink \"{}\": unreadable line in {} at byte {}; the verifier will report it", name,
@@ -431,6 +452,8 @@ public final class FileAuditSink implements AuditSink {
         boolean announced;
         String emitterId;
         Origin origin;
+        /** The records since the last accepted checkpoint, in Merkle mode; null otherwise. */
+        MerkleTree.Accumulator window;
 
         StreamState(String streamId, long seq, String head) {
             this.streamId = streamId;
@@ -454,6 +477,7 @@ public final class FileAuditSink implements AuditSink {
         private String keyId;
         private AuditSink checkpointSink;
         private int checkpointEvery = 1000;
+        private boolean merkle;
         private Duration checkpointInterval = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
 
@@ -546,6 +570,16 @@ public final class FileAuditSink implements AuditSink {
                 throw new IllegalArgumentException("checkpoint interval must not be negative");
             }
             this.checkpointEvery = records;
+            return this;
+        }
+
+        /**
+         * Turns on Merkle mode (audit schema §3.3): each checkpoint also signs {@code tree_root}, the RFC 9162 Merkle
+         * Tree Hash over the records of its window ({@link MerkleTree}), so that one record can be proven covered by
+         * an inclusion proof. Costs one SHA-256 per record and {@code O(log n)} memory per stream; default off.
+         */
+        public Builder merkleTree(boolean value) {
+            this.merkle = value;
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.Redaction;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,7 +28,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLException;
@@ -46,6 +50,16 @@ import org.slf4j.LoggerFactory;
  * Syslog over TCP has no acknowledgements (RFC 6587): a message written in the moment between the collector closing
  * the connection and this sink noticing it can be lost without an error; an unclean collector crash can lose what
  * sat in its receive buffer. Use the file sink for the record that must not miss anything.
+ *
+ * <h2>TLS 1.3 client authentication</h2>
+ * In TLS 1.3 the client's handshake is complete before the collector has checked the client certificate (RFC 8446
+ * §4.4.2 ff.): a collector that refuses the client (no certificate, or one it does not accept) says so with an alert
+ * after the client could already write, so a write would "succeed" into a connection about to be closed, on every
+ * reconnect. After a TLS 1.3 handshake the sink therefore waits, at most {@code tlsConfirmTimeout} (default 2 s), for
+ * the collector's first record: a session ticket (RFC 8446 §4.6.1, which OpenSSL-based collectors such as rsyslog's
+ * ossl driver and the JDK send right after checking the client) confirms the session; an alert or a close fails the
+ * connect with an {@link IOException} naming the likely cause. A collector that sends nothing costs the timeout once
+ * per connection, after which the session is used as before.
  *
  * <h2>Size</h2>
  * A message carries the full JSON: about 1.5 to 3 KiB for a forward event with two hops. RFC 5425 receivers must
@@ -74,6 +88,7 @@ public final class SyslogAuditSink implements AuditSink {
     private final boolean checkHostName;
     private final Duration connectTimeout;
     private final Duration writeTimeout;
+    private final Duration tlsConfirmTimeout;
     private final EventLoopGroup group;
     private final boolean ownGroup;
     private final Map<String, Long> seqs = new HashMap<>();
@@ -91,6 +106,7 @@ public final class SyslogAuditSink implements AuditSink {
         this.checkHostName = b.tls != null && b.tls.checksHostName();
         this.connectTimeout = b.connectTimeout;
         this.writeTimeout = b.writeTimeout;
+        this.tlsConfirmTimeout = b.tlsConfirmTimeout;
         this.ownGroup = b.group == null;
         this.group = ownGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
     }
@@ -179,7 +195,10 @@ public final class SyslogAuditSink implements AuditSink {
                                 params.setEndpointIdentificationAlgorithm("HTTPS");
                                 engine.setSSLParameters(params);
                             }
-                            ch.pipeline().addLast("tls", new SslHandler(engine));
+                            SslHandler tls = new SslHandler(engine);
+                            TlsRecordWatcher watcher = new TlsRecordWatcher();
+                            ch.pipeline().addLast("records", watcher).addLast("tls", tls);
+                            tls.handshakeFuture().addListener(f -> watcher.handshakeDone(ch));
                         }
                         ch.pipeline().addLast("discard", new InboundDiscarder());
                     }
@@ -200,6 +219,9 @@ public final class SyslogAuditSink implements AuditSink {
                     throw new IOException("syslog collector " + where() + ": TLS handshake failed: "
                             + handshake.cause(), handshake.cause());
                 }
+                if ("TLSv1.3".equals(tls.engine().getSession().getProtocol()) && !tlsConfirmTimeout.isZero()) {
+                    confirm(ch, ch.pipeline().get(TlsRecordWatcher.class));
+                }
             }
             channel = ch;
             LOG.info("syslog sink \"{}\" connected to {}", name, where());
@@ -208,6 +230,85 @@ public final class SyslogAuditSink implements AuditSink {
             Thread.currentThread().interrupt();
             connect.channel().close();
             throw new IOException("interrupted while connecting to syslog " + where(), e);
+        }
+    }
+
+    /** Waits for the collector's first record after a TLS 1.3 handshake; see the class comment. */
+    private void confirm(Channel ch, TlsRecordWatcher watcher) throws IOException, InterruptedException {
+        try {
+            watcher.confirmed.get(tlsConfirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException silent) {
+            LOG.debug("syslog collector {} sent nothing within {} after the TLS 1.3 handshake; using the session",
+                    where(), tlsConfirmTimeout);
+        } catch (ExecutionException refused) {
+            ch.close();
+            throw new IOException("syslog collector " + where() + " closed the TLS 1.3 session right after the"
+                    + " handshake: it refused this client (client certificate missing or not accepted?)",
+                    refused.getCause());
+        }
+    }
+
+    /**
+     * Counts the complete TLS records (RFC 8446 §5.1: 5-byte header, 2-byte length) the collector sends, before the
+     * {@link SslHandler} decrypts them, and settles {@link #confirmed} once the first record after the handshake has
+     * been processed: success if the connection is still open, failure if that record (an alert) or anything else
+     * closed it.
+     */
+    private static final class TlsRecordWatcher extends ChannelInboundHandlerAdapter {
+        private static final int HEADER = 5;
+
+        final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        private final byte[] header = new byte[HEADER];
+        private int headerBytes;
+        private int bodyLeft;
+        private long records;
+        private long baseline = -1;
+
+        /** Marks the records counted so far as the handshake's; runs on the event loop. */
+        void handshakeDone(Channel ch) {
+            baseline = records;
+            ch.closeFuture().addListener(f -> confirmed.completeExceptionally(
+                    new IOException("connection closed after the TLS handshake")));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                count(buf);
+            }
+            ctx.fireChannelRead(msg);
+            if (baseline >= 0 && records > baseline && !confirmed.isDone()) {
+                if (ctx.channel().isActive()) {
+                    confirmed.complete(null);
+                } else {
+                    confirmed.completeExceptionally(new IOException(
+                            "the collector's first record after the handshake closed the connection"));
+                }
+            }
+        }
+
+        private void count(ByteBuf buf) {
+            int i = buf.readerIndex();
+            int end = buf.writerIndex();
+            while (i < end) {
+                if (bodyLeft > 0) {
+                    int n = Math.min(bodyLeft, end - i);
+                    bodyLeft -= n;
+                    i += n;
+                    if (bodyLeft == 0) {
+                        records++;
+                    }
+                    continue;
+                }
+                header[headerBytes++] = buf.getByte(i++);
+                if (headerBytes == HEADER) {
+                    headerBytes = 0;
+                    bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                    if (bodyLeft == 0) {
+                        records++;
+                    }
+                }
+            }
         }
     }
 
@@ -237,6 +338,7 @@ public final class SyslogAuditSink implements AuditSink {
         private SyslogTls tls;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration writeTimeout = Duration.ofSeconds(5);
+        private Duration tlsConfirmTimeout = Duration.ofSeconds(2);
         private EventLoopGroup group;
 
         private Builder(String host, int port) {
@@ -295,6 +397,18 @@ public final class SyslogAuditSink implements AuditSink {
         /** Sets the time a write may take; default 5 s. */
         public Builder writeTimeout(Duration value) {
             this.writeTimeout = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets how long to wait after a TLS 1.3 handshake for the collector's first record, which tells whether it
+         * accepted this client (see the class comment); {@link Duration#ZERO} does not wait; default 2 s.
+         */
+        public Builder tlsConfirmTimeout(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("negative timeout " + value);
+            }
+            this.tlsConfirmTimeout = value;
             return this;
         }
 

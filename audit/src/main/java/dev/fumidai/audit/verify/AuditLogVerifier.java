@@ -2,15 +2,18 @@ package dev.fumidai.audit.verify;
 
 import dev.fumidai.audit.file.ChainHash;
 import dev.fumidai.audit.file.Checkpoints;
+import dev.fumidai.audit.file.MerkleTree;
 import dev.fumidai.audit.json.JsonTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,8 @@ import java.util.Set;
  *   <li>chain records out of order: {@link FindingKind#REORDERED};</li>
  *   <li>a checkpoint's head beyond the last record present: {@link FindingKind#TRUNCATED}, and a checkpoint whose
  *       head differs from the record at its seq (the chain was rewritten): {@link FindingKind#MODIFIED};</li>
+ *   <li>in Merkle mode, records of a checkpoint's window that do not hash to its signed {@code tree_root}
+ *       ({@link MerkleTree}): {@link FindingKind#MODIFIED};</li>
  *   <li>an invalid or unknown-key checkpoint: {@link FindingKind#BAD_CHECKPOINT};</li>
  *   <li>a file whose last line has no line end: {@link FindingKind#TORN_LINE}, a crash artefact, not tampering;</li>
  *   <li>{@code audit.gap} records: {@link FindingKind#DECLARED_GAP}, a gap, not tampering;</li>
@@ -144,7 +149,8 @@ public final class AuditLogVerifier {
         }
     }
 
-    private record Checkpoint(Rec rec, String streamId, long firstSeq, long lastSeq, String chainHead) {
+    private record Checkpoint(Rec rec, String streamId, long firstSeq, long lastSeq, String chainHead,
+            String treeRoot) {
     }
 
     private static void read(Path file, Map<String, List<Rec>> streams, List<Finding> findings) throws IOException {
@@ -381,18 +387,58 @@ public final class AuditLogVerifier {
                             "signed with key " + keyId + ", which was not given"));
                     continue;
                 }
-                byte[] msg = Checkpoints.signedBytes(stream, first, lastSeq, head, JsonTree.string(c, "tree_root"),
-                        keyId, time);
+                String treeRoot = JsonTree.string(c, "tree_root");
+                byte[] msg = Checkpoints.signedBytes(stream, first, lastSeq, head, treeRoot, keyId, time);
                 if (!Checkpoints.verify(key, msg, sig)) {
                     findings.add(new Finding(FindingKind.BAD_CHECKPOINT, r.streamId, rec.seq, rec.file, rec.line,
                             "signature does not verify"));
                     continue;
                 }
                 byStream.computeIfAbsent(stream, k -> new ArrayList<>())
-                        .add(new Checkpoint(rec, stream, first, lastSeq, head));
+                        .add(new Checkpoint(rec, stream, first, lastSeq, head, treeRoot));
             }
         }
         return byStream;
+    }
+
+    /**
+     * Recomputes the Merkle tree root of a checkpoint's window ({@link MerkleTree}) from the chain records
+     * {@code first_seq..last_seq} and reports a difference as {@link FindingKind#MODIFIED}. A window with a missing
+     * record is skipped: the chain walk or the checkpoint comparison reports the deletion. A checkpoint whose
+     * {@code first_seq} equals its {@code last_seq} and whose root is that of the empty tree covers no record (sent
+     * at close or restart with nothing new).
+     */
+    private static void checkTreeRoot(StreamResult r, Checkpoint cp, List<Finding> findings) {
+        byte[] signed;
+        try {
+            signed = HexFormat.of().parseHex(cp.treeRoot);
+        } catch (IllegalArgumentException e) {
+            findings.add(new Finding(FindingKind.BAD_CHECKPOINT, r.streamId, cp.rec.seq, cp.rec.file, cp.rec.line,
+                    "tree_root is not hex"));
+            return;
+        }
+        if (cp.firstSeq == cp.lastSeq && Arrays.equals(signed, MerkleTree.emptyRoot())) {
+            return;
+        }
+        if (cp.firstSeq < 1 || cp.firstSeq > cp.lastSeq || cp.lastSeq - cp.firstSeq >= Integer.MAX_VALUE) {
+            findings.add(new Finding(FindingKind.BAD_CHECKPOINT, r.streamId, cp.rec.seq, cp.rec.file, cp.rec.line,
+                    "tree_root over an impossible window " + cp.firstSeq + ".." + cp.lastSeq));
+            return;
+        }
+        MerkleTree.Accumulator tree = new MerkleTree.Accumulator();
+        for (long seq = cp.firstSeq; seq <= cp.lastSeq; seq++) {
+            Rec rec = r.chainBySeq.get(seq);
+            if (rec == null) {
+                return;
+            }
+            tree.add(MerkleTree.recordLeafHash(rec.hash));
+        }
+        if (!Arrays.equals(tree.root(), signed)) {
+            Rec at = r.chainBySeq.get(cp.lastSeq);
+            findings.add(new Finding(FindingKind.MODIFIED, r.streamId, cp.firstSeq, at.file, at.line,
+                    "records seq " + cp.firstSeq + ".." + cp.lastSeq + " do not hash to the Merkle tree_root signed by"
+                            + " the checkpoint at " + cp.rec.file + ":" + cp.rec.line));
+        }
     }
 
     /** Compares a stream's chain with its valid checkpoints; returns the highest seq they cover. */
@@ -405,6 +451,9 @@ public final class AuditLogVerifier {
             anchored = Math.max(anchored, cp.lastSeq);
             if (cp.lastSeq == 0) {
                 continue;
+            }
+            if (cp.treeRoot != null) {
+                checkTreeRoot(r, cp, findings);
             }
             Rec at = r.chainBySeq.get(cp.lastSeq);
             if (at != null) {

@@ -15,8 +15,18 @@ import java.util.concurrent.TimeUnit;
  * Runs a real rsyslogd (installed at {@code /usr/sbin/rsyslogd}) in the foreground with its own configuration: an
  * imtcp input on a free 127.0.0.1 port and an omfile action writing one line per message with the RFC 5424 parts
  * rsyslog parsed, tab-separated: MSGID, STRUCTURED-DATA, APP-NAME, HOSTNAME, PROCID, TIMESTAMP, PRI, MSG.
+ * With {@link Tls} the input speaks RFC 5425 through rsyslog's {@code ossl} network stream driver
+ * ({@code lmnsd_ossl}, Debian package {@code rsyslog-openssl}).
  */
 final class Rsyslog implements AutoCloseable {
+
+    /**
+     * The TLS side of the collector: PEM files for the CA that client certificates must chain to, the collector's
+     * certificate and key, the rsyslog {@code StreamDriver.AuthMode} ({@code anon} takes any client,
+     * {@code x509/name} requires a client certificate from the CA naming one of {@code permittedPeer}).
+     */
+    record Tls(Path caFile, Path certFile, Path keyFile, String authMode, String permittedPeer) {
+    }
 
     static final String RSYSLOGD = "/usr/sbin/rsyslogd";
 
@@ -26,14 +36,28 @@ final class Rsyslog implements AutoCloseable {
     private Process process;
 
     Rsyslog(Path dir) throws IOException {
+        this(dir, null);
+    }
+
+    Rsyslog(Path dir, Tls tls) throws IOException {
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             this.port = s.getLocalPort();
         }
         this.output = dir.resolve("received.log");
+        String global = "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\"";
+        String imtcp = "module(load=\"imtcp\")";
+        if (tls != null) {
+            global += " DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" + tls.caFile()
+                    + "\" DefaultNetstreamDriverCertFile=\"" + tls.certFile() + "\" DefaultNetstreamDriverKeyFile=\""
+                    + tls.keyFile() + "\"";
+            imtcp = "module(load=\"imtcp\" StreamDriver.Name=\"ossl\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\""
+                    + tls.authMode() + "\"" + (tls.permittedPeer() == null ? ""
+                    : " PermittedPeer=[\"" + tls.permittedPeer() + "\"]") + ")";
+        }
         Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\")",
-                "module(load=\"imtcp\")",
+                global + ")",
+                imtcp,
                 "input(type=\"imtcp\" port=\"" + port + "\" address=\"127.0.0.1\")",
                 "template(name=\"parts\" type=\"list\") {",
                 "  property(name=\"msgid\") constant(value=\"\\t\")",
@@ -61,12 +85,17 @@ final class Rsyslog implements AutoCloseable {
                 throw new IOException("rsyslogd exited with " + process.exitValue() + ": "
                         + Files.readString(dir.resolve("rsyslogd.out")));
             }
+            String diagnostics = diagnostics();
+            if (diagnostics.contains("could not load module") || diagnostics.contains("activation of module")) {
+                // e.g. the ossl network stream driver (package rsyslog-openssl) is not installed
+                throw new IOException("rsyslogd cannot start its input: " + diagnostics);
+            }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("rsyslogd does not listen on " + port);
+                    throw new IOException("rsyslogd does not listen on " + port + ": " + diagnostics);
                 }
                 Thread.sleep(20);
             }
@@ -81,6 +110,12 @@ final class Rsyslog implements AutoCloseable {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Returns what rsyslogd printed so far (its own error messages). */
+    String diagnostics() throws IOException {
+        Path out = dir.resolve("rsyslogd.out");
+        return Files.exists(out) ? Files.readString(out) : "";
     }
 
     /** Returns the lines written so far. */

@@ -50,7 +50,7 @@ class SyslogRsyslogInteropTest {
         return result;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
@@ -58,7 +58,7 @@ class SyslogRsyslogInteropTest {
         }
     }
 
-    private static boolean count(Rsyslog r, int n) {
+    static boolean count(Rsyslog r, int n) {
         try {
             return r.lines().size() >= n;
         } catch (IOException e) {
@@ -66,7 +66,7 @@ class SyslogRsyslogInteropTest {
         }
     }
 
-    private static Map<String, Integer> eventIdCounts(List<Received> got) {
+    static Map<String, Integer> eventIdCounts(List<Received> got) {
         Map<String, Integer> counts = new HashMap<>();
         for (Received r : got) {
             counts.merge((String) r.json().get("event_id"), 1, Integer::sum);
@@ -74,56 +74,66 @@ class SyslogRsyslogInteropTest {
         return counts;
     }
 
-    private static AuditEvent forward(long seq) {
+    static AuditEvent forward(long seq) {
         return SampleEvents.forwardClose(SampleEvents.header("jh-01", seq));
+    }
+
+    /** Returns one event of each type, 50 forward closes and one whose session id needs SD escaping. */
+    static List<AuditEvent> sampleStream() {
+        List<AuditEvent> sent = new ArrayList<>(SampleEvents.oneOfEach("jh-01"));
+        for (long i = 100; i < 150; i++) {
+            sent.add(forward(i));
+        }
+        EventHeader base = SampleEvents.header("jh-01", 999);
+        sent.add(SampleEvents.forwardClose(new EventHeader(base.eventId(), "jh-01", 999, base.time(),
+                base.actor(), base.origin(), "s\"]\\x")));
+        return sent;
+    }
+
+    /** Asserts that {@link #sampleStream()} arrived in order, each event once, parseable and with its SD intact. */
+    static void assertSampleStreamArrived(List<AuditEvent> sent, List<Received> got) {
+        assertEquals(sent.size(), got.size());
+        Map<String, Integer> counts = eventIdCounts(got);
+        for (int i = 0; i < sent.size(); i++) {
+            AuditEvent e = sent.get(i);
+            Received r = got.get(i);
+            assertEquals(1, counts.get(e.header().eventId()), "exactly once: " + e.header().eventId());
+            assertEquals(e.header().eventId(), r.json().get("event_id"), "in order");
+            assertEquals(e.type().wireName(), r.msgId());
+            assertEquals("ops-portal", r.appName());
+            assertEquals("jump-client-7", r.hostname());
+            assertEquals("4120", r.procId());
+            assertEquals(13 * 8 + switch (e.outcome()) {
+                case SUCCESS -> 5;
+                case FAILURE, DENIED -> 4;
+                case ERROR -> 3;
+            }, r.pri());
+            assertTrue(r.structuredData().startsWith("[fumidai@32473 event_id=\"" + e.header().eventId() + "\""),
+                    r.structuredData());
+            assertTrue(r.structuredData().contains(" event_type=\"" + e.type().wireName() + "\""));
+            assertEquals("jh-01/syslog", r.json().get("stream_id"));
+            assertEquals((long) i + 1, r.json().get("seq"));
+        }
+        Received escaped = got.get(got.size() - 1);
+        assertTrue(escaped.structuredData().contains(" session_id=\"s\\\"\\]\\\\x\""), escaped.structuredData());
+        assertEquals("s\"]\\x", escaped.json().get("session_id"));
+        Received close = got.get(22);
+        assertTrue(close.structuredData().contains(" target.host=\"db.internal\" target.address=\"10.2.3.4\""
+                + " target.port=\"5432\" target.protocol=\"tcp\""), close.structuredData());
     }
 
     @Test
     void everyEventArrivesOnceParseableWithStructuredDataIntact() throws Exception {
         try (Rsyslog rsyslog = new Rsyslog(tmp)) {
             rsyslog.start();
-            List<AuditEvent> sent = new ArrayList<>(SampleEvents.oneOfEach("jh-01"));
-            for (long i = 100; i < 150; i++) {
-                sent.add(forward(i));
-            }
-            EventHeader base = SampleEvents.header("jh-01", 999);
-            sent.add(SampleEvents.forwardClose(new EventHeader(base.eventId(), "jh-01", 999, base.time(),
-                    base.actor(), base.origin(), "s\"]\\x")));
+            List<AuditEvent> sent = sampleStream();
             try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", rsyslog.port).build()) {
                 for (AuditEvent e : sent) {
                     sink.accept(e);
                 }
                 await(() -> count(rsyslog, sent.size()), sent.size() + " messages");
             }
-            List<Received> got = received(rsyslog);
-            assertEquals(sent.size(), got.size());
-            Map<String, Integer> counts = eventIdCounts(got);
-            for (int i = 0; i < sent.size(); i++) {
-                AuditEvent e = sent.get(i);
-                Received r = got.get(i);
-                assertEquals(1, counts.get(e.header().eventId()), "exactly once: " + e.header().eventId());
-                assertEquals(e.header().eventId(), r.json().get("event_id"), "in order");
-                assertEquals(e.type().wireName(), r.msgId());
-                assertEquals("ops-portal", r.appName());
-                assertEquals("jump-client-7", r.hostname());
-                assertEquals("4120", r.procId());
-                assertEquals(13 * 8 + switch (e.outcome()) {
-                    case SUCCESS -> 5;
-                    case FAILURE, DENIED -> 4;
-                    case ERROR -> 3;
-                }, r.pri());
-                assertTrue(r.structuredData().startsWith("[fumidai@32473 event_id=\"" + e.header().eventId() + "\""),
-                        r.structuredData());
-                assertTrue(r.structuredData().contains(" event_type=\"" + e.type().wireName() + "\""));
-                assertEquals("jh-01/syslog", r.json().get("stream_id"));
-                assertEquals((long) i + 1, r.json().get("seq"));
-            }
-            Received escaped = got.get(got.size() - 1);
-            assertTrue(escaped.structuredData().contains(" session_id=\"s\\\"\\]\\\\x\""), escaped.structuredData());
-            assertEquals("s\"]\\x", escaped.json().get("session_id"));
-            Received close = got.get(22);
-            assertTrue(close.structuredData().contains(" target.host=\"db.internal\" target.address=\"10.2.3.4\""
-                    + " target.port=\"5432\" target.protocol=\"tcp\""), close.structuredData());
+            assertSampleStreamArrived(sent, received(rsyslog));
         }
     }
 

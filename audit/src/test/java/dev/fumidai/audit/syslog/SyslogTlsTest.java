@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.FileInputStream;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the sink against an RFC 5425 collector on Netty in this JVM (TLS with a keytool-made certificate, RFC 6587
- * octet-counted frames), to check certificate trust with host-name checking and SHA-256 pinning. The installed
- * rsyslog has no TLS netstream driver, so this is the TLS peer here.
+ * octet-counted frames), to check certificate trust with host-name checking and SHA-256 pinning without an external
+ * process; {@link SyslogRsyslogTlsInteropTest} does the same against a real rsyslog with its ossl driver.
  */
 class SyslogTlsTest {
 
@@ -74,7 +75,10 @@ class SyslogTlsTest {
     }
 
     private int collector(Identity id) throws Exception {
-        SslContext ssl = SslContextBuilder.forServer(id.key(), id.cert()).protocols("TLSv1.3", "TLSv1.2").build();
+        return collector(SslContextBuilder.forServer(id.key(), id.cert()).protocols("TLSv1.3", "TLSv1.2").build());
+    }
+
+    private int collector(SslContext ssl) throws Exception {
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -139,6 +143,31 @@ class SyslogTlsTest {
         }
         assertTrue(received.get(0).startsWith("<109>1 "), received.get(0));
         assertTrue(received.get(29).contains("\"seq\":30"), received.get(29));
+    }
+
+    @Test
+    void aCollectorThatRequiresAClientCertificateRefusesEachEventLoudlyOverTls13() throws Exception {
+        Identity server = keytool("collector", "ip:127.0.0.1");
+        Identity expectedClient = keytool("client", "dns:client");
+        int port = collector(SslContextBuilder.forServer(server.key(), server.cert()).protocols("TLSv1.3")
+                .trustManager(expectedClient.cert()).clientAuth(ClientAuth.REQUIRE).build());
+        try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", port)
+                .tls(SyslogTls.pinSha256(SyslogTls.sha256(server.cert()))).build()) {
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                IOException e = assertThrows(IOException.class,
+                        () -> sink.accept(SampleEvents.forwardClose(SampleEvents.header("jh-01", n))));
+                assertTrue(e.getMessage().contains("refused this client") || e.getMessage().contains("write failed"),
+                        e.getMessage());
+            }
+        }
+        try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", port)
+                .tls(SyslogTls.pinSha256(SyslogTls.sha256(server.cert()))
+                        .withClientCertificate(expectedClient.key(), expectedClient.cert())).build()) {
+            sink.accept(SampleEvents.forwardClose(SampleEvents.header("jh-01", 4)));
+            awaitReceived(1);
+        }
+        assertEquals(1, received.size());
     }
 
     @Test
