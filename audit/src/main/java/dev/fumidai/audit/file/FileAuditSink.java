@@ -7,7 +7,6 @@ import dev.fumidai.audit.AuditPolicy;
 import dev.fumidai.audit.AuditSink;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Origin;
-import dev.fumidai.audit.internal.UuidV7;
 import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.JsonTree;
@@ -315,7 +314,7 @@ public final class FileAuditSink implements AuditSink {
             String signature = Checkpoints.sign(signingKey,
                     Checkpoints.signedBytes(st.streamId, first, last, st.head, treeRoot, keyId, time));
             Origin origin = st.origin;
-            EventHeader header = new EventHeader(UuidV7.next(now), st.emitterId, ++checkpointCounter,
+            EventHeader header = new EventHeader(EventHeader.newEventId(now), st.emitterId, ++checkpointCounter,
                     Instant.parse(time), SINK_ACTOR, origin, null);
             checkpointSink.accept(new AuditCheckpoint(header, st.streamId, first, last, st.head, treeRoot, keyId,
                     signature));

@@ -9,7 +9,6 @@ import dev.fumidai.audit.AuditSink;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
-import dev.fumidai.audit.internal.UuidV7;
 import dev.fumidai.audit.json.AuditJsonDecoder;
 import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
@@ -284,7 +283,7 @@ public final class SpoolingAuditSink implements AuditSink {
 
     private EventHeader header(EventHeader like) {
         Instant now = clock.instant();
-        return new EventHeader(UuidV7.next(now), like.emitterId(), like.emitterSeq(), now, like.actor(),
+        return new EventHeader(EventHeader.newEventId(now), like.emitterId(), like.emitterSeq(), now, like.actor(),
                 like.origin(), null);
     }
 
@@ -463,7 +462,7 @@ public final class SpoolingAuditSink implements AuditSink {
 
     private void announceRecovery(EventHeader like) throws IOException {
         EventHeader h = header(like);
-        delegate.accept(new AuditDegraded(new EventHeader(UuidV7.next(failingSince), like.emitterId(),
+        delegate.accept(new AuditDegraded(new EventHeader(EventHeader.newEventId(failingSince), like.emitterId(),
                 like.emitterSeq(), failingSince, like.actor(), like.origin(), null), delegate.name(),
                 Reason.of(ReasonCode.SINK_FAILURE, failure)));
         long lost;

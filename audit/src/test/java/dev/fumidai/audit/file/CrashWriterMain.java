@@ -2,7 +2,6 @@ package dev.fumidai.audit.file;
 
 import dev.fumidai.audit.Actor;
 import dev.fumidai.audit.EventHeader;
-import dev.fumidai.audit.internal.UuidV7;
 import dev.fumidai.audit.testing.SampleEvents;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ public final class CrashWriterMain {
                         .checkpointInterval(null).rotateAfterBytes(40_000).build()) {
             for (long seq = 1; ; seq++) {
                 Instant now = Instant.now();
-                String id = UuidV7.next(now);
+                String id = EventHeader.newEventId(now);
                 EventHeader h = new EventHeader(id, args[4], seq, now, Actor.of("service:crash-test"),
                         SampleEvents.ORIGIN, "s-crash");
                 sink.accept(SampleEvents.forwardClose(h));

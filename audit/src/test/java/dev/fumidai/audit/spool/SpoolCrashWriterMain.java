@@ -2,7 +2,6 @@ package dev.fumidai.audit.spool;
 
 import dev.fumidai.audit.Actor;
 import dev.fumidai.audit.EventHeader;
-import dev.fumidai.audit.internal.UuidV7;
 import dev.fumidai.audit.testing.SampleEvents;
 import dev.fumidai.audit.testing.SwitchableSink;
 import java.io.FileDescriptor;
@@ -29,7 +28,7 @@ public final class SpoolCrashWriterMain {
                 .backoff(Duration.ofMillis(5), Duration.ofMillis(50)).segmentBytes(20_000).build()) {
             for (long seq = 1; ; seq++) {
                 Instant now = Instant.now();
-                String id = UuidV7.next(now);
+                String id = EventHeader.newEventId(now);
                 spool.accept(SampleEvents.forwardClose(new EventHeader(id, "jh-spool-crash", seq, now,
                         Actor.of("service:crash-test"), SampleEvents.ORIGIN, "s")));
                 out.println(id);
