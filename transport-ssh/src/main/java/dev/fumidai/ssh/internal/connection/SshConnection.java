@@ -277,6 +277,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
                 ch.closeWithCause(failure);
             }
             ch.failRequests(failure);
+            ch.finish();
         }
         CompletableFuture<Boolean> g;
         while ((g = pendingGlobal.poll()) != null) {
@@ -315,6 +316,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         }
         if (ch.closeReceived || failure != null) {
             channels.remove(ch.localId(), ch);
+            ch.finish();
         }
     }
 
@@ -479,6 +481,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         if (ch.closeSent) {
             ch.closeReceived = true;
             channels.remove(ch.localId(), ch);
+            ch.finish();
             return;
         }
         ch.receiveClose();
