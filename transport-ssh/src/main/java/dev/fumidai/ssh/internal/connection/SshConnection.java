@@ -210,7 +210,11 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         fail(cause);
-        ctx.close();
+        // The transport fires its failure here before it sends DISCONNECT and closes; closing now would drop the
+        // DISCONNECT. Without a transport (tests on EmbeddedChannel) nobody else closes.
+        if (ctx.pipeline().get(PipelineNames.TRANSPORT) == null) {
+            ctx.close();
+        }
     }
 
     @Override
