@@ -59,6 +59,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private final Map<Integer, SshChannel> channels = new HashMap<>();
     private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
     private final ArrayDeque<CompletableFuture<Boolean>> pendingGlobal = new ArrayDeque<>();
+    private final CompletableFuture<TunnelException> terminated = new CompletableFuture<>();
 
     private final Channel parent;
     private ChannelHandlerContext ctx;
@@ -105,6 +106,14 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     /** Returns whether the connection is usable (not failed, channel open). */
     public boolean isOpen() {
         return failure == null && ctx != null && ctx.channel().isActive();
+    }
+
+    /**
+     * Returns a future completed, never exceptionally, with the exception naming the hop once the connection
+     * has ended (peer violation, keepalive timeout, transport failure or close).
+     */
+    public CompletableFuture<TunnelException> terminated() {
+        return terminated;
     }
 
     /** Returns the number of channels open or opening. Event loop only. */
@@ -290,6 +299,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         while ((g = pendingGlobal.poll()) != null) {
             g.completeExceptionally(failure);
         }
+        terminated.complete(failure);
     }
 
     // ------------------------------------------------------------------ outbound

@@ -380,6 +380,8 @@ class SshConnectionTest {
         assertNotNull(cause);
         assertTrue(cause.getMessage().contains("test"), cause.getMessage());
         assertTrue(pending.isCompletedExceptionally());
+        assertTrue(connection.terminated().isDone());
+        assertTrue(connection.terminated().get().getMessage().contains("connection closed"));
     }
 
     @Test
