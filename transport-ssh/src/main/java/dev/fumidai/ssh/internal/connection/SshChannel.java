@@ -88,6 +88,11 @@ public final class SshChannel extends AbstractStreamChannel {
         return remoteWindow;
     }
 
+    /** Returns the bytes received and not yet read by the pipeline. Event loop only. */
+    public long queuedInboundBytes() {
+        return inboundQueuedBytes();
+    }
+
     /** Returns how many bytes we still let the peer send. Event loop only. */
     public long localWindow() {
         return localWindow;

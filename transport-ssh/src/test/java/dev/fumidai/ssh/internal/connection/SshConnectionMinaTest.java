@@ -236,6 +236,38 @@ class SshConnectionMinaTest {
     }
 
     @Test
+    void slowReaderHoldsAtMostOneWindowWhileTheServerHasMore() throws Exception {
+        int window = 256 * 1024;
+        SshConnection connection = connect(SshConnectionConfig.defaults("x").withInitialWindowSize(window));
+        SshChannel ch = (SshChannel) connection.openDirectTcpip("127.0.0.1", echo.port(), "127.0.0.1", 1)
+                .get(30, TimeUnit.SECONDS);
+        byte[] data = new byte[4 * 1024 * 1024];
+        new Random(3).nextBytes(data);
+        Pump pump = new Pump(data);
+        pump.channel = ch;
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.pipeline().addLast(pump);
+        StreamChannels.release(ch);
+        // autoRead stays off and nobody reads: the echo comes back until our window is used up, then stops.
+        pump.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long queued = 0;
+        while (System.nanoTime() < deadline) {
+            queued = ch.eventLoop().submit(ch::queuedInboundBytes).get();
+            if (queued == window) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(window, queued, "a full window arrives unread");
+        Thread.sleep(500);
+        assertEquals(window, ch.eventLoop().submit(ch::queuedInboundBytes).get(), "and not a byte more");
+        assertEquals(0L, ch.eventLoop().submit(ch::localWindow).get());
+        ch.config().setAutoRead(true);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), pump.eof.get(60, TimeUnit.SECONDS));
+    }
+
+    @Test
     void severalChannelsShareOneConnection() throws Exception {
         SshConnection connection = connect(SshConnectionConfig.defaults("x").withInitialWindowSize(64 * 1024));
         Pump[] pumps = new Pump[8];
