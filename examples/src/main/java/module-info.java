@@ -2,5 +2,5 @@
 module dev.fumidai.examples {
     requires dev.fumidai.core;
 
-    // exports dev.fumidai.examples once it holds a class.
+    exports dev.fumidai.examples;
 }

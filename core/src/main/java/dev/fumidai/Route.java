@@ -80,8 +80,9 @@ public final class Route {
         if (factories.isEmpty()) {
             ServiceLoader.load(HopFactory.class).forEach(factories::add);
         }
-        List<Hop> hops = new ArrayList<>();
-        for (String part : trimmed.split(",")) {
+        // Check every part's syntax first, so the error names the malformed part rather than a missing transport.
+        List<URI> uris = new ArrayList<>();
+        for (String part : trimmed.split(",", -1)) {
             String p = part.trim();
             if (p.isEmpty()) {
                 throw new IllegalArgumentException("empty hop in route \"" + spec + "\"");
@@ -95,6 +96,10 @@ public final class Route {
             if (uri.getScheme() == null) {
                 throw new IllegalArgumentException("hop \"" + p + "\" has no scheme (ssh://, ssm://)");
             }
+            uris.add(uri);
+        }
+        List<Hop> hops = new ArrayList<>();
+        for (URI uri : uris) {
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             HopFactory factory = null;
             for (HopFactory f : factories) {
@@ -106,7 +111,7 @@ public final class Route {
             if (factory == null) {
                 Set<String> known = new HashSet<>();
                 factories.forEach(f -> known.addAll(f.schemes()));
-                throw new IllegalArgumentException("no transport for scheme \"" + scheme + "\" in hop \"" + p
+                throw new IllegalArgumentException("no transport for scheme \"" + scheme + "\" in hop \"" + uri
                         + "\"; transports found: " + known + " (add fumidai-transport-ssh or -ssm to the classpath)");
             }
             hops.add(factory.create(uri));

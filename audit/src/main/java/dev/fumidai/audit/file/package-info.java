@@ -1,2 +1,7 @@
-/** The tamper-evident JSON Lines file sink and its verifier. */
+/**
+ * The tamper-evident JSON Lines file sink (audit schema §3): per-stream hash chain ({@link
+ * dev.fumidai.audit.file.ChainHash}), Ed25519-signed checkpoints to a second sink ({@link
+ * dev.fumidai.audit.file.Checkpoints}), rotation and a {@link dev.fumidai.audit.file.Durability} setting. The
+ * verifier is in {@code dev.fumidai.audit.verify}.
+ */
 package dev.fumidai.audit.file;

@@ -79,11 +79,14 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
                 }
                 readCredit.release(CHUNK - n);
                 ByteBuf b = Unpooled.copiedBuffer(buf, 0, n);
-                eventLoop().execute(() -> deliver(b));
+                if (!onLoop(() -> deliver(b))) {
+                    b.release();
+                    break;
+                }
             }
-            eventLoop().execute(this::deliverEof);
+            onLoop(this::deliverEof);
         } catch (IOException e) {
-            eventLoop().execute(() -> closeWithCause(e));
+            onLoop(() -> closeWithCause(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -98,7 +101,7 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
                 }
                 out.write(chunk);
                 out.flush();
-                eventLoop().execute(() -> {
+                onLoop(() -> {
                     writeCredit += chunk.length;
                     resumeWrites();
                 });
@@ -106,10 +109,23 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
         } catch (IOException e) {
             if (isOpen()) {
                 LOG.debug("{}: writing to the process failed: {}", label, e.toString());
-                eventLoop().execute(() -> closeWithCause(e));
+                onLoop(() -> closeWithCause(e));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs a task on the channel's event loop; returns false when the loop is gone (the JumpHost closed while
+     * the process was still talking), in which case the pump stops.
+     */
+    private boolean onLoop(Runnable task) {
+        try {
+            eventLoop().execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
         }
     }
 

@@ -79,14 +79,19 @@ public final class KnownHostsWriter {
                     // another process created it first: fine, we append under the lock below
                 }
             }
+            // POSIX record locks (what FileLock uses on Linux) are dropped when the process closes ANY
+            // descriptor of the file. So the reading channel stays open until after the write: closing it
+            // earlier (as Files.readAllBytes would) released the lock between the decision and the write, and
+            // two processes recorded the same host.
             try (FileChannel channel = FileChannel.open(absolute, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                // Released when the channel closes; held across read, decision and write.
+                    StandardOpenOption.APPEND);
+                    FileChannel reader = FileChannel.open(absolute, StandardOpenOption.READ)) {
+                // Released when the first of the two channels closes, after the write.
                 FileLock lock = channel.lock();
                 if (!lock.isValid()) {
                     throw new IOException("lost the lock on " + absolute);
                 }
-                byte[] current = Files.readAllBytes(absolute);
+                byte[] current = readAll(reader);
                 List<KnownHostsEntry> entries =
                         KnownHostsParser.parse(new String(current, StandardCharsets.UTF_8), absolute.toString());
                 if (!decision.shouldAppend(entries)) {
@@ -102,6 +107,23 @@ public final class KnownHostsWriter {
                 return true;
             }
         }
+    }
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException("known_hosts file too large: " + size + " bytes");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) size);
+        long position = 0;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, position);
+            if (n < 0) {
+                break;
+            }
+            position += n;
+        }
+        return java.util.Arrays.copyOf(buf.array(), buf.position());
     }
 
     private static FileAttribute<?>[] ownerOnly(boolean directory) {

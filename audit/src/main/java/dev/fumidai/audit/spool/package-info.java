@@ -1,0 +1,2 @@
+/** The write-ahead spool for sinks with the {@code SPOOL} policy (audit schema §2). */
+package dev.fumidai.audit.spool;

@@ -1,0 +1,79 @@
+package dev.fumidai.audit.json;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fumidai.audit.Actor;
+import dev.fumidai.audit.AuditEvent;
+import dev.fumidai.audit.EventHeader;
+import dev.fumidai.audit.Origin;
+import dev.fumidai.audit.testing.SampleEvents;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** Round trips of the JSON form and of RFC 8785 canonicalisation over random content. */
+class AuditJsonProperties {
+
+    private final AuditJsonEncoder encoder = new AuditJsonEncoder(Redaction.keep());
+
+    @Provide
+    Arbitrary<String> text() {
+        return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(20).filter(s -> !s.isBlank());
+    }
+
+    private static AuditEvent event(int type, long seq, String actorId, String host, String session) {
+        EventHeader base = SampleEvents.header("jh-p", seq);
+        EventHeader h = new EventHeader(base.eventId(), "jh-p", seq, base.time(),
+                new Actor(actorId, host, List.of(session), null, Boolean.TRUE), new Origin(host, "app", 1, "0.1"),
+                session);
+        return SampleEvents.sample(type, h);
+    }
+
+    @Property(tries = 300)
+    void decodingThenEncodingGivesTheSameJson(@ForAll @IntRange(min = 0, max = 20) int type,
+            @ForAll @LongRange(min = 0, max = 1L << 53) long seq, @ForAll("text") String actorId,
+            @ForAll("text") String host, @ForAll("text") String session) throws IOException {
+        AuditEvent e = event(type, seq, actorId, host, session);
+        ChainStamp stamp = ChainStamp.plain("jh-p", seq);
+        byte[] json = encoder.encode(e, stamp);
+        byte[] again = encoder.encode(AuditJsonDecoder.decode(json), stamp);
+        assertEquals(new String(json, StandardCharsets.UTF_8), new String(again, StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 300)
+    void canonicalFormIsAFixedPointAndIgnoresMemberOrder(@ForAll @IntRange(min = 0, max = 20) int type,
+            @ForAll("text") String actorId, @ForAll("text") String session) throws IOException {
+        byte[] json = encoder.encode(event(type, 7, actorId, "h", session), ChainStamp.plain("jh-p", 7));
+        byte[] canonical = CanonicalJson.canonicalize(json);
+        assertArrayEquals(canonical, CanonicalJson.canonicalize(canonical));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = (Map<String, Object>) JsonTree.parse(json);
+        java.util.List<String> keys = new java.util.ArrayList<>(tree.keySet());
+        java.util.Collections.reverse(keys);
+        Map<String, Object> reversed = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> reversed.put(k, tree.get(k)));
+        assertArrayEquals(canonical, CanonicalJson.toBytes(reversed));
+    }
+
+    @Property(tries = 1000)
+    void numbersRoundTripThroughTheirEcmaScriptForm(@ForAll double d) throws IOException {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return;
+        }
+        String s = CanonicalJson.formatNumber(d);
+        Object back = JsonTree.parse(s);
+        double parsed = back instanceof Long l ? l.doubleValue() : back instanceof Double x ? x
+                : ((java.math.BigInteger) back).doubleValue();
+        assertEquals(d == 0 ? 0.0 : d, parsed == 0 ? 0.0 : parsed);
+        assertEquals(s, CanonicalJson.formatNumber(parsed));
+    }
+}
