@@ -83,6 +83,11 @@ public class SshPacketBenchmark {
         }
     }
 
+    /** Returns the round trip {@link #setUp()} built, for {@link SshPacketPairedBenchmark}. */
+    PacketRoundTrip roundTrip() {
+        return roundTrip;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         roundTrip.close();
