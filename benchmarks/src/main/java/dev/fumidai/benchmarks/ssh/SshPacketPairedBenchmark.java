@@ -1,0 +1,131 @@
+package dev.fumidai.benchmarks.ssh;
+
+import java.security.GeneralSecurityException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Measures the same three paths as {@link SshPacketBenchmark} interleaved packet by packet in one fork, each
+ * round trip timed with {@link System#nanoTime()}, so that load from other processes on a shared machine falls
+ * on raw and ours alike and their ratio stays meaningful where separate forks are minutes apart.
+ *
+ * <p>The {@code rawNanos}, {@code cipherNanos} and {@code codecNanos} counters are the time spent in each path
+ * and {@code packets} the packets each path sealed and opened; throughput is {@code packets × 32768 / nanos},
+ * and ours/raw is {@code rawNanos / cipherNanos}. The order of the three rotates every invocation. The timer
+ * costs some 25 ns against tens of microseconds per 32 KiB packet.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SshPacketPairedBenchmark {
+
+    @Param({
+        "chacha20-poly1305@openssh.com",
+        "aes128-gcm@openssh.com",
+        "aes256-gcm@openssh.com",
+        "aes128-ctr+hmac-sha2-256-etm@openssh.com",
+        "aes128-ctr+hmac-sha2-512-etm@openssh.com",
+        "aes128-ctr+hmac-sha2-256",
+        "aes128-ctr+hmac-sha2-512",
+        "aes192-ctr+hmac-sha2-256-etm@openssh.com",
+        "aes192-ctr+hmac-sha2-512-etm@openssh.com",
+        "aes192-ctr+hmac-sha2-256",
+        "aes192-ctr+hmac-sha2-512",
+        "aes256-ctr+hmac-sha2-256-etm@openssh.com",
+        "aes256-ctr+hmac-sha2-512-etm@openssh.com",
+        "aes256-ctr+hmac-sha2-256",
+        "aes256-ctr+hmac-sha2-512",
+    })
+    public String algorithm;
+
+    private PacketRoundTrip raw;
+    private PacketRoundTrip cipher;
+    private PacketRoundTrip codec;
+    private int turn;
+
+    /** Counts time per path; JMH sums these over the measurement iterations. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class PathTimes {
+        public long rawNanos;
+        public long cipherNanos;
+        public long codecNanos;
+        public long packets;
+
+        /** Starts each iteration from zero. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            rawNanos = 0;
+            cipherNanos = 0;
+            codecNanos = 0;
+            packets = 0;
+        }
+    }
+
+    /** Builds the three round trips with the same keys and checks they agree (see {@link SshPacketBenchmark}). */
+    @Setup(Level.Trial)
+    public void setUp() throws GeneralSecurityException {
+        SshPacketBenchmark check = new SshPacketBenchmark();
+        check.algorithm = algorithm;
+        check.path = "raw";
+        check.setUp();
+        raw = check.roundTrip();
+        PacketShape shape = new PacketShape(algorithm);
+        cipher = new CipherRoundTrip(shape);
+        codec = new CodecRoundTrip(shape);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        raw.close();
+        cipher.close();
+        codec.close();
+    }
+
+    /** Seals and opens one packet on each of the three paths, in rotating order, timing each. */
+    @Benchmark
+    @OperationsPerInvocation(3)
+    public int interleaved(PathTimes times) throws GeneralSecurityException {
+        int r;
+        switch (turn) {
+            case 0 -> r = timeRaw(times) + timeCipher(times) + timeCodec(times);
+            case 1 -> r = timeCipher(times) + timeCodec(times) + timeRaw(times);
+            default -> r = timeCodec(times) + timeRaw(times) + timeCipher(times);
+        }
+        turn = turn == 2 ? 0 : turn + 1;
+        times.packets++;
+        return r;
+    }
+
+    private int timeRaw(PathTimes times) throws GeneralSecurityException {
+        long start = System.nanoTime();
+        int r = raw.roundTrip();
+        times.rawNanos += System.nanoTime() - start;
+        return r;
+    }
+
+    private int timeCipher(PathTimes times) throws GeneralSecurityException {
+        long start = System.nanoTime();
+        int r = cipher.roundTrip();
+        times.cipherNanos += System.nanoTime() - start;
+        return r;
+    }
+
+    private int timeCodec(PathTimes times) throws GeneralSecurityException {
+        long start = System.nanoTime();
+        int r = codec.roundTrip();
+        times.codecNanos += System.nanoTime() - start;
+        return r;
+    }
+}
