@@ -1,0 +1,618 @@
+package dev.fumidai.ssh.internal.connection;
+
+import static dev.fumidai.ssh.internal.connection.ConnectionMessageNumbers.*;
+
+import dev.fumidai.HopDisconnectedException;
+import dev.fumidai.TargetUnreachableException;
+import dev.fumidai.TunnelException;
+import dev.fumidai.ssh.internal.message.SshProtocolException;
+import dev.fumidai.ssh.internal.message.SshWire;
+import dev.fumidai.ssh.internal.transport.PipelineNames;
+import dev.fumidai.spi.StreamChannels;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the SSH connection protocol (RFC 4254) on an authenticated transport: opens channels as
+ * {@link SshChannel} child channels, answers the server's global requests and channel opens, and probes
+ * liveness with {@code keepalive@openssh.com}. Placed after the transport handler once user authentication
+ * succeeded; reads payload {@code ByteBuf}s of message numbers 80 and up and writes payloads the same way.
+ *
+ * <h2>Threading</h2>
+ * Event loop only, except the {@code open*} methods, which hop to the event loop.
+ *
+ * <h2>Reference counting</h2>
+ * Every inbound payload is released here; channel data goes on as a retained slice.
+ *
+ * <h2>Bounds</h2>
+ * At most {@link SshConnectionConfig#maxChannels()} channels open or opening; inbound data per channel is
+ * bounded by our window, and data beyond it is a protocol violation (security-checklist C*, R24).
+ *
+ * <h2>Failure</h2>
+ * A peer protocol violation (data beyond the window or after EOF, an unknown channel number, a window that
+ * overflows 2^32, a reply nobody asked for) is raised at the head of the pipeline, so the transport sends
+ * SSH_MSG_DISCONNECT and closes. When the connection ends, every channel is closed with
+ * {@link SshChannel#closeWithCause} and every pending open fails, with one exception naming the hop.
+ */
+public final class SshConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshConnection.class);
+
+    /** Caps a uint32 window (RFC 4254 §5.2): growing beyond it is a violation (OpenSSH {@code 0cb50eefd}). */
+    static final long MAX_WINDOW = 0xFFFF_FFFFL;
+
+    private final SshConnectionConfig config;
+    private final Map<Integer, SshChannel> channels = new HashMap<>();
+    private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
+    private final ArrayDeque<CompletableFuture<Boolean>> pendingGlobal = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private int nextId;
+    private boolean idsWrapped;
+    private TunnelException failure;
+    private ScheduledFuture<?> keepaliveTask;
+    private long lastInboundNanos;
+    private int keepalivesSent;
+
+    private SshConnection(SshConnectionConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Adds the connection layer to a channel whose transport is authenticated, after
+     * {@link PipelineNames#TRANSPORT} (or last when there is none, as in tests).
+     */
+    public static SshConnection install(Channel transportChannel, SshConnectionConfig config) {
+        SshConnection connection = new SshConnection(config);
+        if (transportChannel.pipeline().get(PipelineNames.TRANSPORT) != null) {
+            if (transportChannel.pipeline().get(PipelineNames.USERAUTH) != null) {
+                transportChannel.pipeline().addAfter(PipelineNames.USERAUTH, PipelineNames.CONNECTION, connection);
+            } else {
+                transportChannel.pipeline().addAfter(PipelineNames.TRANSPORT, PipelineNames.CONNECTION, connection);
+            }
+        } else {
+            transportChannel.pipeline().addLast(PipelineNames.CONNECTION, connection);
+        }
+        return connection;
+    }
+
+    /** Returns the configuration. */
+    public SshConnectionConfig config() {
+        return config;
+    }
+
+    /** Returns the connection channel. */
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    /** Returns whether the connection is usable (not failed, channel open). */
+    public boolean isOpen() {
+        return failure == null && ctx != null && ctx.channel().isActive();
+    }
+
+    /** Returns the number of channels open or opening. Event loop only. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /**
+     * Opens a {@code direct-tcpip} channel to {@code host:port} (RFC 4254 §7.2).
+     *
+     * @return the registered, active channel with autoRead off, or failed with
+     *         {@link TargetUnreachableException} carrying the server's reason code and text
+     */
+    public CompletableFuture<Channel> openDirectTcpip(String host, int port, String originAddress, int originPort) {
+        String what = ChannelOpenDirectTcpipMessage.TYPE + " to " + host + ":" + port;
+        return open(ChannelOpenDirectTcpipMessage.TYPE, what, id -> b -> new ChannelOpenDirectTcpipMessage(id,
+                config.initialWindowSize(), config.maxPacketSize(), host, port, originAddress, originPort).encode(b))
+                .thenApply(c -> c);
+    }
+
+    /** Opens a {@code direct-streamlocal@openssh.com} channel to the Unix socket {@code path} on the server. */
+    public CompletableFuture<Channel> openDirectStreamlocal(String path) {
+        String what = ChannelOpenDirectStreamlocalMessage.TYPE + " to " + path;
+        return open(ChannelOpenDirectStreamlocalMessage.TYPE, what, id -> b -> new ChannelOpenDirectStreamlocalMessage(
+                id, config.initialWindowSize(), config.maxPacketSize(), path).encode(b)).thenApply(c -> c);
+    }
+
+    /** Opens a {@code session} channel (RFC 4254 §6.1), for {@link SshChannel#exec}. */
+    public CompletableFuture<SshChannel> openSession() {
+        return open(ChannelOpenSessionMessage.TYPE, ChannelOpenSessionMessage.TYPE, id -> b ->
+                new ChannelOpenSessionMessage(id, config.initialWindowSize(), config.maxPacketSize()).encode(b));
+    }
+
+    private interface OpenEncoder {
+        Consumer<ByteBuf> forId(int id);
+    }
+
+    private CompletableFuture<SshChannel> open(String type, String what, OpenEncoder encoder) {
+        CompletableFuture<SshChannel> result = new CompletableFuture<>();
+        if (ctx == null) {
+            result.completeExceptionally(new IllegalStateException("connection layer not installed"));
+            return result;
+        }
+        ctx.executor().execute(() -> {
+            if (failure != null || !ctx.channel().isActive()) {
+                result.completeExceptionally(failure != null ? failure
+                        : new HopDisconnectedException(config.where(), "connection closed", null));
+                return;
+            }
+            if (channelCount() >= config.maxChannels()) {
+                result.completeExceptionally(new TargetUnreachableException(config.where(), "cannot open " + what
+                        + ": " + config.maxChannels() + " channels already open (the configured bound)", null));
+                return;
+            }
+            int id = allocateId();
+            SshChannel ch = new SshChannel(ctx.channel(), this, id, type, what, config.initialWindowSize());
+            channels.put(id, ch);
+            opening.put(id, result);
+            LOG.debug("{}: opening channel {} ({})", config.where(), id, type);
+            send(encoder.forId(id));
+            flush();
+        });
+        return result;
+    }
+
+    private int allocateId() {
+        while (true) {
+            int id = nextId++;
+            if (nextId == Integer.MIN_VALUE) {
+                // Ids are uint32 on the wire; we stay below 2^31 and wrap to 0, skipping ids in use.
+                nextId = 0;
+                idsWrapped = true;
+            }
+            if (!channels.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    private boolean wasAllocated(int id) {
+        return id >= 0 && (idsWrapped || id < nextId);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        lastInboundNanos = System.nanoTime();
+        if (!config.keepaliveInterval().isZero()) {
+            long interval = config.keepaliveInterval().toNanos();
+            keepaliveTask = ctx.executor().scheduleAtFixedRate(this::keepaliveTick, interval, interval,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        fail(new HopDisconnectedException(config.where(), "SSH connection layer removed", null));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        fail(new HopDisconnectedException(config.where(), "connection closed", null));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            for (SshChannel ch : new ArrayList<>(channels.values())) {
+                if (ch.isRegistered()) {
+                    ch.resume();
+                }
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    /** Sends keepalive probes while the server is idle and gives up after interval × count (R30). */
+    private void keepaliveTick() {
+        if (failure != null) {
+            return;
+        }
+        long idle = System.nanoTime() - lastInboundNanos;
+        long interval = config.keepaliveInterval().toNanos();
+        if (idle >= interval * config.keepaliveCountMax()) {
+            String what = "server did not answer " + keepalivesSent + " keepalive probes in "
+                    + config.keepaliveInterval().multipliedBy(config.keepaliveCountMax()).toMillis() + " ms";
+            raise(new HopDisconnectedException(config.where(), what, null));
+            return;
+        }
+        if (idle >= interval) {
+            keepalivesSent++;
+            pendingGlobal.add(new CompletableFuture<>());
+            send(b -> new GlobalRequestMessage(GlobalRequestMessage.KEEPALIVE, true, new byte[0]).encode(b));
+            flush();
+        }
+    }
+
+    /** Fails the connection from the head of the pipeline so the transport disconnects first. */
+    private void raise(Throwable cause) {
+        ctx.pipeline().fireExceptionCaught(cause);
+    }
+
+    private void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause instanceof TunnelException t ? t
+                : new HopDisconnectedException(config.where(), cause instanceof SshProtocolException
+                        ? "protocol error: " + cause.getMessage() : String.valueOf(cause.getMessage()), cause);
+        LOG.debug("{}: connection layer failed: {}", config.where(), failure.getMessage());
+        if (keepaliveTask != null) {
+            keepaliveTask.cancel(false);
+        }
+        List<SshChannel> all = new ArrayList<>(channels.values());
+        channels.clear();
+        List<CompletableFuture<? super SshChannel>> opens = new ArrayList<>(opening.values());
+        opening.clear();
+        for (CompletableFuture<? super SshChannel> f : opens) {
+            f.completeExceptionally(failure);
+        }
+        for (SshChannel ch : all) {
+            if (ch.isRegistered()) {
+                ch.closeWithCause(failure);
+            }
+            ch.failRequests(failure);
+        }
+        CompletableFuture<Boolean> g;
+        while ((g = pendingGlobal.poll()) != null) {
+            g.completeExceptionally(failure);
+        }
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    void write(ByteBuf payload) {
+        ctx.write(payload, ctx.voidPromise());
+    }
+
+    void send(Consumer<ByteBuf> encoder) {
+        ByteBuf b = ctx.alloc().buffer();
+        encoder.accept(b);
+        write(b);
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** Sends our CLOSE when the application closed the channel; forgets it once both sides closed (§5.3). */
+    void channelClosed(SshChannel ch) {
+        if (!ch.closeSent) {
+            ch.closeSent = true;
+            if (failure == null && ctx.channel().isActive()) {
+                send(b -> new ChannelCloseMessage(ch.remoteId()).encode(b));
+                flush();
+            }
+        }
+        if (ch.closeReceived || failure != null) {
+            channels.remove(ch.localId(), ch);
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf payload)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            lastInboundNanos = System.nanoTime();
+            if (failure == null) {
+                handle(payload);
+            }
+        } catch (SshProtocolException e) {
+            raise(e);
+        } finally {
+            payload.release();
+        }
+    }
+
+    private void handle(ByteBuf in) throws SshProtocolException {
+        if (!in.isReadable()) {
+            throw new SshProtocolException("empty payload");
+        }
+        int type = in.getUnsignedByte(in.readerIndex());
+        switch (type) {
+            case CHANNEL_DATA -> onData(in);
+            case CHANNEL_EXTENDED_DATA -> onExtendedData(in);
+            case CHANNEL_WINDOW_ADJUST -> onWindowAdjust(ChannelWindowAdjustMessage.decode(in));
+            case CHANNEL_EOF -> onEof(ChannelEofMessage.decode(in));
+            case CHANNEL_CLOSE -> onClose(ChannelCloseMessage.decode(in));
+            case CHANNEL_REQUEST -> onRequest(ChannelRequestMessage.decode(in));
+            case CHANNEL_SUCCESS -> onRequestReply(ChannelSuccessMessage.decode(in).recipientChannel(), true);
+            case CHANNEL_FAILURE -> onRequestReply(ChannelFailureMessage.decode(in).recipientChannel(), false);
+            case CHANNEL_OPEN_CONFIRMATION -> onOpenConfirmation(ChannelOpenConfirmationMessage.decode(in));
+            case CHANNEL_OPEN_FAILURE -> onOpenFailure(ChannelOpenFailureMessage.decode(in));
+            case CHANNEL_OPEN -> onPeerOpen(ChannelOpenMessage.decode(in));
+            case GLOBAL_REQUEST -> onGlobalRequest(GlobalRequestMessage.decode(in));
+            case REQUEST_SUCCESS -> onGlobalReply(true);
+            case REQUEST_FAILURE -> onGlobalReply(false);
+            default -> {
+                if (type >= 128) {
+                    // RFC 4251 §7: 128..191 are reserved for client protocols, 192..255 for local extensions;
+                    // the transport handles those it knows (PING); the rest are ignored, not fatal.
+                    LOG.debug("{}: ignored message {}", config.where(), type);
+                } else {
+                    throw new SshProtocolException("unexpected message " + type + " on an authenticated connection");
+                }
+            }
+        }
+    }
+
+    /** Finds the channel a message names; an id never allocated is a violation, a closed one returns null. */
+    private SshChannel channel(int id, String what) throws SshProtocolException {
+        SshChannel ch = channels.get(id);
+        if (ch == null) {
+            if (wasAllocated(id)) {
+                // R25: a message for a channel that is already closed is ignored (it may have crossed our CLOSE).
+                LOG.debug("{}: {} for closed channel {} ignored", config.where(), what, id);
+                return null;
+            }
+            throw new SshProtocolException(what + " for unknown channel " + Integer.toUnsignedString(id));
+        }
+        if (!ch.isConfirmed()) {
+            throw new SshProtocolException(what + " for channel " + id + " before its open was confirmed");
+        }
+        if (ch.closeReceived) {
+            // R25: nothing after the peer's CLOSE reaches the application.
+            LOG.debug("{}: {} after CLOSE on channel {} ignored", config.where(), what, id);
+            return null;
+        }
+        return ch;
+    }
+
+    private void onData(ByteBuf in) throws SshProtocolException {
+        in.skipBytes(1);
+        int id = (int) SshWire.readUint32(in);
+        int length = readDataLength(in);
+        SshChannel ch = channel(id, "SSH_MSG_CHANNEL_DATA");
+        if (ch == null) {
+            return;
+        }
+        if (ch.eofReceived) {
+            throw new SshProtocolException("SSH_MSG_CHANNEL_DATA after EOF on channel " + id + " (RFC 4254 §5.3)");
+        }
+        checkWindow(ch, length);
+        if (ch.closeSent || !ch.isOpen()) {
+            return;
+        }
+        ch.receiveData(in.readRetainedSlice(length));
+    }
+
+    private void onExtendedData(ByteBuf in) throws SshProtocolException {
+        in.skipBytes(1);
+        int id = (int) SshWire.readUint32(in);
+        SshWire.readUint32(in);
+        int length = readDataLength(in);
+        SshChannel ch = channel(id, "SSH_MSG_CHANNEL_EXTENDED_DATA");
+        if (ch == null) {
+            return;
+        }
+        if (ch.eofReceived) {
+            throw new SshProtocolException("SSH_MSG_CHANNEL_EXTENDED_DATA after EOF on channel " + id);
+        }
+        checkWindow(ch, length);
+        // Extended data (stderr of exec) is not delivered; its window is given back at once (RFC 4254 §5.2).
+        in.skipBytes(length);
+        ch.consumed(length);
+    }
+
+    private int readDataLength(ByteBuf in) throws SshProtocolException {
+        long length = SshWire.readUint32(in);
+        if (length != in.readableBytes()) {
+            throw new SshProtocolException("channel data length " + length + " does not match the "
+                    + in.readableBytes() + " bytes in the message");
+        }
+        return (int) length;
+    }
+
+    private void checkWindow(SshChannel ch, int length) throws SshProtocolException {
+        if (length > config.maxPacketSize()) {
+            throw new SshProtocolException("channel " + ch.localId() + ": " + length
+                    + " bytes of data in one message, more than our maximum packet size " + config.maxPacketSize());
+        }
+        if (!ch.takeWindow(length)) {
+            throw new SshProtocolException("channel " + ch.localId() + ": " + length
+                    + " bytes of data beyond our window of " + ch.localWindow() + " (RFC 4254 §5.2)");
+        }
+    }
+
+    private void onWindowAdjust(ChannelWindowAdjustMessage m) throws SshProtocolException {
+        SshChannel ch = channel(m.recipientChannel(), "SSH_MSG_CHANNEL_WINDOW_ADJUST");
+        if (ch == null) {
+            return;
+        }
+        if (ch.remoteWindow() + m.bytesToAdd() > MAX_WINDOW) {
+            throw new SshProtocolException("channel " + ch.localId() + ": window adjust of " + m.bytesToAdd()
+                    + " overflows 2^32 (RFC 4254 §5.2)");
+        }
+        if (ch.isRegistered()) {
+            ch.addRemoteWindow(m.bytesToAdd());
+        }
+    }
+
+    private void onEof(ChannelEofMessage m) throws SshProtocolException {
+        SshChannel ch = channel(m.recipientChannel(), "SSH_MSG_CHANNEL_EOF");
+        if (ch == null || ch.eofReceived) {
+            return;
+        }
+        ch.receiveEof();
+    }
+
+    private void onClose(ChannelCloseMessage m) throws SshProtocolException {
+        SshChannel ch = channel(m.recipientChannel(), "SSH_MSG_CHANNEL_CLOSE");
+        if (ch == null) {
+            return;
+        }
+        LOG.debug("{}: channel {} closed by the server", config.where(), ch.localId());
+        if (ch.closeSent) {
+            ch.closeReceived = true;
+            channels.remove(ch.localId(), ch);
+            return;
+        }
+        ch.receiveClose();
+    }
+
+    private void onRequest(ChannelRequestMessage m) throws SshProtocolException {
+        SshChannel ch = channel(m.recipientChannel(), "SSH_MSG_CHANNEL_REQUEST");
+        if (ch == null) {
+            return;
+        }
+        switch (m.requestType()) {
+            case ChannelRequestMessage.EXIT_STATUS -> ch.exitStatusReceived(ExitStatus.exited(m.exitStatusValue()));
+            case ChannelRequestMessage.EXIT_SIGNAL -> ch.exitStatusReceived(m.exitSignalValue());
+            default -> {
+                if (m.wantReply() && !ch.closeSent) {
+                    // RFC 4254 §5.4: requests we do not know (keepalive@openssh.com among them) get FAILURE.
+                    send(b -> new ChannelFailureMessage(ch.remoteId()).encode(b));
+                    flush();
+                }
+            }
+        }
+    }
+
+    private void onRequestReply(int id, boolean success) throws SshProtocolException {
+        SshChannel ch = channel(id, success ? "SSH_MSG_CHANNEL_SUCCESS" : "SSH_MSG_CHANNEL_FAILURE");
+        if (ch == null) {
+            return;
+        }
+        CompletableFuture<Void> f = ch.pollRequest();
+        if (f == null) {
+            throw new SshProtocolException("channel request reply on channel " + id + " without a request");
+        }
+        if (success) {
+            f.complete(null);
+        } else {
+            f.completeExceptionally(new TargetUnreachableException(config.where(), "the server refused the request on "
+                    + ch.description(), null));
+        }
+    }
+
+    private void onOpenConfirmation(ChannelOpenConfirmationMessage m) throws SshProtocolException {
+        int id = m.recipientChannel();
+        CompletableFuture<? super SshChannel> f = opening.remove(id);
+        SshChannel ch = channels.get(id);
+        if (f == null || ch == null) {
+            throw new SshProtocolException("SSH_MSG_CHANNEL_OPEN_CONFIRMATION for channel "
+                    + Integer.toUnsignedString(id) + ", which is not being opened");
+        }
+        if (m.maximumPacketSize() == 0) {
+            // R24 (libssh CVE-2026-59843): a channel we could never send on is refused and closed.
+            ch.closeSent = true;
+            ch.confirm(m.senderChannel(), 0, 1);
+            send(b -> new ChannelCloseMessage(m.senderChannel()).encode(b));
+            flush();
+            f.completeExceptionally(new TargetUnreachableException(config.where(), ch.description()
+                    + ": the server confirmed the channel with maximum packet size 0", null));
+            return;
+        }
+        int packet = (int) Math.min(config.maxPacketSize(), m.maximumPacketSize());
+        ch.confirm(m.senderChannel(), m.initialWindowSize(), packet);
+        ch.config().setAutoRead(false);
+        StreamChannels.hold(ch);
+        ctx.channel().eventLoop().register(ch).addListener(r -> {
+            if (r.isSuccess()) {
+                LOG.debug("{}: channel {} open ({}), server window {}, packet {}", config.where(), id,
+                        ch.channelType(), m.initialWindowSize(), packet);
+                if (!f.complete(ch)) {
+                    ch.close();
+                }
+            } else {
+                ch.closeSent = true;
+                channels.remove(id, ch);
+                f.completeExceptionally(r.cause());
+            }
+        });
+    }
+
+    private void onOpenFailure(ChannelOpenFailureMessage m) throws SshProtocolException {
+        int id = m.recipientChannel();
+        CompletableFuture<? super SshChannel> f = opening.remove(id);
+        SshChannel ch = channels.remove(id);
+        if (f == null || ch == null) {
+            throw new SshProtocolException("SSH_MSG_CHANNEL_OPEN_FAILURE for channel "
+                    + Integer.toUnsignedString(id) + ", which is not being opened");
+        }
+        String text = printable(m.description());
+        LOG.debug("{}: channel {} refused: {} ({})", config.where(), id,
+                ChannelOpenFailureMessage.reasonName(m.reasonCode()), m.reasonCode());
+        f.completeExceptionally(new TargetUnreachableException(config.where(), ch.description()
+                + " refused by the server: " + ChannelOpenFailureMessage.reasonName(m.reasonCode()) + " (code "
+                + Integer.toUnsignedString(m.reasonCode()) + ")" + (text.isEmpty() ? "" : ": " + text), null));
+    }
+
+    private void onPeerOpen(ChannelOpenMessage m) {
+        // This client accepts no channels from the server (no remote forwarding, no agent or X11 forwarding).
+        LOG.debug("{}: refused server channel open of type {}", config.where(), printable(m.channelType()));
+        send(b -> new ChannelOpenFailureMessage(m.senderChannel(), ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED,
+                "channel type not accepted by this client", "").encode(b));
+        flush();
+    }
+
+    private void onGlobalRequest(GlobalRequestMessage m) {
+        boolean accepted = GlobalRequestMessage.HOSTKEYS.equals(m.requestName());
+        if (accepted) {
+            // OpenSSH PROTOCOL §2.5: the server lists its host keys; we accept the notice and learn nothing from it.
+            LOG.debug("{}: host key notice of {} bytes accepted", config.where(), m.requestData().length);
+        }
+        if (m.wantReply()) {
+            send(b -> {
+                if (accepted) {
+                    new RequestSuccessMessage(new byte[0]).encode(b);
+                } else {
+                    new RequestFailureMessage().encode(b);
+                }
+            });
+            flush();
+        }
+    }
+
+    private void onGlobalReply(boolean success) throws SshProtocolException {
+        CompletableFuture<Boolean> f = pendingGlobal.poll();
+        if (f == null) {
+            throw new SshProtocolException("global request reply without a request (RFC 4254 §4)");
+        }
+        keepalivesSent = 0;
+        f.complete(success);
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 256));
+        for (int i = 0; i < s.length() && i < 256; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c != 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+}

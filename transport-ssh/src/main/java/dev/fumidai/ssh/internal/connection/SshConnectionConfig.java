@@ -1,0 +1,71 @@
+package dev.fumidai.ssh.internal.connection;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Holds the settings of one SSH connection layer. Immutable; derive variants with the {@code with*} methods.
+ *
+ * @param where the hop as {@code Hops.describe} writes it, used in every exception message
+ * @param initialWindowSize our receive window per channel (RFC 4254 §5.2); default 2 MiB (spec: at least 2 MiB)
+ * @param maxPacketSize the largest data payload we send and accept per message; default 32 KiB, the size
+ *        RFC 4253 §6.1 obliges every implementation to handle
+ * @param maxChannels the bound on channels open or opening at once (STYLE.md rule 9)
+ * @param keepaliveInterval how often to probe with {@code keepalive@openssh.com}; {@link Duration#ZERO} is off
+ * @param keepaliveCountMax how many unanswered probes end the connection (OpenSSH {@code ServerAliveCountMax})
+ */
+public record SshConnectionConfig(String where, int initialWindowSize, int maxPacketSize, int maxChannels,
+        Duration keepaliveInterval, int keepaliveCountMax) {
+
+    /** The default receive window: 2 MiB, the spec's minimum, as OpenSSH's 2 MiB session window. */
+    public static final int DEFAULT_WINDOW = 2 * 1024 * 1024;
+    /** The default data size per message: 32 KiB (RFC 4253 §6.1). */
+    public static final int DEFAULT_MAX_PACKET = 32 * 1024;
+    /** The default bound on channels per connection. */
+    public static final int DEFAULT_MAX_CHANNELS = 1024;
+
+    public SshConnectionConfig {
+        Objects.requireNonNull(where, "where");
+        Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
+        if (initialWindowSize < 1) {
+            throw new IllegalArgumentException("initialWindowSize must be positive");
+        }
+        if (maxPacketSize < 1 || maxPacketSize > 256 * 1024) {
+            throw new IllegalArgumentException("maxPacketSize must be in 1..262144");
+        }
+        if (maxChannels < 1) {
+            throw new IllegalArgumentException("maxChannels must be positive");
+        }
+        if (keepaliveInterval.isNegative() || keepaliveCountMax < 1) {
+            throw new IllegalArgumentException("keepalive interval must not be negative and count must be positive");
+        }
+    }
+
+    /** Returns the defaults for a hop: 2 MiB window, 32 KiB packets, 1024 channels, keepalive off (3 probes). */
+    public static SshConnectionConfig defaults(String where) {
+        return new SshConnectionConfig(where, DEFAULT_WINDOW, DEFAULT_MAX_PACKET, DEFAULT_MAX_CHANNELS,
+                Duration.ZERO, 3);
+    }
+
+    /** Returns a copy with another receive window. */
+    public SshConnectionConfig withInitialWindowSize(int bytes) {
+        return new SshConnectionConfig(where, bytes, maxPacketSize, maxChannels, keepaliveInterval, keepaliveCountMax);
+    }
+
+    /** Returns a copy with another data size per message. */
+    public SshConnectionConfig withMaxPacketSize(int bytes) {
+        return new SshConnectionConfig(where, initialWindowSize, bytes, maxChannels, keepaliveInterval,
+                keepaliveCountMax);
+    }
+
+    /** Returns a copy with another channel bound. */
+    public SshConnectionConfig withMaxChannels(int count) {
+        return new SshConnectionConfig(where, initialWindowSize, maxPacketSize, count, keepaliveInterval,
+                keepaliveCountMax);
+    }
+
+    /** Returns a copy with keepalive probes every {@code interval}, {@code countMax} unanswered ones being fatal. */
+    public SshConnectionConfig withKeepalive(Duration interval, int countMax) {
+        return new SshConnectionConfig(where, initialWindowSize, maxPacketSize, maxChannels, interval, countMax);
+    }
+}

@@ -1,0 +1,384 @@
+package dev.fumidai.ssh.internal.connection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.HopDisconnectedException;
+import dev.fumidai.TargetUnreachableException;
+import dev.fumidai.spi.StreamChannels;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Drives {@link SshConnection} on an {@link EmbeddedChannel}, feeding payloads as the transport would. */
+class SshConnectionTest {
+
+    static final String WHERE = "ssh hop \"test\" 127.0.0.1:22";
+
+    EmbeddedChannel wire;
+    SshConnection connection;
+
+    void setUp(SshConnectionConfig config) {
+        wire = new EmbeddedChannel();
+        connection = SshConnection.install(wire, config);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (wire != null) {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    static ByteBuf payload(Consumer<ByteBuf> encoder) {
+        ByteBuf b = Unpooled.buffer();
+        encoder.accept(b);
+        return b;
+    }
+
+    void feed(Consumer<ByteBuf> encoder) {
+        wire.writeInbound(payload(encoder));
+        wire.runPendingTasks();
+    }
+
+    /** Reads the next payload the connection sent, or null. */
+    ByteBuf sent() {
+        wire.runPendingTasks();
+        return wire.readOutbound();
+    }
+
+    List<ByteBuf> allSent() {
+        List<ByteBuf> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = sent()) != null) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    static int type(ByteBuf b) {
+        return b.getUnsignedByte(b.readerIndex());
+    }
+
+    /** Opens a direct-tcpip channel and confirms it with the given server window and packet size. */
+    SshChannel openConfirmed(int remoteId, long window, long maxPacket) throws Exception {
+        CompletableFuture<Channel> f = connection.openDirectTcpip("db", 5432, "127.0.0.1", 40000);
+        ByteBuf open = sent();
+        ChannelOpenDirectTcpipMessage m = ChannelOpenDirectTcpipMessage.decode(open);
+        open.release();
+        assertEquals("db", m.hostToConnect());
+        assertEquals(5432, m.portToConnect());
+        assertEquals(connection.config().initialWindowSize(), m.initialWindowSize());
+        feed(b -> new ChannelOpenConfirmationMessage(m.senderChannel(), remoteId, window, maxPacket).encode(b));
+        assertTrue(f.isDone());
+        SshChannel ch = (SshChannel) f.get();
+        assertTrue(ch.isActive());
+        assertTrue(ch.isRegistered());
+        assertFalse(ch.config().isAutoRead());
+        return ch;
+    }
+
+    /** Collects what a channel reads, reading on. */
+    static final class Collector extends ChannelInboundHandlerAdapter {
+        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        final List<Object> events = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            b.release();
+            data.writeBytes(bytes);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            events.add(evt);
+        }
+    }
+
+    static Collector collect(SshChannel ch, boolean autoRead) {
+        Collector c = new Collector();
+        ch.pipeline().addLast(c);
+        StreamChannels.release(ch);
+        ch.config().setAutoRead(autoRead);
+        return c;
+    }
+
+    @Test
+    void writesNeverExceedThePeersWindowOrPacketSize() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(77, 100, 10);
+        byte[] data = new byte[250];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(data));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (ByteBuf b : allSent()) {
+            ChannelDataMessage d = ChannelDataMessage.decode(b);
+            b.release();
+            assertEquals(77, d.recipientChannel());
+            assertTrue(d.data().length <= 10);
+            got.writeBytes(d.data());
+        }
+        assertEquals(100, got.size());
+        assertEquals(0, ch.remoteWindow());
+        feed(b -> new ChannelWindowAdjustMessage(ch.localId(), 1000).encode(b));
+        for (ByteBuf b : allSent()) {
+            got.writeBytes(ChannelDataMessage.decode(b).data());
+            b.release();
+        }
+        assertArrayEquals(data, got.toByteArray());
+        assertEquals(850, ch.remoteWindow());
+    }
+
+    @Test
+    void readingReplenishesOurWindowAndNotReadingDoesNot() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(16));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        for (int i = 0; i < 4; i++) {
+            feed(b -> new ChannelDataMessage(ch.localId(), new byte[16]).encode(b));
+        }
+        // Nobody read: the window is used up and no adjust was sent.
+        assertEquals(0, ch.localWindow());
+        assertNull(sent());
+        Collector c = collect(ch, true);
+        ch.read();
+        wire.runPendingTasks();
+        assertEquals(64, c.data.size());
+        ByteBuf adjust = sent();
+        ChannelWindowAdjustMessage m = ChannelWindowAdjustMessage.decode(adjust);
+        adjust.release();
+        assertEquals(5, m.recipientChannel());
+        assertEquals(64, m.bytesToAdd());
+        assertEquals(64, ch.localWindow());
+    }
+
+    @Test
+    void dataBeyondOurWindowEndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(32).withMaxPacketSize(32));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[20]).encode(b));
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[20]).encode(b));
+        assertFalse(ch.isOpen());
+        Throwable cause = ch.attr(StreamChannels.CLOSE_CAUSE).get();
+        assertInstanceOf(HopDisconnectedException.class, cause);
+        assertTrue(cause.getMessage().contains("beyond our window"), cause.getMessage());
+        assertTrue(cause.getMessage().contains("test"), cause.getMessage());
+        assertFalse(wire.isOpen());
+    }
+
+    @Test
+    void dataForAnUnknownChannelEndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        feed(b -> new ChannelDataMessage(4242, new byte[3]).encode(b));
+        assertFalse(wire.isOpen());
+        assertTrue(ch.attr(StreamChannels.CLOSE_CAUSE).get().getMessage().contains("unknown channel 4242"));
+    }
+
+    @Test
+    void dataAfterEofEndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        feed(b -> new ChannelEofMessage(ch.localId()).encode(b));
+        assertTrue(ch.isOpen());
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[3]).encode(b));
+        assertFalse(wire.isOpen());
+        assertTrue(ch.attr(StreamChannels.CLOSE_CAUSE).get().getMessage().contains("after EOF"));
+    }
+
+    @Test
+    void windowAdjustOverflowingUint32EndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 0xFFFF_0000L, 1000);
+        feed(b -> new ChannelWindowAdjustMessage(ch.localId(), 0x10000L).encode(b));
+        assertFalse(wire.isOpen());
+        assertTrue(ch.attr(StreamChannels.CLOSE_CAUSE).get().getMessage().contains("overflows"));
+    }
+
+    @Test
+    void zeroMaximumPacketIsRefusedAndTheChannelClosed() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        CompletableFuture<Channel> f = connection.openDirectTcpip("db", 1, "127.0.0.1", 2);
+        ByteBuf open = sent();
+        ChannelOpenDirectTcpipMessage m = ChannelOpenDirectTcpipMessage.decode(open);
+        open.release();
+        feed(b -> new ChannelOpenConfirmationMessage(m.senderChannel(), 9, 1000, 0).encode(b));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+        assertInstanceOf(TargetUnreachableException.class, e.getCause());
+        ByteBuf close = sent();
+        assertEquals(9, ChannelCloseMessage.decode(close).recipientChannel());
+        close.release();
+        feed(b -> new ChannelCloseMessage(m.senderChannel()).encode(b));
+        assertEquals(0, connection.channelCount());
+        assertTrue(wire.isOpen());
+    }
+
+    @Test
+    void openFailureCarriesTheReasonCodeAndText() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        CompletableFuture<Channel> f = connection.openDirectTcpip("db", 5432, "127.0.0.1", 2);
+        ByteBuf open = sent();
+        ChannelOpenDirectTcpipMessage m = ChannelOpenDirectTcpipMessage.decode(open);
+        open.release();
+        feed(b -> new ChannelOpenFailureMessage(m.senderChannel(), 1, "open failed: denied by PermitOpen", "")
+                .encode(b));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+        TargetUnreachableException t = assertInstanceOf(TargetUnreachableException.class, e.getCause());
+        assertTrue(t.getMessage().contains("administratively prohibited (code 1)"), t.getMessage());
+        assertTrue(t.getMessage().contains("denied by PermitOpen"), t.getMessage());
+        assertTrue(t.getMessage().contains("db:5432"), t.getMessage());
+        assertEquals(0, connection.channelCount());
+    }
+
+    ByteBuf sentUnchecked() {
+        return sent();
+    }
+
+    @Test
+    void eofBothWaysIsAHalfCloseAndCloseIsAnsweredOnce() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        Collector c = collect(ch, true);
+        feed(b -> new ChannelDataMessage(ch.localId(), "abc".getBytes()).encode(b));
+        feed(b -> new ChannelEofMessage(ch.localId()).encode(b));
+        assertEquals("abc", c.data.toString());
+        assertTrue(c.events.contains(ChannelInputShutdownEvent.INSTANCE));
+        assertTrue(ch.isOpen());
+        // We can still write after the peer's EOF, then send our EOF.
+        ch.writeAndFlush(Unpooled.wrappedBuffer("xyz".getBytes()));
+        ch.shutdownOutput();
+        List<ByteBuf> out = allSent();
+        assertEquals(2, out.size());
+        assertEquals("xyz", new String(ChannelDataMessage.decode(out.get(0)).data()));
+        assertEquals(5, ChannelEofMessage.decode(out.get(1)).recipientChannel());
+        out.forEach(ByteBuf::release);
+        feed(b -> new ChannelCloseMessage(ch.localId()).encode(b));
+        assertFalse(ch.isOpen());
+        ByteBuf close = sent();
+        assertEquals(5, ChannelCloseMessage.decode(close).recipientChannel());
+        close.release();
+        assertNull(sent());
+        assertEquals(0, connection.channelCount());
+        // R25: data after CLOSE is ignored, not fatal.
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[3]).encode(b));
+        assertTrue(wire.isOpen());
+    }
+
+    @Test
+    void localCloseSendsCloseAndForgetsTheChannelOnTheAnswer() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.close();
+        ByteBuf close = sent();
+        assertEquals(5, ChannelCloseMessage.decode(close).recipientChannel());
+        close.release();
+        assertEquals(1, connection.channelCount());
+        // Data that crossed our CLOSE is dropped.
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[3]).encode(b));
+        feed(b -> new ChannelCloseMessage(ch.localId()).encode(b));
+        assertEquals(0, connection.channelCount());
+        assertNull(sent());
+        assertTrue(wire.isOpen());
+    }
+
+    @Test
+    void execReportsTheExitStatus() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        CompletableFuture<SshChannel> f = connection.openSession();
+        ByteBuf open = sent();
+        ChannelOpenSessionMessage m = ChannelOpenSessionMessage.decode(open);
+        open.release();
+        feed(b -> new ChannelOpenConfirmationMessage(m.senderChannel(), 3, 1000, 1000).encode(b));
+        SshChannel ch = f.get();
+        CompletableFuture<Void> exec = ch.exec("echo hi");
+        ByteBuf req = sent();
+        ChannelRequestMessage r = ChannelRequestMessage.decode(req);
+        req.release();
+        assertEquals("exec", r.requestType());
+        assertTrue(r.wantReply());
+        assertEquals("echo hi", r.execCommand());
+        feed(b -> new ChannelSuccessMessage(ch.localId()).encode(b));
+        assertTrue(exec.isDone() && !exec.isCompletedExceptionally());
+        feed(b -> ChannelRequestMessage.exitStatus(ch.localId(), 3).encode(b));
+        feed(b -> new ChannelEofMessage(ch.localId()).encode(b));
+        feed(b -> new ChannelCloseMessage(ch.localId()).encode(b));
+        assertEquals(3, ch.exitStatus().get().status().getAsInt());
+        allSent().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void unknownGlobalRequestsAreRefusedAndHostKeyNoticesAccepted() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        feed(b -> new GlobalRequestMessage("no-such@example.com", true, new byte[] {1, 2}).encode(b));
+        ByteBuf reply = sent();
+        assertEquals(ConnectionMessageNumbers.REQUEST_FAILURE, type(reply));
+        reply.release();
+        feed(b -> new GlobalRequestMessage("no-such@example.com", false, new byte[0]).encode(b));
+        assertNull(sent());
+        feed(b -> new GlobalRequestMessage(GlobalRequestMessage.HOSTKEYS, false, new byte[] {0, 0, 0, 0}).encode(b));
+        assertNull(sent());
+        assertTrue(wire.isOpen());
+    }
+
+    @Test
+    void serverChannelOpensAreRefused() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        feed(b -> new ChannelOpenMessage("forwarded-tcpip", 12, 1000, 1000, new byte[0]).encode(b));
+        ByteBuf reply = sent();
+        ChannelOpenFailureMessage m = ChannelOpenFailureMessage.decode(reply);
+        reply.release();
+        assertEquals(12, m.recipientChannel());
+        assertEquals(ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED, m.reasonCode());
+    }
+
+    @Test
+    void channelBoundIsEnforced() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withMaxChannels(2));
+        connection.openDirectTcpip("a", 1, "127.0.0.1", 1);
+        connection.openDirectTcpip("b", 1, "127.0.0.1", 1);
+        CompletableFuture<Channel> third = connection.openDirectTcpip("c", 1, "127.0.0.1", 1);
+        wire.runPendingTasks();
+        assertTrue(third.isCompletedExceptionally());
+        List<ByteBuf> opens = allSent();
+        assertEquals(2, opens.size());
+        opens.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void connectionLossClosesEveryChannelWithACauseNamingTheHop() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel a = openConfirmed(5, 1000, 1000);
+        CompletableFuture<Channel> pending = connection.openDirectTcpip("x", 1, "127.0.0.1", 1);
+        allSent().forEach(ByteBuf::release);
+        wire.close();
+        assertFalse(a.isOpen());
+        Throwable cause = a.attr(StreamChannels.CLOSE_CAUSE).get();
+        assertNotNull(cause);
+        assertTrue(cause.getMessage().contains("test"), cause.getMessage());
+        assertTrue(pending.isCompletedExceptionally());
+    }
+}
