@@ -16,12 +16,14 @@ import dev.fumidai.spi.Hop;
 import dev.fumidai.spi.HopContext;
 import dev.fumidai.spi.HopSession;
 import dev.fumidai.spi.Hops;
+import dev.fumidai.ssh.internal.agent.SshAgentClient;
 import dev.fumidai.ssh.internal.auth.AuthAttempt;
+import dev.fumidai.ssh.internal.auth.AuthIdentity;
 import dev.fumidai.ssh.internal.auth.SshUserAuthHandler;
 import dev.fumidai.ssh.internal.auth.UserAuthConfig;
 import dev.fumidai.ssh.internal.connection.SshConnection;
 import dev.fumidai.ssh.internal.connection.SshConnectionConfig;
-import dev.fumidai.ssh.internal.keys.SshPrivateKey;
+import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
 import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
 import dev.fumidai.ssh.internal.transport.PipelineNames;
 import dev.fumidai.ssh.internal.transport.SshClientTransport;
@@ -94,6 +96,7 @@ public final class SshHop implements Hop {
     private final String user;
     private final List<Path> identityFiles;
     private final boolean defaultIdentities;
+    private final Path agentSocket;
     private final PassphraseProvider passphrase;
     private final PasswordCallback password;
     private final KeyboardInteractiveCallback keyboardInteractive;
@@ -107,6 +110,7 @@ public final class SshHop implements Hop {
         this.user = b.user != null ? b.user : System.getProperty("user.name", "root");
         this.identityFiles = List.copyOf(b.identityFiles);
         this.defaultIdentities = b.defaultIdentities;
+        this.agentSocket = b.agentSocket;
         this.passphrase = b.passphrase;
         this.password = b.password;
         this.keyboardInteractive = b.keyboardInteractive;
@@ -140,6 +144,7 @@ public final class SshHop implements Hop {
         b.user = user;
         b.identityFiles.addAll(identityFiles);
         b.defaultIdentities = defaultIdentities;
+        b.agentSocket = agentSocket;
         b.passphrase = passphrase;
         b.password = password;
         b.keyboardInteractive = keyboardInteractive;
@@ -196,7 +201,7 @@ public final class SshHop implements Hop {
     @Override
     public CompletableFuture<HopSession> connect(HopContext ctx) {
         String where = Hops.describe(this);
-        CompletableFuture<List<SshPrivateKey>> keys = CompletableFuture.supplyAsync(this::loadKeys, WORKERS);
+        CompletableFuture<List<AuthIdentity>> keys = CompletableFuture.supplyAsync(this::loadKeys, WORKERS);
         // Reading known_hosts to order host-key algorithms reads files: off the event loop.
         CompletableFuture<SshTransportConfig> config = CompletableFuture.supplyAsync(() ->
                 transportConfig.preferringKnownHostKeyAlgorithms(verifier, address.host(), address.port()), WORKERS)
@@ -223,7 +228,7 @@ public final class SshHop implements Hop {
     }
 
     private void handshake(HopContext ctx, Channel channel, SshTransportConfig config,
-            CompletableFuture<List<SshPrivateKey>> keys, String where, CompletableFuture<HopSession> result) {
+            CompletableFuture<List<AuthIdentity>> keys, String where, CompletableFuture<HopSession> result) {
         String connectionId = ctx.newConnectionId();
         ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
             if (result.completeExceptionally(new TunnelTimeoutException(where, "SSH handshake and authentication took"
@@ -262,9 +267,9 @@ public final class SshHop implements Hop {
     }
 
     private void authenticate(HopContext ctx, Channel channel, SshTransportReadyEvent event, HopInfo info,
-            List<SshPrivateKey> keys, String where, String connectionId, CompletableFuture<HopSession> result) {
+            List<AuthIdentity> keys, String where, String connectionId, CompletableFuture<HopSession> result) {
         if (result.isDone() || !channel.isActive()) {
-            keys.forEach(SshPrivateKey::destroy);
+            keys.forEach(AuthIdentity::destroy);
             result.completeExceptionally(new HopHandshakeException(where, "connection closed before authentication",
                     null));
             return;
@@ -278,7 +283,7 @@ public final class SshHop implements Hop {
                         a.success() ? null : Reason.of(ReasonCode.AUTH_FAILED, a.detail()), ctx.hopIndex(), info,
                         connectionId, a.credential(), user, a.trivial())), auth));
         auth.addListener(f -> {
-            keys.forEach(SshPrivateKey::destroy);
+            keys.forEach(AuthIdentity::destroy);
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
                 result.completeExceptionally(cause instanceof TunnelException ? cause
@@ -301,8 +306,22 @@ public final class SshHop implements Hop {
         return info;
     }
 
-    /** Reads the identity files; a key that cannot be read is logged and skipped, as OpenSSH does. */
-    private List<SshPrivateKey> loadKeys() {
+    /**
+     * Lists the agent's plain keys first, then reads the identity files, as OpenSSH orders them; a key that
+     * cannot be read, or an agent that cannot be reached, is logged and skipped. Certificates the agent holds
+     * are not offered yet.
+     */
+    private List<AuthIdentity> loadKeys() {
+        List<AuthIdentity> keys = new ArrayList<>();
+        if (agentSocket != null) {
+            SshAgentClient agent = SshAgentClient.of(agentSocket);
+            try {
+                agent.identities().stream().filter(i -> !(i.key() instanceof OpenSshCertificate))
+                        .forEach(i -> keys.add(AuthIdentity.ofAgent(agent, i.key())));
+            } catch (Exception e) {
+                LOG.warn("{}: skipping the SSH agent at {}: {}", Hops.describe(this), agentSocket, e.getMessage());
+            }
+        }
         List<Path> files = new ArrayList<>(identityFiles);
         if (defaultIdentities) {
             Path dir = Path.of(System.getProperty("user.home"), ".ssh");
@@ -312,10 +331,9 @@ public final class SshHop implements Hop {
                 }
             }
         }
-        List<SshPrivateKey> keys = new ArrayList<>();
         for (Path file : files) {
             try {
-                keys.add(SshPrivateKeys.read(file, passphrase));
+                keys.add(AuthIdentity.of(SshPrivateKeys.read(file, passphrase)));
             } catch (Exception e) {
                 LOG.warn("{}: skipping identity {}: {}", Hops.describe(this), file, e.getMessage());
             }
@@ -345,6 +363,7 @@ public final class SshHop implements Hop {
         private String user;
         private final List<Path> identityFiles = new ArrayList<>();
         private boolean defaultIdentities;
+        private Path agentSocket;
         private PassphraseProvider passphrase = PassphraseProvider.none();
         private PasswordCallback password;
         private KeyboardInteractiveCallback keyboardInteractive;
@@ -381,6 +400,15 @@ public final class SshHop implements Hop {
          * exist at connect time, after the identities given. */
         public Builder defaultIdentities(boolean value) {
             this.defaultIdentities = value;
+            return this;
+        }
+
+        /**
+         * Offers the keys of the SSH agent listening on a Unix socket (OpenSSH {@code SSH_AUTH_SOCK}), before
+         * the identity files; {@code null} for none. Signing happens in the agent.
+         */
+        public Builder agent(Path socket) {
+            this.agentSocket = socket;
             return this;
         }
 

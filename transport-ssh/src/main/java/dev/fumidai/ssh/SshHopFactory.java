@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Creates {@link SshHop}s from {@code ssh://[user@]host[:port]} URIs for {@code Route.parse}. Host keys are
  * verified strictly against the user's OpenSSH known_hosts files ({@link KnownHostsVerifier#openSshDefaults()});
- * OpenSSH's default key files are offered. Unsafe user or host names are rejected (security-checklist A4).
+ * the agent at {@code SSH_AUTH_SOCK}, then OpenSSH's default key files, are offered. Unsafe user or host names are rejected (security-checklist A4).
  */
 public final class SshHopFactory implements HopFactory {
 
@@ -42,6 +42,10 @@ public final class SshHopFactory implements HopFactory {
         Target address = Target.of(host, port);
         SshHop.Builder b = SshHop.builder().address(address).hostKeyVerifier(KnownHostsVerifier.openSshDefaults())
                 .defaultIdentities(true);
+        String agent = System.getenv("SSH_AUTH_SOCK");
+        if (agent != null && !agent.isBlank()) {
+            b.agent(java.nio.file.Path.of(agent));
+        }
         if (uri.getRawUserInfo() != null) {
             String userInfo = URLDecoder.decode(uri.getRawUserInfo().replace("+", "%2B"), StandardCharsets.UTF_8);
             if (userInfo.indexOf(':') >= 0) {

@@ -6,7 +6,6 @@ import dev.fumidai.audit.Credential;
 import dev.fumidai.audit.CredentialType;
 import dev.fumidai.ssh.KeyboardInteractiveCallback;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
-import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import dev.fumidai.ssh.internal.message.SshWire;
@@ -41,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threading</h2>
  * All state lives on the channel's event loop. Password and keyboard-interactive callbacks run on the
- * configured executor and their answers are sent from the event loop. Signing runs on the event loop: it
- * takes milliseconds even for RSA 4096, far less than the network round trip that follows.
+ * configured executor and their answers are sent from the event loop. Signing with a key held in this JVM
+ * runs on the event loop (milliseconds even for RSA 4096, less than the round trip that follows); signing
+ * through an agent runs on the executor (socket I/O).
  *
  * <h2>Reference counting</h2>
  * Consumes and releases every USERAUTH payload (50..79); passes other payloads on unreleased.
@@ -87,7 +87,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     /** Bound on prompts in one info request. */
     static final int MAX_PROMPTS = 32;
 
-    private enum State { IDLE, NONE_SENT, PK_QUERY, PK_SIGNED, PASSWORD_SENT, KBD_SENT, KBD_CALLBACK,
+    private enum State { IDLE, NONE_SENT, PK_QUERY, PK_SIGNING, PK_SIGNED, PASSWORD_SENT, KBD_SENT, KBD_CALLBACK,
         PASSWORD_CALLBACK, DONE }
 
     private final UserAuthConfig config;
@@ -99,11 +99,11 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
 
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
-    private final Deque<SshPrivateKey> keysLeft;
+    private final Deque<AuthIdentity> keysLeft;
     private final Set<String> methodsDone = new LinkedHashSet<>();
     private final List<String> tried = new ArrayList<>();
     private List<String> serverMethods = List.of();
-    private SshPrivateKey currentKey;
+    private AuthIdentity currentKey;
     private String currentAlgorithm;
     private int infoRequests;
     private boolean kbdSawPrompt;
@@ -165,7 +165,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     }
 
     /** Chooses the signature algorithm for a key: RSA follows {@code server-sig-algs} (RFC 8332 §3.1, RFC 8308). */
-    String signatureAlgorithm(SshPrivateKey key) {
+    String signatureAlgorithm(AuthIdentity key) {
         List<String> ours = key.signatureAlgorithms();
         if (!ours.contains(KeyAlgorithms.RSA_SHA2_256)) {
             return ours.get(0);
@@ -183,10 +183,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     /** Sends a public key query (RFC 4252 §7, boolean FALSE) for the next key. */
     private boolean tryNextKey() {
         while (!keysLeft.isEmpty()) {
-            SshPrivateKey key = keysLeft.poll();
-            if (key.isDestroyed()) {
-                continue;
-            }
+            AuthIdentity key = keysLeft.poll();
             currentKey = key;
             currentAlgorithm = signatureAlgorithm(key);
             state = State.PK_QUERY;
@@ -216,13 +213,27 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         } finally {
             signed.release();
         }
-        byte[] signature;
-        try {
-            signature = currentKey.sign(currentAlgorithm, data);
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        state = State.PK_SIGNING;
+        currentKey.sign(currentAlgorithm, data, config.callbackExecutor()).whenComplete((signature, e) -> {
+            if (ctx.executor().inEventLoop()) {
+                sendSignature(b, signature, e);
+            } else {
+                ctx.executor().execute(() -> sendSignature(b, signature, e));
+            }
+        });
+    }
+
+    private void sendSignature(ByteBuf b, byte[] signature, Throwable error) {
+        if (state != State.PK_SIGNING) {
             b.release();
-            LOG.debug("{}: cannot sign with {}: {}", where, currentKey.publicKey().fingerprint(), e.toString());
-            attempt(PUBLICKEY, keyCredential(), false, false, false, "cannot sign: " + e.getMessage());
+            return;
+        }
+        if (error != null) {
+            b.release();
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            LOG.debug("{}: cannot sign with {}: {}", where, currentKey.publicKey().fingerprint(), cause.toString());
+            attempt(PUBLICKEY, keyCredential(), false, false, false, "cannot sign: " + cause.getMessage());
             next();
             return;
         }

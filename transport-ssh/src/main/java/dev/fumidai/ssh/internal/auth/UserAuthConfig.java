@@ -2,7 +2,6 @@ package dev.fumidai.ssh.internal.auth;
 
 import dev.fumidai.ssh.KeyboardInteractiveCallback;
 import dev.fumidai.ssh.PasswordCallback;
-import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -12,14 +11,14 @@ import java.util.concurrent.Executor;
  * callbacks for password and keyboard-interactive (either may be {@code null} to skip the method).
  *
  * @param user the login user (RFC 4252 §5 {@code user name})
- * @param keys private keys to offer, in order
+ * @param keys keys to offer, in order
  * @param password the password callback, or {@code null}
  * @param keyboardInteractive the keyboard-interactive callback, or {@code null}
  * @param refuseTrivialAuth whether to refuse a server that lets us in without a real credential
  *     (security-checklist A1)
  * @param callbackExecutor where callbacks run, never an event loop
  */
-public record UserAuthConfig(String user, List<SshPrivateKey> keys, PasswordCallback password,
+public record UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
         KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor) {
 
     public UserAuthConfig {

@@ -45,7 +45,7 @@ class SshUserAuthHandlerTest {
     void start(List<SshPrivateKey> keys, boolean refuseTrivial) {
         channel = new EmbeddedChannel();
         result = channel.eventLoop().newPromise();
-        UserAuthConfig config = new UserAuthConfig("alice", keys, null, null, refuseTrivial, Runnable::run);
+        UserAuthConfig config = new UserAuthConfig("alice", keys.stream().map(AuthIdentity::of).toList(), null, null, refuseTrivial, Runnable::run);
         channel.pipeline().addLast(new SshUserAuthHandler(config, READY, "ssh hop \"s\" h:22", attempts::add, result));
     }
 

@@ -149,7 +149,8 @@ class SshUserAuthMinaTest {
 
     UserAuthConfig config(List<SshPrivateKey> keys, PasswordCallback pw, KeyboardInteractiveCallback kbd,
             boolean refuseTrivial) {
-        return new UserAuthConfig(USER, keys, pw, kbd, refuseTrivial, executor);
+        return new UserAuthConfig(USER, keys.stream().map(AuthIdentity::of).toList(), pw, kbd, refuseTrivial,
+                executor);
     }
 
     @ParameterizedTest
@@ -177,12 +178,12 @@ class SshUserAuthMinaTest {
                 new byte[0], "SHA256:x", null, new byte[32], List.of(KeyAlgorithms.RSA_SHA2_256));
         SshUserAuthHandler h = new SshUserAuthHandler(config(List.of(key), null, null, true), withSha256Only, "w",
                 a -> { }, null);
-        assertEquals(KeyAlgorithms.RSA_SHA2_256, h.signatureAlgorithm(key));
+        assertEquals(KeyAlgorithms.RSA_SHA2_256, h.signatureAlgorithm(AuthIdentity.of(key)));
         SshTransportReadyEvent withBoth = new SshTransportReadyEvent("SSH-2.0-x", null, "ssh-ed25519", new byte[0],
                 "SHA256:x", null, new byte[32], List.of(KeyAlgorithms.RSA_SHA2_256, KeyAlgorithms.RSA_SHA2_512));
         assertEquals(KeyAlgorithms.RSA_SHA2_512, new SshUserAuthHandler(config(List.of(key), null, null, true),
-                withBoth, "w", a -> { }, null).signatureAlgorithm(key));
-        assertEquals(KeyAlgorithms.SSH_ED25519, h.signatureAlgorithm(fixture("ed25519_openssh")));
+                withBoth, "w", a -> { }, null).signatureAlgorithm(AuthIdentity.of(key)));
+        assertEquals(KeyAlgorithms.SSH_ED25519, h.signatureAlgorithm(AuthIdentity.of(fixture("ed25519_openssh"))));
     }
 
     @Test
