@@ -24,6 +24,7 @@ import dev.fumidai.ssh.internal.auth.UserAuthConfig;
 import dev.fumidai.ssh.internal.connection.SshConnection;
 import dev.fumidai.ssh.internal.connection.SshConnectionConfig;
 import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
+import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
 import dev.fumidai.ssh.internal.transport.PipelineNames;
 import dev.fumidai.ssh.internal.transport.SshClientTransport;
@@ -333,7 +334,15 @@ public final class SshHop implements Hop {
         }
         for (Path file : files) {
             try {
-                keys.add(AuthIdentity.of(SshPrivateKeys.read(file, passphrase)));
+                SshPrivateKey key = SshPrivateKeys.read(file, passphrase);
+                // OpenSSH offers <key>-cert.pub first when it exists next to the key, then the plain key.
+                try {
+                    SshPrivateKeys.readCertificateNextTo(file, key)
+                            .ifPresent(cert -> keys.add(AuthIdentity.ofCertificate(key, cert)));
+                } catch (Exception e) {
+                    LOG.warn("{}: skipping the certificate next to {}: {}", Hops.describe(this), file, e.getMessage());
+                }
+                keys.add(AuthIdentity.of(key));
             } catch (Exception e) {
                 LOG.warn("{}: skipping identity {}: {}", Hops.describe(this), file, e.getMessage());
             }

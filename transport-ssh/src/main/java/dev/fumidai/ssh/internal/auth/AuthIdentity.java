@@ -1,7 +1,11 @@
 package dev.fumidai.ssh.internal.auth;
 
 import dev.fumidai.ssh.internal.agent.SshAgentClient;
+import dev.fumidai.audit.CertificateInfo;
+import dev.fumidai.audit.Credential;
+import dev.fumidai.audit.CredentialType;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
+import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
 import dev.fumidai.ssh.internal.keys.RsaSshPublicKey;
 import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.keys.SshPublicKey;
@@ -27,6 +31,18 @@ public interface AuthIdentity {
      * @param executor where blocking work (agent socket I/O) runs; never an event loop
      */
     CompletableFuture<byte[]> sign(String signatureAlgorithm, byte[] data, Executor executor);
+
+    /** Returns the credential for the {@code auth.attempt} event: fingerprint, and certificate facts if any. */
+    default Credential credential() {
+        SshPublicKey key = publicKey();
+        if (key instanceof OpenSshCertificate c) {
+            java.time.Instant validBefore = c.validBefore() == OpenSshCertificate.FOREVER ? null
+                    : java.time.Instant.ofEpochSecond(Math.max(0, c.validBefore()));
+            return new Credential(CredentialType.CERTIFICATE, c.fingerprint(), new CertificateInfo(c.keyId(),
+                    c.serial(), c.signatureKey().fingerprint(), c.principals(), validBefore), null);
+        }
+        return new Credential(CredentialType.PUBLICKEY, key.fingerprint(), null, null);
+    }
 
     /** Forgets secret key material held in this JVM, if any. */
     default void destroy() {
@@ -62,6 +78,41 @@ public interface AuthIdentity {
             @Override
             public String toString() {
                 return key.toString();
+            }
+        };
+    }
+
+    /**
+     * Returns an identity that offers an OpenSSH user certificate ({@code PROTOCOL.certkeys}) and signs with
+     * the certified private key; RSA certificates use the {@code rsa-sha2-*-cert-v01@openssh.com} names.
+     */
+    static AuthIdentity ofCertificate(SshPrivateKey key, OpenSshCertificate cert) {
+        return new AuthIdentity() {
+            @Override
+            public SshPublicKey publicKey() {
+                return cert;
+            }
+
+            @Override
+            public List<String> signatureAlgorithms() {
+                return cert.publicKey() instanceof RsaSshPublicKey
+                        ? List.of(KeyAlgorithms.RSA_SHA2_512_CERT, KeyAlgorithms.RSA_SHA2_256_CERT)
+                        : List.of(cert.keyType());
+            }
+
+            @Override
+            public CompletableFuture<byte[]> sign(String signatureAlgorithm, byte[] data, Executor executor) {
+                try {
+                    return CompletableFuture.completedFuture(
+                            key.sign(KeyAlgorithms.signatureAlgorithmOf(signatureAlgorithm), data));
+                } catch (Exception e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "certificate " + cert;
             }
         };
     }

@@ -167,17 +167,17 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     /** Chooses the signature algorithm for a key: RSA follows {@code server-sig-algs} (RFC 8332 §3.1, RFC 8308). */
     String signatureAlgorithm(AuthIdentity key) {
         List<String> ours = key.signatureAlgorithms();
-        if (!ours.contains(KeyAlgorithms.RSA_SHA2_256)) {
+        if (ours.size() == 1) {
             return ours.get(0);
         }
         for (String a : ours) {
-            if (serverSigAlgs.contains(a)) {
+            if (serverSigAlgs.contains(a) || serverSigAlgs.contains(KeyAlgorithms.signatureAlgorithmOf(a))) {
                 return a;
             }
         }
         // No server-sig-algs, or one without SHA-2: OpenSSH would fall back to SHA-1 "ssh-rsa"; we never sign
-        // with SHA-1 and offer rsa-sha2-256, which every server since OpenSSH 7.2 verifies.
-        return KeyAlgorithms.RSA_SHA2_256;
+        // with SHA-1 and offer rsa-sha2-256 (the last, weakest of ours), which servers since OpenSSH 7.2 verify.
+        return ours.get(ours.size() - 1);
     }
 
     /** Sends a public key query (RFC 4252 §7, boolean FALSE) for the next key. */
@@ -539,7 +539,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     // ------------------------------------------------------------------ helpers
 
     private Credential keyCredential() {
-        return new Credential(CredentialType.PUBLICKEY, currentKey.publicKey().fingerprint(), null, null);
+        return currentKey.credential();
     }
 
     private AuthAttempt attempt(String method, Credential credential, boolean success, boolean partial,
