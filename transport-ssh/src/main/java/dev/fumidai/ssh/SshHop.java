@@ -250,9 +250,14 @@ public final class SshHop implements Hop {
         ready.addListener(f -> {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
-                ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.FAILURE,
-                        Reason.of(ReasonCode.HANDSHAKE_FAILED, cause.getMessage()), ctx.hopIndex(), describe(),
-                        connectionId, null, false));
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
+                HostKeyVerificationException rejected = hostKeyRejection(cause);
+                if (rejected != null) {
+                    ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.DENIED,
+                            Reason.of(rejected.kind() == HostKeyVerificationException.Kind.UNKNOWN
+                                    ? ReasonCode.HOSTKEY_UNKNOWN : ReasonCode.HOSTKEY_MISMATCH, cause.getMessage()),
+                            ctx.hopIndex(), describe(), connectionId, null, false));
+                }
                 result.completeExceptionally(cause instanceof TunnelException ? cause
                         : new HopHandshakeException(where, String.valueOf(cause), cause));
                 return;
@@ -348,6 +353,16 @@ public final class SshHop implements Hop {
             }
         }
         return keys;
+    }
+
+    /** Returns the verifier's rejection in a transport failure's causes, or {@code null}. */
+    private static HostKeyVerificationException hostKeyRejection(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof HostKeyVerificationException h) {
+                return h;
+            }
+        }
+        return null;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -264,6 +264,9 @@ class SshHopMinaTest {
         assertInstanceOf(HopHandshakeException.class, cause, e::toString);
         assertTrue(cause.getMessage().startsWith("ssh hop \"bastion\""), cause.getMessage());
         assertTrue(sink.events(AuthAttempted.class).isEmpty(), "no credential offered to an unverified server");
+        HostKeyChecked denied = sink.await(HostKeyChecked.class, T);
+        assertEquals(Outcome.DENIED, denied.outcome());
+        assertEquals(dev.fumidai.audit.ReasonCode.HOSTKEY_MISMATCH, denied.reason().code());
     }
 
     @Test
