@@ -46,30 +46,47 @@ class SshHopOpenSshInteropTest {
     Path dir;
 
     SshHop hopFor(String keyResource) throws Exception {
+        return hopFor(List.of(keyResource), List.of(), "ed25519.pub");
+    }
+
+    /** Writes the sshd configuration once (authorizing the given public keys) and returns a hop offering the keys. */
+    SshHop hopFor(List<String> keyResources, List<String> extraConfig, String... authorizedPubs) throws Exception {
         ExternalServer.requireExecutable(OpenSshInteropTest.SSHD);
         Path hostKey = dir.resolve("ssh_host_ed25519_key");
         if (!Files.exists(hostKey)) {
             ExternalServer.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
             Path authorized = dir.resolve("authorized_keys");
-            try (InputStream in = getClass().getResourceAsStream("/dev/fumidai/ssh/privkeys/ed25519.pub")) {
-                Files.write(authorized, in.readAllBytes());
+            StringBuilder keys = new StringBuilder();
+            for (String pub : authorizedPubs) {
+                try (InputStream in = getClass().getResourceAsStream("/dev/fumidai/ssh/privkeys/" + pub)) {
+                    keys.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim())
+                            .append('\n');
+                }
             }
-            Files.writeString(dir.resolve("sshd_config"), String.join("\n", List.of("HostKey " + hostKey,
+            Files.writeString(authorized, keys);
+            List<String> config = new ArrayList<>(List.of("HostKey " + hostKey,
                     "UsePAM no", "StrictModes no", "PidFile none", "LogLevel ERROR",
                     "AuthorizedKeysFile " + authorized, "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no", "AllowTcpForwarding yes")) + "\n");
+                    "KbdInteractiveAuthentication no", "AllowTcpForwarding yes", "AllowStreamLocalForwarding yes"));
+            config.addAll(extraConfig);
+            Files.writeString(dir.resolve("sshd_config"), String.join("\n", config) + "\n");
         }
         String fingerprint = SshPublicKeys.parseText(Files.readString(dir.resolve("ssh_host_ed25519_key.pub")))
                 .fingerprint();
-        Path key = dir.resolve(keyResource);
-        if (!Files.exists(key)) {
-            try (InputStream in = getClass().getResourceAsStream("/dev/fumidai/ssh/privkeys/" + keyResource)) {
-                Files.write(key, in.readAllBytes());
+        SshHop.Builder b = SshHop.builder().address(Target.of("inetd", 22))
+                .hostKeyVerifier(PinnedFingerprintVerifier.of(fingerprint)).name("openssh")
+                .user(System.getProperty("user.name"));
+        for (String keyResource : keyResources) {
+            Path key = dir.resolve(keyResource);
+            if (!Files.exists(key)) {
+                try (InputStream in = getClass().getResourceAsStream("/dev/fumidai/ssh/privkeys/" + keyResource)) {
+                    Files.write(key, in.readAllBytes());
+                }
+                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
             }
-            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            b.identity(key);
         }
-        return SshHop.builder().address(Target.of("inetd", 22)).hostKeyVerifier(PinnedFingerprintVerifier.of(fingerprint))
-                .name("openssh").user(System.getProperty("user.name")).identity(key).build();
+        return b.build();
     }
 
     CommandHop sshd() {
@@ -104,6 +121,32 @@ class SshHopOpenSshInteropTest {
             }
             assertTrue(sink.events(AuthAttempted.class).stream().anyMatch(a -> a.outcome() == Outcome.SUCCESS
                     && "publickey".equals(a.credential().type().wireName())));
+        } finally {
+            echo.close();
+        }
+    }
+
+    @Test
+    void partialSuccessWithTwoRequiredKeys() throws Exception {
+        SshHop hop = hopFor(List.of("ed25519_openssh", "ecdsa256_openssh"),
+                List.of("AuthenticationMethods publickey,publickey"), "ed25519.pub", "ecdsa256.pub");
+        InMemoryAuditSink sink = InMemoryAuditSink.create();
+        Path socket = dir.resolve("echo.sock");
+        EchoServer echo = EchoServer.startUnix(socket);
+        try (JumpHost jh = JumpHost.builder().route(Route.of(sshd(), hop)).actor("test:openssh").auditSink(sink)
+                .build()) {
+            // The target is a Unix socket on the far side: direct-streamlocal@openssh.com.
+            try (TunnelConnection c = jh.connect(Target.unixSocket(socket.toString()), T)) {
+                c.outputStream().write("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                c.outputStream().flush();
+                byte[] back = c.inputStream().readNBytes(4);
+                assertEquals("ping", new String(back, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            List<AuthAttempted> attempts = sink.events(AuthAttempted.class);
+            assertTrue(attempts.stream().anyMatch(a -> a.outcome() == Outcome.FAILURE
+                    && a.reason().detail() != null && a.reason().detail().startsWith("partial success")),
+                    "the first key was a partial success: " + attempts);
+            assertEquals(1, attempts.stream().filter(a -> a.outcome() == Outcome.SUCCESS).count());
         } finally {
             echo.close();
         }

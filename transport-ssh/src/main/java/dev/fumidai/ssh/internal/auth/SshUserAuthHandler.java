@@ -347,14 +347,16 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
 
     private void onFailure(List<String> methods, boolean partial) {
         serverMethods = List.copyOf(methods);
+        String partialDetail = "partial success; the server requires one of " + serverMethods;
         switch (state) {
-            case NONE_SENT -> attempt(NONE, Credential.of(CredentialType.NONE), false, partial, false, null);
+            case NONE_SENT -> attempt(NONE, Credential.of(CredentialType.NONE), false, partial, false,
+                    partial ? partialDetail : null);
             case PK_QUERY, PK_SIGNED -> attempt(PUBLICKEY, keyCredential(), false, partial, false,
-                    partial ? null : state == State.PK_QUERY ? "key not accepted" : "signature not accepted");
+                    partial ? partialDetail : state == State.PK_QUERY ? "key not accepted" : "signature not accepted");
             case PASSWORD_SENT -> attempt(PASSWORD, Credential.of(CredentialType.PASSWORD), false, partial, false,
-                    partial ? null : "password not accepted");
+                    partial ? partialDetail : "password not accepted");
             case KBD_SENT -> attempt(KEYBOARD_INTERACTIVE, Credential.of(CredentialType.KEYBOARD_INTERACTIVE), false,
-                    partial, false, partial ? null : "answers not accepted");
+                    partial, false, partial ? partialDetail : "answers not accepted");
             default -> {
                 fail(new SshProtocolException(DisconnectMessage.PROTOCOL_ERROR,
                         "USERAUTH_FAILURE without a request in flight"));

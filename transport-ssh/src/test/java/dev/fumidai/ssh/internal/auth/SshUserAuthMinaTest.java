@@ -262,6 +262,7 @@ class SshUserAuthMinaTest {
         assertEquals(SshUserAuthHandler.PASSWORD, result.getNow().method());
         AuthAttempt pk = attempts.stream().filter(a -> a.method().equals("publickey")).findFirst().orElseThrow();
         assertTrue(pk.partial(), "publickey was a partial success");
+        assertEquals("partial success; the server requires one of [password]", pk.detail());
         assertFalse(pk.success());
     }
 
