@@ -88,6 +88,11 @@ public final class SshChannel extends AbstractStreamChannel {
         return remoteWindow;
     }
 
+    /** Returns the bytes received and not yet read by the pipeline. Event loop only. */
+    public long queuedInboundBytes() {
+        return inboundQueuedBytes();
+    }
+
     /** Returns how many bytes we still let the peer send. Event loop only. */
     public long localWindow() {
         return localWindow;
@@ -112,7 +117,10 @@ public final class SshChannel extends AbstractStreamChannel {
         return result;
     }
 
-    /** Returns how the remote command ended; completed when the channel closes (RFC 4254 §6.10). */
+    /**
+     * Returns how the remote command ended (RFC 4254 §6.10); completed once both sides sent CLOSE or the
+     * connection ended, since a server may send exit-status after its EOF.
+     */
     public CompletableFuture<ExitStatus> exitStatus() {
         return exit;
     }
@@ -192,6 +200,10 @@ public final class SshChannel extends AbstractStreamChannel {
         while ((f = pendingRequests.poll()) != null) {
             f.completeExceptionally(cause);
         }
+    }
+
+    /** Completes {@link #exitStatus()} once both sides closed (exit-status may follow our CLOSE, §6.10). */
+    void finish() {
         exit.complete(exitStatus);
     }
 

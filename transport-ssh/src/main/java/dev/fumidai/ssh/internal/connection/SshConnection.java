@@ -59,16 +59,19 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private final Map<Integer, SshChannel> channels = new HashMap<>();
     private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
     private final ArrayDeque<CompletableFuture<Boolean>> pendingGlobal = new ArrayDeque<>();
+    private final CompletableFuture<TunnelException> terminated = new CompletableFuture<>();
 
+    private final Channel parent;
     private ChannelHandlerContext ctx;
     private int nextId;
     private boolean idsWrapped;
     private TunnelException failure;
     private ScheduledFuture<?> keepaliveTask;
-    private long lastInboundNanos;
-    private int keepalivesSent;
+    private boolean inboundSinceTick;
+    private int silentProbes;
 
-    private SshConnection(SshConnectionConfig config) {
+    private SshConnection(Channel parent, SshConnectionConfig config) {
+        this.parent = Objects.requireNonNull(parent, "parent");
         this.config = Objects.requireNonNull(config, "config");
     }
 
@@ -77,7 +80,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
      * {@link PipelineNames#TRANSPORT} (or last when there is none, as in tests).
      */
     public static SshConnection install(Channel transportChannel, SshConnectionConfig config) {
-        SshConnection connection = new SshConnection(config);
+        SshConnection connection = new SshConnection(transportChannel, config);
         if (transportChannel.pipeline().get(PipelineNames.TRANSPORT) != null) {
             if (transportChannel.pipeline().get(PipelineNames.USERAUTH) != null) {
                 transportChannel.pipeline().addAfter(PipelineNames.USERAUTH, PipelineNames.CONNECTION, connection);
@@ -97,12 +100,20 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
 
     /** Returns the connection channel. */
     public Channel channel() {
-        return ctx.channel();
+        return parent;
     }
 
     /** Returns whether the connection is usable (not failed, channel open). */
     public boolean isOpen() {
         return failure == null && ctx != null && ctx.channel().isActive();
+    }
+
+    /**
+     * Returns a future completed, never exceptionally, with the exception naming the hop once the connection
+     * has ended (peer violation, keepalive timeout, transport failure or close).
+     */
+    public CompletableFuture<TunnelException> terminated() {
+        return terminated;
     }
 
     /** Returns the number of channels open or opening. Event loop only. */
@@ -142,12 +153,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
 
     private CompletableFuture<SshChannel> open(String type, String what, OpenEncoder encoder) {
         CompletableFuture<SshChannel> result = new CompletableFuture<>();
-        if (ctx == null) {
-            result.completeExceptionally(new IllegalStateException("connection layer not installed"));
-            return result;
-        }
-        ctx.executor().execute(() -> {
-            if (failure != null || !ctx.channel().isActive()) {
+        parent.eventLoop().execute(() -> {
+            if (failure != null || ctx == null || !ctx.channel().isActive()) {
                 result.completeExceptionally(failure != null ? failure
                         : new HopDisconnectedException(config.where(), "connection closed", null));
                 return;
@@ -191,7 +198,6 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastInboundNanos = System.nanoTime();
         if (!config.keepaliveInterval().isZero()) {
             long interval = config.keepaliveInterval().toNanos();
             keepaliveTask = ctx.executor().scheduleAtFixedRate(this::keepaliveTick, interval, interval,
@@ -213,7 +219,11 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         fail(cause);
-        ctx.close();
+        // The transport fires its failure here before it sends DISCONNECT and closes; closing now would drop the
+        // DISCONNECT. Without a transport (tests on EmbeddedChannel) nobody else closes.
+        if (ctx.pipeline().get(PipelineNames.TRANSPORT) == null) {
+            ctx.close();
+        }
     }
 
     @Override
@@ -228,25 +238,31 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
-    /** Sends keepalive probes while the server is idle and gives up after interval × count (R30). */
+    /**
+     * Probes an idle server with {@code keepalive@openssh.com} once per interval and fails the connection when
+     * {@code countMax} probes in a row found it silent (security-checklist R30). Any message from the server
+     * proves it alive and resets the count, so detection takes between count × interval and
+     * (count + 1) × interval after the server's last message, like OpenSSH's {@code ServerAliveCountMax}.
+     */
     private void keepaliveTick() {
         if (failure != null) {
             return;
         }
-        long idle = System.nanoTime() - lastInboundNanos;
-        long interval = config.keepaliveInterval().toNanos();
-        if (idle >= interval * config.keepaliveCountMax()) {
-            String what = "server did not answer " + keepalivesSent + " keepalive probes in "
-                    + config.keepaliveInterval().multipliedBy(config.keepaliveCountMax()).toMillis() + " ms";
+        if (inboundSinceTick) {
+            inboundSinceTick = false;
+            silentProbes = 0;
+            return;
+        }
+        if (silentProbes >= config.keepaliveCountMax()) {
+            String what = "server did not answer " + silentProbes + " keepalive probes sent "
+                    + config.keepaliveInterval().toMillis() + " ms apart";
             raise(new HopDisconnectedException(config.where(), what, null));
             return;
         }
-        if (idle >= interval) {
-            keepalivesSent++;
-            pendingGlobal.add(new CompletableFuture<>());
-            send(b -> new GlobalRequestMessage(GlobalRequestMessage.KEEPALIVE, true, new byte[0]).encode(b));
-            flush();
-        }
+        silentProbes++;
+        pendingGlobal.add(new CompletableFuture<>());
+        send(b -> new GlobalRequestMessage(GlobalRequestMessage.KEEPALIVE, true, new byte[0]).encode(b));
+        flush();
     }
 
     /** Fails the connection from the head of the pipeline so the transport disconnects first. */
@@ -277,11 +293,13 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
                 ch.closeWithCause(failure);
             }
             ch.failRequests(failure);
+            ch.finish();
         }
         CompletableFuture<Boolean> g;
         while ((g = pendingGlobal.poll()) != null) {
             g.completeExceptionally(failure);
         }
+        terminated.complete(failure);
     }
 
     // ------------------------------------------------------------------ outbound
@@ -315,6 +333,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         }
         if (ch.closeReceived || failure != null) {
             channels.remove(ch.localId(), ch);
+            ch.finish();
         }
     }
 
@@ -327,7 +346,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            lastInboundNanos = System.nanoTime();
+            inboundSinceTick = true;
             if (failure == null) {
                 handle(payload);
             }
@@ -479,6 +498,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         if (ch.closeSent) {
             ch.closeReceived = true;
             channels.remove(ch.localId(), ch);
+            ch.finish();
             return;
         }
         ch.receiveClose();
@@ -603,7 +623,6 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         if (f == null) {
             throw new SshProtocolException("global request reply without a request (RFC 4254 §4)");
         }
-        keepalivesSent = 0;
         f.complete(success);
     }
 

@@ -47,6 +47,12 @@ public record SshConnectionConfig(String where, int initialWindowSize, int maxPa
                 Duration.ZERO, 3);
     }
 
+    /** Returns a copy for another hop description. */
+    public SshConnectionConfig withWhere(String hop) {
+        return new SshConnectionConfig(hop, initialWindowSize, maxPacketSize, maxChannels, keepaliveInterval,
+                keepaliveCountMax);
+    }
+
     /** Returns a copy with another receive window. */
     public SshConnectionConfig withInitialWindowSize(int bytes) {
         return new SshConnectionConfig(where, bytes, maxPacketSize, maxChannels, keepaliveInterval, keepaliveCountMax);

@@ -380,5 +380,56 @@ class SshConnectionTest {
         assertNotNull(cause);
         assertTrue(cause.getMessage().contains("test"), cause.getMessage());
         assertTrue(pending.isCompletedExceptionally());
+        assertTrue(connection.terminated().isDone());
+        assertTrue(connection.terminated().get().getMessage().contains("connection closed"));
+    }
+
+    @Test
+    void silentServerIsDetectedAfterCountProbes() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withKeepalive(java.time.Duration.ofSeconds(10), 3));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        // The confirmation was heard within the first interval: no probe yet.
+        wire.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+        wire.runScheduledPendingTasks();
+        assertNull(sent());
+        for (int i = 0; i < 3; i++) {
+            wire.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            ByteBuf probe = sent();
+            GlobalRequestMessage m = GlobalRequestMessage.decode(probe);
+            probe.release();
+            assertEquals(GlobalRequestMessage.KEEPALIVE, m.requestName());
+            assertTrue(m.wantReply());
+            assertTrue(wire.isOpen());
+        }
+        wire.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+        wire.runScheduledPendingTasks();
+        assertFalse(wire.isOpen());
+        Throwable cause = ch.attr(StreamChannels.CLOSE_CAUSE).get();
+        assertInstanceOf(HopDisconnectedException.class, cause);
+        assertTrue(cause.getMessage().contains("keepalive"), cause.getMessage());
+    }
+
+    @Test
+    void answeringServerStaysConnected() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withKeepalive(java.time.Duration.ofSeconds(10), 2));
+        for (int i = 0; i < 10; i++) {
+            wire.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            ByteBuf probe = sent();
+            if (probe != null) {
+                probe.release();
+                // OpenSSH answers keepalive@openssh.com with REQUEST_FAILURE.
+                feed(b -> new RequestFailureMessage().encode(b));
+            }
+            assertTrue(wire.isOpen());
+        }
+    }
+
+    @Test
+    void unsolicitedGlobalReplyEndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        feed(b -> new RequestSuccessMessage(new byte[0]).encode(b));
+        assertFalse(wire.isOpen());
     }
 }
