@@ -35,9 +35,13 @@ final class SshHopSession implements HopSession {
         channel.closeFuture().addListener(f -> {
             if (closing) {
                 closeFuture.complete(null);
-            } else {
-                closeFuture.completeExceptionally(new HopDisconnectedException(where, "SSH connection closed", null));
+                return;
             }
+            // The connection layer knows why it ended (keepalive timeout, peer violation, disconnect): use its
+            // exception when it has one, so the cause reaches the streams' owners.
+            connection.terminated().completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenComplete((cause, e) -> closeFuture.completeExceptionally(cause != null ? cause
+                            : new HopDisconnectedException(where, "SSH connection closed", null)));
         });
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.Target;
 import dev.fumidai.audit.Actor;
@@ -167,7 +166,7 @@ class SshHopSessionTest {
         server.getActiveSessions().forEach(s -> s.close(true));
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> session.closeFuture().get(10, TimeUnit.SECONDS));
-        HopDisconnectedException d = assertInstanceOf(HopDisconnectedException.class, e.getCause());
+        dev.fumidai.TunnelException d = assertInstanceOf(dev.fumidai.TunnelException.class, e.getCause());
         assertTrue(d.getMessage().startsWith("ssh hop \"bastion\" 127.0.0.1:"), d.getMessage());
     }
 
