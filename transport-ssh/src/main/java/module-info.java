@@ -7,4 +7,6 @@ module dev.fumidai.ssh {
     requires org.slf4j;
 
     exports dev.fumidai.ssh;
+
+    provides dev.fumidai.spi.HopFactory with dev.fumidai.ssh.SshHopFactory;
 }

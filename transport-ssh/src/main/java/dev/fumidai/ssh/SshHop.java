@@ -1,0 +1,478 @@
+package dev.fumidai.ssh;
+
+import dev.fumidai.HopAuthenticationException;
+import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopUnreachableException;
+import dev.fumidai.Target;
+import dev.fumidai.TunnelException;
+import dev.fumidai.TunnelTimeoutException;
+import dev.fumidai.audit.AuthAttempted;
+import dev.fumidai.audit.HopInfo;
+import dev.fumidai.audit.HostKeyChecked;
+import dev.fumidai.audit.Outcome;
+import dev.fumidai.audit.Reason;
+import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.spi.Hop;
+import dev.fumidai.spi.HopContext;
+import dev.fumidai.spi.HopSession;
+import dev.fumidai.spi.Hops;
+import dev.fumidai.ssh.internal.agent.SshAgentClient;
+import dev.fumidai.ssh.internal.auth.AuthAttempt;
+import dev.fumidai.ssh.internal.auth.AuthIdentity;
+import dev.fumidai.ssh.internal.auth.SshUserAuthHandler;
+import dev.fumidai.ssh.internal.auth.UserAuthConfig;
+import dev.fumidai.ssh.internal.connection.SshConnection;
+import dev.fumidai.ssh.internal.connection.SshConnectionConfig;
+import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
+import dev.fumidai.ssh.internal.keys.SshPrivateKey;
+import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
+import dev.fumidai.ssh.internal.transport.PipelineNames;
+import dev.fumidai.ssh.internal.transport.SshClientTransport;
+import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Describes an SSH bastion as one hop of a route and connects to it: SSH over whatever upstream channel the
+ * route gives (a TCP socket, or a stream of the previous hop, so SSH over SSH works to any depth).
+ *
+ * <p>Built with a staged builder: the address and the host-key verifier are mandatory (no verifier, no
+ * connection); user, identities, password and keyboard-interactive callbacks and the refuse-trivial-auth
+ * policy are optional. Each hop has its own user and keys.
+ *
+ * <pre>{@code
+ * SshHop bastion = SshHop.builder()
+ *         .address(Target.of("bastion.example.com", 22))
+ *         .hostKeyVerifier(KnownHostsVerifier.openSshDefaults())
+ *         .user("ops")
+ *         .identity(Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519"))
+ *         .build();
+ * }</pre>
+ *
+ * <h2>Threading</h2>
+ * Immutable and thread-safe. Key files are read and callbacks run on a small shared worker pool, never on an
+ * event loop.
+ *
+ * <h2>Failure</h2>
+ * {@link #connect} fails with {@link HopUnreachableException} when the upstream cannot reach the address,
+ * {@link HopHandshakeException} when the SSH handshake or host-key check fails or times out,
+ * {@link HopAuthenticationException} when no method authenticates; every message names this hop.
+ */
+public final class SshHop implements Hop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshHop.class);
+
+    /** The transport name in audit records. */
+    public static final String TRANSPORT = "ssh";
+
+    /** The key files OpenSSH tries when none is given ({@code ssh(1)} {@code -i}), in its order. */
+    static final List<String> DEFAULT_IDENTITY_FILES = List.of("id_ecdsa", "id_ed25519", "id_rsa");
+
+    /**
+     * Reads key files and runs password and keyboard-interactive callbacks: daemon threads so that a blocked
+     * prompt never blocks an event loop nor JVM exit (STYLE.md rule 10).
+     */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fumidai-ssh-auth");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String name;
+    private final Target address;
+    private final HostKeyVerifier verifier;
+    private final String user;
+    private final List<Path> identityFiles;
+    private final boolean defaultIdentities;
+    private final Path agentSocket;
+    private final PassphraseProvider passphrase;
+    private final PasswordCallback password;
+    private final KeyboardInteractiveCallback keyboardInteractive;
+    private final boolean refuseTrivialAuth;
+    private final SshTransportConfig transportConfig;
+
+    private SshHop(Builder b) {
+        this.address = b.address;
+        this.verifier = b.verifier;
+        this.name = b.name != null ? b.name : b.address.host();
+        this.user = b.user != null ? b.user : System.getProperty("user.name", "root");
+        this.identityFiles = List.copyOf(b.identityFiles);
+        this.defaultIdentities = b.defaultIdentities;
+        this.agentSocket = b.agentSocket;
+        this.passphrase = b.passphrase;
+        this.password = b.password;
+        this.keyboardInteractive = b.keyboardInteractive;
+        this.refuseTrivialAuth = b.refuseTrivialAuth;
+        this.transportConfig = b.transportConfig;
+    }
+
+    /** Returns the first stage of a builder: the address comes first. */
+    public static AddressStage builder() {
+        return address -> verifier -> new Builder(address, verifier);
+    }
+
+    /** Takes the hop's address. */
+    @FunctionalInterface
+    public interface AddressStage {
+        /** Sets where the upstream opens a stream to reach the SSH server. */
+        VerifierStage address(Target address);
+    }
+
+    /** Takes the host-key verifier. */
+    @FunctionalInterface
+    public interface VerifierStage {
+        /** Sets how the server's host key is verified; {@link InsecureAcceptAnyHostKey} only for tests. */
+        Builder hostKeyVerifier(HostKeyVerifier verifier);
+    }
+
+    /** Returns a builder holding this hop's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder(address, verifier);
+        b.name = name;
+        b.user = user;
+        b.identityFiles.addAll(identityFiles);
+        b.defaultIdentities = defaultIdentities;
+        b.agentSocket = agentSocket;
+        b.passphrase = passphrase;
+        b.password = password;
+        b.keyboardInteractive = keyboardInteractive;
+        b.refuseTrivialAuth = refuseTrivialAuth;
+        b.transportConfig = transportConfig;
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String transport() {
+        return TRANSPORT;
+    }
+
+    @Override
+    public Target address() {
+        return address;
+    }
+
+    /** Returns the login user at this hop. */
+    public String user() {
+        return user;
+    }
+
+    /** Returns the key files given for this hop. */
+    public List<Path> identityFiles() {
+        return identityFiles;
+    }
+
+    /** Returns whether a server that lets us in without a real credential is refused (security-checklist A1). */
+    public boolean isRefuseTrivialAuth() {
+        return refuseTrivialAuth;
+    }
+
+    /** Returns the host-key verifier. */
+    public HostKeyVerifier hostKeyVerifier() {
+        return verifier;
+    }
+
+    @Override
+    public HopInfo describe() {
+        return HopInfo.basic(TRANSPORT, name, address.host(), address.port()).withRemoteLogin(user);
+    }
+
+    @Override
+    public String toString() {
+        return Hops.describe(this);
+    }
+
+    @Override
+    public CompletableFuture<HopSession> connect(HopContext ctx) {
+        String where = Hops.describe(this);
+        CompletableFuture<List<AuthIdentity>> keys = CompletableFuture.supplyAsync(this::loadKeys, WORKERS);
+        // Reading known_hosts to order host-key algorithms reads files: off the event loop.
+        CompletableFuture<SshTransportConfig> config = CompletableFuture.supplyAsync(() ->
+                transportConfig.preferringKnownHostKeyAlgorithms(verifier, address.host(), address.port()), WORKERS)
+                .exceptionally(e -> transportConfig);
+        CompletableFuture<HopSession> result = new CompletableFuture<>();
+        CompletableFuture<Channel> upstream;
+        try {
+            upstream = ctx.upstream().open(address);
+        } catch (RuntimeException e) {
+            upstream = CompletableFuture.failedFuture(e);
+        }
+        upstream.whenComplete((channel, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                result.completeExceptionally(cause instanceof TunnelException ? cause
+                        : new HopUnreachableException(where, "cannot open a stream to " + address + ": " + cause,
+                                cause));
+                return;
+            }
+            config.whenComplete((c, e) -> channel.eventLoop().execute(() ->
+                    handshake(ctx, channel, c, keys, where, result)));
+        });
+        return result;
+    }
+
+    private void handshake(HopContext ctx, Channel channel, SshTransportConfig config,
+            CompletableFuture<List<AuthIdentity>> keys, String where, CompletableFuture<HopSession> result) {
+        String connectionId = ctx.newConnectionId();
+        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
+            if (result.completeExceptionally(new TunnelTimeoutException(where, "SSH handshake and authentication took"
+                    + " longer than " + ctx.handshakeTimeout(), null))) {
+                channel.close();
+            }
+        }, ctx.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((s, e) -> timeout.cancel(false));
+        io.netty.util.concurrent.Future<SshTransportReadyEvent> ready;
+        try {
+            ready = SshClientTransport.install(channel, config, address.host(), address.port(), where, verifier,
+                    WORKERS);
+        } catch (RuntimeException e) {
+            channel.close();
+            result.completeExceptionally(new HopHandshakeException(where, "cannot start the SSH transport: " + e, e));
+            return;
+        }
+        ready.addListener(f -> {
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
+                HostKeyVerificationException rejected = hostKeyRejection(cause);
+                if (rejected != null) {
+                    ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.DENIED,
+                            Reason.of(rejected.kind() == HostKeyVerificationException.Kind.UNKNOWN
+                                    ? ReasonCode.HOSTKEY_UNKNOWN : ReasonCode.HOSTKEY_MISMATCH, cause.getMessage()),
+                            ctx.hopIndex(), describe(), connectionId, null, false));
+                }
+                result.completeExceptionally(cause instanceof TunnelException ? cause
+                        : new HopHandshakeException(where, String.valueOf(cause), cause));
+                return;
+            }
+            SshTransportReadyEvent event = (SshTransportReadyEvent) f.getNow();
+            HopInfo info = connectedInfo(channel, event);
+            ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
+                    connectionId, event.hostKeyInfo(), event.verdict() != null && event.verdict().recorded()));
+            keys.whenComplete((loaded, e) -> channel.eventLoop().execute(() ->
+                    authenticate(ctx, channel, event, info, loaded == null ? List.of() : loaded, where, connectionId,
+                            result)));
+        });
+    }
+
+    private void authenticate(HopContext ctx, Channel channel, SshTransportReadyEvent event, HopInfo info,
+            List<AuthIdentity> keys, String where, String connectionId, CompletableFuture<HopSession> result) {
+        if (result.isDone() || !channel.isActive()) {
+            keys.forEach(AuthIdentity::destroy);
+            result.completeExceptionally(new HopHandshakeException(where, "connection closed before authentication",
+                    null));
+            return;
+        }
+        UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
+                WORKERS);
+        Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
+        channel.pipeline().addAfter(PipelineNames.TRANSPORT, PipelineNames.USERAUTH,
+                new SshUserAuthHandler(config, event, where, a -> ctx.audit().emit(new AuthAttempted(
+                        ctx.audit().header(), a.success() ? Outcome.SUCCESS : Outcome.FAILURE,
+                        a.success() ? null : Reason.of(ReasonCode.AUTH_FAILED, a.detail()), ctx.hopIndex(), info,
+                        connectionId, a.credential(), user, a.trivial())), auth));
+        auth.addListener(f -> {
+            keys.forEach(AuthIdentity::destroy);
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                result.completeExceptionally(cause instanceof TunnelException ? cause
+                        : new HopAuthenticationException(where, String.valueOf(cause), cause));
+                return;
+            }
+            SshConnection connection = SshConnection.install(channel, SshConnectionConfig.defaults(where));
+            SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where);
+            if (!result.complete(session)) {
+                session.close();
+            }
+        });
+    }
+
+    private HopInfo connectedInfo(Channel channel, SshTransportReadyEvent event) {
+        HopInfo info = describe().withHostKey(event.hostKeyInfo()).withCrypto(event.cryptoInfo());
+        if (channel.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
+            info = info.withAddress(a.getAddress().getHostAddress());
+        }
+        return info;
+    }
+
+    /**
+     * Lists the agent's plain keys first, then reads the identity files, as OpenSSH orders them; a key that
+     * cannot be read, or an agent that cannot be reached, is logged and skipped. Certificates the agent holds
+     * are not offered yet.
+     */
+    private List<AuthIdentity> loadKeys() {
+        List<AuthIdentity> keys = new ArrayList<>();
+        if (agentSocket != null) {
+            SshAgentClient agent = SshAgentClient.of(agentSocket);
+            try {
+                agent.identities().stream().filter(i -> !(i.key() instanceof OpenSshCertificate))
+                        .forEach(i -> keys.add(AuthIdentity.ofAgent(agent, i.key())));
+            } catch (Exception e) {
+                LOG.warn("{}: skipping the SSH agent at {}: {}", Hops.describe(this), agentSocket, e.getMessage());
+            }
+        }
+        List<Path> files = new ArrayList<>(identityFiles);
+        if (defaultIdentities) {
+            Path dir = Path.of(System.getProperty("user.home"), ".ssh");
+            for (String f : DEFAULT_IDENTITY_FILES) {
+                if (Files.isRegularFile(dir.resolve(f))) {
+                    files.add(dir.resolve(f));
+                }
+            }
+        }
+        for (Path file : files) {
+            try {
+                SshPrivateKey key = SshPrivateKeys.read(file, passphrase);
+                // OpenSSH offers <key>-cert.pub first when it exists next to the key, then the plain key.
+                try {
+                    SshPrivateKeys.readCertificateNextTo(file, key)
+                            .ifPresent(cert -> keys.add(AuthIdentity.ofCertificate(key, cert)));
+                } catch (Exception e) {
+                    LOG.warn("{}: skipping the certificate next to {}: {}", Hops.describe(this), file, e.getMessage());
+                }
+                keys.add(AuthIdentity.of(key));
+            } catch (Exception e) {
+                LOG.warn("{}: skipping identity {}: {}", Hops.describe(this), file, e.getMessage());
+            }
+        }
+        return keys;
+    }
+
+    /** Returns the verifier's rejection in a transport failure's causes, or {@code null}. */
+    private static HostKeyVerificationException hostKeyRejection(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof HostKeyVerificationException h) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Executes a task on the shared worker pool; for the session's callbacks. */
+    static Executor workers() {
+        return WORKERS;
+    }
+
+    /** Collects an SSH hop's optional settings; {@link #build()} makes the immutable hop. */
+    public static final class Builder {
+
+        private final Target address;
+        private final HostKeyVerifier verifier;
+        private String name;
+        private String user;
+        private final List<Path> identityFiles = new ArrayList<>();
+        private boolean defaultIdentities;
+        private Path agentSocket;
+        private PassphraseProvider passphrase = PassphraseProvider.none();
+        private PasswordCallback password;
+        private KeyboardInteractiveCallback keyboardInteractive;
+        private boolean refuseTrivialAuth = true;
+        private SshTransportConfig transportConfig = SshTransportConfig.defaults();
+
+        private Builder(Target address, HostKeyVerifier verifier) {
+            this.address = Objects.requireNonNull(address, "address");
+            this.verifier = Objects.requireNonNull(verifier, "hostKeyVerifier");
+            if (address.isUnixSocket()) {
+                throw new IllegalArgumentException("an SSH hop needs a TCP address, not " + address);
+            }
+        }
+
+        /** Sets the logical name used in messages, audit and host-key lookup; defaults to the host. */
+        public Builder name(String value) {
+            this.name = SshNames.requireSafe(value, "hop name");
+            return this;
+        }
+
+        /** Sets the login user; defaults to the {@code user.name} system property. */
+        public Builder user(String value) {
+            this.user = SshNames.requireSafe(value, "user");
+            return this;
+        }
+
+        /** Adds a private key file to offer, after those added before. */
+        public Builder identity(Path keyFile) {
+            identityFiles.add(Objects.requireNonNull(keyFile, "keyFile"));
+            return this;
+        }
+
+        /** Offers OpenSSH's default key files ({@code ~/.ssh/id_ecdsa}, {@code id_ed25519}, {@code id_rsa}) that
+         * exist at connect time, after the identities given. */
+        public Builder defaultIdentities(boolean value) {
+            this.defaultIdentities = value;
+            return this;
+        }
+
+        /**
+         * Offers the keys of the SSH agent listening on a Unix socket (OpenSSH {@code SSH_AUTH_SOCK}), before
+         * the identity files; {@code null} for none. Signing happens in the agent.
+         */
+        public Builder agent(Path socket) {
+            this.agentSocket = socket;
+            return this;
+        }
+
+        /** Sets where passphrases of encrypted keys come from; by default encrypted keys are skipped. */
+        public Builder passphrase(PassphraseProvider value) {
+            this.passphrase = Objects.requireNonNull(value, "passphrase");
+            return this;
+        }
+
+        /** Enables {@code password} authentication with a callback (RFC 4252 §8). */
+        public Builder password(PasswordCallback value) {
+            this.password = value;
+            return this;
+        }
+
+        /** Enables {@code keyboard-interactive} authentication with a callback (RFC 4256). */
+        public Builder keyboardInteractive(KeyboardInteractiveCallback value) {
+            this.keyboardInteractive = value;
+            return this;
+        }
+
+        /**
+         * Sets whether a server that lets us in without a real credential ({@code none} accepted,
+         * keyboard-interactive with no prompts, success to a key query) is refused; on by default
+         * (security-checklist A1). Either way the attempt is audited as trivial.
+         */
+        public Builder refuseTrivialAuth(boolean value) {
+            this.refuseTrivialAuth = value;
+            return this;
+        }
+
+        /** Sets the transport algorithms and limits. */
+        public Builder transportConfig(SshTransportConfig value) {
+            this.transportConfig = Objects.requireNonNull(value, "transportConfig");
+            return this;
+        }
+
+        /** Builds the hop. */
+        public SshHop build() {
+            return new SshHop(this);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fumidai.ssh.internal.auth;
+
+import dev.fumidai.ssh.KeyboardInteractiveCallback;
+import dev.fumidai.ssh.PasswordCallback;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Holds what user authentication at one hop may present: the login, loaded keys in the order to try, and
+ * callbacks for password and keyboard-interactive (either may be {@code null} to skip the method).
+ *
+ * @param user the login user (RFC 4252 §5 {@code user name})
+ * @param keys keys to offer, in order
+ * @param password the password callback, or {@code null}
+ * @param keyboardInteractive the keyboard-interactive callback, or {@code null}
+ * @param refuseTrivialAuth whether to refuse a server that lets us in without a real credential
+ *     (security-checklist A1)
+ * @param callbackExecutor where callbacks run, never an event loop
+ */
+public record UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
+        KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor) {
+
+    public UserAuthConfig {
+        Objects.requireNonNull(user, "user");
+        keys = List.copyOf(keys);
+        Objects.requireNonNull(callbackExecutor, "callbackExecutor");
+    }
+}

@@ -1,0 +1,299 @@
+package dev.fumidai.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.HopAuthenticationException;
+import dev.fumidai.HopHandshakeException;
+import dev.fumidai.JumpHost;
+import dev.fumidai.LocalForward;
+import dev.fumidai.Route;
+import dev.fumidai.Target;
+import dev.fumidai.TunnelConnection;
+import dev.fumidai.audit.AuthAttempted;
+import dev.fumidai.audit.CredentialType;
+import dev.fumidai.audit.HostKeyChecked;
+import dev.fumidai.audit.InMemoryAuditSink;
+import dev.fumidai.audit.Outcome;
+import dev.fumidai.audit.VerifiedBy;
+import dev.fumidai.spi.Hop;
+import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
+import dev.fumidai.ssh.internal.keys.SshPublicKeys;
+import dev.fumidai.testing.EchoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opens tunnels through {@link SshHop}s to Apache MINA SSHD 2.20 servers in the same JVM with the core's
+ * {@link JumpHost}: one hop with a local forward to an echo server, a two-hop route whose second server is
+ * reached through the first's {@code direct-tcpip}, a wrong key at hop 2 named as hop 2, and
+ * {@code ssh://} URIs in {@code Route.parse}.
+ */
+class SshHopMinaTest {
+
+    static final Duration T = Duration.ofSeconds(20);
+
+    /** One in-JVM SSH server with its own host key, authorized key and record of direct-tcpip targets. */
+    static final class Bastion implements AutoCloseable {
+        final SshServer server;
+        final String hostKeyFingerprint;
+        final List<String> forwardedTo = new CopyOnWriteArrayList<>();
+
+        Bastion(String authorizedFingerprint) throws Exception {
+            KeyPair hostKey = KeyPairGenerator.getInstance("EC").generateKeyPair();
+            hostKeyFingerprint = SshPublicKeys.fromJavaKey(hostKey.getPublic()).fingerprint();
+            server = SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            server.setKeyPairProvider(KeyPairProvider.wrap(List.of(hostKey)));
+            server.setPublickeyAuthenticator((user, key, session) -> "ops".equals(user)
+                    && authorizedFingerprint.equals(fingerprint(key)));
+            server.setForwardingFilter(new ForwardingFilter() {
+                @Override
+                public boolean canForwardAgent(org.apache.sshd.common.session.Session s, String type) {
+                    return false;
+                }
+
+                @Override
+                public boolean canForwardX11(org.apache.sshd.common.session.Session s, String type) {
+                    return false;
+                }
+
+                @Override
+                public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress a,
+                        org.apache.sshd.common.session.Session s) {
+                    return false;
+                }
+
+                @Override
+                public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress a,
+                        org.apache.sshd.common.session.Session s) {
+                    forwardedTo.add(a.getHostName() + ":" + a.getPort());
+                    return true;
+                }
+            });
+            server.start();
+        }
+
+        int port() {
+            return ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+        }
+
+        HostKeyVerifier pinned() {
+            return PinnedFingerprintVerifier.of(hostKeyFingerprint);
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop(true);
+        }
+    }
+
+    static String fingerprint(PublicKey key) {
+        try {
+            return SshPublicKeys.fromJavaKey(key).fingerprint();
+        } catch (Exception e) {
+            return "unparseable";
+        }
+    }
+
+    static Path fixture(String name) throws Exception {
+        return Path.of(SshHopMinaTest.class.getResource("/dev/fumidai/ssh/privkeys/" + name).toURI());
+    }
+
+    static String fingerprintOf(String name) throws Exception {
+        return SshPrivateKeys.read(fixture(name), PassphraseProvider.none()).publicKey().fingerprint();
+    }
+
+    EchoServer echo;
+    InMemoryAuditSink sink;
+    final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        echo = EchoServer.start();
+        sink = InMemoryAuditSink.create();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        Collections.reverse(toClose);
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        echo.close();
+    }
+
+    <T extends AutoCloseable> T closeLater(T c) {
+        toClose.add(c);
+        return c;
+    }
+
+    SshHop hop(Bastion b, String name, String key) throws Exception {
+        return SshHop.builder().address(Target.of("127.0.0.1", b.port())).hostKeyVerifier(b.pinned())
+                .name(name).user("ops").identity(fixture(key)).build();
+    }
+
+    JumpHost jumpHost(Hop... hops) {
+        return closeLater(JumpHost.builder().route(Route.of(hops)).actor("test:ssh").auditSink(sink)
+                .handshakeTimeout(T).build());
+    }
+
+    static byte[] readAll(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void forwardThroughOneHop() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        JumpHost jh = jumpHost(hop(b1, "bastion", "ed25519_openssh"));
+        byte[] data = random(1_000_000);
+        try (LocalForward fwd = jh.forward(Target.of("127.0.0.1", echo.port()));
+                Socket s = new Socket("127.0.0.1", fwd.localPort())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(data);
+                    s.shutdownOutput();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            writer.start();
+            assertArrayEquals(data, readAll(s.getInputStream()));
+            writer.join();
+        }
+        assertEquals(List.of("127.0.0.1:" + echo.port()), b1.forwardedTo);
+        HostKeyChecked hk = sink.await(HostKeyChecked.class, T);
+        assertEquals(Outcome.SUCCESS, hk.outcome());
+        assertEquals(b1.hostKeyFingerprint, hk.hostKey().fingerprint());
+        assertEquals(VerifiedBy.PINNED, hk.hostKey().verifiedBy());
+        assertNotNull(hk.hop().crypto());
+        AuthAttempted auth = sink.events(AuthAttempted.class).stream()
+                .filter(a -> a.outcome() == Outcome.SUCCESS).findFirst().orElseThrow();
+        assertEquals(CredentialType.PUBLICKEY, auth.credential().type());
+        assertEquals(fingerprintOf("ed25519_openssh"), auth.credential().fingerprint());
+        assertEquals("ops", auth.remoteLogin());
+        assertFalse(auth.trivial());
+    }
+
+    @Test
+    void twoHopsReachTheSecondThroughTheFirst() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        Bastion b2 = closeLater(new Bastion(fingerprintOf("ecdsa256_openssh")));
+        JumpHost jh = jumpHost(hop(b1, "outer", "ed25519_openssh"), hop(b2, "inner", "ecdsa256_openssh"));
+        byte[] data = random(200_000);
+        try (TunnelConnection c = jh.connect(Target.of("127.0.0.1", echo.port()), T)) {
+            Thread writer = new Thread(() -> {
+                try {
+                    c.outputStream().write(data);
+                    c.shutdownOutput();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            writer.start();
+            assertArrayEquals(data, readAll(c.inputStream()));
+            writer.join();
+        }
+        assertEquals(List.of("127.0.0.1:" + b2.port()), b1.forwardedTo, "hop 1 carried the SSH connection to hop 2");
+        assertEquals(List.of("127.0.0.1:" + echo.port()), b2.forwardedTo, "hop 2 opened the target");
+        List<HostKeyChecked> checks = sink.events(HostKeyChecked.class);
+        assertEquals(Set.of(0, 1), Set.copyOf(checks.stream().map(HostKeyChecked::hopIndex).toList()));
+    }
+
+    @Test
+    void wrongKeyAtHopTwoNamesHopTwo() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        Bastion b2 = closeLater(new Bastion(fingerprintOf("ecdsa256_openssh")));
+        JumpHost jh = jumpHost(hop(b1, "outer", "ed25519_openssh"), hop(b2, "inner", "rsa_openssh"));
+        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
+        Throwable cause = e;
+        while (!(cause instanceof HopAuthenticationException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        HopAuthenticationException auth = assertInstanceOf(HopAuthenticationException.class, cause, e::toString);
+        assertTrue(auth.getMessage().startsWith("ssh hop \"inner\" 127.0.0.1:" + b2.port()), auth.getMessage());
+        assertTrue(auth.getMessage().contains("publickey"), auth.getMessage());
+        assertTrue(sink.events(AuthAttempted.class).stream()
+                .anyMatch(a -> a.hopIndex() == 0 && a.outcome() == Outcome.SUCCESS), "hop 1 unaffected");
+    }
+
+    @Test
+    void wrongHostKeyFailsTheHandshake() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        SshHop hop = SshHop.builder().address(Target.of("127.0.0.1", b1.port()))
+                .hostKeyVerifier(PinnedFingerprintVerifier.of("SHA256:" + "A".repeat(43))).name("bastion").user("ops")
+                .identity(fixture("ed25519_openssh")).build();
+        JumpHost jh = jumpHost(hop);
+        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
+        Throwable cause = e;
+        while (!(cause instanceof HopHandshakeException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertInstanceOf(HopHandshakeException.class, cause, e::toString);
+        assertTrue(cause.getMessage().startsWith("ssh hop \"bastion\""), cause.getMessage());
+        assertTrue(sink.events(AuthAttempted.class).isEmpty(), "no credential offered to an unverified server");
+        HostKeyChecked denied = sink.await(HostKeyChecked.class, T);
+        assertEquals(Outcome.DENIED, denied.outcome());
+        assertEquals(dev.fumidai.audit.ReasonCode.HOSTKEY_MISMATCH, denied.reason().code());
+    }
+
+    @Test
+    void routeParseMakesAnSshHopThatVerifiesAgainstKnownHosts() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        Route route = Route.parse("ssh://ops@127.0.0.1:" + b1.port());
+        Hop hop = route.hops().get(0);
+        SshHop ssh = assertInstanceOf(SshHop.class, hop);
+        assertEquals("ops", ssh.user());
+        assertEquals(Target.of("127.0.0.1", b1.port()), ssh.address());
+        assertInstanceOf(KnownHostsVerifier.class, ssh.hostKeyVerifier());
+        // A fresh random host key is in nobody's known_hosts: strict checking refuses it.
+        JumpHost jh = closeLater(JumpHost.builder().route(route).actor("test:ssh").auditSink(sink).build());
+        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
+        Throwable cause = e;
+        while (!(cause instanceof HopHandshakeException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertInstanceOf(HopHandshakeException.class, cause, e::toString);
+    }
+
+    @Test
+    void unsafeNamesAreRejected() {
+        SshHopFactory f = new SshHopFactory();
+        assertThrows(IllegalArgumentException.class, () -> f.create(java.net.URI.create("ssh://-oProxyCommand@h")));
+        assertThrows(IllegalArgumentException.class, () -> f.create(java.net.URI.create("ssh://a%3Bid@h")));
+        assertThrows(IllegalArgumentException.class, () -> f.create(java.net.URI.create("ssh://u:pw@h")));
+        assertEquals(22, ((SshHop) f.create(java.net.URI.create("ssh://u@h"))).address().port());
+    }
+}
