@@ -240,7 +240,20 @@ final class PemPrivateKeyReader {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " is encrypted with cipher " + cipherOid
                     + "; supported are AES-128/192/256-CBC and 3DES-CBC");
         }
-        String prf = kdf.isDefaultPrf() ? "1.2.840.113549.2.7" : kdf.getPrf().getAlgorithm().getId();
+        // The remaining ASN.1 fields are parsed lazily by Bouncy Castle, which throws IllegalArgumentException
+        // (or another RuntimeException) on garbled input: a malformed key, not a bug of ours.
+        String prf;
+        BigInteger iterations;
+        byte[] iv;
+        byte[] salt;
+        try {
+            prf = kdf.isDefaultPrf() ? "1.2.840.113549.2.7" : kdf.getPrf().getAlgorithm().getId();
+            iterations = kdf.getIterationCount();
+            iv = ASN1OctetString.getInstance(scheme.getParameters()).getOctets();
+            salt = kdf.getSalt();
+        } catch (RuntimeException e) {
+            throw new PrivateKeyException(Reason.MALFORMED, keyName + ": invalid encrypted PKCS#8 parameters", e);
+        }
         String jdkPrf = switch (prf) {
             case "1.2.840.113549.2.7" -> "PBKDF2WithHmacSHA1";
             case "1.2.840.113549.2.9" -> "PBKDF2WithHmacSHA256";
@@ -252,16 +265,14 @@ final class PemPrivateKeyReader {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " uses PBKDF2 PRF " + prf
                     + "; supported are HMAC-SHA1/256/384/512");
         }
-        BigInteger iterations = kdf.getIterationCount();
         if (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_PBKDF2_ITERATIONS)) > 0) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + ": PBKDF2 iteration count " + iterations
                     + " is out of range");
         }
-        byte[] iv = ASN1OctetString.getInstance(scheme.getParameters()).getOctets();
         char[] chars = passphrase.chars(keyName);
         byte[] derived = null;
         try {
-            PBEKeySpec spec = new PBEKeySpec(chars, kdf.getSalt(), iterations.intValue(), keyLength * 8);
+            PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations.intValue(), keyLength * 8);
             derived = SecretKeyFactory.getInstance(jdkPrf).generateSecret(spec).getEncoded();
             spec.clearPassword();
             return decryptCbc(cipherAlgorithm, derived, iv, info.getEncryptedData(), keyName);
