@@ -1,12 +1,13 @@
 package dev.fumidai.examples;
 
-import dev.fumidai.CommandHop;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
 import dev.fumidai.Route;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.audit.AuditEvent;
+import dev.fumidai.audit.AuthAttempted;
+import dev.fumidai.audit.HostKeyChecked;
 import dev.fumidai.audit.ForwardClosed;
 import dev.fumidai.audit.ForwardOpened;
 import dev.fumidai.audit.HopConnected;
@@ -20,16 +21,24 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import dev.fumidai.ssh.KnownHostsVerifier;
+import dev.fumidai.ssh.SshHop;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Shows fumidai end to end on this machine: a private service, a route to it through a hop, a local forward
- * and an in-process stream through that route, and the audit records they produce.
+ * Shows fumidai end to end on this machine: a private service, two embedded SSH bastions (bastion-2 reachable
+ * only through bastion-1), a two-hop route with known_hosts verification and public-key authentication, a local
+ * forward and an in-process stream through it, and the audit records they produce.
  *
- * <p>The hop is a {@link CommandHop} running {@link StdioBridge}, the way OpenSSH's {@code ProxyCommand} runs a
- * relay on a bastion. Everything listens on 127.0.0.1 and stops when the demo ends.
+ * <p>Everything listens on 127.0.0.1 and stops when the demo ends.
  */
 public final class Demo {
 
@@ -38,48 +47,78 @@ public final class Demo {
 
     /** Runs the demo; exit status 0 when every step worked. */
     public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("fumidai-demo");
         try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread serviceThread = new Thread(() -> serve(service), "private-service");
             serviceThread.setDaemon(true);
             serviceThread.start();
-            System.out.println("private service (upper-cases lines) on 127.0.0.1:" + service.getLocalPort());
-
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            CommandHop bastion = CommandHop.of(java, "-cp", System.getProperty("java.class.path"),
-                    StdioBridge.class.getName(), "%h", "%p").named("demo-bastion");
-            InMemoryAuditSink audit = InMemoryAuditSink.create();
             Target target = Target.of("127.0.0.1", service.getLocalPort());
+            System.out.println("private service (upper-cases lines) on " + target);
 
-            try (JumpHost jh = JumpHost.builder().route(Route.of(bastion)).actor("demo:" + System.getProperty("user.name"))
-                    .auditSink(audit).processName("fumidai-demo").build()) {
-                System.out.println("route: " + jh.route());
+            // The operator's key, in PKCS#8 PEM as many tools write it; both bastions authorize it.
+            KeyPair user = KeyPairGenerator.getInstance("EC").generateKeyPair();
+            Path keyFile = work.resolve("id_ecdsa");
+            Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(user.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
 
-                try (LocalForward fwd = jh.forward(target);
-                        Socket s = new Socket("127.0.0.1", fwd.localPort())) {
-                    System.out.println("1. local forward 127.0.0.1:" + fwd.localPort() + " -> " + target);
-                    PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
-                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    out.println("hello through a forward");
-                    System.out.println("   sent 'hello through a forward', got '" + in.readLine() + "'");
+            // bastion-2 may reach only the private service; bastion-1 only bastion-2 (PermitOpen-style filters).
+            try (EmbeddedBastion b2 = new EmbeddedBastion("bastion-2", user.getPublic(), Set.of(target.toString()));
+                    EmbeddedBastion b1 = new EmbeddedBastion("bastion-1", user.getPublic(),
+                            Set.of("127.0.0.1:" + b2.port()))) {
+                Path knownHosts = work.resolve("known_hosts");
+                Files.write(knownHosts, List.of(b1.knownHostsLine(), b2.knownHostsLine()));
+                System.out.println("bastion-1 on 127.0.0.1:" + b1.port() + " (may open only bastion-2)");
+                System.out.println("bastion-2 on 127.0.0.1:" + b2.port() + " (may open only the service)");
+                System.out.println("known_hosts:");
+                Files.readAllLines(knownHosts).forEach(l -> System.out.println("  " + l.substring(0, 60) + "..."));
+
+                KnownHostsVerifier verifier = KnownHostsVerifier.of(knownHosts);
+                SshHop hop1 = SshHop.builder().address(Target.of("127.0.0.1", b1.port())).hostKeyVerifier(verifier)
+                        .name("bastion-1").user("ops").identity(keyFile).build();
+                SshHop hop2 = SshHop.builder().address(Target.of("127.0.0.1", b2.port())).hostKeyVerifier(verifier)
+                        .name("bastion-2").user("ops").identity(keyFile).build();
+                InMemoryAuditSink audit = InMemoryAuditSink.create();
+
+                try (JumpHost jh = JumpHost.builder().route(Route.of(hop1, hop2))
+                        .actor("demo:" + System.getProperty("user.name")).auditSink(audit).processName("fumidai-demo")
+                        .build()) {
+                    System.out.println("route: " + jh.route());
+
+                    try (LocalForward fwd = jh.forward(target);
+                            Socket s = new Socket("127.0.0.1", fwd.localPort())) {
+                        System.out.println("1. local forward 127.0.0.1:" + fwd.localPort() + " -> " + target
+                                + " through both bastions");
+                        PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        out.println("hello through a forward");
+                        System.out.println("   sent 'hello through a forward', got '" + in.readLine() + "'");
+                    }
+                    audit.await(ForwardClosed.class, Duration.ofSeconds(10));
+
+                    try (TunnelConnection c = jh.connect(target, Duration.ofSeconds(10))) {
+                        System.out.println("2. in-process stream to " + target + " (no local port)");
+                        Writer w = new java.io.OutputStreamWriter(c.outputStream(), StandardCharsets.UTF_8);
+                        w.write("hello in process\n");
+                        w.flush();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(c.inputStream(),
+                                StandardCharsets.UTF_8));
+                        System.out.println("   sent 'hello in process', got '" + in.readLine() + "'");
+                    }
                 }
-                audit.await(ForwardClosed.class, Duration.ofSeconds(10));
-
-                try (TunnelConnection c = jh.connect(target, Duration.ofSeconds(10))) {
-                    System.out.println("2. in-process stream to " + target + " (no local port)");
-                    Writer w = new java.io.OutputStreamWriter(c.outputStream(), StandardCharsets.UTF_8);
-                    w.write("hello in process\n");
-                    w.flush();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(c.inputStream(),
-                            StandardCharsets.UTF_8));
-                    System.out.println("   sent 'hello in process', got '" + in.readLine() + "'");
+                System.out.println();
+                System.out.println("audit records:");
+                for (AuditEvent e : audit.events()) {
+                    System.out.println("  " + describe(e));
                 }
             }
-            System.out.println();
-            System.out.println("audit records:");
-            for (AuditEvent e : audit.events()) {
-                System.out.println("  " + describe(e));
+        } finally {
+            try (var files = Files.list(work)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
             }
+            Files.deleteIfExists(work);
         }
     }
 
@@ -89,6 +128,20 @@ public final class Demo {
         if (e instanceof HopConnected) {
             HopConnected h = (HopConnected) e;
             sb.append(" hop=").append(h.hop().transport()).append(':').append(h.hop().name());
+            if (h.hop().crypto() != null) {
+                sb.append(" kex=").append(h.hop().crypto().kex()).append(" cipher=").append(h.hop().crypto().cipher());
+            }
+        } else if (e instanceof HostKeyChecked) {
+            HostKeyChecked h = (HostKeyChecked) e;
+            sb.append(" hop=").append(h.hop().name()).append(" key=").append(h.hostKey().fingerprint())
+                    .append(" verified_by=").append(h.hostKey().verifiedBy() == null ? "-"
+                            : h.hostKey().verifiedBy().wireName());
+        } else if (e instanceof AuthAttempted) {
+            AuthAttempted a = (AuthAttempted) e;
+            sb.append(" hop=").append(a.hop().name()).append(" credential=").append(a.credential().type().wireName());
+            if (a.credential().fingerprint() != null) {
+                sb.append(' ').append(a.credential().fingerprint());
+            }
         } else if (e instanceof ForwardOpened) {
             ForwardOpened f = (ForwardOpened) e;
             sb.append(" source=").append(f.source().listener().kind().wireName());

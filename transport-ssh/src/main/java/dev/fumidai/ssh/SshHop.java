@@ -240,7 +240,9 @@ public final class SshHop implements Hop {
         result.whenComplete((s, e) -> timeout.cancel(false));
         io.netty.util.concurrent.Future<SshTransportReadyEvent> ready;
         try {
-            ready = SshClientTransport.install(channel, config, address.host(), address.port(), where, verifier,
+            // The name checked against known_hosts is the logical hop name (its alias), never the address the
+            // channel reached (ssh-client.md, Server authentication); it defaults to the address host.
+            ready = SshClientTransport.install(channel, config, name, address.port(), where, verifier,
                     WORKERS);
         } catch (RuntimeException e) {
             channel.close();
