@@ -190,11 +190,19 @@ public final class SshConfig {
 
     private static List<Path> expandInclude(String pattern, Path baseDir, Path home, String where) {
         String p = pattern.startsWith("~/") ? home + pattern.substring(1) : pattern;
-        Path path = Path.of(p);
+        Path path;
+        try {
+            path = Path.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SshConfigException(where + ": bad Include path", e);
+        }
         if (!path.isAbsolute()) {
             path = baseDir.resolve(path);
         }
         Path parent = path.getParent();
+        if (path.getFileName() == null) {
+            return List.of();
+        }
         String last = path.getFileName().toString();
         if (parent != null && hasGlob(parent.toString())) {
             throw new SshConfigException(where + ": Include globs are supported in the last path component only");
@@ -636,6 +644,9 @@ public final class SshConfig {
     }
 
     private static long bytes(String v) {
+        if (v.isEmpty()) {
+            throw new SshConfigException("RekeyLimit: empty size");
+        }
         char last = Character.toUpperCase(v.charAt(v.length() - 1));
         long mult = switch (last) {
             case 'K' -> 1L << 10;
