@@ -275,11 +275,12 @@ public final class SshConfig {
         }
 
         private boolean matchHost(List<String> patterns) {
-            String host = hostForHostLines.toLowerCase(Locale.ROOT);
+            // Case-sensitive against the name as given, as OpenSSH 9.2 does ("ssh WEB" does not match "Host web").
+            String host = hostForHostLines;
             boolean matched = false;
             for (String p : patterns) {
                 boolean negated = p.startsWith("!");
-                String pat = (negated ? p.substring(1) : p).toLowerCase(Locale.ROOT);
+                String pat = negated ? p.substring(1) : p;
                 if (glob(pat, host)) {
                     if (negated) {
                         return false;
@@ -315,8 +316,8 @@ public final class SshConfig {
                         }
                         String list = a.get(++i);
                         String subject = switch (name) {
-                            case "host" -> currentHostName().toLowerCase(Locale.ROOT);
-                            case "originalhost" -> alias.toLowerCase(Locale.ROOT);
+                            case "host" -> currentHostName();
+                            case "originalhost" -> alias;
                             case "user" -> currentUser();
                             default -> localUser;
                         };
@@ -392,7 +393,8 @@ public final class SshConfig {
         Pass pass = new Pass(alias, localUser, first, acc, unknown);
         pass.walk(lines, true, false);
         if (pass.wantFinal) {
-            String hostName = pass.currentHostName();
+            String hostName = first.containsKey("hostname") ? pass.currentHostName()
+                    : alias.toLowerCase(Locale.ROOT);
             pass.finalPass = true;
             pass.hostForHostLines = hostName;
             first.put("hostname", List.of(hostName));
@@ -407,7 +409,9 @@ public final class SshConfig {
         Set<String> setKeywords = new LinkedHashSet<>(first.keySet());
         setKeywords.removeAll(preset);
         setKeywords.addAll(acc.keySet());
-        String hostName = first.containsKey("hostname") ? expandHostName(one(first, "hostname"), alias) : alias;
+        // Without HostName, OpenSSH connects to the alias lower-cased.
+        String hostName = first.containsKey("hostname") ? expandHostName(one(first, "hostname"), alias)
+                : alias.toLowerCase(Locale.ROOT);
         SafeNames.requireSafeHost(hostName, "HostName");
         int port = first.containsKey("port") ? port(one(first, "port")) : 22;
         String user = first.containsKey("user") ? one(first, "user") : localUser;
