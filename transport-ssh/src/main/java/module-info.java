@@ -7,6 +7,7 @@ module dev.fumidai.ssh {
     requires org.slf4j;
 
     exports dev.fumidai.ssh;
+    exports dev.fumidai.ssh.config;
 
     provides dev.fumidai.spi.HopFactory with dev.fumidai.ssh.SshHopFactory;
 }
