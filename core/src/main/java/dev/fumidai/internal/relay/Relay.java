@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -78,6 +79,10 @@ public final class Relay {
      */
     public static Relay join(Channel first, Channel second) {
         Relay r = new Relay(first, second);
+        // Half-close must survive a peer's EOF (StreamChannels: without it the channel closes and drops writes
+        // still pending toward that peer). Sockets from core already have it; hop stream channels default off.
+        first.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        second.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         first.pipeline().addLast("fumidai-relay", r.new Side(second, r.firstToSecond, r.firstInputDone, Ender.FIRST));
         second.pipeline().addLast("fumidai-relay", r.new Side(first, r.secondToFirst, r.secondInputDone,
                 Ender.SECOND));

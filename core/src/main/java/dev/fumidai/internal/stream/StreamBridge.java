@@ -65,6 +65,9 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
     public static StreamBridge install(Channel channel, boolean closeOnOutputClose) {
         StreamBridge b = new StreamBridge(channel, closeOnOutputClose);
         channel.config().setAutoRead(false);
+        // Keep writing after the far side's EOF: without half-closure a hop stream channel closes on EOF and
+        // drops what is still queued toward it.
+        channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         channel.pipeline().addLast("fumidai-stream", b);
         StreamChannels.release(channel);
         b.requestRead();
