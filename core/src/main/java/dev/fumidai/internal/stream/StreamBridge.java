@@ -221,9 +221,21 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Marks the bridge closed but keeps what is queued: Netty removes every handler when a closed channel is
+     * deregistered, and the far side's last bytes (sent just before its EOF and CLOSE) must stay readable until
+     * the application reads them or closes the stream ({@link #releaseQueue()}).
+     */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseQueue();
+        lock.lock();
+        try {
+            closed = true;
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
