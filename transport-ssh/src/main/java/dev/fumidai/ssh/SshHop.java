@@ -23,6 +23,7 @@ import dev.fumidai.ssh.internal.auth.SshUserAuthHandler;
 import dev.fumidai.ssh.internal.auth.UserAuthConfig;
 import dev.fumidai.ssh.internal.connection.SshConnection;
 import dev.fumidai.ssh.internal.connection.SshConnectionConfig;
+import dev.fumidai.ssh.internal.names.SshNames;
 import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
 import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.keys.SshPrivateKeys;

@@ -1,33 +1,25 @@
 package dev.fumidai.ssh.config;
 
+import dev.fumidai.ssh.internal.names.SshNames;
+
 /**
- * Checks host and user names taken from a config or a command line: no control or white-space characters, no
- * shell metacharacters, no leading {@code -} (security-checklist A4, CVE-2023-51385 class). Mirrors the
- * package-private {@code dev.fumidai.ssh.SshNames}, which this package cannot reach.
+ * Checks host and user names taken from a config with {@link SshNames} (security-checklist A4, CVE-2023-51385
+ * class), reporting a refusal as {@link SshConfigException} like every other config error.
  */
 final class SafeNames {
-
-    static final int MAX_LENGTH = 255;
-    private static final String FORBIDDEN = "'`\"$\\;&<>|(){},*?[]!~#%^ ";
 
     private SafeNames() {
     }
 
     static String requireSafe(String value, String what) {
-        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
-            throw new SshConfigException(what + " must be 1.." + MAX_LENGTH + " characters");
+        if (value == null) {
+            throw new SshConfigException(what + " must be 1.." + SshNames.MAX_LENGTH + " characters");
         }
-        if (value.charAt(0) == '-') {
-            throw new SshConfigException(what + " must not start with '-': \"" + value + "\"");
+        try {
+            return SshNames.requireSafe(value, what);
+        } catch (IllegalArgumentException e) {
+            throw new SshConfigException(e.getMessage());
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || FORBIDDEN.indexOf(c) >= 0) {
-                throw new SshConfigException(what + " holds a forbidden character at " + i + ": \""
-                        + value.replaceAll("\\p{Cntrl}", "?") + "\"");
-            }
-        }
-        return value;
     }
 
     /** Like {@link #requireSafe} but for host names, which may be IPv6 literals (colons are fine already). */
