@@ -283,6 +283,7 @@ public final class SshHop implements Hop {
         }
         upstream.whenComplete((channel, error) -> {
             if (error != null) {
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
                 Throwable cause = unwrap(error);
                 result.completeExceptionally(cause instanceof TunnelException ? cause
                         : new HopUnreachableException(where, "cannot open a stream to " + address + ": " + cause,
@@ -291,6 +292,7 @@ public final class SshHop implements Hop {
             }
             reached.set(channel);
             if (result.isDone()) {
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
                 channel.close(); // the connect timeout passed while the stream was opening
                 return;
             }
@@ -304,6 +306,7 @@ public final class SshHop implements Hop {
             CompletableFuture<List<AuthIdentity>> keys, String where, CompletableFuture<HopSession> result,
             CompletableFuture<Void> keyExchanged) {
         if (result.isDone()) {
+            keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
             channel.close();
             return;
         }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code PreferredAuthentications}, {@code ConnectTimeout}, {@code ServerAliveInterval},
  * {@code ServerAliveCountMax}, {@code KexAlgorithms}, {@code Ciphers}, {@code MACs}, {@code HostKeyAlgorithms},
  * {@code RekeyLimit}, and for host keys {@code UserKnownHostsFile}, {@code GlobalKnownHostsFile},
- * {@code StrictHostKeyChecking} and {@code HashKnownHosts}. Keywords this library does not know are logged as a
- * warning with their file and line, never fatal; those matched by {@code IgnoreUnknown} are not even reported.
+ * {@code StrictHostKeyChecking} and {@code HashKnownHosts}. Keywords this library does not implement are logged
+ * (INFO) with their file and line, never fatal; those matched by {@code IgnoreUnknown} are not even reported.
  *
  * <h2>Host keys</h2>
  * Host keys are always checked against known_hosts files ({@code UserKnownHostsFile} and
@@ -148,8 +148,9 @@ public final class SshRoutes {
      */
     public static SshHop hop(ResolvedSshConfig c, HostKeyVerifier verifier) {
         if (!c.unknownKeywords().isEmpty()) {
-            LOG.warn("ssh_config host \"{}\": ignoring unknown keywords {} (list them in IgnoreUnknown to silence"
-                    + " this)", c.originalHost(), c.unknownKeywords());
+            // INFO, not WARN: Debian's own /etc/ssh/ssh_config sets SendEnv and GSSAPIAuthentication for every host.
+            LOG.info("ssh_config host \"{}\": not applying keywords this library does not implement: {} (list them"
+                    + " in IgnoreUnknown to silence this)", c.originalHost(), c.unknownKeywords());
         }
         SshTransportConfig.Builder t = SshTransportConfig.defaults().toBuilder()
                 .kexAlgorithms(c.kexAlgorithms())

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * value by {@code =}; values may be quoted with {@code "} or {@code '}.
  *
  * <p>Keywords this class does not know are kept and reported in {@link ResolvedSshConfig#unknownKeywords()}
- * rather than failing. Host, user and jump names with shell metacharacters or a leading {@code -} are
+ * rather than failing, except those matched by an {@code IgnoreUnknown} pattern list in force when they are
+ * read, which are dropped silently as OpenSSH drops them. {@link #openSshDefaults()} reads the files OpenSSH
+ * reads by default. Host, user and jump names with shell metacharacters or a leading {@code -} are
  * refused (CVE-2023-51385 class).
  */
 public final class SshConfig {
