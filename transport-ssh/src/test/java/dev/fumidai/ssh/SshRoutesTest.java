@@ -189,4 +189,23 @@ class SshRoutesTest {
         assertTrue(unsafe.getMessage().contains("HostName"), unsafe.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Target.fromSshConfig("x", dir.resolve("missing")));
     }
+
+    @Test
+    void theHopBuilderRefusesSettingsThatCannotWork() {
+        SshHop.Builder b = SshHop.builder().address(Target.of("h", 22))
+                .hostKeyVerifier(KnownHostsVerifier.of(Path.of("/kh")));
+        assertThrows(IllegalArgumentException.class, () -> b.connectTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> b.serverAlive(Duration.ofSeconds(-1), 3));
+        assertThrows(IllegalArgumentException.class, () -> b.serverAlive(Duration.ofSeconds(5), 0));
+        assertThrows(IllegalArgumentException.class, () -> b.preferredAuthentications(List.of()));
+        SshHop h = b.connectTimeout(Duration.ofSeconds(3)).serverAlive(Duration.ofSeconds(5), 2)
+                .preferredAuthentications(List.of("password")).certificate(Path.of("/c")).build();
+        SshHop copy = h.toBuilder().build();
+        assertEquals(h.connectTimeout(), copy.connectTimeout(), "toBuilder keeps every setting");
+        assertEquals(h.serverAliveInterval(), copy.serverAliveInterval());
+        assertEquals(h.serverAliveCountMax(), copy.serverAliveCountMax());
+        assertEquals(h.preferredAuthentications(), copy.preferredAuthentications());
+        assertEquals(h.certificateFiles(), copy.certificateFiles());
+        assertEquals(java.util.Optional.empty(), h.toBuilder().connectTimeout(null).build().connectTimeout());
+    }
 }
