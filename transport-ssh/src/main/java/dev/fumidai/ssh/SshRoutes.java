@@ -75,7 +75,26 @@ public final class SshRoutes {
             throw new SshConfigException("no Host or Match block in " + files + " names \"" + alias
                     + "\"; for a host that is not in the configuration use Route.parse(\"ssh://user@host:port\")");
         }
-        List<ResolvedSshConfig> chain = config.resolveChain(alias, localUser);
+        return configured(alias, config.resolveChain(alias, localUser));
+    }
+
+    /**
+     * Resolves a destination the way the {@code ssh} command line does, for tools that mimic it: the
+     * {@code options} come first and win over the files ({@code -o Keyword=value}; write {@code -p}, {@code -l},
+     * {@code -i} and {@code -J} as {@code Port}, {@code User}, {@code IdentityFile} and {@code ProxyJump}), apply
+     * to the destination only, not to its jump hosts, and a host that no block names is not an error: it is
+     * reached by its own name with the defaults, as {@code ssh host} does.
+     *
+     * @param configFile the only file read, as {@code ssh -F}; {@code null} for {@link SshConfig#openSshDefaults()}
+     * @throws SshConfigException if an option or the configuration is malformed or unsafe
+     */
+    public static ConfiguredHost resolveCommandLine(String host, Path configFile, List<String> options) {
+        Objects.requireNonNull(host, "host");
+        SshConfig config = configFile == null ? SshConfig.openSshDefaults() : SshConfig.parse(configFile);
+        return configured(host, config.resolveChain(host, System.getProperty("user.name"), options));
+    }
+
+    private static ConfiguredHost configured(String alias, List<ResolvedSshConfig> chain) {
         List<Hop> hops = hops(chain, SshRoutes::verifierFor);
         ResolvedSshConfig last = chain.get(chain.size() - 1);
         return new ConfiguredHost(alias, hops.subList(0, hops.size() - 1), hops.get(hops.size() - 1),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fumidai.CommandHop;
 import dev.fumidai.Route;
 import dev.fumidai.Target;
+import dev.fumidai.spi.ConfiguredHost;
 import dev.fumidai.spi.Hop;
 import dev.fumidai.ssh.config.ResolvedSshConfig;
 import dev.fumidai.ssh.config.SshConfig;
@@ -207,5 +208,18 @@ class SshRoutesTest {
         assertEquals(h.preferredAuthentications(), copy.preferredAuthentications());
         assertEquals(h.certificateFiles(), copy.certificateFiles());
         assertEquals(java.util.Optional.empty(), h.toBuilder().connectTimeout(null).build().connectTimeout());
+    }
+
+    @Test
+    void theCommandLineFormResolvesUnlistedHostsAndAppliesOptions(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config"), "Host bastion\n  HostName 10.0.0.1\n"
+                + "Host *\n  UserKnownHostsFile /kh\n");
+        ConfiguredHost h = SshRoutes.resolveCommandLine("db.internal", file,
+                List.of("Port 5022", "User ops", "ProxyJump bastion"));
+        assertEquals(Target.of("db.internal", 5022), h.address());
+        assertEquals("ops", ((SshHop) h.hop()).user());
+        assertEquals(List.of(Target.of("10.0.0.1", 22)), h.via().stream().map(Hop::address).toList());
+        assertThrows(IllegalArgumentException.class, () -> SshRoutes.resolve("db.internal", file),
+                "the strict form still wants a block that names the host");
     }
 }

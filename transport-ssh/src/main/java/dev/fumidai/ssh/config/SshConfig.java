@@ -466,11 +466,44 @@ public final class SshConfig {
 
     /** Resolves the effective settings for a host alias, as {@code ssh -G alias} would, for a local user. */
     public ResolvedSshConfig resolve(String hostAlias, String localUser) {
-        return resolve(hostAlias, localUser, Optional.empty(), -1);
+        return resolve(hostAlias, localUser, Optional.empty(), -1, List.of());
+    }
+
+    /**
+     * Resolves a host alias with command-line options first, as {@code ssh -o Keyword=value} (and {@code -p},
+     * {@code -l}, {@code -i}, {@code -J} written as {@code Port}, {@code User}, {@code IdentityFile},
+     * {@code ProxyJump}) gives them: their values win over every file.
+     *
+     * @param options lines {@code Keyword value} or {@code Keyword=value}
+     * @throws SshConfigException if an option is malformed or is {@code Host}, {@code Match} or {@code Include}
+     */
+    public ResolvedSshConfig resolve(String hostAlias, String localUser, List<String> options) {
+        return resolve(hostAlias, localUser, Optional.empty(), -1, options(options));
+    }
+
+    private List<Line> options(List<String> options) {
+        if (options.isEmpty()) {
+            return List.of();
+        }
+        for (String o : options) {
+            if (o.indexOf('\n') >= 0 || o.indexOf('\r') >= 0) {
+                throw new SshConfigException("command-line option holds a line break: \"" + o.strip() + "\"");
+            }
+        }
+        int[] budget = {MAX_TOTAL_LINES};
+        List<Line> parsed = parseText(String.join("\n", options), "<command line>", home.resolve(".ssh"), home, 0,
+                budget, false);
+        for (Line l : parsed) {
+            if (l.keyword().equals("host") || l.keyword().equals("match") || l.keyword().equals("include")) {
+                throw new SshConfigException(l.where() + ": " + l.keyword() + " is not allowed as a command-line"
+                        + " option");
+            }
+        }
+        return parsed;
     }
 
     private ResolvedSshConfig resolve(String alias, String localUser, Optional<String> userOverride,
-            int portOverride) {
+            int portOverride, List<Line> commandLine) {
         SafeNames.requireSafeHost(alias, "host alias");
         SafeNames.requireSafe(localUser, "local user");
         Map<String, List<String>> first = new LinkedHashMap<>();
@@ -482,6 +515,7 @@ public final class SshConfig {
         Map<String, List<List<String>>> acc = new HashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
         Pass pass = new Pass(alias, localUser, first, acc, unknown);
+        pass.walk(commandLine, true, false);
         pass.walk(lines, true, false);
         if (pass.wantFinal) {
             String hostName = first.containsKey("hostname") ? pass.currentHostName()
@@ -490,6 +524,7 @@ public final class SshConfig {
             pass.hostForHostLines = hostName;
             first.put("hostname", List.of(hostName));
             // OpenSSH keeps the first pass's values; lists gain what the final pass adds, without duplicates.
+            pass.walk(commandLine, true, false);
             pass.walk(lines, true, false);
         }
         return build(alias, localUser, first, acc, unknown, preset);
@@ -589,13 +624,28 @@ public final class SshConfig {
      * Refuses loops and chains deeper than {@value #MAX_JUMP_DEPTH}.
      */
     public List<ResolvedSshConfig> resolveChain(String hostAlias, String localUser) {
+        return resolveChain(hostAlias, localUser, List.of());
+    }
+
+    /**
+     * Resolves a chain as {@link #resolveChain(String, String)} does, with command-line options (see
+     * {@link #resolve(String, String, List)}) applied to the alias only: as with OpenSSH, whose {@code -J} runs
+     * the jump hosts' connections without the destination's {@code -o} options, they do not reach the jump hosts.
+     * A {@code ProxyJump} option thus replaces the alias's own jump hosts, as {@code ssh -J} does.
+     */
+    public List<ResolvedSshConfig> resolveChain(String hostAlias, String localUser, List<String> options) {
         List<ResolvedSshConfig> out = new ArrayList<>();
-        chain(hostAlias, localUser, Optional.empty(), -1, new ArrayList<>(), out, true);
+        chain(hostAlias, localUser, Optional.empty(), -1, new ArrayList<>(), out, true, options(options));
         return List.copyOf(out);
     }
 
     private void chain(String alias, String localUser, Optional<String> user, int port, List<String> stack,
             List<ResolvedSshConfig> out, boolean followOwnJumps) {
+        chain(alias, localUser, user, port, stack, out, followOwnJumps, List.of());
+    }
+
+    private void chain(String alias, String localUser, Optional<String> user, int port, List<String> stack,
+            List<ResolvedSshConfig> out, boolean followOwnJumps, List<Line> commandLine) {
         if (stack.contains(alias.toLowerCase(Locale.ROOT))) {
             throw new SshConfigException("ProxyJump loop: " + String.join(" -> ", stack) + " -> " + alias);
         }
@@ -603,7 +653,7 @@ public final class SshConfig {
             throw new SshConfigException("ProxyJump chain deeper than " + MAX_JUMP_DEPTH + ": "
                     + String.join(" -> ", stack));
         }
-        ResolvedSshConfig r = resolve(alias, localUser, user, port);
+        ResolvedSshConfig r = resolve(alias, localUser, user, port, commandLine);
         stack.add(alias.toLowerCase(Locale.ROOT));
         List<JumpSpec> jumps = followOwnJumps ? r.proxyJump() : List.of();
         for (int i = 0; i < jumps.size(); i++) {

@@ -217,4 +217,30 @@ class SshConfigTest {
         // A file named with -F is not checked, as in OpenSSH.
         assertEquals("x", SshConfig.parse(user).resolve("a", "alice").user());
     }
+
+    @Test
+    void commandLineOptionsWinAndReachTheDestinationOnly() {
+        SshConfig c = SshConfig.parse("""
+                Host db
+                  User from-file
+                  Port 2200
+                  ProxyJump bastion
+                Host bastion
+                  ConnectTimeout 30
+                """, Path.of("."));
+        List<ResolvedSshConfig> chain = c.resolveChain("db", "alice",
+                List.of("User=cli", "ConnectTimeout 5", "ProxyJump other,bastion"));
+        assertEquals(List.of("other", "bastion", "db"), chain.stream().map(ResolvedSshConfig::originalHost).toList(),
+                "a ProxyJump option replaces the alias's own, as ssh -J does");
+        ResolvedSshConfig db = chain.get(2);
+        assertEquals("cli", db.user());
+        assertEquals(2200, db.port(), "keywords no option sets still come from the file");
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(5)), db.connectTimeout());
+        assertEquals("alice", chain.get(1).user(), "options do not reach the jump hosts");
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(30)), chain.get(1).connectTimeout());
+        assertEquals("cli", c.resolve("db", "alice", List.of("User cli")).user());
+        for (String bad : List.of("Host x", "Match all", "Include /etc/passwd", "User a\nProxyCommand x", "User")) {
+            assertThrows(SshConfigException.class, () -> c.resolve("db", "alice", List.of(bad)), bad);
+        }
+    }
 }
