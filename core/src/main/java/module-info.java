@@ -12,4 +12,5 @@ module dev.fumidai.core {
     exports dev.fumidai.spi;
 
     uses dev.fumidai.spi.HopFactory;
+    uses dev.fumidai.spi.SshConfigResolver;
 }

@@ -10,4 +10,5 @@ module dev.fumidai.ssh {
     exports dev.fumidai.ssh.config;
 
     provides dev.fumidai.spi.HopFactory with dev.fumidai.ssh.SshHopFactory;
+    provides dev.fumidai.spi.SshConfigResolver with dev.fumidai.ssh.OpenSshConfigResolver;
 }

@@ -1,10 +1,13 @@
 package dev.fumidai;
 
+import dev.fumidai.internal.SshConfigLookup;
+import dev.fumidai.spi.ConfiguredHost;
 import dev.fumidai.spi.Hop;
 import dev.fumidai.spi.HopFactory;
 import dev.fumidai.spi.Hops;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -117,6 +120,54 @@ public final class Route {
             hops.add(factory.create(uri));
         }
         return of(hops);
+    }
+
+    /**
+     * Returns the route through an OpenSSH config host alias, the alias's own host being the last hop, so that
+     * {@code jumpHost.connect(target)} and {@code forward(target)} reach targets <em>behind</em> that host, as
+     * {@code ssh -W target alias} and {@code ssh -L ...:target alias} do. The hops before it are the alias's
+     * {@code ProxyCommand} (run as a {@link CommandHop}) or {@code ProxyJump} chain. Reads
+     * {@code ~/.ssh/config} (refused if others may write it, as OpenSSH refuses it) and then
+     * {@code /etc/ssh/ssh_config}, first value winning.
+     *
+     * <p>Needs an {@link dev.fumidai.spi.SshConfigResolver} service: {@code fumidai-transport-ssh} on the class
+     * or module path. Reads files: call it off any event loop.
+     *
+     * @throws IllegalStateException if no resolver is on the class or module path
+     * @throws IllegalArgumentException if no {@code Host} or {@code Match} block names the alias, or the
+     *         configuration is malformed or unsafe (CVE-2023-51385 class names, a bad ProxyJump chain)
+     */
+    public static Route fromSshConfig(String alias) {
+        return fromSshConfig(alias, null);
+    }
+
+    /**
+     * Returns the route through an alias of the given configuration file only, as {@code ssh -F file alias}
+     * reads it; see {@link #fromSshConfig(String)}. {@code null} means OpenSSH's default files.
+     */
+    public static Route fromSshConfig(String alias, Path configFile) {
+        ConfiguredHost h = SshConfigLookup.resolve(alias, configFile);
+        List<Hop> all = new ArrayList<>(h.via());
+        all.add(h.hop());
+        return of(all);
+    }
+
+    /**
+     * Returns the route that reaches an alias's {@code HostName} and {@code Port} without logging in there:
+     * its {@code ProxyCommand} or {@code ProxyJump} hops only, direct when it has none. With
+     * {@link Target#fromSshConfig(String)} it tunnels to a configured host that is not an SSH server of ours,
+     * e.g. a database whose {@code Host} block only names its bastion.
+     *
+     * @throws IllegalStateException if no resolver is on the class or module path
+     * @throws IllegalArgumentException as {@link #fromSshConfig(String)}
+     */
+    public static Route toSshConfigHost(String alias) {
+        return toSshConfigHost(alias, null);
+    }
+
+    /** Returns the route to an alias of the given configuration file; see {@link #toSshConfigHost(String)}. */
+    public static Route toSshConfigHost(String alias, Path configFile) {
+        return of(SshConfigLookup.resolve(alias, configFile).via());
     }
 
     /** Returns the hops, first to last. */

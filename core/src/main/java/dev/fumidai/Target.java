@@ -72,6 +72,23 @@ public final class Target {
         return new Target(null, 0, path);
     }
 
+    /**
+     * Returns the {@code HostName} and {@code Port} that an OpenSSH config gives a host alias (the alias
+     * lower-cased and port 22 when it sets none), read as {@link Route#fromSshConfig(String)} reads it.
+     *
+     * @throws IllegalStateException if no {@link dev.fumidai.spi.SshConfigResolver} is on the class or module path
+     * @throws IllegalArgumentException if no {@code Host} or {@code Match} block names the alias, or the
+     *         configuration is malformed or unsafe
+     */
+    public static Target fromSshConfig(String alias) {
+        return fromSshConfig(alias, null);
+    }
+
+    /** Returns an alias's address from the given configuration file only; {@code null} for the defaults. */
+    public static Target fromSshConfig(String alias, java.nio.file.Path configFile) {
+        return dev.fumidai.internal.SshConfigLookup.resolve(alias, configFile).address();
+    }
+
     /** Returns whether this target is a Unix domain socket path. */
     public boolean isUnixSocket() {
         return path != null;

@@ -76,4 +76,16 @@ class RouteTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Route.parse("cmdtest://x"))
                 .getMessage().contains("argv"), "the factory's own validation reaches the caller");
     }
+
+    @Test
+    void sshConfigWithoutAResolverSaysWhichModuleIsMissing() {
+        // Core's tests have no SshConfigResolver service: the error must say what to add, for each entry point.
+        for (Runnable call : List.<Runnable>of(() -> Route.fromSshConfig("db-bastion"),
+                () -> Route.toSshConfigHost("db-bastion", java.nio.file.Path.of("/nonexistent")),
+                () -> Target.fromSshConfig("db-bastion"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
+            assertTrue(e.getMessage().contains("\"db-bastion\"") && e.getMessage().contains("fumidai-transport-ssh"),
+                    e.getMessage());
+        }
+    }
 }

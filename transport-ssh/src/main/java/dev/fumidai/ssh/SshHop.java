@@ -27,6 +27,7 @@ import dev.fumidai.ssh.internal.names.SshNames;
 import dev.fumidai.ssh.internal.keys.OpenSshCertificate;
 import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
+import dev.fumidai.ssh.internal.keys.SshPublicKeys;
 import dev.fumidai.ssh.internal.transport.PipelineNames;
 import dev.fumidai.ssh.internal.transport.SshClientTransport;
 import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
@@ -35,14 +36,17 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +108,11 @@ public final class SshHop implements Hop {
     private final KeyboardInteractiveCallback keyboardInteractive;
     private final boolean refuseTrivialAuth;
     private final SshTransportConfig transportConfig;
+    private final List<Path> certificateFiles;
+    private final List<String> preferredAuthentications;
+    private final Duration connectTimeout;
+    private final Duration serverAliveInterval;
+    private final int serverAliveCountMax;
 
     private SshHop(Builder b) {
         this.address = b.address;
@@ -118,6 +127,11 @@ public final class SshHop implements Hop {
         this.keyboardInteractive = b.keyboardInteractive;
         this.refuseTrivialAuth = b.refuseTrivialAuth;
         this.transportConfig = b.transportConfig;
+        this.certificateFiles = List.copyOf(b.certificateFiles);
+        this.preferredAuthentications = b.preferredAuthentications;
+        this.connectTimeout = b.connectTimeout;
+        this.serverAliveInterval = b.serverAliveInterval;
+        this.serverAliveCountMax = b.serverAliveCountMax;
     }
 
     /** Returns the first stage of a builder: the address comes first. */
@@ -152,6 +166,11 @@ public final class SshHop implements Hop {
         b.keyboardInteractive = keyboardInteractive;
         b.refuseTrivialAuth = refuseTrivialAuth;
         b.transportConfig = transportConfig;
+        b.certificateFiles.addAll(certificateFiles);
+        b.preferredAuthentications = preferredAuthentications;
+        b.connectTimeout = connectTimeout;
+        b.serverAliveInterval = serverAliveInterval;
+        b.serverAliveCountMax = serverAliveCountMax;
         return b;
     }
 
@@ -190,6 +209,36 @@ public final class SshHop implements Hop {
         return verifier;
     }
 
+    /** Returns the transport algorithms and limits. */
+    public SshTransportConfig transportConfig() {
+        return transportConfig;
+    }
+
+    /** Returns the certificate files given for this hop (OpenSSH {@code CertificateFile}). */
+    public List<Path> certificateFiles() {
+        return certificateFiles;
+    }
+
+    /** Returns the authentication methods tried, in order (OpenSSH {@code PreferredAuthentications}). */
+    public List<String> preferredAuthentications() {
+        return preferredAuthentications;
+    }
+
+    /** Returns this hop's own bound on reaching the server and finishing key exchange, if it has one. */
+    public Optional<Duration> connectTimeout() {
+        return Optional.ofNullable(connectTimeout);
+    }
+
+    /** Returns the interval of {@code keepalive@openssh.com} probes; zero when off. */
+    public Duration serverAliveInterval() {
+        return serverAliveInterval;
+    }
+
+    /** Returns how many unanswered keepalive probes end the connection. */
+    public int serverAliveCountMax() {
+        return serverAliveCountMax;
+    }
+
     @Override
     public HopInfo describe() {
         return HopInfo.basic(TRANSPORT, name, address.host(), address.port()).withRemoteLogin(user);
@@ -209,6 +258,23 @@ public final class SshHop implements Hop {
                 transportConfig.preferringKnownHostKeyAlgorithms(verifier, address.host(), address.port()), WORKERS)
                 .exceptionally(e -> transportConfig);
         CompletableFuture<HopSession> result = new CompletableFuture<>();
+        AtomicReference<Channel> reached = new AtomicReference<>();
+        CompletableFuture<Void> keyExchanged = new CompletableFuture<>();
+        if (connectTimeout != null) {
+            // OpenSSH ConnectTimeout bounds reaching the server and the protocol handshake up to the first key
+            // exchange (ssh_config(5)), not authentication, which may wait for a person.
+            ScheduledFuture<?> timer = ctx.eventLoopGroup().next().schedule(() -> {
+                if (result.completeExceptionally(new TunnelTimeoutException(where, "no SSH key exchange within the"
+                        + " connect timeout of " + connectTimeout.toMillis() + " ms", null))) {
+                    Channel c = reached.get();
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+            }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            keyExchanged.whenComplete((v, e) -> timer.cancel(false));
+            result.whenComplete((s, e) -> timer.cancel(false));
+        }
         CompletableFuture<Channel> upstream;
         try {
             upstream = ctx.upstream().open(address);
@@ -217,20 +283,33 @@ public final class SshHop implements Hop {
         }
         upstream.whenComplete((channel, error) -> {
             if (error != null) {
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
                 Throwable cause = unwrap(error);
                 result.completeExceptionally(cause instanceof TunnelException ? cause
                         : new HopUnreachableException(where, "cannot open a stream to " + address + ": " + cause,
                                 cause));
                 return;
             }
+            reached.set(channel);
+            if (result.isDone()) {
+                keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
+                channel.close(); // the connect timeout passed while the stream was opening
+                return;
+            }
             config.whenComplete((c, e) -> channel.eventLoop().execute(() ->
-                    handshake(ctx, channel, c, keys, where, result)));
+                    handshake(ctx, channel, c, keys, where, result, keyExchanged)));
         });
         return result;
     }
 
     private void handshake(HopContext ctx, Channel channel, SshTransportConfig config,
-            CompletableFuture<List<AuthIdentity>> keys, String where, CompletableFuture<HopSession> result) {
+            CompletableFuture<List<AuthIdentity>> keys, String where, CompletableFuture<HopSession> result,
+            CompletableFuture<Void> keyExchanged) {
+        if (result.isDone()) {
+            keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
+            channel.close();
+            return;
+        }
         String connectionId = ctx.newConnectionId();
         ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
             if (result.completeExceptionally(new TunnelTimeoutException(where, "SSH handshake and authentication took"
@@ -251,6 +330,7 @@ public final class SshHop implements Hop {
             return;
         }
         ready.addListener(f -> {
+            keyExchanged.complete(null);
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
                 keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
@@ -284,7 +364,7 @@ public final class SshHop implements Hop {
             return;
         }
         UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
-                WORKERS);
+                WORKERS, preferredAuthentications);
         Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
         channel.pipeline().addAfter(PipelineNames.TRANSPORT, PipelineNames.USERAUTH,
                 new SshUserAuthHandler(config, event, where, a -> ctx.audit().emit(new AuthAttempted(
@@ -299,7 +379,9 @@ public final class SshHop implements Hop {
                         : new HopAuthenticationException(where, String.valueOf(cause), cause));
                 return;
             }
-            SshConnection connection = SshConnection.install(channel, SshConnectionConfig.defaults(where));
+            SshConnectionConfig cc = SshConnectionConfig.defaults(where)
+                    .withKeepalive(serverAliveInterval, serverAliveCountMax);
+            SshConnection connection = SshConnection.install(channel, cc);
             SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where);
             if (!result.complete(session)) {
                 session.close();
@@ -340,9 +422,28 @@ public final class SshHop implements Hop {
                 }
             }
         }
+        // CertificateFile: certificates offered with the identity file whose key they certify.
+        List<String[]> certificates = new ArrayList<>();
+        for (Path certFile : certificateFiles) {
+            try {
+                certificates.add(new String[] {certFile.toString(), Files.readString(certFile)});
+            } catch (Exception e) {
+                LOG.warn("{}: skipping certificate {}: {}", Hops.describe(this), certFile, e.getMessage());
+            }
+        }
         for (Path file : files) {
             try {
                 SshPrivateKey key = SshPrivateKeys.read(file, passphrase);
+                for (String[] cert : certificates) {
+                    if (certifies(cert[1], key)) {
+                        try {
+                            keys.add(AuthIdentity.ofCertificate(key, SshPrivateKeys.certificateFor(cert[1], cert[0],
+                                    key)));
+                        } catch (Exception e) {
+                            LOG.warn("{}: skipping certificate {}: {}", Hops.describe(this), cert[0], e.getMessage());
+                        }
+                    }
+                }
                 // OpenSSH offers <key>-cert.pub first when it exists next to the key, then the plain key.
                 try {
                     SshPrivateKeys.readCertificateNextTo(file, key)
@@ -356,6 +457,16 @@ public final class SshHop implements Hop {
             }
         }
         return keys;
+    }
+
+    /** Says whether certificate text certifies this key; unparseable text certifies nothing. */
+    private static boolean certifies(String certText, SshPrivateKey key) {
+        try {
+            return SshPublicKeys.parseText(certText) instanceof OpenSshCertificate c
+                    && c.publicKey().equals(key.publicKey());
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Returns the verifier's rejection in a transport failure's causes, or {@code null}. */
@@ -396,6 +507,11 @@ public final class SshHop implements Hop {
         private KeyboardInteractiveCallback keyboardInteractive;
         private boolean refuseTrivialAuth = true;
         private SshTransportConfig transportConfig = SshTransportConfig.defaults();
+        private final List<Path> certificateFiles = new ArrayList<>();
+        private List<String> preferredAuthentications = UserAuthConfig.DEFAULT_METHODS;
+        private Duration connectTimeout;
+        private Duration serverAliveInterval = Duration.ZERO;
+        private int serverAliveCountMax = 3;
 
         private Builder(Target address, HostKeyVerifier verifier) {
             this.address = Objects.requireNonNull(address, "address");
@@ -470,6 +586,66 @@ public final class SshHop implements Hop {
         /** Sets the transport algorithms and limits. */
         public Builder transportConfig(SshTransportConfig value) {
             this.transportConfig = Objects.requireNonNull(value, "transportConfig");
+            return this;
+        }
+
+        /**
+         * Adds an OpenSSH user certificate file ({@code CertificateFile}); it is offered, before the plain key,
+         * with the identity file whose key it certifies. A certificate for no given identity file is not offered
+         * (certificates for agent keys are not supported yet).
+         */
+        public Builder certificate(Path certificateFile) {
+            certificateFiles.add(Objects.requireNonNull(certificateFile, "certificateFile"));
+            return this;
+        }
+
+        /**
+         * Sets the authentication methods to try and their order, as OpenSSH's {@code PreferredAuthentications}
+         * does; methods not listed are never tried, and names this library does not implement (such as
+         * {@code gssapi-with-mic} or {@code hostbased}) are skipped. Default: {@code publickey},
+         * {@code keyboard-interactive}, {@code password}.
+         *
+         * @throws IllegalArgumentException if the list is empty
+         */
+        public Builder preferredAuthentications(List<String> methods) {
+            if (methods.isEmpty()) {
+                throw new IllegalArgumentException("preferredAuthentications needs at least one method");
+            }
+            this.preferredAuthentications = List.copyOf(methods);
+            return this;
+        }
+
+        /**
+         * Bounds reaching the server and the SSH handshake up to the first key exchange, as OpenSSH's
+         * {@code ConnectTimeout} does; past it the connect fails with {@link TunnelTimeoutException} naming this
+         * hop. It can only shorten the {@code JumpHost}'s own connect and handshake timeouts, which still apply.
+         * {@code null} (the default) leaves only those.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder connectTimeout(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("connectTimeout must be positive: " + value);
+            }
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /**
+         * Probes the server with {@code keepalive@openssh.com} after {@code interval} without traffic from it and
+         * ends the connection after {@code countMax} unanswered probes, as OpenSSH's {@code ServerAliveInterval}
+         * and {@code ServerAliveCountMax} do. {@link Duration#ZERO} (the default) turns probing off.
+         *
+         * @throws IllegalArgumentException if the interval is negative or the count below 1
+         */
+        public Builder serverAlive(Duration interval, int countMax) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || countMax < 1) {
+                throw new IllegalArgumentException("serverAlive needs an interval >= 0 and a count >= 1, got "
+                        + interval + " and " + countMax);
+            }
+            this.serverAliveInterval = interval;
+            this.serverAliveCountMax = countMax;
             return this;
         }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * connection to a host trusts whoever answers.
  *
  * <p>A new key is appended as a hashed entry ({@code |1|salt|hash}, as {@code HashKnownHosts yes} writes it)
- * to the record file; the file is never rewritten. The verdict says {@link VerifiedBy#TOFU} and
+ * to the record file, or with the plain host name after {@link #withHashedHostNames withHashedHostNames(false)};
+ * the file is never rewritten. The verdict says {@link VerifiedBy#TOFU} and
  * {@code recorded=true}, for the {@code hop.hostkey} audit event's {@code accepted-new} outcome.
  *
  * <h2>Failure</h2>
@@ -46,13 +47,15 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
     private final List<Path> readOnlyFiles;
     private final List<Path> revocationFiles;
     private final Clock clock;
+    private final boolean hashHostNames;
 
     private TrustOnFirstUseVerifier(Path recordFile, List<Path> readOnlyFiles, List<Path> revocationFiles,
-            Clock clock) {
+            Clock clock, boolean hashHostNames) {
         this.recordFile = recordFile;
         this.readOnlyFiles = readOnlyFiles;
         this.revocationFiles = revocationFiles;
         this.clock = clock;
+        this.hashHostNames = hashHostNames;
     }
 
     /**
@@ -61,13 +64,26 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
      */
     public static TrustOnFirstUseVerifier acceptNewAndRecord(Path recordFile, Path... alsoRead) {
         return new TrustOnFirstUseVerifier(Objects.requireNonNull(recordFile, "recordFile"), List.of(alsoRead),
-                List.of(), Clock.systemUTC());
+                List.of(), Clock.systemUTC(), true);
     }
 
     /** Returns a copy that checks certificate validity against another clock. */
     public TrustOnFirstUseVerifier withClock(Clock clock) {
         return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, revocationFiles,
-                Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(clock, "clock"), hashHostNames);
+    }
+
+    /**
+     * Returns a copy that records new keys under a hashed host name ({@code true}, the default) or the plain
+     * one, as OpenSSH's {@code HashKnownHosts yes} or {@code no} does. Lookups read both forms either way.
+     */
+    public TrustOnFirstUseVerifier withHashedHostNames(boolean hash) {
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, revocationFiles, clock, hash);
+    }
+
+    /** Says whether new keys are recorded under a hashed host name. */
+    public boolean isHashingHostNames() {
+        return hashHostNames;
     }
 
     /**
@@ -75,7 +91,7 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
      * {@link KnownHostsVerifier#withRevokedHostKeys} does.
      */
     public TrustOnFirstUseVerifier withRevokedHostKeys(Path... revocationFiles) {
-        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, List.of(revocationFiles), clock);
+        return new TrustOnFirstUseVerifier(recordFile, readOnlyFiles, List.of(revocationFiles), clock, hashHostNames);
     }
 
     @Override
@@ -90,7 +106,8 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
             return known;
         }
         PlainSshPublicKey plain = key instanceof OpenSshCertificate cert ? cert.publicKey() : (PlainSshPublicKey) key;
-        String line = KnownHostsWriter.hashedLine(check.hostName(), check.port(), plain);
+        String line = hashHostNames ? KnownHostsWriter.hashedLine(check.hostName(), check.port(), plain)
+                : KnownHostsWriter.plainLine(check.hostName(), check.port(), plain);
         HostKeyVerdict[] underLock = new HostKeyVerdict[1];
         boolean written;
         try {

@@ -118,4 +118,25 @@ class SshHopCertificateInteropTest {
             session.close().get(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void certificateFileNamesACertificateKeptAwayFromItsKey() throws Exception {
+        // CertificateFile: the certificate lives elsewhere and under another name; without the option the bare
+        // key alone is offered and the CA-only server refuses it.
+        Path elsewhere = Files.createDirectories(dir.resolve("certs")).resolve("ops.cert");
+        Files.move(dir.resolve("id_ecdsa-cert.pub"), elsewhere);
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> hop().connect(helper.context()).get(30, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getCause()).contains("tried [none, publickey"), refused::toString);
+        helper.events.clear();
+        HopSession session = hop().toBuilder().certificate(elsewhere).build().connect(helper.context())
+                .get(30, TimeUnit.SECONDS);
+        try {
+            assertTrue(helper.events.stream().anyMatch(e -> e instanceof AuthAttempted a
+                    && a.outcome() == Outcome.SUCCESS && a.credential().type() == CredentialType.CERTIFICATE),
+                    helper.events::toString);
+        } finally {
+            session.close().get(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -62,6 +62,19 @@ class TrustOnFirstUseVerifierTest {
     }
 
     @Test
+    void hashKnownHostsNoRecordsThePlainNameThatOpenSshReadsBack() throws Exception {
+        Path file = dir.resolve("plain_known_hosts");
+        TrustOnFirstUseVerifier v = TrustOnFirstUseVerifier.acceptNewAndRecord(file).withHashedHostNames(false);
+        assertTrue(v.verify(check("host2", 2222, "host_ed25519.pub")).recorded());
+        assertTrue(v.verify(check("host3", 22, "host_ed25519.pub")).recorded());
+        assertEquals(List.of("[host2]:2222 " + keyText("host_ed25519.pub"), "host3 " + keyText("host_ed25519.pub")),
+                Files.readAllLines(file));
+        assertEquals(VerifiedBy.KNOWN_HOSTS,
+                KnownHostsVerifier.of(file).verify(check("host2", 2222, "host_ed25519.pub")).verifiedBy());
+        assertTrue(TrustOnFirstUseVerifier.acceptNewAndRecord(file).isHashingHostNames(), "hashed by default");
+    }
+
+    @Test
     void stillRejectsMismatchRevokedAndNewTypesWithoutWriting() throws Exception {
         Path file = dir.resolve("known_hosts");
         SshPublicKey other = SshPublicKeys.fromJavaKey(TestCertificates.ed25519().getPublic());

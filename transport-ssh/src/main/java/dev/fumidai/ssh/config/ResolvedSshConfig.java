@@ -9,9 +9,10 @@ import java.util.Set;
  * Holds the effective settings for one host alias after {@link SshConfig#resolve}: first value wins, tokens
  * expanded, {@code ~} expanded in file names, algorithm modifiers applied to this library's defaults.
  *
- * <p>{@code proxyCommand} is kept as one string, exactly as written after token expansion. Whoever builds a
- * route from it must not hand it to a shell unless the user opted in: split it into an argument vector and
- * run that, because the tokens came partly from the command line.
+ * <p>{@code proxyCommand} is kept as one string, exactly as written after token expansion ({@code %h %p %r %n
+ * %%}). Every value a token stands for passed the name checks of security-checklist A4 (no shell
+ * metacharacters, no white space, no leading {@code -}), so the line can be given to a shell as OpenSSH does
+ * ({@code SshRoutes.proxyCommand}) without a host or user name injecting anything.
  *
  * @param originalHost the alias that was resolved ({@code %n})
  * @param hostName the host to connect to ({@code HostName}, else the alias)
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param certificateFiles every {@code CertificateFile}, in order
  * @param identityAgent {@code IdentityAgent} ({@code none}, {@code SSH_AUTH_SOCK}, or a socket path)
  * @param proxyJump the {@code ProxyJump} hops in connect order; empty for none
- * @param proxyCommand {@code ProxyCommand}, tokens expanded; never run through a shell by default
+ * @param proxyCommand {@code ProxyCommand}, tokens expanded; empty for none
  * @param userKnownHostsFiles {@code UserKnownHostsFile} entries; empty means the default files
  * @param globalKnownHostsFiles {@code GlobalKnownHostsFile} entries; empty means the default files
  * @param strictHostKeyChecking {@code StrictHostKeyChecking}, if set

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * value by {@code =}; values may be quoted with {@code "} or {@code '}.
  *
  * <p>Keywords this class does not know are kept and reported in {@link ResolvedSshConfig#unknownKeywords()}
- * rather than failing. Host, user and jump names with shell metacharacters or a leading {@code -} are
+ * rather than failing, except those matched by an {@code IgnoreUnknown} pattern list in force when they are
+ * read, which are dropped silently as OpenSSH drops them. {@link #openSshDefaults()} reads the files OpenSSH
+ * reads by default. Host, user and jump names with shell metacharacters or a leading {@code -} are
  * refused (CVE-2023-51385 class).
  */
 public final class SshConfig {
@@ -55,7 +60,7 @@ public final class SshConfig {
             "userknownhostsfile", "globalknownhostsfile", "stricthostkeychecking", "hostkeyalias",
             "hashknownhosts", "connecttimeout", "serveraliveinterval", "serveralivecountmax", "kexalgorithms",
             "ciphers", "macs", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
-            "rekeylimit", "preferredauthentications", "localforward");
+            "rekeylimit", "preferredauthentications", "localforward", "ignoreunknown");
     private static final Set<String> ACCUMULATING = Set.of("identityfile", "certificatefile", "localforward");
 
     /** One parsed line; {@code included} holds the parsed files of an {@code Include}. */
@@ -77,32 +82,88 @@ public final class SshConfig {
     public static SshConfig parse(Path file) {
         Path home = Path.of(System.getProperty("user.home"));
         int[] budget = {MAX_TOTAL_LINES};
-        return new SshConfig(readFile(file, home.resolve(".ssh"), home, 0, budget), home);
+        return new SshConfig(readFile(file, home.resolve(".ssh"), home, 0, budget, false), home);
+    }
+
+    /**
+     * Parses the files OpenSSH reads when not given {@code -F}: the user's {@code ~/.ssh/config}, then the
+     * system-wide {@code /etc/ssh/ssh_config}, first value winning across both; a missing file counts as empty.
+     * Each file starts with every line active, as in OpenSSH. Relative {@code Include} paths resolve against
+     * {@code ~/.ssh} in the user file and {@code /etc/ssh} in the system file.
+     *
+     * @throws SshConfigException if the user file or a file it includes is writable by group or others or
+     *         owned by someone other than the user or root (OpenSSH's "Bad owner or permissions": such a file
+     *         could name a ProxyCommand for us to run), or if a file is malformed
+     */
+    public static SshConfig openSshDefaults() {
+        Path home = Path.of(System.getProperty("user.home"));
+        return of(home, home.resolve(".ssh").resolve("config"), Path.of("/etc/ssh/ssh_config"));
+    }
+
+    /** Parses a user file (permission-checked) and a system file as {@link #openSshDefaults()} does. */
+    static SshConfig of(Path home, Path userFile, Path systemFile) {
+        int[] budget = {MAX_TOTAL_LINES};
+        List<Line> top = new ArrayList<>();
+        if (Files.exists(userFile)) {
+            top.add(new Line(userFile.toString(), 0, "include", List.of(userFile.toString()),
+                    List.of(readFile(userFile, home.resolve(".ssh"), home, 0, budget, true))));
+        }
+        if (Files.exists(systemFile)) {
+            Path base = systemFile.toAbsolutePath().getParent();
+            top.add(new Line(systemFile.toString(), 0, "include", List.of(systemFile.toString()),
+                    List.of(readFile(systemFile, base, home, 0, budget, false))));
+        }
+        return new SshConfig(top, home);
     }
 
     /** Parses configuration text; relative {@code Include} paths resolve against {@code baseDir}. */
     public static SshConfig parse(String text, Path baseDir) {
         Path home = Path.of(System.getProperty("user.home"));
         int[] budget = {MAX_TOTAL_LINES};
-        return new SshConfig(parseText(text, "<config>", baseDir, home, 0, budget), home);
+        return new SshConfig(parseText(text, "<config>", baseDir, home, 0, budget, false), home);
     }
 
     // ---------------------------------------------------------------- parsing
 
-    private static List<Line> readFile(Path file, Path baseDir, Path home, int depth, int[] budget) {
+    private static List<Line> readFile(Path file, Path baseDir, Path home, int depth, int[] budget,
+            boolean checkPermissions) {
         try {
+            if (checkPermissions) {
+                requireSafePermissions(file);
+            }
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw new SshConfigException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
             }
             return parseText(Files.readString(file, StandardCharsets.UTF_8), file.toString(), baseDir, home,
-                    depth, budget);
+                    depth, budget, checkPermissions);
         } catch (IOException e) {
             throw new SshConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Refuses a file that others may write, as OpenSSH's {@code secure_permissions} does for
+     * {@code ~/.ssh/config} and its includes: owner the user or root, no group or other write bit. Skipped
+     * where the file system has no POSIX permissions.
+     */
+    private static void requireSafePermissions(Path file) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        String owner = a.owner().getName();
+        Set<PosixFilePermission> p = a.permissions();
+        if (!(owner.equals(System.getProperty("user.name")) || owner.equals("root"))
+                || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new SshConfigException(file + ": bad owner or permissions (owner " + owner + ", "
+                    + PosixFilePermissions.toString(p) + "): only the user or root may write it");
+        }
+    }
+
     private static List<Line> parseText(String text, String name, Path baseDir, Path home, int depth,
-            int[] budget) {
+            int[] budget, boolean checkPermissions) {
         List<Line> out = new ArrayList<>();
         String[] raw = text.split("\r?\n", -1);
         for (int i = 0; i < raw.length; i++) {
@@ -138,7 +199,7 @@ public final class SshConfig {
                 included = new ArrayList<>();
                 for (String pattern : args) {
                     for (Path p : expandInclude(pattern, baseDir, home, where)) {
-                        included.add(readFile(p, baseDir, home, depth + 1, budget));
+                        included.add(readFile(p, baseDir, home, depth + 1, budget, checkPermissions));
                     }
                 }
             }
@@ -242,6 +303,8 @@ public final class SshConfig {
         String hostForHostLines;
         boolean finalPass;
         boolean wantFinal;
+        /** Set when a Host or Match block names this host by more than a catch-all ({@code *}, {@code all}). */
+        boolean named;
 
         Pass(String alias, String localUser, Map<String, List<String>> first,
                 Map<String, List<List<String>>> accumulated, Set<String> unknown) {
@@ -257,8 +320,16 @@ public final class SshConfig {
         boolean walk(List<Line> ls, boolean active, boolean neverMatch) {
             for (Line l : ls) {
                 switch (l.keyword()) {
-                    case "host" -> active = !neverMatch && matchHost(l.args());
-                    case "match" -> active = matchLine(l, neverMatch);
+                    case "host" -> {
+                        active = !neverMatch && matchHost(l.args());
+                        named |= active && l.args().stream().anyMatch(p -> !p.startsWith("!") && !p.equals("*")
+                                && glob(p, hostForHostLines));
+                    }
+                    case "match" -> {
+                        active = matchLine(l, neverMatch);
+                        named |= active && l.args().stream().anyMatch(c -> c.equalsIgnoreCase("host")
+                                || c.equalsIgnoreCase("originalhost"));
+                    }
                     case "include" -> {
                         for (List<Line> inc : l.included()) {
                             walk(inc, active, neverMatch || !active);
@@ -354,6 +425,11 @@ public final class SshConfig {
                 k = "pubkeyacceptedalgorithms";
             }
             if (!KNOWN.contains(k)) {
+                // IgnoreUnknown (a pattern list, first value wins) silences unknown keywords that come after it.
+                List<String> ignored = first.get("ignoreunknown");
+                if (ignored != null && matchList(k, String.join(",", ignored).toLowerCase(Locale.ROOT))) {
+                    return;
+                }
                 unknown.add(l.where() + " " + k);
                 return;
             }
@@ -364,22 +440,70 @@ public final class SshConfig {
                 }
                 return;
             }
-            // ProxyJump and ProxyCommand exclude each other: whichever comes first wins (ssh_config(5)).
+            // ProxyJump and ProxyCommand exclude each other: whichever comes first wins (ssh_config(5)). As in
+            // OpenSSH 9.2 (checked with ssh -G), "ProxyCommand none" blocks a later ProxyJump, while
+            // "ProxyJump none" blocks only later ProxyJump lines and lets a ProxyCommand through.
             if ((k.equals("proxyjump") && first.containsKey("proxycommand"))
-                    || (k.equals("proxycommand") && first.containsKey("proxyjump"))) {
+                    || (k.equals("proxycommand") && first.containsKey("proxyjump")
+                            && !first.get("proxyjump").get(0).equalsIgnoreCase("none"))) {
                 return;
             }
             first.putIfAbsent(k, l.args());
         }
     }
 
+    /**
+     * Says whether a {@code Host} or {@code Match host}/{@code originalhost} block names the alias by more than a
+     * catch-all ({@code Host *}, {@code Match all}): whether the alias is one this configuration knows, rather than
+     * a host name OpenSSH would merely connect to.
+     */
+    public boolean names(String hostAlias, String localUser) {
+        SafeNames.requireSafeHost(hostAlias, "host alias");
+        Pass pass = new Pass(hostAlias, localUser, new LinkedHashMap<>(), new HashMap<>(), new LinkedHashSet<>());
+        pass.walk(lines, true, false);
+        return pass.named;
+    }
+
     /** Resolves the effective settings for a host alias, as {@code ssh -G alias} would, for a local user. */
     public ResolvedSshConfig resolve(String hostAlias, String localUser) {
-        return resolve(hostAlias, localUser, Optional.empty(), -1);
+        return resolve(hostAlias, localUser, Optional.empty(), -1, List.of());
+    }
+
+    /**
+     * Resolves a host alias with command-line options first, as {@code ssh -o Keyword=value} (and {@code -p},
+     * {@code -l}, {@code -i}, {@code -J} written as {@code Port}, {@code User}, {@code IdentityFile},
+     * {@code ProxyJump}) gives them: their values win over every file.
+     *
+     * @param options lines {@code Keyword value} or {@code Keyword=value}
+     * @throws SshConfigException if an option is malformed or is {@code Host}, {@code Match} or {@code Include}
+     */
+    public ResolvedSshConfig resolve(String hostAlias, String localUser, List<String> options) {
+        return resolve(hostAlias, localUser, Optional.empty(), -1, options(options));
+    }
+
+    private List<Line> options(List<String> options) {
+        if (options.isEmpty()) {
+            return List.of();
+        }
+        for (String o : options) {
+            if (o.indexOf('\n') >= 0 || o.indexOf('\r') >= 0) {
+                throw new SshConfigException("command-line option holds a line break: \"" + o.strip() + "\"");
+            }
+        }
+        int[] budget = {MAX_TOTAL_LINES};
+        List<Line> parsed = parseText(String.join("\n", options), "<command line>", home.resolve(".ssh"), home, 0,
+                budget, false);
+        for (Line l : parsed) {
+            if (l.keyword().equals("host") || l.keyword().equals("match") || l.keyword().equals("include")) {
+                throw new SshConfigException(l.where() + ": " + l.keyword() + " is not allowed as a command-line"
+                        + " option");
+            }
+        }
+        return parsed;
     }
 
     private ResolvedSshConfig resolve(String alias, String localUser, Optional<String> userOverride,
-            int portOverride) {
+            int portOverride, List<Line> commandLine) {
         SafeNames.requireSafeHost(alias, "host alias");
         SafeNames.requireSafe(localUser, "local user");
         Map<String, List<String>> first = new LinkedHashMap<>();
@@ -391,6 +515,7 @@ public final class SshConfig {
         Map<String, List<List<String>>> acc = new HashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
         Pass pass = new Pass(alias, localUser, first, acc, unknown);
+        pass.walk(commandLine, true, false);
         pass.walk(lines, true, false);
         if (pass.wantFinal) {
             String hostName = first.containsKey("hostname") ? pass.currentHostName()
@@ -399,6 +524,7 @@ public final class SshConfig {
             pass.hostForHostLines = hostName;
             first.put("hostname", List.of(hostName));
             // OpenSSH keeps the first pass's values; lists gain what the final pass adds, without duplicates.
+            pass.walk(commandLine, true, false);
             pass.walk(lines, true, false);
         }
         return build(alias, localUser, first, acc, unknown, preset);
@@ -498,13 +624,28 @@ public final class SshConfig {
      * Refuses loops and chains deeper than {@value #MAX_JUMP_DEPTH}.
      */
     public List<ResolvedSshConfig> resolveChain(String hostAlias, String localUser) {
+        return resolveChain(hostAlias, localUser, List.of());
+    }
+
+    /**
+     * Resolves a chain as {@link #resolveChain(String, String)} does, with command-line options (see
+     * {@link #resolve(String, String, List)}) applied to the alias only: as with OpenSSH, whose {@code -J} runs
+     * the jump hosts' connections without the destination's {@code -o} options, they do not reach the jump hosts.
+     * A {@code ProxyJump} option thus replaces the alias's own jump hosts, as {@code ssh -J} does.
+     */
+    public List<ResolvedSshConfig> resolveChain(String hostAlias, String localUser, List<String> options) {
         List<ResolvedSshConfig> out = new ArrayList<>();
-        chain(hostAlias, localUser, Optional.empty(), -1, new ArrayList<>(), out, true);
+        chain(hostAlias, localUser, Optional.empty(), -1, new ArrayList<>(), out, true, options(options));
         return List.copyOf(out);
     }
 
     private void chain(String alias, String localUser, Optional<String> user, int port, List<String> stack,
             List<ResolvedSshConfig> out, boolean followOwnJumps) {
+        chain(alias, localUser, user, port, stack, out, followOwnJumps, List.of());
+    }
+
+    private void chain(String alias, String localUser, Optional<String> user, int port, List<String> stack,
+            List<ResolvedSshConfig> out, boolean followOwnJumps, List<Line> commandLine) {
         if (stack.contains(alias.toLowerCase(Locale.ROOT))) {
             throw new SshConfigException("ProxyJump loop: " + String.join(" -> ", stack) + " -> " + alias);
         }
@@ -512,7 +653,7 @@ public final class SshConfig {
             throw new SshConfigException("ProxyJump chain deeper than " + MAX_JUMP_DEPTH + ": "
                     + String.join(" -> ", stack));
         }
-        ResolvedSshConfig r = resolve(alias, localUser, user, port);
+        ResolvedSshConfig r = resolve(alias, localUser, user, port, commandLine);
         stack.add(alias.toLowerCase(Locale.ROOT));
         List<JumpSpec> jumps = followOwnJumps ? r.proxyJump() : List.of();
         for (int i = 0; i < jumps.size(); i++) {

@@ -122,4 +122,125 @@ class SshConfigTest {
         assertEquals(2, r.unknownKeywords().size());
         assertEquals("echo 100%", resolve("ProxyCommand echo 100%%\n", "h").proxyCommand().orElseThrow());
     }
+
+    @Test
+    void ignoreUnknownSilencesOnlyTheKeywordsItListsAfterIt() {
+        ResolvedSshConfig r = resolve("""
+                Host h
+                  EarlyFuture yes
+                  IgnoreUnknown Later*,other
+                  LaterKeyword 1
+                  UnlistedKeyword 2
+                  Other 3
+                """, "h");
+        assertEquals(List.of("<config>:2 earlyfuture", "<config>:5 unlistedkeyword"), r.unknownKeywords(),
+                "IgnoreUnknown takes effect from its own line on, as OpenSSH reads it");
+    }
+
+    @Test
+    void proxyCommandAndProxyJumpFirstObtainedWinsAsInOpenSsh() {
+        ResolvedSshConfig pc = resolve("Host h\n ProxyCommand nc %h %p\n ProxyJump j\n", "h");
+        assertEquals(Optional.of("nc h 22"), pc.proxyCommand());
+        assertTrue(pc.proxyJump().isEmpty());
+        ResolvedSshConfig pj = resolve("Host h\n ProxyJump j\n ProxyCommand nc %h %p\n", "h");
+        assertEquals(Optional.empty(), pj.proxyCommand());
+        assertEquals("j", pj.proxyJump().get(0).host());
+        ResolvedSshConfig none = resolve("Host h\n ProxyCommand none\n ProxyJump j\n", "h");
+        assertEquals(Optional.empty(), none.proxyCommand(), "ProxyCommand none is honoured");
+        assertTrue(none.proxyJump().isEmpty(), "and blocks a later ProxyJump (ssh -G agrees)");
+        ResolvedSshConfig jumpNone = resolve("Host h\n ProxyJump none\n ProxyCommand nc %h\n ProxyJump j\n", "h");
+        assertEquals(Optional.of("nc h"), jumpNone.proxyCommand(), "ProxyJump none lets a ProxyCommand through");
+        assertTrue(jumpNone.proxyJump().isEmpty());
+    }
+
+    @Test
+    void proxyCommandExpandsItsTokensFromCheckedValuesOnly() {
+        ResolvedSshConfig r = resolve("Host h\n HostName 10.0.0.7\n Port 2222\n User ops\n"
+                + " ProxyCommand socat - TCP:%h:%p,%%n=%n,%%r=%r\n", "h");
+        assertEquals(Optional.of("socat - TCP:10.0.0.7:2222,%n=h,%r=ops"), r.proxyCommand());
+        assertThrows(SshConfigException.class, () -> resolve("Host h\n ProxyCommand nc %d\n", "h"),
+                "%d is not a ProxyCommand token");
+        assertThrows(SshConfigException.class, () -> resolve("Host h\n User \"a b\"\n ProxyCommand nc %r\n", "h"),
+                "a user with white space never reaches the command line");
+    }
+
+    @Test
+    void namesTellsAConfiguredAliasFromACatchAll() {
+        SshConfig c = SshConfig.parse("""
+                Host web !web-old
+                  User w
+                Host *.internal
+                  User i
+                Match originalhost db
+                  User d
+                Host *
+                  User any
+                """, Path.of("."));
+        assertTrue(c.names("web", "alice"));
+        assertTrue(c.names("x.internal", "alice"));
+        assertTrue(c.names("db", "alice"));
+        assertTrue(!c.names("web-old", "alice"), "negated");
+        assertTrue(!c.names("typo", "alice"), "only Host * applies");
+    }
+
+    @Test
+    void defaultsReadTheUserFileThenTheSystemFileEachFromTheTop() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path user = home.resolve("config");
+        Path system = dir.resolve("ssh_config");
+        Files.writeString(user, "Host a\n  User from-user\nHost other\n  Port 1\n");
+        Files.writeString(system, "Port 2200\nHost *\n  User from-system\n  Port 9\n");
+        Files.setPosixFilePermissions(user, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ResolvedSshConfig r = SshConfig.of(home, user, system).resolve("a", "alice");
+        assertEquals("from-user", r.user());
+        assertEquals(2200, r.port(), "the system file starts active even after the user file's last Host");
+        assertEquals("from-system", SshConfig.of(home, user, system).resolve("b", "alice").user());
+        assertEquals("alice", SshConfig.of(home, dir.resolve("missing"), dir.resolve("missing2"))
+                .resolve("a", "alice").user(), "missing files count as empty");
+    }
+
+    @Test
+    void refusesAUserFileOthersMayWrite() throws IOException {
+        Path user = dir.resolve("config");
+        Files.writeString(user, "Host a\n  ProxyCommand touch /tmp/pwned\n");
+        Files.setPosixFilePermissions(user, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        SshConfigException e = assertThrows(SshConfigException.class,
+                () -> SshConfig.of(dir, user, dir.resolve("none")));
+        assertTrue(e.getMessage().contains("bad owner or permissions"), e.getMessage());
+        Path inc = dir.resolve("inc.conf");
+        Files.writeString(inc, "User x\n");
+        Files.setPosixFilePermissions(inc, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w----"));
+        Files.writeString(user, "Include " + inc + "\n");
+        Files.setPosixFilePermissions(user, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThrows(SshConfigException.class, () -> SshConfig.of(dir, user, dir.resolve("none")),
+                "an Include of the user file is checked too");
+        // A file named with -F is not checked, as in OpenSSH.
+        assertEquals("x", SshConfig.parse(user).resolve("a", "alice").user());
+    }
+
+    @Test
+    void commandLineOptionsWinAndReachTheDestinationOnly() {
+        SshConfig c = SshConfig.parse("""
+                Host db
+                  User from-file
+                  Port 2200
+                  ProxyJump bastion
+                Host bastion
+                  ConnectTimeout 30
+                """, Path.of("."));
+        List<ResolvedSshConfig> chain = c.resolveChain("db", "alice",
+                List.of("User=cli", "ConnectTimeout 5", "ProxyJump other,bastion"));
+        assertEquals(List.of("other", "bastion", "db"), chain.stream().map(ResolvedSshConfig::originalHost).toList(),
+                "a ProxyJump option replaces the alias's own, as ssh -J does");
+        ResolvedSshConfig db = chain.get(2);
+        assertEquals("cli", db.user());
+        assertEquals(2200, db.port(), "keywords no option sets still come from the file");
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(5)), db.connectTimeout());
+        assertEquals("alice", chain.get(1).user(), "options do not reach the jump hosts");
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(30)), chain.get(1).connectTimeout());
+        assertEquals("cli", c.resolve("db", "alice", List.of("User cli")).user());
+        for (String bad : List.of("Host x", "Match all", "Include /etc/passwd", "User a\nProxyCommand x", "User")) {
+            assertThrows(SshConfigException.class, () -> c.resolve("db", "alice", List.of(bad)), bad);
+        }
+    }
 }

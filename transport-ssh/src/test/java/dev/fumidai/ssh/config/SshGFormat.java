@@ -38,7 +38,8 @@ final class SshGFormat {
             case "preferredauthentications" -> List.of(String.join(",", r.preferredAuthentications()));
             case "rekeylimit" -> List.of(r.rekeyLimitBytes().map(String::valueOf).orElse("default") + " "
                     + r.rekeyLimitTime().map(d -> Long.toString(d.toSeconds())).orElse("none"));
-            case "unknown" -> r.unknownKeywords().stream()
+            case "hashknownhosts" -> List.of(r.hashKnownHosts() ? "yes" : "no");
+            case "unknown" -> r.unknownKeywords().isEmpty() ? List.of("none") : r.unknownKeywords().stream()
                     .map(u -> u.substring(u.lastIndexOf('/') + 1)).toList();
             default -> throw new IllegalArgumentException("no renderer for " + keyword);
         };

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates the client to the server (RFC 4252) once the transport is ready: a {@code none} probe, then
  * {@code publickey} (a query per key, then the signed request, RFC 4252 §7), {@code keyboard-interactive}
- * (RFC 4256) and {@code password} (RFC 4252 §8), in that order (OpenSSH's default order), each only when the
- * server still lists it. Partial success (RFC 4252 §5.1) moves on to the methods the server lists next.
+ * (RFC 4256) and {@code password} (RFC 4252 §8), in that order (OpenSSH's default order) or in the order of
+ * {@link UserAuthConfig#methods()}, each only when the server still lists it. Partial success (RFC 4252 §5.1)
+ * moves on to the methods the server lists next.
  *
  * <p>Placed after the transport handler. On success it removes itself and completes the result promise
  * with the last attempt; payloads after USERAUTH_SUCCESS go on to the next handler.
@@ -296,17 +297,32 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         if (state == State.DONE) {
             return;
         }
-        if (serverMethods.contains(PUBLICKEY) && tryNextKey()) {
-            return;
-        }
-        if (serverMethods.contains(KEYBOARD_INTERACTIVE) && config.keyboardInteractive() != null
-                && methodsDone.add(KEYBOARD_INTERACTIVE)) {
-            sendKeyboardInteractive();
-            return;
-        }
-        if (serverMethods.contains(PASSWORD) && config.password() != null && methodsDone.add(PASSWORD)) {
-            askPassword();
-            return;
+        // In the configured order (PreferredAuthentications); names we do not implement are skipped.
+        for (String method : config.methods()) {
+            if (!serverMethods.contains(method)) {
+                continue;
+            }
+            switch (method) {
+                case PUBLICKEY -> {
+                    if (tryNextKey()) {
+                        return;
+                    }
+                }
+                case KEYBOARD_INTERACTIVE -> {
+                    if (config.keyboardInteractive() != null && methodsDone.add(KEYBOARD_INTERACTIVE)) {
+                        sendKeyboardInteractive();
+                        return;
+                    }
+                }
+                case PASSWORD -> {
+                    if (config.password() != null && methodsDone.add(PASSWORD)) {
+                        askPassword();
+                        return;
+                    }
+                }
+                default -> {
+                }
+            }
         }
         fail(new HopAuthenticationException(where, "authentication of user \"" + config.user()
                 + "\" failed; tried " + tried + "; the server allows " + serverMethods, null));

@@ -17,13 +17,26 @@ import java.util.concurrent.Executor;
  * @param refuseTrivialAuth whether to refuse a server that lets us in without a real credential
  *     (security-checklist A1)
  * @param callbackExecutor where callbacks run, never an event loop
+ * @param methods the methods to try, in order (OpenSSH {@code PreferredAuthentications}); others are never tried
  */
 public record UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
-        KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor) {
+        KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor,
+        List<String> methods) {
+
+    /** The order OpenSSH tries the methods we implement in ({@code PreferredAuthentications} default). */
+    public static final List<String> DEFAULT_METHODS = List.of(SshUserAuthHandler.PUBLICKEY,
+            SshUserAuthHandler.KEYBOARD_INTERACTIVE, SshUserAuthHandler.PASSWORD);
 
     public UserAuthConfig {
         Objects.requireNonNull(user, "user");
         keys = List.copyOf(keys);
         Objects.requireNonNull(callbackExecutor, "callbackExecutor");
+        methods = List.copyOf(methods);
+    }
+
+    /** Creates a configuration that tries the methods in OpenSSH's default order. */
+    public UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
+            KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor) {
+        this(user, keys, password, keyboardInteractive, refuseTrivialAuth, callbackExecutor, DEFAULT_METHODS);
     }
 }

@@ -59,6 +59,11 @@ public final class KnownHostsWriter {
         return HostPatterns.hash(HostPatterns.lookupName(hostName, port), salt) + " " + SshPublicKeys.toText(key);
     }
 
+    /** Returns the line {@code host keytype base64} ({@code [host]:port} off port 22), unhashed. */
+    public static String plainLine(String hostName, int port, PlainSshPublicKey key) {
+        return HostPatterns.lookupName(hostName, port) + " " + SshPublicKeys.toText(key);
+    }
+
     /**
      * Appends a line if the decision, made under the file lock on the file's current contents, says so.
      *

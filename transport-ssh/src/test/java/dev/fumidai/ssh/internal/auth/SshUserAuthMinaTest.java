@@ -227,6 +227,28 @@ class SshUserAuthMinaTest {
     }
 
     @Test
+    void preferredAuthenticationsOrderAndLimitTheMethodsTried() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        authorizedFingerprints.add(key.publicKey().fingerprint());
+        UserAuthConfig base = config(List.of(key), PasswordCallback.of(PASSWORD.toCharArray()), null, true);
+        // password before publickey: the key is never offered although it would be accepted.
+        Promise<AuthAttempt> result = authenticate(new UserAuthConfig(base.user(), base.keys(), base.password(),
+                null, true, executor, List.of("gssapi-with-mic", "password", "publickey")));
+        assertTrue(result.isSuccess(), () -> String.valueOf(result.cause()));
+        assertEquals(List.of("none", "password"), attempts.stream().map(AuthAttempt::method).toList());
+    }
+
+    @Test
+    void aMethodLeftOutOfPreferredAuthenticationsIsNeverTried() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        authorizedFingerprints.add(key.publicKey().fingerprint());
+        Promise<AuthAttempt> result = authenticate(new UserAuthConfig(USER, List.of(AuthIdentity.of(key)),
+                PasswordCallback.of("nope".toCharArray()), null, true, executor, List.of("password")));
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().contains("tried [none, password]"), e.getMessage());
+    }
+
+    @Test
     void wrongPasswordFails() throws Exception {
         Promise<AuthAttempt> result = authenticate(config(List.of(), PasswordCallback.of("nope".toCharArray()), null,
                 true));
