@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param verbosity how many {@code -v}
  * @param knownHosts every {@code --known-hosts} file; empty means ssh_config's or OpenSSH's defaults
  * @param auditDir the {@code --audit-file} directory, or {@code null}
+ * @param auditKey the {@code --audit-key} Ed25519 private key file signing checkpoints, or {@code null}
  * @param actor the {@code --actor} id, or {@code null} for {@code user:<local user>}
  * @param connectTimeoutSeconds the {@code --connect-timeout}, or -1 for the default
  * @param help whether {@code --help} or {@code -h} was given
@@ -41,6 +42,7 @@ public record CliOptions(
         int verbosity,
         List<String> knownHosts,
         String auditDir,
+        String auditKey,
         String actor,
         int connectTimeoutSeconds,
         boolean help,
@@ -110,6 +112,7 @@ public record CliOptions(
         int verbosity;
         final List<String> knownHosts = new ArrayList<>();
         String auditDir;
+        String auditKey;
         String actor;
         int connectTimeout = -1;
         boolean help;
@@ -144,7 +147,7 @@ public record CliOptions(
                     help = true;
                     return i;
                 }
-                case "--known-hosts", "--audit-file", "--actor", "--connect-timeout" -> {
+                case "--known-hosts", "--audit-file", "--audit-key", "--actor", "--connect-timeout" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= args.length) {
@@ -158,6 +161,7 @@ public record CliOptions(
                     switch (name) {
                         case "--known-hosts" -> knownHosts.add(v);
                         case "--audit-file" -> auditDir = once(auditDir, v, name);
+                        case "--audit-key" -> auditKey = once(auditKey, v, name);
                         case "--actor" -> actor = once(actor, v, name);
                         default -> {
                             if (connectTimeout != -1) {
@@ -246,12 +250,15 @@ public record CliOptions(
                 if (jump == null && destination == null) {
                     throw new UsageException("no hop: give -J route, a destination, or both");
                 }
+                if (auditKey != null && auditDir == null) {
+                    throw new UsageException("--audit-key signs the --audit-file log; give --audit-file too");
+                }
                 if (destination == null && (port != -1 || login != null)) {
                     throw new UsageException((port != -1 ? "-p" : "-l") + " applies to the destination; none given");
                 }
             }
             return new CliOptions(jump, forwards, stdio, configFile, identities, options, port, login, verbosity,
-                    knownHosts, auditDir, actor, connectTimeout, help, destination);
+                    knownHosts, auditDir, auditKey, actor, connectTimeout, help, destination);
         }
 
         private static String once(String old, String v, String flag) throws UsageException {

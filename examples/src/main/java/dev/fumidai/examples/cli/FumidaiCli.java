@@ -3,6 +3,7 @@ package dev.fumidai.examples.cli;
 import dev.fumidai.ForwardOptions;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
+import dev.fumidai.ReconnectPolicy;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.audit.file.FileAuditSink;
@@ -17,6 +18,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,15 +138,40 @@ public final class FumidaiCli {
                 .threads(2)
                 .connectTimeout(tcp.compareTo(timeout) < 0 ? tcp : timeout)
                 .handshakeTimeout(timeout)
-                .auditSink(new StderrAuditSink(err, o.verbosity() > 0));
-        if (o.auditDir() != null) {
-            try {
-                b.auditSink(FileAuditSink.builder(Path.of(o.auditDir())).name("fumidai-cli").build());
-            } catch (IOException | RuntimeException e) {
-                err.println("fumidai: --audit-file " + o.auditDir() + ": " + e.getMessage());
-                return ExitCode.CONFIG.status();
-            }
+                // -W fails with one message and its exit status; -L reports each failed connection as it happens.
+                .auditSink(new StderrAuditSink(err, o.verbosity() > 0, o.stdio() == null));
+        if (o.stdio() != null) {
+            // One stream: a script wants the failure now, not after the reconnect backoff.
+            b.reconnectPolicy(ReconnectPolicy.none());
         }
+        // The checkpoint sink is closed after the JumpHost has closed (and so flushed) the log it anchors.
+        FileAuditSink checkpoints = null;
+        try {
+            if (o.auditDir() != null) {
+                Path dir = Path.of(o.auditDir());
+                FileAuditSink.Builder fb = FileAuditSink.builder(dir).name("fumidai-cli");
+                if (o.auditKey() != null) {
+                    KeyPair key = AuditKeys.readEd25519(Path.of(o.auditKey()));
+                    checkpoints = FileAuditSink.builder(dir.resolve("checkpoints")).name("checkpoints")
+                            .filePrefix("checkpoints").checkpointInterval(null).build();
+                    fb.checkpoints(key, checkpoints);
+                }
+                b.auditSink(fb.build());
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            err.println("fumidai: --audit-file " + o.auditDir() + ": " + e.getMessage());
+            closeQuietly(checkpoints);
+            return ExitCode.CONFIG.status();
+        }
+        try {
+            return run(b, o, timeout, stop, ready);
+        } finally {
+            closeQuietly(checkpoints);
+        }
+    }
+
+    private int run(JumpHost.Builder b, CliOptions o, Duration timeout, CompletableFuture<?> stop,
+            Consumer<List<LocalForward>> ready) {
         JumpHost jh;
         try {
             jh = b.build();
@@ -155,10 +183,21 @@ public final class FumidaiCli {
             return o.stdio() != null ? stdio(jh, o, timeout) : forward(jh, o, stop, ready);
         } catch (IOException e) {
             err.println("fumidai: " + e.getMessage());
-            return ExitCode.of(e).status();
+            List<dev.fumidai.spi.Hop> hops = jh.route().hops();
+            return ExitCode.ofStream(e, hops.isEmpty() ? null : hops.get(hops.size() - 1)).status();
         } catch (RuntimeException e) {
             err.println("fumidai: unexpected error: " + e);
             return ExitCode.ERROR.status();
+        }
+    }
+
+    private void closeQuietly(FileAuditSink sink) {
+        if (sink != null) {
+            try {
+                sink.close();
+            } catch (IOException e) {
+                err.println("fumidai: closing the audit checkpoints: " + e.getMessage());
+            }
         }
     }
 
@@ -277,6 +316,10 @@ public final class FumidaiCli {
                   --audit-file dir  also write audit records to dir as tamper-evident JSON Lines (fail-closed:
                                     no tunnel opens if the record cannot be written). Check it with
                                     java -cp fumidai-demo.jar dev.fumidai.examples.AuditVerify dir
+                                      dir/checkpoints --public-key public.pem
+                  --audit-key file  sign checkpoints of the --audit-file log with this Ed25519 private key
+                                    (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519); they go to
+                                    dir/checkpoints. Without it the log's hash chain is written unsigned.
                   --actor id        who acts, in every audit record (default user:<local user>).
                   --connect-timeout seconds
                                     the route and the target must open within this (default 30).

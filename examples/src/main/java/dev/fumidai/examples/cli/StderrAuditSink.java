@@ -12,18 +12,20 @@ import dev.fumidai.audit.Outcome;
 import java.io.PrintStream;
 
 /**
- * Prints audit events as one line each on the command's standard error: with {@code -v} every event, otherwise
- * only failures (so a {@code -L} connection that cannot open is reported, naming the hop, while the listener
- * stays up). Never standard output: with {@code -W} that carries the tunnel's bytes.
+ * Prints audit events as one line each on the command's standard error: with {@code -v} every event; for
+ * {@code -L} otherwise only failures (so a connection that cannot open is reported, naming the hop, while the
+ * listener stays up); for {@code -W} otherwise none, since the command's own message says what failed. Never standard output: with {@code -W} that carries the tunnel's bytes.
  */
 final class StderrAuditSink implements AuditSink {
 
     private final PrintStream err;
     private final boolean all;
+    private final boolean failures;
 
-    StderrAuditSink(PrintStream err, boolean all) {
+    StderrAuditSink(PrintStream err, boolean all, boolean failures) {
         this.err = err;
         this.all = all;
+        this.failures = failures;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class StderrAuditSink implements AuditSink {
 
     @Override
     public void accept(AuditEvent e) {
-        if (!all && e.outcome() == Outcome.SUCCESS) {
+        if (!all && (!failures || e.outcome() == Outcome.SUCCESS)) {
             return;
         }
         StringBuilder sb = new StringBuilder("fumidai: audit ").append(e.type().wireName()).append(' ')

@@ -11,13 +11,17 @@ import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
 import dev.fumidai.HopUnreachableException;
+import dev.fumidai.Target;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
 import dev.fumidai.examples.cli.CliOptions.HostPort;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
+import dev.fumidai.spi.Hops;
 import dev.fumidai.ssh.HostKeyVerificationException;
+import dev.fumidai.ssh.KnownHostsVerifier;
+import dev.fumidai.ssh.SshHop;
 import dev.fumidai.ssh.config.SshConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +49,7 @@ class CliOptionsTest {
         CliOptions o = parse("-J", "ssh://ops@a:2201,b", "-L", "8080:db:5432", "-L", "0.0.0.0:0:[fd00::1]:22",
                 "-F", "cfg", "-i", "k1", "-i", "k2", "-o", "Ciphers=aes128-ctr", "-o", "ConnectTimeout 5", "-p",
                 "2222", "-l", "root", "-v", "-v", "--known-hosts", "kh1", "--known-hosts=kh2", "--audit-file", "ad",
+                "--audit-key", "ak",
                 "--actor=ci:job-1", "--connect-timeout", "7", "dest");
         assertEquals("ssh://ops@a:2201,b", o.jump());
         assertEquals(List.of(new ForwardSpec(null, 8080, new HostPort("db", 5432)),
@@ -58,6 +63,7 @@ class CliOptionsTest {
         assertEquals(2, o.verbosity());
         assertEquals(List.of("kh1", "kh2"), o.knownHosts());
         assertEquals("ad", o.auditDir());
+        assertEquals("ak", o.auditKey());
         assertEquals("ci:job-1", o.actor());
         assertEquals(7, o.connectTimeoutSeconds());
         assertFalse(o.help());
@@ -133,6 +139,7 @@ class CliOptionsTest {
         assertTrue(usageError("-W", "h:1", "-J", "b", "-o", "Include=/etc/x").contains("not allowed"));
         assertTrue(usageError("-W", "h:1", "-J", "b", "-o", "User=a\nHost *").contains("line breaks"));
         assertTrue(usageError("-J", "b").contains("nothing to do"));
+        assertTrue(usageError("-W", "h:1", "-J", "b", "--audit-key", "k").contains("give --audit-file too"));
         assertTrue(usageError("-W", "h:1", "-L", "1:h:2", "-J", "b").contains("cannot be combined"));
         assertTrue(usageError("-W", "h:1").contains("no hop"));
         assertTrue(usageError("-W", "h:1", "-J", "b", "-p", "22").contains("-p applies to the destination"));
@@ -167,13 +174,24 @@ class CliOptionsTest {
         assertEquals(ExitCode.DISCONNECTED, ExitCode.of(new HopDisconnectedException(w, "gone", null)));
         assertEquals(ExitCode.CONFIG, ExitCode.of(new SshConfigException("bad")));
         assertEquals(ExitCode.ERROR, ExitCode.of(new TunnelException(w, "other", null)));
+        SshHop last = SshHop.builder().address(Target.of("127.0.0.1", 2222))
+                .hostKeyVerifier(KnownHostsVerifier.of(java.nio.file.Path.of("/nonexistent/known_hosts"))).name("bastion-2").build();
+        assertEquals(ExitCode.TARGET_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
+                Hops.describe(last), "direct-tcpip to db:5432 refused", null), last));
+        assertEquals(ExitCode.HOP_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
+                "direct => 127.0.0.1:22", "refused", null), last));
+        assertEquals(ExitCode.HOP_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
+                "ssh hop \"bastion-1\" 127.0.0.1:2201", "direct-tcpip to 127.0.0.1:2222 refused", null), last));
+        assertEquals(ExitCode.TARGET_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
+                "direct => db:5432", "refused", null), null));
+        assertEquals(ExitCode.AUTH, ExitCode.ofStream(new HopAuthenticationException(w, "denied", null), last));
     }
 
     @Test
     void helpDocumentsEveryFlagAndExitStatus() {
         String help = FumidaiCli.help();
         for (String flag : List.of("-W host:port", "-L [bind_address:]port:host:hostport", "-J route", "-F file",
-                "-i file", "-o Keyword=value", "-p port", "-l user", "-v ", "--known-hosts", "--audit-file",
+                "-i file", "-o Keyword=value", "-p port", "-l user", "-v ", "--known-hosts", "--audit-file", "--audit-key",
                 "--actor", "--connect-timeout", "--help", "--  ")) {
             assertTrue(help.contains(flag), "help lacks " + flag);
         }
