@@ -53,7 +53,10 @@ public final class FumidaiCli {
         this.err = err;
     }
 
-    /** Runs the command and exits with its status; {@code -L} runs until the process gets SIGINT or SIGTERM. */
+    /**
+     * Runs the command and exits with its status; {@code -L} runs until the process gets SIGINT, SIGTERM or
+     * SIGHUP, and such a signal also ends a {@code -W} stream.
+     */
     public static void main(String[] args) {
         // Library warnings go to standard error through slf4j-simple; -v raises the level. Set before any logger.
         int v = 0;
@@ -180,7 +183,7 @@ public final class FumidaiCli {
             return ExitCode.USAGE.status();
         }
         try (jh) {
-            return o.stdio() != null ? stdio(jh, o, timeout) : forward(jh, o, stop, ready);
+            return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, stop, ready);
         } catch (IOException e) {
             err.println("fumidai: " + e.getMessage());
             List<dev.fumidai.spi.Hop> hops = jh.route().hops();
@@ -201,9 +204,11 @@ public final class FumidaiCli {
         }
     }
 
-    private int stdio(JumpHost jh, CliOptions o, Duration timeout) throws IOException {
+    private int stdio(JumpHost jh, CliOptions o, Duration timeout, CompletableFuture<?> stop) throws IOException {
         Target target = Target.of(o.stdio().host(), o.stdio().port());
         try (TunnelConnection c = jh.connect(target, timeout)) {
+            // A signal (ssh sends its ProxyCommand SIGHUP when it is done) ends the stream, so the JVM exits now.
+            stop.thenRun(c::close);
             if (o.verbosity() > 0) {
                 err.println("fumidai: stdio connected to " + target);
             }
@@ -328,7 +333,7 @@ public final class FumidaiCli {
 
                 Standard output carries only -W data and --help. Messages start with "fumidai: " and name the
                 hop that failed, e.g.
-                  fumidai: ssh hop "bastion-2" 127.0.0.1:2222 => ...: host key ... does not match
+                  fumidai: ssh hop "bastion-2" 127.0.0.1:2222: host key SHA256:... for bastion-2 rejected: ...
 
                 exit status:
                 """);
