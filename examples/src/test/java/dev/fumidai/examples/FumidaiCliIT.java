@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.LocalForward;
 import dev.fumidai.examples.cli.FumidaiCli;
+import dev.fumidai.ssm.fake.FakeSsmService;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -305,6 +306,26 @@ class FumidaiCliIT {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals(0, verified, out.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("INTACT"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anSsmHopThenAnSshHopThroughTheFakeSessionManager() throws Exception {
+        // The AWS SDK's default credential chain reads these system properties before anything else (no IMDS).
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "example");
+        try (FakeSsmService ssm = FakeSsmService.builder().start()) {
+            String hop = "ssm://i-0123456789abcdef0?region=us-east-1&endpoint=" + ssm.endpoint();
+            Result r = run("via ssm\n", viaConfig("-v", "-J", hop + ",bastion-2", "-W", svc())
+                    .toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("VIA SSM\n", r.out());
+            assertTrue(r.err().contains("fumidai: audit hop.connect success hop=i-0123456789abcdef0")
+                    || r.err().contains("fumidai: audit hop.connect success hop="), r.err());
+            assertEquals(1, ssm.sessions().size(), "one Session Manager session carried the SSH hop");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
     }
 
     @Test
