@@ -83,6 +83,11 @@ class FumidaiCliIT {
                 "  User ops",
                 "  HostKeyAlias bastion-2",
                 "  IdentityAgent none",
+                "Host b2-via-b1",
+                "  HostName 127.0.0.1",
+                "  Port " + b2.port(),
+                "  HostKeyAlias bastion-2",
+                "  ProxyJump bastion-1",
                 "Host *",
                 "  IdentityAgent none",
                 ""));
@@ -162,6 +167,31 @@ class FumidaiCliIT {
                 .toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
         assertEquals("HELLO\nWORLD\n", r.out());
+    }
+
+    @Test
+    void stdioCarriesManyLinesInOrder() {
+        StringBuilder in = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            in.append("line ").append(i).append(" of the bulk test\n");
+            expected.append("LINE ").append(i).append(" OF THE BULK TEST\n");
+        }
+        Result r = run(in.toString(), viaConfig("-J", "bastion-1", "-W", svc(), "bastion-2").toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(expected.toString(), r.out());
+    }
+
+    @Test
+    void aDestinationFollowsItsOwnProxyJumpWithUserFromDashL() {
+        // No -J: the destination's ProxyJump in ssh_config brings bastion-1 in front; -l names the user that the
+        // b2-via-b1 block leaves unset; known_hosts comes from -o UserKnownHostsFile instead of --known-hosts.
+        Result r = run("proxyjump\n", "-F", config.toString(), "-o", "UserKnownHostsFile=" + knownHosts,
+                "-o", "GlobalKnownHostsFile=none", "-i", key.toString(), "-v", "-l", "ops", "-W", svc(), "b2-via-b1");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("PROXYJUMP\n", r.out());
+        assertTrue(r.err().contains("fumidai: route ssh hop \"bastion-1\" 127.0.0.1:" + b1.port()
+                + " -> ssh hop \"bastion-2\" 127.0.0.1:" + b2.port()), r.err());
     }
 
     @Test

@@ -178,7 +178,7 @@ public final class FumidaiCli {
             b.eventLoopGroup(nio);
         }
         try {
-            return run(b, o, timeout, stop, ready);
+            return open(b, o, timeout, stop, ready);
         } finally {
             closeQuietly(checkpoints);
             if (nio != null) {
@@ -187,7 +187,7 @@ public final class FumidaiCli {
         }
     }
 
-    private int run(JumpHost.Builder b, CliOptions o, Duration timeout, CompletableFuture<?> stop,
+    private int open(JumpHost.Builder b, CliOptions o, Duration timeout, CompletableFuture<?> stop,
             Consumer<List<LocalForward>> ready) {
         JumpHost jh;
         try {
