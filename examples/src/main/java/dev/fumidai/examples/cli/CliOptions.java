@@ -162,7 +162,12 @@ public record CliOptions(
                         case "--known-hosts" -> knownHosts.add(v);
                         case "--audit-file" -> auditDir = once(auditDir, v, name);
                         case "--audit-key" -> auditKey = once(auditKey, v, name);
-                        case "--actor" -> actor = once(actor, v, name);
+                        case "--actor" -> {
+                            if (v.isBlank() || v.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                                throw new UsageException("--actor must be printable and not blank");
+                            }
+                            actor = once(actor, v, name);
+                        }
                         default -> {
                             if (connectTimeout != -1) {
                                 throw new UsageException(name + " given twice");

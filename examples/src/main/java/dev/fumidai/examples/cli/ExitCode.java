@@ -17,7 +17,10 @@ import dev.fumidai.ssh.config.SshConfigException;
  * apart without reading the message. The numbers are part of the command's interface: never renumber them.
  */
 public enum ExitCode {
-    /** The command did what was asked: {@code -W} saw the target close, {@code -L} was stopped by a signal. */
+    /**
+     * The command did what was asked: {@code -W} saw the target close. ({@code -L} runs until a signal ends the
+     * process, whose status is then the usual 128 + signal number: 130 for SIGINT, 143 for SIGTERM.)
+     */
     OK(0, "success"),
     /** An unexpected failure; the message says what. */
     ERROR(1, "unexpected error"),

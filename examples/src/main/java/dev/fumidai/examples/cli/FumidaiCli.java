@@ -314,9 +314,10 @@ public final class FumidaiCli {
                                     listen on bind_address:port (default 127.0.0.1; * for all; port 0 picks
                                     one) and relay each connection to host:hostport through the route.
                                     Repeatable. Prints "fumidai: forwarding ADDR:PORT -> host:hostport" on
-                                    standard error per listener, then runs until SIGINT or SIGTERM. Hops are
-                                    opened by the first connection; a failure then is printed and the
-                                    listener stays up.
+                                    standard error per listener, then runs until SIGINT or SIGTERM (exit
+                                    status 130 or 143, as for any program a signal ends). Hops are opened
+                                    by the first connection; a failure then is printed and the listener
+                                    stays up.
                   -J route          comma-separated hops, first to last: ssh_config aliases,
                                     [user@]host[:port], ssh://[user@]host[:port] or ssm://... URIs. Each SSH
                                     hop is resolved through ssh_config; the first follows its own ProxyJump.

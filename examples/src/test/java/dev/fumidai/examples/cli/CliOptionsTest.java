@@ -139,6 +139,8 @@ class CliOptionsTest {
         assertTrue(usageError("-W", "h:1", "-J", "b", "-o", "Include=/etc/x").contains("not allowed"));
         assertTrue(usageError("-W", "h:1", "-J", "b", "-o", "User=a\nHost *").contains("line breaks"));
         assertTrue(usageError("-J", "b").contains("nothing to do"));
+        assertTrue(usageError("-W", "h:1", "-J", "b", "--actor", "  ").contains("--actor must be printable"));
+        assertTrue(usageError("-W", "h:1", "-J", "b", "--actor", "a\u0007").contains("--actor must be printable"));
         assertTrue(usageError("-W", "h:1", "-J", "b", "--audit-key", "k").contains("give --audit-file too"));
         assertTrue(usageError("-W", "h:1", "-L", "1:h:2", "-J", "b").contains("cannot be combined"));
         assertTrue(usageError("-W", "h:1").contains("no hop"));
