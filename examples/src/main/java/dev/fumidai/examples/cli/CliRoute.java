@@ -1,0 +1,231 @@
+package dev.fumidai.examples.cli;
+
+import dev.fumidai.Route;
+import dev.fumidai.examples.cli.CliOptions.UsageException;
+import dev.fumidai.spi.Hop;
+import dev.fumidai.ssh.KnownHostsVerifier;
+import dev.fumidai.ssh.SshHop;
+import dev.fumidai.ssh.SshRoutes;
+import dev.fumidai.ssh.config.JumpSpec;
+import dev.fumidai.ssh.config.ResolvedSshConfig;
+import dev.fumidai.ssh.config.SshConfig;
+import dev.fumidai.ssh.config.SshConfigException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns the command line's {@code -J}, destination, {@code -F}, {@code -i}, {@code -o}, {@code -p}, {@code -l}
+ * and {@code --known-hosts} into a {@link Route}.
+ *
+ * <p>Every SSH hop, whether written as an alias, {@code [user@]host[:port]} or {@code ssh://} URI, is resolved
+ * through ssh_config as OpenSSH does for {@code -J} hosts; the first {@code -J} hop (or the destination when
+ * there is no {@code -J}) follows its own {@code ProxyJump}. {@code -i} and {@code -o} come first in the
+ * configuration, so they win over the file (first value wins) and apply to every SSH hop, jump hosts included:
+ * unlike OpenSSH, where {@code -i} reaches only the destination. {@code -p} and {@code -l} apply to the
+ * destination only, as in OpenSSH; a user or port written in a hop spec wins over the configuration. Other URI
+ * schemes ({@code ssm://}) go to {@link Route#parse}.
+ *
+ * <p>Host keys are checked strictly against {@code --known-hosts} files when given, else as ssh_config says
+ * (see {@link SshRoutes}); nothing here can accept an unknown key.
+ */
+final class CliRoute {
+
+    /** Is the built route and the ssh_config settings of its SSH hops, for settings the CLI applies itself. */
+    record Built(Route route, List<ResolvedSshConfig> sshConfigs) {
+
+        /** Returns the shortest {@code ConnectTimeout} any SSH hop sets, if one does. */
+        Optional<Duration> connectTimeout() {
+            return sshConfigs.stream().flatMap(c -> c.connectTimeout().stream()).min(Duration::compareTo);
+        }
+    }
+
+    /** Reports a configuration that cannot be used: a missing file, a bad ssh_config; exit status 3. */
+    static final class ConfigException extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private CliRoute() {
+    }
+
+    /** Builds the route for the options; {@code home} is the user's home, for the default ssh_config. */
+    static Built build(CliOptions o, String localUser, Path home) throws UsageException, ConfigException {
+        SshConfig config = config(o, localUser, home);
+        List<Path> knownHosts = new ArrayList<>();
+        for (String f : o.knownHosts()) {
+            Path p = Path.of(f);
+            if (!Files.isReadable(p)) {
+                throw new ConfigException("--known-hosts " + p + ": no such readable file", null);
+            }
+            knownHosts.add(p.toAbsolutePath());
+        }
+        List<Hop> hops = new ArrayList<>();
+        List<ResolvedSshConfig> resolved = new ArrayList<>();
+        if (o.jump() != null) {
+            String[] parts = o.jump().split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].strip();
+                if (part.isEmpty()) {
+                    throw new UsageException("-J \"" + CliOptions.printable(o.jump()) + "\": empty hop");
+                }
+                int scheme = part.indexOf("://");
+                if (scheme > 0 && !part.substring(0, scheme).equalsIgnoreCase("ssh")) {
+                    hops.addAll(otherTransport(part));
+                    continue;
+                }
+                JumpSpec spec = spec(part, "-J hop");
+                List<ResolvedSshConfig> chain = resolve(config, spec.host(), localUser, i == 0);
+                chain = override(chain, spec.user().orElse(null), spec.port());
+                add(chain, knownHosts, hops, resolved);
+            }
+        }
+        if (o.destination() != null) {
+            JumpSpec spec = spec(o.destination(), "destination");
+            String user = spec.user().orElse(o.login());
+            int port = spec.port() != -1 ? spec.port() : o.port();
+            List<ResolvedSshConfig> chain = resolve(config, spec.host(), localUser, o.jump() == null);
+            add(override(chain, user, port), knownHosts, hops, resolved);
+        }
+        try {
+            return new Built(Route.of(hops), List.copyOf(resolved));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Builds the configuration: {@code -i} and {@code -o} lines first, then the {@code -F} or default file. */
+    private static SshConfig config(CliOptions o, String localUser, Path home) throws UsageException,
+            ConfigException {
+        StringBuilder cmdline = new StringBuilder();
+        for (String option : o.options()) {
+            cmdline.append(option).append('\n');
+        }
+        String optionsOnly = cmdline.toString();
+        Path sshDir = home.resolve(".ssh");
+        if (!optionsOnly.isEmpty()) {
+            // OpenSSH refuses an unknown -o keyword; the library keeps unknown keywords, so ask it which were.
+            try {
+                List<String> unknown = SshConfig.parse(optionsOnly, sshDir).resolve("fumidai-check", localUser)
+                        .unknownKeywords();
+                if (!unknown.isEmpty()) {
+                    String first = unknown.get(0);
+                    throw new UsageException("-o: unknown ssh_config keyword \"" + first.substring(
+                            first.lastIndexOf(' ') + 1) + "\"");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("-o: " + e.getMessage());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (String id : o.identities()) {
+            Path p = Path.of(id);
+            if (!Files.isReadable(p)) {
+                throw new ConfigException("-i " + p + ": no such readable file", null);
+            }
+            text.append("IdentityFile ").append(quoted(p.toAbsolutePath(), "-i")).append('\n');
+        }
+        text.append(optionsOnly);
+        Path file;
+        if (o.configFile() == null) {
+            Path dflt = sshDir.resolve("config");
+            file = Files.isRegularFile(dflt) ? dflt : null;
+        } else if (o.configFile().equals("none")) {
+            file = null;
+        } else {
+            file = Path.of(o.configFile());
+            if (!Files.isReadable(file)) {
+                throw new ConfigException("-F " + file + ": no such readable file", null);
+            }
+        }
+        if (file != null) {
+            text.append("Include ").append(quoted(file.toAbsolutePath(), "-F")).append('\n');
+        }
+        try {
+            return SshConfig.parse(text.toString(), sshDir);
+        } catch (SshConfigException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    /** Quotes a path for an ssh_config line; refuses the characters that quoting or Include globbing would change. */
+    private static String quoted(Path p, String flag) throws UsageException {
+        String s = p.toString();
+        for (char c : new char[] {'"', '\\', '*', '?', '[', '\n', '\r'}) {
+            if (s.indexOf(c) >= 0) {
+                throw new UsageException(flag + " " + CliOptions.printable(s) + ": the path must not contain '"
+                        + CliOptions.printable(String.valueOf(c)) + "'");
+            }
+        }
+        return '"' + s + '"';
+    }
+
+    private static JumpSpec spec(String text, String what) throws UsageException {
+        try {
+            return JumpSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(what + " \"" + CliOptions.printable(text) + "\": " + e.getMessage());
+        }
+    }
+
+    private static List<Hop> otherTransport(String uri) throws UsageException {
+        try {
+            new URI(uri);
+            return Route.parse(uri).hops();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new UsageException("-J hop \"" + CliOptions.printable(uri) + "\": " + e.getMessage());
+        }
+    }
+
+    private static List<ResolvedSshConfig> resolve(SshConfig config, String alias, String localUser,
+            boolean followProxyJump) throws ConfigException {
+        try {
+            return followProxyJump ? config.resolveChain(alias, localUser)
+                    : List.of(config.resolve(alias, localUser));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ssh_config for \"" + CliOptions.printable(alias) + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the last config's user and port where the command line names them. */
+    private static List<ResolvedSshConfig> override(List<ResolvedSshConfig> chain, String user, int port) {
+        if (user == null && port == -1) {
+            return chain;
+        }
+        List<ResolvedSshConfig> out = new ArrayList<>(chain);
+        ResolvedSshConfig c = out.remove(out.size() - 1);
+        out.add(new ResolvedSshConfig(c.originalHost(), c.hostName(), port != -1 ? port : c.port(),
+                user != null ? user : c.user(), c.identityFiles(), c.identitiesOnly(), c.certificateFiles(),
+                c.identityAgent(), c.proxyJump(), c.proxyCommand(), c.userKnownHostsFiles(),
+                c.globalKnownHostsFiles(), c.strictHostKeyChecking(), c.hostKeyAlias(), c.hashKnownHosts(),
+                c.connectTimeout(), c.serverAliveInterval(), c.serverAliveCountMax(), c.kexAlgorithms(), c.ciphers(),
+                c.macs(), c.hostKeyAlgorithms(), c.pubkeyAcceptedAlgorithms(), c.rekeyLimitBytes(),
+                c.rekeyLimitTime(), c.preferredAuthentications(), c.localForwards(), c.setKeywords(),
+                c.unknownKeywords()));
+        return out;
+    }
+
+    private static void add(List<ResolvedSshConfig> chain, List<Path> knownHosts, List<Hop> hops,
+            List<ResolvedSshConfig> resolved) throws ConfigException {
+        List<SshHop> built;
+        try {
+            built = knownHosts.isEmpty() ? SshRoutes.fromSshConfig(chain.toArray(ResolvedSshConfig[]::new))
+                    : SshRoutes.fromSshConfig(chain, c -> KnownHostsVerifier.of(knownHosts.toArray(Path[]::new)));
+        } catch (IllegalArgumentException e) {
+            String host = chain.get(chain.size() - 1).originalHost().toLowerCase(Locale.ROOT);
+            throw new ConfigException("ssh hop \"" + host + "\": " + e.getMessage(), e);
+        }
+        hops.addAll(built);
+        resolved.addAll(chain);
+    }
+}

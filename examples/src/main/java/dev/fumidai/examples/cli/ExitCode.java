@@ -1,0 +1,122 @@
+package dev.fumidai.examples.cli;
+
+import dev.fumidai.AuditUnavailableException;
+import dev.fumidai.HopAuthenticationException;
+import dev.fumidai.HopDisconnectedException;
+import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopUnreachableException;
+import dev.fumidai.TargetUnreachableException;
+import dev.fumidai.TunnelTimeoutException;
+import dev.fumidai.spi.Hop;
+import dev.fumidai.spi.Hops;
+import dev.fumidai.ssh.HostKeyVerificationException;
+import dev.fumidai.ssh.config.SshConfigException;
+
+/**
+ * Lists the exit statuses of the {@code fumidai} command, one per kind of failure, so a script can tell them
+ * apart without reading the message. The numbers are part of the command's interface: never renumber them.
+ */
+public enum ExitCode {
+    /**
+     * The command did what was asked: {@code -W} saw the target close. ({@code -L} runs until a signal ends the
+     * process, whose status is then the usual 128 + signal number: 130 for SIGINT, 143 for SIGTERM.)
+     */
+    OK(0, "success"),
+    /** An unexpected failure; the message says what. */
+    ERROR(1, "unexpected error"),
+    /** A flag, argument, {@code -J} route or {@code -o} option is malformed, unknown or missing. */
+    USAGE(2, "usage error: bad flag, argument, -J route or -o option"),
+    /** ssh_config, a key file, a known_hosts file or the audit directory cannot be read or is invalid. */
+    CONFIG(3, "configuration error: ssh_config, identity, known_hosts or audit file"),
+    /** A hop could not be reached (TCP connect refused or timed out, or the previous hop refused the stream). */
+    HOP_UNREACHABLE(4, "a hop is unreachable"),
+    /** A hop's host key is unknown, changed or revoked: possible man in the middle. */
+    HOST_KEY(5, "host key verification failed at a hop"),
+    /** The SSH handshake with a hop failed for another reason (protocol, no common algorithm). */
+    HANDSHAKE(6, "handshake failed at a hop"),
+    /** A hop refused every credential offered. */
+    AUTH(7, "authentication failed at a hop"),
+    /** The last hop could not open the target: refused, prohibited or unknown host. */
+    TARGET_UNREACHABLE(8, "the target refused or is unreachable from the last hop"),
+    /** The route or the target did not answer in time. */
+    TIMEOUT(9, "timed out"),
+    /** A fail-closed audit sink (--audit-file) is failing, so no tunnel may open. */
+    AUDIT_UNAVAILABLE(10, "the audit log cannot be written"),
+    /** A hop session broke while the tunnel was in use. */
+    DISCONNECTED(11, "a hop disconnected during the tunnel"),
+    /** A {@code -L} listener could not be bound (port in use, address not local, permission). */
+    LOCAL_BIND(12, "a -L listener could not be bound");
+
+    private final int status;
+    private final String meaning;
+
+    ExitCode(int status, String meaning) {
+        this.status = status;
+        this.meaning = meaning;
+    }
+
+    /** Returns the process exit status. */
+    public int status() {
+        return status;
+    }
+
+    /** Returns what the status means, as {@code --help} prints it. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /**
+     * Returns the status for a failure from the library. A host-key rejection is told apart from other handshake
+     * failures by the verifier's exception among the causes.
+     */
+    public static ExitCode of(Throwable t) {
+        if (t instanceof HopHandshakeException) {
+            return causedBy(t, HostKeyVerificationException.class) ? HOST_KEY : HANDSHAKE;
+        }
+        if (t instanceof HopAuthenticationException) {
+            return AUTH;
+        }
+        if (t instanceof HopUnreachableException) {
+            return HOP_UNREACHABLE;
+        }
+        if (t instanceof TargetUnreachableException) {
+            return TARGET_UNREACHABLE;
+        }
+        if (t instanceof TunnelTimeoutException) {
+            return TIMEOUT;
+        }
+        if (t instanceof AuditUnavailableException) {
+            return AUDIT_UNAVAILABLE;
+        }
+        if (t instanceof HopDisconnectedException) {
+            return DISCONNECTED;
+        }
+        if (t instanceof SshConfigException) {
+            return CONFIG;
+        }
+        return ERROR;
+    }
+
+    /**
+     * Returns the status for a failure to open a stream through a route whose last hop is {@code lastHop}
+     * ({@code null} for a direct route). A {@link TargetUnreachableException} raised anywhere but at the last hop
+     * means a hop could not be reached from the hop before it (or by direct TCP, for the first hop): the library
+     * reports that stream's failure where it happened, so it maps to {@link #HOP_UNREACHABLE} here.
+     */
+    public static ExitCode ofStream(Throwable t, Hop lastHop) {
+        if (t instanceof TargetUnreachableException e && lastHop != null
+                && !e.where().startsWith(Hops.describe(lastHop))) {
+            return HOP_UNREACHABLE;
+        }
+        return of(t);
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

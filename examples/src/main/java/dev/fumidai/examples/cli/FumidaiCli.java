@@ -1,0 +1,360 @@
+package dev.fumidai.examples.cli;
+
+import dev.fumidai.ForwardOptions;
+import dev.fumidai.JumpHost;
+import dev.fumidai.LocalForward;
+import dev.fumidai.ReconnectPolicy;
+import dev.fumidai.Target;
+import dev.fumidai.TunnelConnection;
+import dev.fumidai.audit.file.FileAuditSink;
+import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
+import dev.fumidai.examples.cli.CliOptions.UsageException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Is the {@code fumidai} command: {@code ssh -J}-style tunnels from the command line, for ops use and scripts.
+ * {@code -W host:port} joins standard input and output to the target (so it works as another tool's
+ * {@code ProxyCommand}); {@code -L} listens locally and relays each connection, until the process is stopped.
+ * The exit status says what failed ({@link ExitCode}); messages go to standard error and name the hop.
+ *
+ * <p>Run it as {@code examples/bin/fumidai ...} or {@code java -jar examples/target/fumidai-demo-cli.jar ...};
+ * {@code --help} documents every flag.
+ */
+public final class FumidaiCli {
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final PrintStream err;
+
+    /**
+     * Creates a command that reads {@code -W} input from {@code in}, writes {@code -W} output to {@code out} and
+     * messages to {@code err}.
+     */
+    public FumidaiCli(InputStream in, OutputStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs the command and exits with its status; {@code -L} runs until the process gets SIGINT, SIGTERM or
+     * SIGHUP, and such a signal also ends a {@code -W} stream.
+     */
+    public static void main(String[] args) {
+        // Library warnings go to standard error through slf4j-simple; -v raises the level. Set before any logger.
+        int v = 0;
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.matches("-v+")) {
+                v += a.length() - 1;
+            }
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", v == 0 ? "warn" : v == 1 ? "info"
+                : v == 2 ? "debug" : "trace");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
+            stop.complete(null);
+            try {
+                done.get(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Exiting anyway.
+            }
+        }, "fumidai-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int status;
+        try {
+            status = new FumidaiCli(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+                    System.err).run(args, stop, f -> { });
+        } finally {
+            done.complete(0);
+        }
+        System.exit(status);
+    }
+
+    /**
+     * Runs a command line and returns its exit status.
+     *
+     * @param stop completes when an {@code -L} command should stop listening and return
+     * @param ready receives the bound {@code -L} listeners once all are listening
+     */
+    public int run(String[] args, CompletableFuture<?> stop, Consumer<List<LocalForward>> ready) {
+        CliOptions o;
+        try {
+            o = CliOptions.parse(args);
+        } catch (UsageException e) {
+            err.println("fumidai: " + e.getMessage());
+            err.println("usage: fumidai [-v] [-J route] [-F config] [-i identity] [-o Keyword=value] "
+                    + "[--known-hosts file] [--audit-file dir] [--actor id] (-W host:port | -L spec...) "
+                    + "[[user@]host]   (--help for more)");
+            return ExitCode.USAGE.status();
+        }
+        if (o.help()) {
+            err.flush();
+            PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
+            p.print(help());
+            p.flush();
+            return ExitCode.OK.status();
+        }
+        CliRoute.Built built;
+        try {
+            built = CliRoute.build(o, System.getProperty("user.name", "root"),
+                    Path.of(System.getProperty("user.home")));
+        } catch (UsageException e) {
+            err.println("fumidai: " + e.getMessage());
+            return ExitCode.USAGE.status();
+        } catch (CliRoute.ConfigException e) {
+            err.println("fumidai: " + e.getMessage());
+            return ExitCode.CONFIG.status();
+        }
+        if (o.verbosity() > 0) {
+            err.println("fumidai: route " + built.route());
+        }
+        Duration timeout = Duration.ofSeconds(o.connectTimeoutSeconds() > 0 ? o.connectTimeoutSeconds()
+                : CliOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        Duration tcp = built.connectTimeout().orElse(Duration.ofSeconds(10));
+        JumpHost.Builder b = JumpHost.builder().route(built.route())
+                .actor(o.actor() != null ? o.actor() : "user:" + System.getProperty("user.name", "unknown"))
+                .processName("fumidai")
+                .threads(2)
+                .connectTimeout(tcp.compareTo(timeout) < 0 ? tcp : timeout)
+                .handshakeTimeout(timeout)
+                // -W fails with one message and its exit status; -L reports each failed connection as it happens.
+                .auditSink(new StderrAuditSink(err, o.verbosity() > 0, o.stdio() == null));
+        if (o.stdio() != null) {
+            // One stream: a script wants the failure now, not after the reconnect backoff.
+            b.reconnectPolicy(ReconnectPolicy.none());
+        }
+        // The checkpoint sink is closed after the JumpHost has closed (and so flushed) the log it anchors.
+        FileAuditSink checkpoints = null;
+        try {
+            if (o.auditDir() != null) {
+                Path dir = Path.of(o.auditDir());
+                FileAuditSink.Builder fb = FileAuditSink.builder(dir).name("fumidai-cli");
+                if (o.auditKey() != null) {
+                    KeyPair key = AuditKeys.readEd25519(Path.of(o.auditKey()));
+                    checkpoints = FileAuditSink.builder(dir.resolve("checkpoints")).name("checkpoints")
+                            .filePrefix("checkpoints").checkpointInterval(null).build();
+                    fb.checkpoints(key, checkpoints);
+                }
+                b.auditSink(fb.build());
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            err.println("fumidai: --audit-file " + o.auditDir() + ": " + e.getMessage());
+            closeQuietly(checkpoints);
+            return ExitCode.CONFIG.status();
+        }
+        // Workaround: transport-ssm's data channel bootstraps a NIO socket channel on the hop's event loop, which
+        // fails on the epoll loops a JumpHost creates on Linux ("incompatible event loop type"). Until it picks
+        // the channel class from the loop, as core does, a route with an SSM hop runs on NIO loops.
+        EventLoopGroup nio = null;
+        if (built.route().hops().stream().anyMatch(h -> h.transport().equals("ssm"))) {
+            nio = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+            b.eventLoopGroup(nio);
+        }
+        try {
+            return open(b, o, timeout, stop, ready);
+        } finally {
+            closeQuietly(checkpoints);
+            if (nio != null) {
+                nio.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+
+    private int open(JumpHost.Builder b, CliOptions o, Duration timeout, CompletableFuture<?> stop,
+            Consumer<List<LocalForward>> ready) {
+        JumpHost jh;
+        try {
+            jh = b.build();
+        } catch (IllegalArgumentException e) {
+            err.println("fumidai: " + e.getMessage());
+            return ExitCode.USAGE.status();
+        }
+        try (jh) {
+            return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, stop, ready);
+        } catch (IOException e) {
+            err.println("fumidai: " + e.getMessage());
+            List<dev.fumidai.spi.Hop> hops = jh.route().hops();
+            return ExitCode.ofStream(e, hops.isEmpty() ? null : hops.get(hops.size() - 1)).status();
+        } catch (RuntimeException e) {
+            err.println("fumidai: unexpected error: " + e);
+            return ExitCode.ERROR.status();
+        }
+    }
+
+    private void closeQuietly(FileAuditSink sink) {
+        if (sink != null) {
+            try {
+                sink.close();
+            } catch (IOException e) {
+                err.println("fumidai: closing the audit checkpoints: " + e.getMessage());
+            }
+        }
+    }
+
+    private int stdio(JumpHost jh, CliOptions o, Duration timeout, CompletableFuture<?> stop) throws IOException {
+        Target target = Target.of(o.stdio().host(), o.stdio().port());
+        try (TunnelConnection c = jh.connect(target, timeout)) {
+            // A signal (ssh sends its ProxyCommand SIGHUP when it is done) ends the stream, so the JVM exits now.
+            stop.thenRun(c::close);
+            if (o.verbosity() > 0) {
+                err.println("fumidai: stdio connected to " + target);
+            }
+            Thread up = new Thread(() -> pumpUp(c), "fumidai-stdin");
+            up.setDaemon(true);
+            up.start();
+            byte[] buf = new byte[32 * 1024];
+            InputStream fromTarget = c.inputStream();
+            int n;
+            while ((n = fromTarget.read(buf)) >= 0) {
+                try {
+                    out.write(buf, 0, n);
+                    out.flush();
+                } catch (IOException e) {
+                    // Standard output closed: the consumer (e.g. the ssh that runs us as ProxyCommand) is gone.
+                    return ExitCode.OK.status();
+                }
+            }
+            return ExitCode.OK.status();
+        }
+    }
+
+    private void pumpUp(TunnelConnection c) {
+        byte[] buf = new byte[32 * 1024];
+        try {
+            OutputStream toTarget = c.outputStream();
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                toTarget.write(buf, 0, n);
+                toTarget.flush();
+            }
+            c.shutdownOutput();
+        } catch (IOException e) {
+            // The tunnel closed under us; the reading side reports why.
+            c.shutdownOutput();
+        }
+    }
+
+    private int forward(JumpHost jh, CliOptions o, CompletableFuture<?> stop, Consumer<List<LocalForward>> ready) {
+        List<LocalForward> listening = new ArrayList<>();
+        for (ForwardSpec f : o.forwards()) {
+            ForwardOptions.Builder fo = ForwardOptions.builder().bindPort(f.bindPort());
+            if (f.bindAddress() != null) {
+                fo.bindAddress(f.bindAddress());
+            }
+            Target target = Target.of(f.target().host(), f.target().port());
+            try {
+                LocalForward lf = jh.forward(target, fo.build());
+                listening.add(lf);
+                err.println("fumidai: forwarding " + hostPort(lf) + " -> " + f.target());
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("fumidai: -L " + (f.bindAddress() != null ? f.bindAddress() + ":" : "") + f.bindPort()
+                        + ":" + f.target() + ": cannot listen: " + e.getMessage());
+                return ExitCode.LOCAL_BIND.status();
+            }
+        }
+        ready.accept(List.copyOf(listening));
+        try {
+            stop.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Stopping either way.
+        }
+        return ExitCode.OK.status();
+    }
+
+    private static String hostPort(LocalForward lf) {
+        String a = lf.localAddress().getAddress().getHostAddress();
+        return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + lf.localPort();
+    }
+
+    /** Returns the {@code --help} text: every flag and every exit status. */
+    static String help() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("""
+                usage: fumidai [flags] -W host:port [[user@]host]
+                       fumidai [flags] -L [bind_address:]port:host:hostport... [[user@]host]
+
+                Opens a tunnel through a route of jump hosts (SSH bastions, AWS SSM) like ssh -J, without ssh.
+                The route is the -J hops, then the destination [user@]host if given (it becomes the last hop:
+                -W and -L targets are reached from there). Host keys are always checked against known_hosts:
+                an unknown or changed key fails; no flag accepts any key.
+
+                  -W host:port      join standard input and output to host:port through the route, until the
+                                    target closes. Works as ProxyCommand:
+                                      ssh -o ProxyCommand='fumidai -W %h:%p -J bastion' db-host
+                  -L [bind_address:]port:host:hostport
+                                    listen on bind_address:port (default 127.0.0.1; * for all; port 0 picks
+                                    one) and relay each connection to host:hostport through the route.
+                                    Repeatable. Prints "fumidai: forwarding ADDR:PORT -> host:hostport" on
+                                    standard error per listener, then runs until SIGINT or SIGTERM (exit
+                                    status 130 or 143, as for any program a signal ends). Hops are opened
+                                    by the first connection; a failure then is printed and the listener
+                                    stays up.
+                  -J route          comma-separated hops, first to last: ssh_config aliases,
+                                    [user@]host[:port], ssh://[user@]host[:port] or ssm://... URIs. Each SSH
+                                    hop is resolved through ssh_config; the first follows its own ProxyJump.
+                  -F file           ssh_config file (default ~/.ssh/config if it exists; "none" for none).
+                  -i file           private key to offer, for every SSH hop (repeatable). Jump hosts get it
+                                    too, unlike ssh -i.
+                  -o Keyword=value  ssh_config option for every SSH hop, before the config file (first value
+                                    wins). Unknown keywords are refused; Host, Match and Include are not allowed.
+                  -p port           port of the destination.
+                  -l user           user at the destination ([user@]host wins over -l).
+                  -v                print the route and every audit event on standard error; -vv, -vvv also
+                                    raise the library's log level to debug, trace.
+                  --known-hosts file
+                                    check host keys only against this known_hosts file (repeatable), instead
+                                    of UserKnownHostsFile/GlobalKnownHostsFile or ~/.ssh/known_hosts.
+                  --audit-file dir  also write audit records to dir as tamper-evident JSON Lines (fail-closed:
+                                    no tunnel opens if the record cannot be written). Check it with
+                                    java -cp fumidai-demo.jar dev.fumidai.examples.AuditVerify dir
+                                      dir/checkpoints --public-key public.pem
+                  --audit-key file  sign checkpoints of the --audit-file log with this Ed25519 private key
+                                    (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519); they go to
+                                    dir/checkpoints. Without it the log's hash chain is written unsigned.
+                  --actor id        who acts, in every audit record (default user:<local user>).
+                  --connect-timeout seconds
+                                    the route and the target must open within this (default 30).
+                  -h, --help        print this help and exit 0.
+                  --                end of flags.
+
+                Standard output carries only -W data and --help. Messages start with "fumidai: " and name the
+                hop that failed, e.g.
+                  fumidai: ssh hop "bastion-2" 127.0.0.1:2222: host key SHA256:... for bastion-2 rejected: ...
+
+                exit status:
+                """);
+        for (ExitCode c : ExitCode.values()) {
+            sb.append(String.format("  %2d  %s%n", c.status(), c.meaning()));
+        }
+        return sb.toString();
+    }
+}
