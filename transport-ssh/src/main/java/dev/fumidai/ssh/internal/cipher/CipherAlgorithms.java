@@ -52,11 +52,11 @@ public final class CipherAlgorithms {
     /**
      * Lists the default cipher preference (ssh-client spec, Algorithms), with AES-GCM moved first where it is
      * measurably faster on the running JVM. Java 17 has CPU intrinsics for AES and GHASH but none for ChaCha20,
-     * so where HotSpot reports both {@code UseAESIntrinsics} and {@code UseGHASHIntrinsics} on, AES-GCM seals
-     * and opens packets about 15 times faster than chacha20-poly1305 (Bouncy Castle Java code) and the order is
-     * aes128-gcm, aes256-gcm, chacha20-poly1305, then AES-CTR; otherwise, or when the flags cannot be read, it
-     * is the spec's order, chacha20-poly1305 first. Decided once per JVM by {@link CipherOrder}; a hop can set
-     * its own order.
+     * so where HotSpot has AES and GHASH intrinsics on, AES-GCM seals and opens packets about 15 times faster
+     * than chacha20-poly1305 (Bouncy Castle Java code; without the intrinsics it is about 2.5 times slower) and
+     * the order is aes128-gcm, aes256-gcm, chacha20-poly1305, then AES-CTR; otherwise, or when the flags cannot
+     * be read, it is the spec's order, chacha20-poly1305 first. Decided once per JVM by {@link CipherOrder}
+     * (which says which flags it reads); a hop can set its own order.
      */
     public static final List<String> DEFAULT_CIPHERS = CipherOrder.forRunningJvm();
 
