@@ -50,6 +50,8 @@ public final class SshForwardBenchmark {
     private static final String THEIRS = "openssh";
     /** fumidai with a one-thread event loop group: the relay's two channels always share a loop. */
     private static final String OURS_ONE_LOOP = "fumidai-1loop";
+    /** fumidai with rekeying by bytes pushed out to 64 GiB: shows what the default 1 GiB rekey costs. */
+    private static final String OURS_NO_REKEY = "fumidai-norekey";
 
     private final LocalSshd sshd;
     private final ByteServer target;
@@ -206,16 +208,24 @@ public final class SshForwardBenchmark {
 
     private Tunnel open(String side, String cipher, int hops) throws IOException {
         return switch (side) {
-            case OURS -> ours(cipher, hops, 0);
-            case OURS_ONE_LOOP -> ours(cipher, hops, 1);
+            case OURS -> ours(cipher, hops, 0, false);
+            case OURS_ONE_LOOP -> ours(cipher, hops, 1, false);
+            case OURS_NO_REKEY -> ours(cipher, hops, 0, true);
             case THEIRS -> theirs(cipher, hops);
             default -> throw new IllegalArgumentException("unknown side " + side);
         };
     }
 
-    /** Opens a fumidai forward; {@code threads} 0 keeps JumpHost's default event loop count. */
-    private Tunnel ours(String cipher, int hops, int threads) throws IOException {
-        SshTransportConfig transport = SshTransportConfig.builder().ciphers(List.of(cipher)).build();
+    /**
+     * Opens a fumidai forward; {@code threads} 0 keeps JumpHost's default event loop count, {@code lateRekey}
+     * moves the rekey-by-bytes limit from the default 1 GiB to 64 GiB.
+     */
+    private Tunnel ours(String cipher, int hops, int threads, boolean lateRekey) throws IOException {
+        SshTransportConfig.Builder config = SshTransportConfig.builder().ciphers(List.of(cipher));
+        if (lateRekey) {
+            config.rekeyBytes(64L << 30);
+        }
+        SshTransportConfig transport = config.build();
         List<SshHop> route = new ArrayList<>();
         for (int i = 1; i <= hops; i++) {
             route.add(SshHop.builder().address(Target.of("127.0.0.1", sshd.port))
@@ -328,7 +338,7 @@ public final class SshForwardBenchmark {
     private void idleTunnels(String cipher, int n) throws Exception {
         System.out.println();
         long direct = heapFor(target.port(), n, null);
-        try (Tunnel t = ours(cipher, 1, 0)) {
+        try (Tunnel t = ours(cipher, 1, 0, false)) {
             awaitProbe(t).close();
             long[] direct0 = new long[1];
             long tunnels = heapFor(t.port(), n, direct0);
