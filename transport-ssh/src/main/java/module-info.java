@@ -5,6 +5,8 @@ module dev.fumidai.ssh {
     requires io.netty.handler;
     requires org.bouncycastle.provider;
     requires org.slf4j;
+    // HotSpotDiagnosticMXBean, read once to order the default ciphers (internal.cipher.CipherOrder); optional.
+    requires static jdk.management;
 
     exports dev.fumidai.ssh;
     exports dev.fumidai.ssh.config;

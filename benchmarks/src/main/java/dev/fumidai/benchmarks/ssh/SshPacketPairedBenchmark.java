@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The {@code rawNanos}, {@code cipherNanos} and {@code codecNanos} counters are the time spent in each path
  * and {@code packets} the packets each path sealed and opened; throughput is {@code packets × 32768 / nanos},
  * and ours/raw is {@code rawNanos / cipherNanos}. The order of the three rotates every invocation. The timer
- * costs some 25 ns against tens of microseconds per 32 KiB packet.
+ * costs some 25 ns against tens of microseconds per 32 KiB packet. The {@code *MedianNanos} counters give the
+ * median packet time per path over the last 2048 packets of each iteration, the ratio to read on a loaded
+ * machine (a preemption inflates one packet's time, which moves a sum but hardly a median).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -62,6 +64,19 @@ public class SshPacketPairedBenchmark {
         public long cipherNanos;
         public long codecNanos;
         public long packets;
+        /**
+         * Median time of one packet per path over the last {@link #WINDOW} packets of the iteration: a
+         * preemption by another process lands on one packet of one path and moves a sum, not a median, so on a
+         * loaded machine rawMedianNanos / cipherMedianNanos is the steadier ratio.
+         */
+        public long rawMedianNanos;
+        public long cipherMedianNanos;
+        public long codecMedianNanos;
+
+        static final int WINDOW = 2048;
+        final long[] raw = new long[WINDOW];
+        final long[] cipher = new long[WINDOW];
+        final long[] codec = new long[WINDOW];
 
         /** Starts each iteration from zero. */
         @Setup(Level.Iteration)
@@ -70,6 +85,26 @@ public class SshPacketPairedBenchmark {
             cipherNanos = 0;
             codecNanos = 0;
             packets = 0;
+            rawMedianNanos = 0;
+            cipherMedianNanos = 0;
+            codecMedianNanos = 0;
+        }
+
+        /** Counts one packet per path; every 256 packets, recomputes the medians (outside the timed calls). */
+        void countPacket() {
+            packets++;
+            if ((packets & 255) == 0) {
+                int n = (int) Math.min(packets, WINDOW);
+                rawMedianNanos = median(raw, n);
+                cipherMedianNanos = median(cipher, n);
+                codecMedianNanos = median(codec, n);
+            }
+        }
+
+        private static long median(long[] samples, int n) {
+            long[] sorted = java.util.Arrays.copyOf(samples, n);
+            java.util.Arrays.sort(sorted);
+            return sorted[n / 2];
         }
     }
 
@@ -104,28 +139,34 @@ public class SshPacketPairedBenchmark {
             default -> r = timeCodec(times) + timeRaw(times) + timeCipher(times);
         }
         turn = turn == 2 ? 0 : turn + 1;
-        times.packets++;
+        times.countPacket();
         return r;
     }
 
     private int timeRaw(PathTimes times) throws GeneralSecurityException {
         long start = System.nanoTime();
         int r = raw.roundTrip();
-        times.rawNanos += System.nanoTime() - start;
+        long took = System.nanoTime() - start;
+        times.rawNanos += took;
+        times.raw[(int) (times.packets % PathTimes.WINDOW)] = took;
         return r;
     }
 
     private int timeCipher(PathTimes times) throws GeneralSecurityException {
         long start = System.nanoTime();
         int r = cipher.roundTrip();
-        times.cipherNanos += System.nanoTime() - start;
+        long took = System.nanoTime() - start;
+        times.cipherNanos += took;
+        times.cipher[(int) (times.packets % PathTimes.WINDOW)] = took;
         return r;
     }
 
     private int timeCodec(PathTimes times) throws GeneralSecurityException {
         long start = System.nanoTime();
         int r = codec.roundTrip();
-        times.codecNanos += System.nanoTime() - start;
+        long took = System.nanoTime() - start;
+        times.codecNanos += took;
+        times.codec[(int) (times.packets % PathTimes.WINDOW)] = took;
         return r;
     }
 }

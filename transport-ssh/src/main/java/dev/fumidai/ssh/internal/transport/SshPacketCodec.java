@@ -17,9 +17,11 @@ import java.security.SecureRandom;
  * outbound payloads into packets, with padding, sequence numbers and the current {@link PacketCipher} of each
  * direction.
  *
- * <p>A packet is decrypted and encrypted in place in one pooled heap buffer: inbound bytes are copied once
- * from the socket buffer into the packet buffer, outbound payloads once into the packet buffer; the cipher
- * works on that array.
+ * <p>A packet is decrypted and encrypted in place in one heap buffer. Inbound: when the cumulation is a heap
+ * buffer holding the whole packet, the packet is opened in a retained slice of it, without a copy; otherwise
+ * (direct or composite buffers, or a packet split across reads) its bytes are copied once into a pooled
+ * packet buffer. Outbound: the payload is copied once into the packet buffer, followed by fresh random
+ * padding from a buffer reused for every packet; the cipher works on that array.
  *
  * <h2>Bounds</h2>
  * A packet_length above {@link #MAX_PACKET_LENGTH}, below 5, not aligned to the cipher block, or padding
@@ -32,7 +34,8 @@ import java.security.SecureRandom;
  * packet.
  *
  * <h2>Reference counting</h2>
- * Inbound: each payload passed on is a new buffer owned by the next handler. Outbound: the payload written is
+ * Inbound: each payload passed on is a buffer (a new one, or a retained slice of the cumulation that the
+ * codec no longer reads or moves) owned by the next handler, which releases it once. Outbound: the payload written is
  * released here; the packet buffer is owned by the rest of the pipeline.
  *
  * <h2>Failure</h2>
@@ -46,6 +49,8 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
     private static final int MIN_PADDING = 4;
 
     private final SecureRandom random = new SecureRandom();
+    /** Padding bytes, refilled from {@link #random} for every packet; grows to the largest padding seen. */
+    private byte[] pad = new byte[0];
     private PacketCipher inbound = NoneCipher.INSTANCE;
     private PacketCipher outbound = NoneCipher.INSTANCE;
     private long inboundSequence;
@@ -179,6 +184,10 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
                 checkLength(length);
                 packetLength = length;
                 int total = 4 + length + inbound.tagLength();
+                if (cumulation.hasArray() && cumulation.readableBytes() >= total - needed) {
+                    ctx.fireChannelRead(openInPlace(needed, total));
+                    continue;
+                }
                 packet = ctx.alloc().heapBuffer(total, total);
                 packet.writeBytes(head, 0, needed);
             }
@@ -203,6 +212,24 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             throw new SshProtocolException("packet length " + length + " is not a multiple of the cipher block size "
                     + inbound.blockSize());
         }
+    }
+
+    /**
+     * Opens the packet whose first {@code needed} bytes were just read into {@link #head}, in a retained slice
+     * of the heap cumulation that holds all of it, so the packet is not copied. The length field is put back
+     * as {@link PacketCipher#decryptLength} left it in {@code head} (non-EtM CTR decrypts it there).
+     */
+    private ByteBuf openInPlace(int needed, int total) throws SshProtocolException {
+        cumulation.readerIndex(cumulation.readerIndex() - needed);
+        ByteBuf p = cumulation.readRetainedSlice(total);
+        try {
+            p.setBytes(0, head, 0, needed);
+        } catch (RuntimeException e) {
+            p.release();
+            throw e;
+        }
+        packet = p;
+        return openPacket();
     }
 
     private ByteBuf openPacket() throws SshProtocolException {
@@ -276,9 +303,11 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             p.writeInt(length);
             p.writeByte(padding);
             p.writeBytes(payload, payload.readerIndex(), payloadLength);
-            byte[] pad = new byte[padding];
+            if (pad.length < padding) {
+                pad = new byte[padding];
+            }
             random.nextBytes(pad);
-            p.writeBytes(pad);
+            p.writeBytes(pad, 0, padding);
             outbound.seal(outboundSequence, p.array(), p.arrayOffset(), length);
             p.writerIndex(total);
             outboundSequence = nextSequence(outboundSequence);

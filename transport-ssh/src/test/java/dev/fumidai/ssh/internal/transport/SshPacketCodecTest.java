@@ -11,8 +11,12 @@ import dev.fumidai.ssh.internal.cipher.PacketCipher;
 import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -179,5 +183,102 @@ class SshPacketCodecTest {
         codec.setOutboundCipher(cipher(CipherAlgorithms.AES128_GCM, null, true), true);
         assertEquals(0, codec.outboundSequence());
         assertTrue(ch.finishAndReleaseAll());
+    }
+
+    /** Decodes the whole wire handed over as one buffer from {@code alloc} (or a composite of two heap buffers). */
+    static List<String> decodeWhole(String name, String mac, ByteBuf wire, ByteBufAllocator alloc,
+            boolean composite) throws GeneralSecurityException {
+        SshPacketCodec codec = new SshPacketCodec();
+        if (!name.equals("none")) {
+            codec.setInboundCipher(cipher(name, mac, false), true);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        ByteBuf in;
+        if (composite) {
+            int half = wire.readableBytes() / 2;
+            CompositeByteBuf c = alloc.compositeBuffer();
+            c.addComponent(true, alloc.heapBuffer().writeBytes(wire, half));
+            c.addComponent(true, alloc.heapBuffer().writeBytes(wire));
+            in = c;
+        } else {
+            in = alloc.buffer(wire.readableBytes()).writeBytes(wire);
+        }
+        wire.release();
+        ch.writeInbound(in);
+        List<String> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = ch.readInbound()) != null) {
+            out.add(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        assertFalse(ch.finishAndReleaseAll());
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("ciphers")
+    void decodesWholePacketsInHeapDirectAndCompositeBuffers(String name, String mac) throws GeneralSecurityException {
+        Random r = new Random(name.hashCode() + 1);
+        List<byte[]> payloads = payloads(r);
+        List<String> expected = payloads.stream().map(ByteBufUtil::hexDump).toList();
+        assertEquals(expected, decodeWhole(name, mac, encode(name, mac, payloads),
+                new UnpooledByteBufAllocator(false), false), "unpooled heap, opened in place");
+        assertEquals(expected, decodeWhole(name, mac, encode(name, mac, payloads),
+                new PooledByteBufAllocator(false), false), "pooled heap, opened in place");
+        assertEquals(expected, decodeWhole(name, mac, encode(name, mac, payloads),
+                new PooledByteBufAllocator(true), false), "pooled direct, copied");
+        assertEquals(expected, decodeWhole(name, mac, encode(name, mac, payloads),
+                new UnpooledByteBufAllocator(false), true), "composite, copied");
+    }
+
+    @Test
+    void payloadsOpenedInPlaceSurviveLaterReads() throws GeneralSecurityException {
+        String name = CipherAlgorithms.AES128_CTR;
+        String mac = CipherAlgorithms.HMAC_SHA2_512;
+        List<byte[]> payloads = payloads(new Random(7));
+        List<String> expected = payloads.stream().map(ByteBufUtil::hexDump).toList();
+        ByteBuf wire = encode(name, mac, payloads);
+        SshPacketCodec codec = new SshPacketCodec();
+        codec.setInboundCipher(cipher(name, mac, false), true);
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        // Reads of 3000 bytes: packets wholly inside one read are slices of it, the others are copied; the
+        // payloads are only read after all input, so slices must not be moved by later cumulation.
+        List<ByteBuf> held = new ArrayList<>();
+        List<ByteBuf> inputs = new ArrayList<>();
+        while (wire.isReadable()) {
+            ByteBuf in = Unpooled.buffer(3000).writeBytes(wire, Math.min(3000, wire.readableBytes()));
+            inputs.add(in);
+            ch.writeInbound(in);
+            ByteBuf b;
+            while ((b = ch.readInbound()) != null) {
+                held.add(b);
+            }
+        }
+        wire.release();
+        assertTrue(held.stream().anyMatch(b -> inputs.stream().anyMatch(in -> in == b.unwrap())),
+                "no payload was opened in place in its input buffer");
+        List<String> out = new ArrayList<>();
+        for (ByteBuf b : held) {
+            out.add(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        assertEquals(expected, out);
+        assertFalse(ch.finishAndReleaseAll());
+        assertTrue(inputs.stream().allMatch(in -> in.refCnt() == 0), "an input buffer was not released exactly");
+    }
+
+    @Test
+    void paddingIsFreshlyRandomForEveryPacket() throws GeneralSecurityException {
+        ByteBuf wire = encode("none", null, List.of(new byte[3], new byte[3], new byte[3]));
+        List<String> paddings = new ArrayList<>();
+        while (wire.isReadable()) {
+            int length = wire.readInt();
+            int padding = wire.readUnsignedByte();
+            wire.skipBytes(length - 1 - padding);
+            paddings.add(ByteBufUtil.hexDump(wire.readSlice(padding)));
+        }
+        wire.release();
+        assertEquals(3, paddings.size());
+        assertEquals(3, paddings.stream().distinct().count(), "padding repeated: " + paddings);
     }
 }
