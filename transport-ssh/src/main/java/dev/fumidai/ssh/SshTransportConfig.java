@@ -16,8 +16,15 @@ import java.util.Objects;
  */
 public final class SshTransportConfig {
 
-    /** RFC 4253 §9 suggests rekeying after 1 GB; every cipher we offer is safe far beyond that. */
-    public static final long DEFAULT_REKEY_BYTES = 1L << 30;
+    /**
+     * Sets no byte limit of our own, so the negotiated cipher decides, per direction, as OpenSSH does (its
+     * default {@code RekeyLimit}): after 2^32 blocks of a 128-bit block cipher (AES), which is RFC 4344 §3.2's
+     * 2^(L/4) blocks, i.e. 64 GiB; after 1 GiB for every other cipher (chacha20-poly1305, whose 64-bit block
+     * counter OpenSSH treats like an 8-byte block: 2^30 / 8 blocks). A configured limit lower than that wins.
+     * RFC 4253 §9's "after each gigabyte" was written for 64-bit block ciphers; rekeying a long AES transfer every
+     * GiB costs a full key exchange on the event loop for no security gain.
+     */
+    public static final long DEFAULT_REKEY_BYTES = Long.MAX_VALUE;
     /** RFC 4253 §9 suggests rekeying after an hour. */
     public static final Duration DEFAULT_REKEY_INTERVAL = Duration.ofHours(1);
     /** RFC 4344 §3.1 asks for a rekey before 2^32 packets; OpenSSH rekeys at 2^31. */

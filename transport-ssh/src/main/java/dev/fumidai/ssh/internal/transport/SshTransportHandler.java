@@ -130,6 +130,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private KexInitMessage theirKexInit;
     private KeyExchange kex;
     private NegotiatedAlgorithms negotiated;
+    /** Bytes per direction before we rekey; set with the keys of each exchange. */
+    private long rekeyBytesLimit = Long.MAX_VALUE;
     private NegotiatedAlgorithms firstNegotiated;
     private PacketCipher pendingInbound;
     private PacketCipher pendingOutbound;
@@ -534,6 +536,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                 : KeyDerivation.derive(h, k, hash, KeyDerivation.MAC_CLIENT_TO_SERVER, sessionId, macCs.keyLength());
         byte[] mkSc = macSc == null ? null
                 : KeyDerivation.derive(h, k, hash, KeyDerivation.MAC_SERVER_TO_CLIENT, sessionId, macSc.keyLength());
+        rekeyBytesLimit = Math.min(config.rekeyBytes(),
+                Math.min(cipherRekeyBytes(cs.name()), cipherRekeyBytes(sc.name())));
         try {
             pendingOutbound = CipherAlgorithms.create(cs, macCs, keyCs, ivCs, mkCs, true);
             pendingInbound = CipherAlgorithms.create(sc, macSc, keySc, ivSc, mkSc, false);
@@ -695,15 +699,25 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         send(b);
     }
 
+    /**
+     * Returns the bytes one direction may carry under one key with this cipher when no lower limit is configured
+     * (see {@link SshTransportConfig#DEFAULT_REKEY_BYTES}): 64 GiB for AES (2^32 blocks of 16 bytes, RFC 4344
+     * §3.2), 1 GiB otherwise.
+     */
+    static long cipherRekeyBytes(String cipher) {
+        return cipher.startsWith("aes") ? (1L << 32) * 16 : 1L << 30;
+    }
+
     private void checkRekeyLimits() {
         // Like OpenSSH (packet.c, "Don't attempt rekeying during pre-auth"), we rekey on our own only after user
         // authentication succeeded: OpenSSH's sshd answers a pre-auth KEXINIT with a protocol error.
         if (phase != Phase.ESTABLISHED || !userauthSucceeded || kexInProgress || failure != null) {
             return;
         }
-        long bytes = codec.inboundBytes() + codec.outboundBytes();
+        // Per direction, like OpenSSH's max_blocks_in/out: each direction has its own keys.
+        long bytes = Math.max(codec.inboundBytes(), codec.outboundBytes());
         long packets = Math.max(codec.inboundPackets(), codec.outboundPackets());
-        if (bytes >= config.rekeyBytes() || packets >= config.rekeyPackets()) {
+        if (bytes >= rekeyBytesLimit || packets >= config.rekeyPackets()) {
             LOG.debug("{}: rekey after {} bytes, {} packets", where, bytes, packets);
             requestRekey();
         }

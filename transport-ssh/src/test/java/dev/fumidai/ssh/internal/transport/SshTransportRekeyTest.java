@@ -102,6 +102,40 @@ class SshTransportRekeyTest {
     }
 
     @Test
+    void theByteLimitCountsEachDirectionOnItsOwn() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().rekeyBytes(16 * 1024).build())) {
+            int kexInits = 0;
+            for (int i = 0; i < 12; i++) {
+                s.client.writeAndFlush(channelData(i, 1024));
+                s.sendMessage(2, new byte[1024]); // SSH_MSG_IGNORE toward the client
+                ByteBuf b;
+                while ((b = s.nextFromClient()) != null) {
+                    kexInits += b.getUnsignedByte(b.readerIndex()) == 20 ? 1 : 0;
+                    b.release();
+                }
+            }
+            assertEquals(0, kexInits, "24 KiB in both directions together, 12 KiB each: under the 16 KiB limit");
+            for (int i = 12; i < 20 && kexInits == 0; i++) {
+                s.client.writeAndFlush(channelData(i, 1024));
+                ByteBuf b;
+                while ((b = s.nextFromClient()) != null) {
+                    kexInits += b.getUnsignedByte(b.readerIndex()) == 20 ? 1 : 0;
+                    b.release();
+                }
+            }
+            assertEquals(1, kexInits, "KEXINIT once one direction passed 16 KiB");
+        }
+    }
+
+    @Test
+    void withoutAConfiguredLimitTheCipherDecidesLikeOpenSsh() {
+        assertEquals(Long.MAX_VALUE, SshTransportConfig.defaults().rekeyBytes());
+        assertEquals(64L << 30, SshTransportHandler.cipherRekeyBytes("aes128-gcm@openssh.com"));
+        assertEquals(64L << 30, SshTransportHandler.cipherRekeyBytes("aes256-ctr"));
+        assertEquals(1L << 30, SshTransportHandler.cipherRekeyBytes("chacha20-poly1305@openssh.com"));
+    }
+
+    @Test
     void rekeysAfterThePacketLimit() throws Exception {
         try (ScriptedServer s = established(CONFIG.toBuilder().rekeyPackets(10).build())) {
             int sent = 0;
