@@ -1,0 +1,50 @@
+package dev.fumidai.ssh.interop;
+
+import dev.fumidai.ssh.internal.kex.KexAlgorithms;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Records (or re-checks) one client key exchange per kex method with the system OpenSSH {@code sshd}, for the
+ * offline known-answer replay in {@code RecordedKexReplayTest}. OpenSSH 9.2 has every default method except
+ * mlkem768x25519-sha256 and the IANA name sntrup761x25519-sha512 (both 9.9); MINA records those.
+ */
+@Tag("interop")
+class OpenSshKexRecordingTest {
+
+    @TempDir
+    static Path dir;
+    static ExternalServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = OpenSshInteropTest.startSshd(dir, List.of("HostKeyAlgorithms ssh-ed25519",
+                "KexAlgorithms " + String.join(",", openSshKex().toList())));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Stream<String> openSshKex() {
+        return KexAlgorithms.DEFAULT.stream().filter(k -> !k.equals(KexAlgorithms.MLKEM768_X25519_SHA256)
+                && !k.equals(KexAlgorithms.SNTRUP761_X25519_SHA512));
+    }
+
+    @ParameterizedTest
+    @MethodSource("openSshKex")
+    void recordsAnExchangeTheServerSigned(String kex) throws Exception {
+        KexRecordingSupport.recordOrCheck(kex, server.port, "OpenSSH sshd (" + System.getProperty("os.name")
+                + ", the system's sshd from openssh-server)");
+    }
+}
