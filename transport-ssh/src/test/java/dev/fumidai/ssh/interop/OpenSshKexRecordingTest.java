@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Records (or re-checks) one client key exchange per kex method with the system OpenSSH {@code sshd}, for the
  * offline known-answer replay in {@code RecordedKexReplayTest}. Debian's OpenSSH 9.2 has every default method
- * except mlkem768x25519-sha256 (OpenSSH 9.9); MINA records that one.
+ * except mlkem768x25519-sha256 (OpenSSH 9.9); MINA records that one. The opt-in legacy SHA-1 methods are
+ * recorded too.
  */
 @Tag("interop")
 class OpenSshKexRecordingTest {
@@ -37,7 +38,8 @@ class OpenSshKexRecordingTest {
     }
 
     static Stream<String> openSshKex() {
-        return KexAlgorithms.DEFAULT.stream().filter(k -> !k.equals(KexAlgorithms.MLKEM768_X25519_SHA256));
+        return Stream.concat(KexAlgorithms.DEFAULT.stream(), KexAlgorithms.LEGACY.stream())
+                .filter(k -> !k.equals(KexAlgorithms.MLKEM768_X25519_SHA256));
     }
 
     @ParameterizedTest

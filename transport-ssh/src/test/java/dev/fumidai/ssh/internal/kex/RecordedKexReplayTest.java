@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays, offline, one key exchange per default kex method recorded with a real server (OpenSSH 9.2, or MINA
+ * Replays, offline, one key exchange per default and legacy kex method recorded with a real server (OpenSSH 9.2, or MINA
  * SSHD 2.20 for the methods OpenSSH 9.2 lacks; see {@code src/test/resources/kat/kex/}): with the recorded
  * random bytes as our only randomness, our code sends the recorded messages and computes the recorded K and H,
  * and the server's signature over that H verifies with its host key. The signature is the independent answer:
@@ -20,12 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RecordedKexReplayTest {
 
-    static Stream<String> defaults() {
-        return KexAlgorithms.DEFAULT.stream();
+    static Stream<String> methods() {
+        return Stream.concat(KexAlgorithms.DEFAULT.stream(), KexAlgorithms.LEGACY.stream());
     }
 
     @ParameterizedTest
-    @MethodSource("defaults")
+    @MethodSource("methods")
     void ourSharedSecretAndExchangeHashMatchTheRecordedExchange(String kex) throws Exception {
         RecordedKex rec = RecordedKex.load(kex);
         assertEquals(kex, rec.get("kex"));
