@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class KexRecorder {
 
-    /** RFC 4253 §6.1: 35000 bytes is the minimum a peer must accept; a KEXINIT or DH reply fits easily. */
+    /** The ssh-client spec's 256 KiB receive limit; an 8192-bit DH reply or a KEXINIT is far smaller. */
     static final int MAX_PACKET = 256 * 1024;
     public static final String CLIENT_VERSION = "SSH-2.0-fumidai_kat";
 
