@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * ({@link TerrapinProxy}) between our client and MINA SSHD 2.20 in-JVM. With strict kex the added IGNORE ends the
  * connection. Without it (a server that does not offer {@code kex-strict-s-v00@openssh.com}) and with
  * chacha20-poly1305 the test records the weakness as it is: the handshake completes and the server's EXT_INFO
- * is lost without a trace. {@code requireStrictKex} refuses such a server.
+ * is lost without a trace; with aes128-cbc and an encrypt-then-MAC MAC the drop breaks the CBC chain and the
+ * connection fails. {@code requireStrictKex} refuses such a server.
  */
 class TerrapinProxyTest {
 
@@ -48,6 +49,8 @@ class TerrapinProxyTest {
         server.setPort(0);
         server.setKeyPairProvider(KeyPairProvider.wrap(List.of(hostKey)));
         server.setPasswordAuthenticator((user, password, session) -> false);
+        // MINA's defaults leave out CBC; the CBC-EtM case needs it.
+        server.setCipherFactories(new java.util.ArrayList<>(org.apache.sshd.common.cipher.BuiltinCiphers.VALUES));
         if (!strict) {
             server.setSessionFactory(new SessionFactory(server) {
                 @Override
@@ -121,6 +124,27 @@ class TerrapinProxyTest {
             assertEquals(List.of(), ready.serverSigAlgs(), "EXT_INFO is gone and nothing noticed");
             assertEquals(51, client.tryNoneAuth("nobody"), "the session goes on: USERAUTH_FAILURE");
             assertNull(proxy.failure());
+        }
+    }
+
+    @Test
+    void withoutStrictKexCbcEtmBreaksOnTheDroppedPacketInsteadOfLosingItSilently() throws Exception {
+        startServer(false);
+        // CBC chains each packet to the previous ciphertext: with EXT_INFO gone, the next packet's MAC (over
+        // the ciphertext, with the right sequence number) still verifies, but its first block decrypts to
+        // garbage. The simple drop therefore ends the connection here; Terrapin's CBC-EtM variant needs a
+        // luckier prefix (about 0.03% success in the paper), which this test does not attempt.
+        SshTransportConfig config = SshTransportConfig.builder().allowInsecureLegacyAlgorithms()
+                .kexAlgorithms(List.of(SshAlgorithms.Kex.CURVE25519_SHA256))
+                .ciphers(List.of(SshAlgorithms.InsecureLegacy.AES128_CBC))
+                .macs(List.of(SshAlgorithms.Mac.HMAC_SHA2_256_ETM))
+                .handshakeTimeout(java.time.Duration.ofSeconds(10)).build();
+        try (TerrapinProxy proxy = new TerrapinProxy(serverPort());
+                SshTestClient client = new SshTestClient().connect("127.0.0.1", proxy.port(), config, pinned())) {
+            Exception e = assertThrows(Exception.class, client::awaitReady);
+            assertTrue(proxy.injected());
+            assertTrue(proxy.droppedBytes() > 0, "the server's EXT_INFO was dropped");
+            assertFalse(String.valueOf(e.getMessage()).contains("strict KEX"), e.toString());
         }
     }
 
