@@ -6,8 +6,9 @@ import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 
 /**
  * Names the SSH algorithms this library implements; each constant's value is the exact wire string, for use
- * in {@link SshTransportConfig}. Nothing insecure (SHA-1 key exchange or MACs, CBC, 3DES, DSA, ssh-rsa
- * signatures) is implemented, so there is no opt-in legacy list yet.
+ * in {@link SshTransportConfig}. The nested classes {@link Kex}, {@link HostKey}, {@link Cipher} and {@link Mac}
+ * name the defaults; {@link InsecureLegacy} names the insecure algorithms that old servers still need, which a
+ * configuration accepts only after {@link SshTransportConfig.Builder#allowInsecureLegacyAlgorithms()}.
  */
 public final class SshAlgorithms {
 
@@ -73,6 +74,45 @@ public final class SshAlgorithms {
         public static final String HMAC_SHA2_512 = CipherAlgorithms.HMAC_SHA2_512;
 
         private Mac() {
+        }
+    }
+
+    /**
+     * Names the insecure legacy algorithms of the ssh-client spec's "opt-in only" column, for servers that offer
+     * nothing better. None is ever offered by default; a configuration that names one without
+     * {@link SshTransportConfig.Builder#allowInsecureLegacyAlgorithms()} is refused, and the SHA-1 ones are still
+     * refused at negotiation while {@link SshTransportConfig#isForbidSha1()} holds (the default). A connection
+     * that negotiates one logs a warning naming it, and the names go into the {@code hop.connect} audit event.
+     */
+    public static final class InsecureLegacy {
+        /** RFC 4253 §8.2 group 14 with a SHA-1 exchange hash. */
+        public static final String DH_GROUP14_SHA1 = KexAlgorithms.DH_GROUP14_SHA1;
+        /** RFC 4419 group exchange with a SHA-1 exchange hash. */
+        public static final String DH_GROUP_EXCHANGE_SHA1 = KexAlgorithms.DH_GEX_SHA1;
+        /** RFC 4253 §6.6 RSA signatures with SHA-1. */
+        public static final String SSH_RSA = KeyAlgorithms.SSH_RSA;
+        public static final String AES128_CBC = CipherAlgorithms.AES128_CBC;
+        public static final String AES192_CBC = CipherAlgorithms.AES192_CBC;
+        public static final String AES256_CBC = CipherAlgorithms.AES256_CBC;
+        public static final String TRIPLE_DES_CBC = CipherAlgorithms.TRIPLE_DES_CBC;
+        public static final String HMAC_SHA1 = CipherAlgorithms.HMAC_SHA1;
+        public static final String HMAC_SHA1_ETM = CipherAlgorithms.HMAC_SHA1_ETM;
+
+        /** Lists the legacy key exchanges, in the order they are appended after the defaults. */
+        public static final java.util.List<String> KEX = KexAlgorithms.LEGACY;
+        /** Lists the legacy host-key algorithms. */
+        public static final java.util.List<String> HOST_KEY = java.util.List.of(SSH_RSA);
+        /** Lists the legacy ciphers. */
+        public static final java.util.List<String> CIPHERS = CipherAlgorithms.LEGACY_CIPHERS;
+        /** Lists the legacy MACs. */
+        public static final java.util.List<String> MACS = CipherAlgorithms.LEGACY_MACS;
+
+        private InsecureLegacy() {
+        }
+
+        /** Says whether a name is on one of the legacy lists. */
+        public static boolean contains(String name) {
+            return KEX.contains(name) || HOST_KEY.contains(name) || CIPHERS.contains(name) || MACS.contains(name);
         }
     }
 }

@@ -12,7 +12,9 @@ import java.util.Objects;
  * Immutable; derive variants with {@link #toBuilder()}.
  *
  * <p>Algorithm names are the exact wire strings (RFC 4250 §4.11 and the OpenSSH names). The defaults are the
- * "default" column of the ssh-client spec; nothing insecure (SHA-1, CBC, DSA) is implemented at all.
+ * "default" column of the ssh-client spec. The insecure legacy algorithms ({@link SshAlgorithms.InsecureLegacy})
+ * are accepted only after {@link Builder#allowInsecureLegacyAlgorithms()}; the SHA-1 ones also need
+ * {@code forbidSha1(false)}, because the per-hop SHA-1 policy wins over the legacy opt-in.
  */
 public final class SshTransportConfig {
 
@@ -53,6 +55,7 @@ public final class SshTransportConfig {
     private final boolean requireStrictKex;
     private final boolean requirePostQuantumKex;
     private final boolean forbidSha1;
+    private final boolean insecureLegacyAllowed;
     private final long rekeyBytes;
     private final Duration rekeyInterval;
     private final long rekeyPackets;
@@ -61,10 +64,12 @@ public final class SshTransportConfig {
     private final String softwareVersion;
 
     private SshTransportConfig(Builder b) {
-        this.kexAlgorithms = checked(b.kexAlgorithms, KexAlgorithms.DEFAULT, "key exchange");
-        this.hostKeyAlgorithms = checked(b.hostKeyAlgorithms, DEFAULT_HOST_KEY_ALGORITHMS, "host key");
-        this.ciphers = checked(b.ciphers, CipherAlgorithms.DEFAULT_CIPHERS, "cipher");
-        this.macs = checked(b.macs, CipherAlgorithms.DEFAULT_MACS, "MAC");
+        this.insecureLegacyAllowed = b.insecureLegacyAllowed;
+        this.kexAlgorithms = checked(b.kexAlgorithms, KexAlgorithms.DEFAULT, KexAlgorithms.LEGACY, "key exchange");
+        this.hostKeyAlgorithms = checked(b.hostKeyAlgorithms, DEFAULT_HOST_KEY_ALGORITHMS,
+                SshAlgorithms.InsecureLegacy.HOST_KEY, "host key");
+        this.ciphers = checked(b.ciphers, CipherAlgorithms.DEFAULT_CIPHERS, CipherAlgorithms.LEGACY_CIPHERS, "cipher");
+        this.macs = checked(b.macs, CipherAlgorithms.DEFAULT_MACS, CipherAlgorithms.LEGACY_MACS, "MAC");
         this.requireStrictKex = b.requireStrictKex;
         this.requirePostQuantumKex = b.requirePostQuantumKex;
         this.forbidSha1 = b.forbidSha1;
@@ -88,12 +93,17 @@ public final class SshTransportConfig {
         this.softwareVersion = b.softwareVersion;
     }
 
-    private static List<String> checked(List<String> names, List<String> supported, String what) {
+    private List<String> checked(List<String> names, List<String> supported, List<String> legacy, String what) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no " + what + " algorithm configured");
         }
         for (String n : names) {
-            if (!supported.contains(n)) {
+            if (legacy.contains(n)) {
+                if (!insecureLegacyAllowed) {
+                    throw new IllegalArgumentException(what + " algorithm " + n + " is insecure legacy; it needs "
+                            + "SshTransportConfig.Builder.allowInsecureLegacyAlgorithms()");
+                }
+            } else if (!supported.contains(n)) {
                 throw new IllegalArgumentException("unsupported " + what + " algorithm " + n + "; supported "
                         + supported);
             }
@@ -121,6 +131,7 @@ public final class SshTransportConfig {
         b.requireStrictKex = requireStrictKex;
         b.requirePostQuantumKex = requirePostQuantumKex;
         b.forbidSha1 = forbidSha1;
+        b.insecureLegacyAllowed = insecureLegacyAllowed;
         b.rekeyBytes = rekeyBytes;
         b.rekeyInterval = rekeyInterval;
         b.rekeyPackets = rekeyPackets;
@@ -194,6 +205,11 @@ public final class SshTransportConfig {
         return forbidSha1;
     }
 
+    /** Says whether the insecure legacy algorithms may appear in the lists (off by default). */
+    public boolean isInsecureLegacyAllowed() {
+        return insecureLegacyAllowed;
+    }
+
     /** Returns the bytes (both directions) after which we rekey. */
     public long rekeyBytes() {
         return rekeyBytes;
@@ -233,6 +249,7 @@ public final class SshTransportConfig {
         private boolean requireStrictKex;
         private boolean requirePostQuantumKex;
         private boolean forbidSha1 = true;
+        private boolean insecureLegacyAllowed;
         private long rekeyBytes = DEFAULT_REKEY_BYTES;
         private Duration rekeyInterval = DEFAULT_REKEY_INTERVAL;
         private long rekeyPackets = DEFAULT_REKEY_PACKETS;
@@ -279,10 +296,43 @@ public final class SshTransportConfig {
             return this;
         }
 
-        /** Refuses SHA-1 algorithms (the default; none is implemented). */
+        /**
+         * Refuses any negotiated algorithm that uses SHA-1 (the default): the legacy SHA-1 key exchanges,
+         * {@code ssh-rsa} and the {@code hmac-sha1} MACs fail the hop even when the legacy list is allowed.
+         */
         public Builder forbidSha1(boolean value) {
             this.forbidSha1 = value;
             return this;
+        }
+
+        /**
+         * Lets the algorithm lists name the insecure legacy algorithms of {@link SshAlgorithms.InsecureLegacy}.
+         * Nothing is offered by this call alone; see {@link #appendInsecureLegacyAlgorithms()}. A connection that
+         * negotiates a legacy algorithm logs a warning.
+         */
+        public Builder allowInsecureLegacyAlgorithms() {
+            this.insecureLegacyAllowed = true;
+            return this;
+        }
+
+        /**
+         * Allows the insecure legacy algorithms and appends every one of them after the current lists, so a
+         * server that offers anything better still negotiates that. The SHA-1 ones stay refused until
+         * {@code forbidSha1(false)}.
+         */
+        public Builder appendInsecureLegacyAlgorithms() {
+            allowInsecureLegacyAlgorithms();
+            kexAlgorithms = appended(kexAlgorithms, SshAlgorithms.InsecureLegacy.KEX);
+            hostKeyAlgorithms = appended(hostKeyAlgorithms, SshAlgorithms.InsecureLegacy.HOST_KEY);
+            ciphers = appended(ciphers, SshAlgorithms.InsecureLegacy.CIPHERS);
+            macs = appended(macs, SshAlgorithms.InsecureLegacy.MACS);
+            return this;
+        }
+
+        private static List<String> appended(List<String> names, List<String> more) {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(names);
+            all.addAll(more);
+            return List.copyOf(all);
         }
 
         /** Sets the byte limit after which we rekey (sum of both directions). */

@@ -22,10 +22,23 @@ public final class CipherAlgorithms {
     public static final String AES192_CTR = "aes192-ctr";
     public static final String AES256_CTR = "aes256-ctr";
 
+    /** Legacy (RFC 4253 §6.3, CBC): only on the opt-in {@link #LEGACY_CIPHERS} list. */
+    public static final String AES128_CBC = "aes128-cbc";
+    /** Legacy (RFC 4253 §6.3, CBC). */
+    public static final String AES192_CBC = "aes192-cbc";
+    /** Legacy (RFC 4253 §6.3, CBC). */
+    public static final String AES256_CBC = "aes256-cbc";
+    /** Legacy (RFC 4253 §6.3, three-key 3DES in CBC mode, 64-bit blocks). */
+    public static final String TRIPLE_DES_CBC = "3des-cbc";
+
     public static final String HMAC_SHA2_256_ETM = "hmac-sha2-256-etm@openssh.com";
     public static final String HMAC_SHA2_512_ETM = "hmac-sha2-512-etm@openssh.com";
     public static final String HMAC_SHA2_256 = "hmac-sha2-256";
     public static final String HMAC_SHA2_512 = "hmac-sha2-512";
+    /** Legacy (RFC 4253 §6.4, HMAC-SHA1): only on the opt-in {@link #LEGACY_MACS} list. */
+    public static final String HMAC_SHA1 = "hmac-sha1";
+    /** Legacy (OpenSSH {@code PROTOCOL} §1.5, encrypt-then-MAC with HMAC-SHA1). */
+    public static final String HMAC_SHA1_ETM = "hmac-sha1-etm@openssh.com";
 
     /** Describes an encryption algorithm: key and IV lengths, and whether it authenticates by itself. */
     public record CipherSpec(String name, int keyLength, int ivLength, boolean aead) {
@@ -41,13 +54,19 @@ public final class CipherAlgorithms {
             AES256_GCM, new CipherSpec(AES256_GCM, 32, 12, true),
             AES128_CTR, new CipherSpec(AES128_CTR, 16, 16, false),
             AES192_CTR, new CipherSpec(AES192_CTR, 24, 16, false),
-            AES256_CTR, new CipherSpec(AES256_CTR, 32, 16, false));
+            AES256_CTR, new CipherSpec(AES256_CTR, 32, 16, false),
+            AES128_CBC, new CipherSpec(AES128_CBC, 16, 16, false),
+            AES192_CBC, new CipherSpec(AES192_CBC, 24, 16, false),
+            AES256_CBC, new CipherSpec(AES256_CBC, 32, 16, false),
+            TRIPLE_DES_CBC, new CipherSpec(TRIPLE_DES_CBC, 24, 8, false));
 
     private static final Map<String, MacSpec> MACS = Map.of(
             HMAC_SHA2_256_ETM, new MacSpec(HMAC_SHA2_256_ETM, "HmacSHA256", 32, true),
             HMAC_SHA2_512_ETM, new MacSpec(HMAC_SHA2_512_ETM, "HmacSHA512", 64, true),
             HMAC_SHA2_256, new MacSpec(HMAC_SHA2_256, "HmacSHA256", 32, false),
-            HMAC_SHA2_512, new MacSpec(HMAC_SHA2_512, "HmacSHA512", 64, false));
+            HMAC_SHA2_512, new MacSpec(HMAC_SHA2_512, "HmacSHA512", 64, false),
+            HMAC_SHA1, new MacSpec(HMAC_SHA1, "HmacSHA1", 20, false),
+            HMAC_SHA1_ETM, new MacSpec(HMAC_SHA1_ETM, "HmacSHA1", 20, true));
 
     /**
      * Lists the default cipher preference (ssh-client spec, Algorithms), with AES-GCM moved first where it is
@@ -63,6 +82,16 @@ public final class CipherAlgorithms {
     /** Lists the default MAC preference: encrypt-then-MAC first (ssh-client spec, Algorithms). */
     public static final List<String> DEFAULT_MACS =
             List.of(HMAC_SHA2_256_ETM, HMAC_SHA2_512_ETM, HMAC_SHA2_256, HMAC_SHA2_512);
+
+    /**
+     * Lists the insecure ciphers a hop may enable explicitly (the ssh-client spec's "opt-in only" column): CBC
+     * with MAC-then-encrypt invites padding-oracle style attacks (CVE-2008-5161) and 3DES has 64-bit blocks
+     * (Sweet32). Never part of {@link #DEFAULT_CIPHERS}.
+     */
+    public static final List<String> LEGACY_CIPHERS = List.of(AES128_CBC, AES192_CBC, AES256_CBC, TRIPLE_DES_CBC);
+
+    /** Lists the insecure MACs a hop may enable explicitly: HMAC-SHA1. Never part of {@link #DEFAULT_MACS}. */
+    public static final List<String> LEGACY_MACS = List.of(HMAC_SHA1_ETM, HMAC_SHA1);
 
     private CipherAlgorithms() {
     }
@@ -92,8 +121,14 @@ public final class CipherAlgorithms {
             case AES256_GCM:
                 return new AesGcmPacketCipher(cipher.name(), key, iv, encrypt);
             default:
-                Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
-                ctr.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                // CBC keeps its chaining state across update() calls, as RFC 4253 §6.3 wants the IV carried
+                // from packet to packet, so the CTR packet cipher serves the legacy CBC modes unchanged.
+                String transformation = LEGACY_CIPHERS.contains(cipher.name())
+                        ? (cipher.name().equals(TRIPLE_DES_CBC) ? "DESede/CBC/NoPadding" : "AES/CBC/NoPadding")
+                        : "AES/CTR/NoPadding";
+                Cipher ctr = Cipher.getInstance(transformation);
+                ctr.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE,
+                        new SecretKeySpec(key, cipher.name().equals(TRIPLE_DES_CBC) ? "DESede" : "AES"),
                         new IvParameterSpec(iv));
                 Mac m = Mac.getInstance(mac.jcaName());
                 m.init(new SecretKeySpec(macKey, mac.jcaName()));

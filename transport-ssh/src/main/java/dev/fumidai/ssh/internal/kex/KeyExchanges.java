@@ -11,7 +11,7 @@ public final class KeyExchanges {
     }
 
     /**
-     * Creates the exchange for a method of {@link KexAlgorithms#DEFAULT}.
+     * Creates the exchange for a method of {@link KexAlgorithms#DEFAULT} or {@link KexAlgorithms#LEGACY}.
      *
      * @throws IllegalArgumentException for a name we do not implement
      */
@@ -41,6 +41,10 @@ public final class KeyExchanges {
                 return fixed(input, "SHA-512", DHStandardGroups.rfc3526_4096, random);
             case KexAlgorithms.DH_GROUP18_SHA512:
                 return fixed(input, "SHA-512", DHStandardGroups.rfc3526_8192, random);
+            case KexAlgorithms.DH_GROUP14_SHA1:
+                return fixed(input, "SHA-1", DHStandardGroups.rfc3526_2048, random);
+            case KexAlgorithms.DH_GEX_SHA1:
+                return new DhKeyExchange(input, "SHA-1", random);
             default:
                 throw new IllegalArgumentException("unsupported key exchange " + name);
         }

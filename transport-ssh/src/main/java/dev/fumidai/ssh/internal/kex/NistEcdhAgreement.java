@@ -42,7 +42,14 @@ final class NistEcdhAgreement implements EcdhKeyExchange.Agreement {
     public byte[] clientPublic() throws GeneralSecurityException {
         KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
         kpg.initialize(new ECGenParameterSpec(curve), random);
-        KeyPair kp = kpg.generateKeyPair();
+        return use(kpg.generateKeyPair());
+    }
+
+    /**
+     * Takes {@code kp} as the ephemeral key pair and returns Q_C; {@link #clientPublic()} calls it with a fresh
+     * pair, the known-answer test with a published one (the JDK's EC generator cannot be handed a scalar).
+     */
+    byte[] use(KeyPair kp) {
         privateKey = kp.getPrivate();
         ECPublicKey pub = (ECPublicKey) kp.getPublic();
         params = pub.getParams();

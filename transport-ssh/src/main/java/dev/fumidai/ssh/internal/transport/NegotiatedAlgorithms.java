@@ -23,6 +23,13 @@ public record NegotiatedAlgorithms(String kex, String hostKey, String cipherClie
         return new CryptoInfo(kex, cipherClientToServer, macClientToServer, hostKey, strictKex);
     }
 
+    /** Lists the negotiated names that are on the insecure legacy lists (empty for a default configuration). */
+    public List<String> legacyAlgorithms() {
+        return java.util.stream.Stream.of(kex, hostKey, cipherClientToServer, cipherServerToClient,
+                macClientToServer, macServerToClient).filter(dev.fumidai.ssh.SshAlgorithms.InsecureLegacy::contains)
+                .distinct().toList();
+    }
+
     /**
      * Negotiates from our KEXINIT and the server's.
      *

@@ -402,6 +402,11 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             ignoreNextKexPacket = true;
         }
         LOG.debug("{}: negotiated {}", where, negotiated);
+        List<String> legacy = negotiated.legacyAlgorithms();
+        if (!legacy.isEmpty()) {
+            // Reached only through SshTransportConfig.Builder.allowInsecureLegacyAlgorithms().
+            LOG.warn("{}: negotiated insecure legacy algorithms {}", where, legacy);
+        }
         kex = KeyExchanges.create(negotiated.kex(),
                 new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes), random);
         kex.start(ctx.alloc(), this::send);

@@ -142,8 +142,8 @@ class SshTransportHandlerTest {
     @Test
     void configRefusesUnknownAlgorithmsAndEmptyLists() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SshTransportConfig.builder().ciphers(List.of("aes128-cbc")).build());
-        assertTrue(e.getMessage().startsWith("unsupported cipher algorithm aes128-cbc"), e.getMessage());
+                () -> SshTransportConfig.builder().ciphers(List.of("blowfish-cbc")).build());
+        assertTrue(e.getMessage().startsWith("unsupported cipher algorithm blowfish-cbc"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SshTransportConfig.builder().macs(List.of()).build());
         assertThrows(IllegalArgumentException.class,
                 () -> SshTransportConfig.builder().kexAlgorithms(List.of("diffie-hellman-group14-sha1")).build());
