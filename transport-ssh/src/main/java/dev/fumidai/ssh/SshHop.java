@@ -300,7 +300,8 @@ public final class SshHop implements Hop {
                 return;
             }
             SshConnection connection = SshConnection.install(channel, SshConnectionConfig.defaults(where));
-            SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where);
+            SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where,
+                    ctx.audit(), ctx.clock());
             if (!result.complete(session)) {
                 session.close();
             }

@@ -48,11 +48,12 @@ final class OpenSshChain implements AutoCloseable {
                 Path authorized = keyDir.resolve("authorized_keys");
                 Files.copy(keyDir.resolve("id_ed25519.pub"), authorized);
                 String permitOpen = i + 1 < length ? "127.0.0.1:" + ports[i + 1] : String.join(" ", finalTargets);
-                List<String> config = new ArrayList<>(List.of("UsePAM no", "AuthenticationMethods publickey",
+                // sshd keeps the first value of a keyword: the extra lines go first so they can override these.
+                List<String> config = new ArrayList<>(extraConfig.apply(i));
+                config.addAll(List.of("UsePAM no", "AuthenticationMethods publickey",
                         "PermitRootLogin prohibit-password", "PasswordAuthentication no",
                         "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized,
                         "AllowTcpForwarding local", "PermitOpen " + permitOpen));
-                config.addAll(extraConfig.apply(i));
                 OpenSshDaemon d = OpenSshDaemon.start("bastion" + (i + 1), dir, ports[i], config);
                 chain.daemons.add(d);
                 known.append(d.knownHostsLine(d.name)).append('\n');

@@ -92,9 +92,11 @@ final class OpenSshDaemon implements AutoCloseable {
         Files.createDirectories(Path.of("/run/sshd"));
         Path dir = Files.createDirectories(parent.resolve(name));
         Path hostKey = keygen(dir.resolve("ssh_host_ed25519_key"));
+        // sshd keeps the first value of a keyword: the extra lines come before the defaults they may override.
         List<String> config = new ArrayList<>(List.of("ListenAddress 127.0.0.1", "Port " + port,
-                "HostKey " + hostKey, "PidFile none", "StrictModes no", "LogLevel DEBUG1"));
+                "HostKey " + hostKey));
         config.addAll(extraConfig);
+        config.addAll(List.of("PidFile none", "StrictModes no", "LogLevel DEBUG1"));
         Path cfg = dir.resolve("sshd_config");
         Files.writeString(cfg, String.join("\n", config) + "\n");
         run(dir, SSHD, "-t", "-f", cfg.toString());
