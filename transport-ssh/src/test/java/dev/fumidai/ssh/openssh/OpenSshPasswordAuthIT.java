@@ -189,6 +189,50 @@ class OpenSshPasswordAuthIT {
         }
     }
 
+    /**
+     * Security-checklist R19 against a real server: an account with an empty password and
+     * {@code PermitEmptyPasswords yes} lets {@code none} in. The hop refuses that by default and lets it through
+     * when allowed; both times {@code auth.attempt} says trivial, credential type {@code none}.
+     */
+    @Test
+    void noneAcceptedForAnEmptyPasswordIsTrivial() throws Exception {
+        byte[] random = new byte[4];
+        new SecureRandom().nextBytes(random);
+        String empty = "fumidai-" + HexFormat.of().formatHex(random);
+        OpenSshDaemon.run(dir, "/usr/sbin/useradd", "-m", "-s", "/bin/sh", empty);
+        try {
+            OpenSshDaemon.run(dir, "/usr/bin/passwd", "-d", empty);
+            try (OpenSshChain chain = OpenSshChain.start(dir.resolve("empty"), 1,
+                    List.of("127.0.0.1:" + service.port()), i -> List.of("UsePAM no", "AuthenticationMethods any",
+                            "PasswordAuthentication yes", "PermitEmptyPasswords yes", "AllowUsers " + empty))) {
+                OpenSshDaemon d = chain.daemons.get(0);
+                SshHop.Builder strict = SshHop.builder().address(Target.of("127.0.0.1", d.port))
+                        .hostKeyVerifier(KnownHostsVerifier.of(chain.knownHosts)).name(d.name).user(empty);
+                InMemoryAuditSink sink = InMemoryAuditSink.create();
+                try (JumpHost jh = JumpHost.builder().route(Route.of(strict.build()))
+                        .actor("test:openssh-password").auditSink(sink).build()) {
+                    Exception e = assertThrows(Exception.class,
+                            () -> jh.connect(Target.of("127.0.0.1", service.port()), T));
+                    HopAuthenticationException auth = assertInstanceOf(HopAuthenticationException.class, cause(e),
+                            e::toString);
+                    assertTrue(auth.getMessage().contains("without a real credential"), auth.getMessage());
+                }
+                List<AuthAttempted> refused = sink.events(AuthAttempted.class);
+                assertTrue(refused.stream().anyMatch(a -> a.trivial()
+                        && a.credential().type() == CredentialType.NONE), refused::toString);
+                assertTrue(refused.stream().noneMatch(a -> a.outcome() == Outcome.SUCCESS), refused::toString);
+
+                List<AuthAttempted> allowed = tunnel(chain, strict.refuseTrivialAuth(false).build());
+                AuthAttempted last = allowed.get(allowed.size() - 1);
+                assertEquals(Outcome.SUCCESS, last.outcome(), allowed::toString);
+                assertTrue(last.trivial());
+                assertEquals(CredentialType.NONE, last.credential().type());
+            }
+        } finally {
+            OpenSshDaemon.run(dir, "/usr/sbin/userdel", "-r", empty);
+        }
+    }
+
     static Throwable cause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof HopAuthenticationException) {
