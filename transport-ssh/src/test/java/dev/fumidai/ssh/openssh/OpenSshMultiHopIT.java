@@ -56,7 +56,8 @@ class OpenSshMultiHopIT {
         service = DigestServer.start();
         List<String> target = List.of("127.0.0.1:" + service.port());
         two = OpenSshChain.start(dir.resolve("two"), 2, target, i -> List.of());
-        three = OpenSshChain.start(dir.resolve("three"), 3, target, i -> List.of());
+        // MaxSessions 1: sshd counts only session channels against it, never direct-tcpip (checked below).
+        three = OpenSshChain.start(dir.resolve("three"), 3, target, i -> List.of("MaxSessions 1"));
     }
 
     @AfterAll
@@ -115,8 +116,9 @@ class OpenSshMultiHopIT {
     /**
      * Opens 200 streams at once through the three-hop route; each carries its own data (a few hundred KiB) and
      * gets its own digest. They share one SSH connection per hop: {@code direct-tcpip} channels are not bounded
-     * by sshd's {@code MaxSessions} (which counts session channels) and {@code MaxStartups} counts only
-     * connections still authenticating, so neither limits this.
+     * by sshd's {@code MaxSessions} (set to 1 on these daemons; it counts session channels) and
+     * {@code MaxStartups} counts only connections still authenticating (here one per hop), so neither limits
+     * this.
      */
     @Test
     void twoHundredConcurrentStreamsShareOneSessionPerHop() throws Exception {
