@@ -70,6 +70,9 @@ class OpenSshForwardingIT {
         if (greeter != null) {
             greeter.close();
         }
+        if (rekeying != null) {
+            rekeying.close();
+        }
     }
 
     static OpenSshChain bastion(String name, List<String> extra) throws Exception {
@@ -89,6 +92,8 @@ class OpenSshForwardingIT {
     static void streamWhileRekeying(OpenSshChain chain, UnaryOperator<dev.fumidai.ssh.SshHop.Builder> hop, int rekeys)
             throws Exception {
         OpenSshDaemon d = chain.daemons.get(0);
+        // Earlier connections to the same daemon logged their own key exchanges.
+        long before = d.countLog(NEWKEYS);
         try (JumpHost jh = jumpHost(chain, InMemoryAuditSink.create(), hop);
                 LocalForward fwd = jh.forward(Target.of("127.0.0.1", digest.port()));
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), fwd.localPort())) {
@@ -99,7 +104,7 @@ class OpenSshForwardingIT {
             byte[] chunk = new byte[16 * 1024];
             long sent = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (d.countLog(NEWKEYS) < 1 + rekeys && sent < (256L << 20) && System.nanoTime() < deadline) {
+            while (d.countLog(NEWKEYS) < before + 1 + rekeys && sent < (256L << 20) && System.nanoTime() < deadline) {
                 DigestServer.fill(random, chunk, chunk.length);
                 sha.update(chunk);
                 out.write(chunk);
@@ -111,7 +116,7 @@ class OpenSshForwardingIT {
             byte[] answer = s.getInputStream().readNBytes(DigestServer.ANSWER_BYTES + 1);
             byte[] expected = ByteBuffer.allocate(DigestServer.ANSWER_BYTES).put(sha.digest()).putLong(total).array();
             assertArrayEquals(expected, answer, () -> "digest after " + total + " bytes\n" + chain.logs());
-            long observed = d.countLog(NEWKEYS) - 1;
+            long observed = d.countLog(NEWKEYS) - before - 1;
             assertTrue(observed >= rekeys, () -> "rekeys seen by sshd: " + observed + " after " + total + " bytes\n"
                     + chain.logs());
             assertTrue(d.logText().contains("resetting send seqnr"), "strict kex: sequence numbers were reset");
@@ -141,6 +146,63 @@ class OpenSshForwardingIT {
         try (OpenSshChain chain = bastion("rekey-client", List.of())) {
             streamWhileRekeying(chain, b -> b.transportConfig(SshTransportConfig.builder().rekeyBytes(64 * 1024)
                     .build()), 5);
+        }
+    }
+
+    /** Lists one key exchange, cipher or MAC per case, the other two left to the defaults that fit. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> algorithms() {
+        List<org.junit.jupiter.params.provider.Arguments> cases = new java.util.ArrayList<>();
+        for (String kex : List.of("curve25519-sha256", "sntrup761x25519-sha512@openssh.com", "ecdh-sha2-nistp256",
+                "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group14-sha256",
+                "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512",
+                "diffie-hellman-group-exchange-sha256")) {
+            cases.add(org.junit.jupiter.params.provider.Arguments.of(kex, null, null));
+        }
+        for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+                "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr")) {
+            cases.add(org.junit.jupiter.params.provider.Arguments.of(null, cipher, null));
+        }
+        for (String mac : List.of("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+                "hmac-sha2-256", "hmac-sha2-512")) {
+            cases.add(org.junit.jupiter.params.provider.Arguments.of(null, "aes128-ctr", mac));
+        }
+        return cases.stream();
+    }
+
+    static OpenSshChain rekeying;
+
+    /**
+     * R13 for each key exchange, cipher and MAC we offer that OpenSSH also has: the server re-keys every 32 KiB
+     * ({@code RekeyLimit 32K}) while an -L forward streams; three re-keys with no data lost.
+     */
+    @ParameterizedTest(name = "kex {0}, cipher {1}, mac {2}")
+    @org.junit.jupiter.params.provider.MethodSource("algorithms")
+    void rekeysWithEachAlgorithmWhileAForwardStreams(String kex, String cipher, String mac) throws Exception {
+        synchronized (OpenSshForwardingIT.class) {
+            if (rekeying == null) {
+                rekeying = bastion("rekey-algorithms", List.of("RekeyLimit 32K"));
+            }
+        }
+        SshTransportConfig.Builder config = SshTransportConfig.builder();
+        if (kex != null) {
+            config.kexAlgorithms(List.of(kex));
+        }
+        if (cipher != null) {
+            config.ciphers(List.of(cipher));
+        }
+        if (mac != null) {
+            config.macs(List.of(mac));
+        }
+        streamWhileRekeying(rekeying, b -> b.transportConfig(config.build()), 3);
+        String log = rekeying.daemons.get(0).logText();
+        if (kex != null) {
+            assertTrue(log.contains("kex: algorithm: " + kex), () -> "sshd agreed on " + kex + "\n" + rekeying.logs());
+        }
+        if (cipher != null) {
+            assertTrue(log.contains("cipher: " + cipher), () -> "sshd agreed on " + cipher + "\n" + rekeying.logs());
+        }
+        if (mac != null) {
+            assertTrue(log.contains("MAC: " + mac), () -> "sshd agreed on " + mac + "\n" + rekeying.logs());
         }
     }
 
