@@ -47,6 +47,7 @@ public final class SshExec {
     /**
      * Returns how the command ended; completed once the channel has closed on both sides (a server may send the
      * exit status after its EOF), or with {@link SshExitStatus#status() no status} when the connection broke.
+     * It completes on the connection's event loop: stages that block belong on another executor.
      */
     public CompletableFuture<SshExitStatus> exitStatus() {
         return exit;

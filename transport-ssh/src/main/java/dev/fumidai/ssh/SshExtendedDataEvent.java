@@ -7,10 +7,12 @@ import io.netty.buffer.DefaultByteBufHolder;
  * Carries SSH_MSG_CHANNEL_EXTENDED_DATA (RFC 4254 §5.2) received on an SSH channel: for a {@code session}
  * channel running a command, type 1 is the command's standard error. It reaches the channel's pipeline as a
  * user event ({@code userEventTriggered}), while standard output arrives as ordinary {@code ByteBuf} reads.
+ * Only channels that asked for it get these events (the channel of an {@link SshExec}); elsewhere extended data
+ * is dropped, so handlers that do not know this event never see it.
  *
  * <h2>Reference counting</h2>
- * The event holds a buffer: the handler that consumes the event releases it. An event nobody handles is
- * released by the pipeline's tail.
+ * The event holds a buffer: the handler that consumes the event releases it. An event every handler passes on
+ * is released by the pipeline's tail; a handler that swallows user events must release those it does not know.
  *
  * <h2>Back-pressure</h2>
  * Extended data shares the channel's receive window with ordinary data. It is handed on as it arrives, not held

@@ -101,6 +101,7 @@ public final class SshHopSession implements HopSession {
                 return;
             }
             String channelId = connectionId + "/ch-" + ch.localId();
+            ch.deliverExtendedData();
             ch.exec(command).whenComplete((ok, execError) -> {
                 if (execError != null) {
                     Throwable cause = unwrap(execError);
@@ -140,6 +141,9 @@ public final class SshHopSession implements HopSession {
             outcome = Outcome.FAILURE;
             reason = Reason.of(ReasonCode.CLOSED_BY_SERVER, "killed by signal " + status.signal().get()
                     + (status.coreDumped() ? " (core dumped)" : ""));
+        } else if (closing) {
+            outcome = Outcome.FAILURE;
+            reason = Reason.of(ReasonCode.CLOSED_BY_CLIENT, "the hop session was closed before the command ended");
         } else if (connection.isOpen()) {
             // The channel closed without an exit status: we closed it early, or the server did not say.
             outcome = Outcome.FAILURE;

@@ -122,6 +122,21 @@ class SshHopExecTest {
     }
 
     @Test
+    void closingTheSessionDuringACommandEndsItAsClosedByTheClient() throws Exception {
+        SshHopSession session = (SshHopSession) base.hop().connect(base.context()).get(30, TimeUnit.SECONDS);
+        // "upper" waits for stdin's EOF, which never comes.
+        SshExec exec = session.exec("upper").get(30, TimeUnit.SECONDS);
+        StreamChannels.release(exec.channel());
+        session.close().get(10, TimeUnit.SECONDS);
+        SshExitStatus status = exec.exitStatus().get(30, TimeUnit.SECONDS);
+        assertTrue(status.status().isEmpty() && status.signal().isEmpty(), status::toString);
+        ExecEnded ended = events(ExecEnded.class).get(0);
+        assertEquals(Outcome.FAILURE, ended.outcome());
+        assertEquals(ReasonCode.CLOSED_BY_CLIENT, ended.reason().code());
+        assertNull(ended.exitStatus());
+    }
+
+    @Test
     void aClosedSessionFailsExecAndAuditsIt() throws Exception {
         SshHopSession session = (SshHopSession) base.hop().connect(base.context()).get(30, TimeUnit.SECONDS);
         session.close().get(10, TimeUnit.SECONDS);

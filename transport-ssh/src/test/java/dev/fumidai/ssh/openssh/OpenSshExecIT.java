@@ -192,6 +192,30 @@ class OpenSshExecIT {
         }
     }
 
+    /**
+     * Sends 5 MB of stderr, more than twice our 2 MiB window, while stdout stays quiet: the command finishes only
+     * if stderr's window is given back as it is handed on.
+     */
+    @Test
+    void stderrBeyondOneWindowFlowsBecauseItsWindowIsReturned() throws Exception {
+        try (DirectHopContext ctx = new DirectHopContext()) {
+            SshHopSession session = (SshHopSession) chain.hop(0, b -> b).connect(ctx).get(30, TimeUnit.SECONDS);
+            try {
+                SshExec exec = session.exec("head -c 5000000 /dev/zero >&2; echo done").get(30, TimeUnit.SECONDS);
+                Output o = Output.on(exec);
+                SshExitStatus status = exec.exitStatus().get(60, TimeUnit.SECONDS);
+                assertTrue(status.isSuccess(), status::toString);
+                synchronized (o) {
+                    assertEquals(5_000_000, o.err.size());
+                }
+                assertEquals("done\n", o.out());
+                assertEquals(5_000_005, awaitEnd(ctx, 1).bytesDown());
+            } finally {
+                session.close().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void aRefusedSessionIsAuditedAsAFailedStart() throws Exception {
         // MaxSessions 0: sshd refuses every session channel while still permitting forwarding.

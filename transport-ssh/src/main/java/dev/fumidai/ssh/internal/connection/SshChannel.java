@@ -35,9 +35,12 @@ import java.util.concurrent.CompletableFuture;
  * handed to the pipeline as retained slices of the transport's payload, released by the consumer.
  *
  * <h2>Extended data</h2>
- * SSH_MSG_CHANNEL_EXTENDED_DATA (stderr of a command, RFC 4254 §5.2) counts against the same receive window
- * and reaches the pipeline as a {@link SshExtendedDataEvent} user event as it arrives; its window is returned
- * once the event has been handed on. Before the consumer releases the channel
+ * SSH_MSG_CHANNEL_EXTENDED_DATA (stderr of a command, RFC 4254 §5.2) counts against the same receive window.
+ * On a channel whose owner asked for it ({@link #deliverExtendedData}, as {@code SshHopSession.exec} does) it
+ * reaches the pipeline as a {@link SshExtendedDataEvent} user event as it arrives; elsewhere it is dropped. Its
+ * window is returned once it has been handed on or dropped. Delivery is opt-in because a handler that swallows
+ * user events it does not know (a relay, say) would never release the event's buffer: a peer could then leak
+ * memory by sending extended data on a {@code direct-tcpip} channel. Before the consumer releases the channel
  * ({@link dev.fumidai.spi.StreamChannels#release}), the holding handler keeps such events with the rest.
  */
 public final class SshChannel extends AbstractStreamChannel {
@@ -61,6 +64,7 @@ public final class SshChannel extends AbstractStreamChannel {
     private ExitStatus exitStatus = ExitStatus.unknown();
     private long bytesSent;
     private long bytesReceived;
+    private volatile boolean deliverExtendedData;
 
     SshChannel(Channel parent, SshConnection connection, int localId, String channelType, String description,
             long localWindow) {
@@ -105,6 +109,15 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Returns how many bytes we still let the peer send. Event loop only. */
     public long localWindow() {
         return localWindow;
+    }
+
+    /**
+     * Asks for extended data (stderr) as {@link SshExtendedDataEvent}s on this channel's pipeline instead of
+     * dropping it; call before the data can arrive (before {@link #exec}). Every handler of the pipeline must then
+     * pass on or release user events it does not know.
+     */
+    public void deliverExtendedData() {
+        deliverExtendedData = true;
     }
 
     /** Returns the data bytes sent to the peer so far. Event loop only. */
@@ -173,13 +186,13 @@ public final class SshChannel extends AbstractStreamChannel {
     }
 
     /**
-     * Hands extended data to the pipeline as a {@link SshExtendedDataEvent} and returns its window; takes
-     * ownership of {@code data}.
+     * Hands extended data to the pipeline as a {@link SshExtendedDataEvent} when asked to, or drops it, and
+     * returns its window; takes ownership of {@code data}.
      */
     void receiveExtendedData(int dataTypeCode, ByteBuf data) {
         int length = data.readableBytes();
         bytesReceived += length;
-        if (isRegistered() && isOpen()) {
+        if (deliverExtendedData && isRegistered() && isOpen()) {
             pipeline().fireUserEventTriggered(new SshExtendedDataEvent(dataTypeCode, data));
         } else {
             data.release();

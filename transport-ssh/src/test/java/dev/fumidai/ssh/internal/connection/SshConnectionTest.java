@@ -368,6 +368,7 @@ class SshConnectionTest {
     void stderrReachesThePipelineAsAnEventAndReturnsItsWindow() throws Exception {
         setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(16));
         SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
         // autoRead stays off and nobody reads stdout: stderr is delivered anyway, as it arrives.
         Collector c = collect(ch, false);
         byte[] err = new byte[64];
@@ -390,6 +391,7 @@ class SshConnectionTest {
     void stdoutAndStderrShareOneWindow() throws Exception {
         setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
         SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
         Collector c = collect(ch, false);
         // 48 unread bytes of stdout hold the window; 16 of stderr fill it, one more byte is beyond it.
         feed(b -> new ChannelDataMessage(ch.localId(), new byte[32]).encode(b));
@@ -408,6 +410,7 @@ class SshConnectionTest {
     void stderrBeforeTheConsumerIsReadyIsKeptForIt() throws Exception {
         setUp(SshConnectionConfig.defaults(WHERE));
         SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         feed(b -> new ChannelDataMessage(ch.localId(), "out".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .encode(b));
@@ -428,6 +431,20 @@ class SshConnectionTest {
         ext.forEach(SshExtendedDataEvent::release);
         assertTrue(c.events.contains(ChannelInputShutdownEvent.INSTANCE));
         allSent().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void stderrOnAChannelThatDidNotAskIsDroppedAndItsWindowReturned() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        Collector c = collect(ch, true);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        // No event reached a handler that would not know to release it; the window came back all the same.
+        assertTrue(c.events.stream().noneMatch(e -> e instanceof SshExtendedDataEvent), c.events::toString);
+        assertEquals(64, adjusted(allSent(), 5));
+        assertEquals(64, ch.localWindow());
+        assertTrue(ch.isOpen());
     }
 
     @Test
