@@ -75,7 +75,8 @@ public final class StreamChannels {
      * Keeps early reads and events until {@link #release} removes it.
      *
      * <h2>Reference counting</h2>
-     * Kept buffers are passed on when released, or released here if the channel closes first.
+     * Kept buffers, and events that hold buffers, are passed on when released, or released here if the channel
+     * closes first.
      */
     private static final class HoldHandler extends ChannelInboundHandlerAdapter {
         private final List<Object> reads = new ArrayList<>();
@@ -130,6 +131,8 @@ public final class StreamChannels {
                 }
             } else {
                 reads.forEach(ReferenceCountUtil::release);
+                // Events may hold buffers too (an SSH channel's stderr arrives as a ByteBufHolder event).
+                events.forEach(ReferenceCountUtil::release);
             }
             reads.clear();
             events.clear();

@@ -382,7 +382,8 @@ public final class SshHop implements Hop {
             SshConnectionConfig cc = SshConnectionConfig.defaults(where)
                     .withKeepalive(serverAliveInterval, serverAliveCountMax);
             SshConnection connection = SshConnection.install(channel, cc);
-            SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where);
+            SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where,
+                    ctx.audit(), ctx.clock());
             if (!result.complete(session)) {
                 session.close();
             }

@@ -2,32 +2,59 @@ package dev.fumidai.ssh;
 
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.Target;
+import dev.fumidai.TargetUnreachableException;
+import dev.fumidai.TunnelException;
+import dev.fumidai.audit.ExecEnded;
+import dev.fumidai.audit.ExecStarted;
 import dev.fumidai.audit.HopInfo;
+import dev.fumidai.audit.Outcome;
+import dev.fumidai.audit.Reason;
+import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.spi.AuditEmitter;
 import dev.fumidai.spi.HopSession;
+import dev.fumidai.ssh.internal.connection.ExitStatus;
+import dev.fumidai.ssh.internal.connection.SshChannel;
 import dev.fumidai.ssh.internal.connection.SshConnection;
 import io.netty.channel.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Is an authenticated SSH connection to one hop: opens {@code direct-tcpip} (and
- * {@code direct-streamlocal@openssh.com} for Unix socket targets) channels through it.
+ * {@code direct-streamlocal@openssh.com} for Unix socket targets) channels through it, and runs commands on the
+ * hop itself with {@link #exec}. {@link SshHop#connect} returns one, typed as the SPI's {@link HopSession}.
+ *
+ * <h2>Audit</h2>
+ * {@link #exec} records {@code exec.start} when the server accepted or refused the command and
+ * {@code exec.end} when its channel has closed (audit schema §1.2). The command line is a {@code sensitive}
+ * field: it is in the event, and each sink hashes or redacts it as its redaction policy says. The {@code hops}
+ * of these events hold this hop only: a session does not know the hops before it.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes the connection channel, which sends SSH_MSG_DISCONNECT and closes every SSH channel;
  * {@link #closeFuture()} then completes normally. When the connection breaks by itself, it completes
  * exceptionally with {@link HopDisconnectedException} naming the hop.
  */
-final class SshHopSession implements HopSession {
+public final class SshHopSession implements HopSession {
 
     private final Channel channel;
     private final SshConnection connection;
     private final HopInfo info;
     private final String connectionId;
+    private final AuditEmitter audit;
+    private final Clock clock;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean closing;
 
     SshHopSession(SshHop hop, Channel channel, SshConnection connection, HopInfo info, String connectionId,
-            String where) {
+            String where, AuditEmitter audit, Clock clock) {
+        this.audit = audit;
+        this.clock = clock;
         this.channel = channel;
         this.connection = connection;
         this.info = info;
@@ -52,6 +79,97 @@ final class SshHopSession implements HopSession {
         }
         // The originator fields are informational (RFC 4254 §7.2); we report no local socket of our own.
         return connection.openDirectTcpip(target.host(), target.port(), "127.0.0.1", 0);
+    }
+
+    /**
+     * Runs {@code command} on this hop in a new {@code session} channel (RFC 4254 §6.5), as {@code ssh host
+     * command} does: no pseudo-terminal, no environment, the server's shell interprets the line.
+     *
+     * @return the running command once the server accepted it; failed with {@link TargetUnreachableException}
+     *         when the server refused the channel or the command, or another {@link TunnelException} when the
+     *         connection broke
+     */
+    public CompletableFuture<SshExec> exec(String command) {
+        Objects.requireNonNull(command, "command");
+        CompletableFuture<SshExec> result = new CompletableFuture<>();
+        connection.openSession().whenComplete((ch, openError) -> {
+            if (openError != null) {
+                Throwable cause = unwrap(openError);
+                audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                        connectionId, null, command));
+                result.completeExceptionally(cause);
+                return;
+            }
+            String channelId = connectionId + "/ch-" + ch.localId();
+            ch.deliverExtendedData();
+            ch.exec(command).whenComplete((ok, execError) -> {
+                if (execError != null) {
+                    Throwable cause = unwrap(execError);
+                    audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                            connectionId, channelId, command));
+                    ch.close();
+                    result.completeExceptionally(cause);
+                    return;
+                }
+                Instant started = clock.instant();
+                audit.emit(new ExecStarted(audit.header(), Outcome.SUCCESS, null, List.of(info), connectionId,
+                        channelId, command));
+                CompletableFuture<SshExitStatus> exit = new CompletableFuture<>();
+                ch.exitStatus().whenComplete((status, e) -> {
+                    // Completes on the event loop once both sides sent CLOSE, so the byte counts are final.
+                    ExitStatus s = status != null ? status : ExitStatus.unknown();
+                    emitEnd(ch, channelId, command, s, started);
+                    exit.complete(new SshExitStatus(s.status(), s.signal(), s.coreDumped(), s.errorMessage()));
+                });
+                if (!result.complete(new SshExec(command, ch, exit))) {
+                    ch.close();
+                }
+            });
+        });
+        return result;
+    }
+
+    private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started) {
+        Outcome outcome;
+        Reason reason;
+        if (status.status().isPresent()) {
+            int code = status.status().getAsInt();
+            outcome = code == 0 ? Outcome.SUCCESS : Outcome.FAILURE;
+            reason = code == 0 ? Reason.of(ReasonCode.CLOSED_BY_SERVER)
+                    : Reason.of(ReasonCode.CLOSED_BY_SERVER, "exit status " + code);
+        } else if (status.signal().isPresent()) {
+            outcome = Outcome.FAILURE;
+            reason = Reason.of(ReasonCode.CLOSED_BY_SERVER, "killed by signal " + status.signal().get()
+                    + (status.coreDumped() ? " (core dumped)" : ""));
+        } else if (closing) {
+            outcome = Outcome.FAILURE;
+            reason = Reason.of(ReasonCode.CLOSED_BY_CLIENT, "the hop session was closed before the command ended");
+        } else if (connection.isOpen()) {
+            // The channel closed without an exit status: we closed it early, or the server did not say.
+            outcome = Outcome.FAILURE;
+            reason = Reason.of(ReasonCode.CLOSED_BY_CLIENT, "channel closed without an exit status");
+        } else {
+            outcome = Outcome.ERROR;
+            reason = Reason.of(ReasonCode.NETWORK_ERROR, "the SSH connection ended before the command did");
+        }
+        Instant now = clock.instant();
+        audit.emit(new ExecEnded(audit.header(), outcome, reason, List.of(info), connectionId, channelId, command,
+                status.status().isPresent() ? status.status().getAsInt() : null, status.signal().orElse(null),
+                started, Math.max(0, Duration.between(started, now).toMillis()), ch.bytesSent(),
+                ch.bytesReceived()));
+    }
+
+    private static Reason failureReason(Throwable cause) {
+        ReasonCode code = cause instanceof TargetUnreachableException ? ReasonCode.TARGET_UNREACHABLE
+                : ReasonCode.NETWORK_ERROR;
+        return Reason.of(code, cause instanceof TunnelException ? cause.getMessage() : String.valueOf(cause));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @Override

@@ -133,11 +133,16 @@ public final class LocalForwardImpl implements LocalForward {
             opener.audit().emit(new ForwardListened(opener.audit().header(), Outcome.FAILURE,
                     Reason.of(ReasonCode.CONNECT_FAILED, String.valueOf(e.getMessage())), l,
                     opener.targetInfo(target, null), rt.hopInfos()));
+            String what = "cannot listen on " + (unix != null ? l.address() : l.address() + ":" + l.port()) + " for "
+                    + target + ": " + e.getMessage();
             if (e instanceof IOException) {
-                throw (IOException) e;
+                // Netty's native transports say only "bind(..) failed ... Address already in use": name the address
+                // (the ExitOnForwardFailure case, security-checklist R26).
+                java.net.BindException bind = new java.net.BindException(what);
+                bind.initCause(e);
+                throw bind;
             }
-            throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " for " + target + ": "
-                    + e.getMessage(), e);
+            throw new IOException(what, e);
         }
         LocalForwardImpl fwd = new LocalForwardImpl(target, options, opener, clock, server, listener, unix);
         holder.forward = fwd;

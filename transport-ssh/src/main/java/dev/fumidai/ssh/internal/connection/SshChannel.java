@@ -2,6 +2,7 @@ package dev.fumidai.ssh.internal.connection;
 
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.spi.AbstractStreamChannel;
+import dev.fumidai.ssh.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.channels.ClosedChannelException;
@@ -32,6 +33,15 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Reference counting</h2>
  * Data messages are copied into fresh buffers that the connection's transport releases; inbound data is
  * handed to the pipeline as retained slices of the transport's payload, released by the consumer.
+ *
+ * <h2>Extended data</h2>
+ * SSH_MSG_CHANNEL_EXTENDED_DATA (stderr of a command, RFC 4254 §5.2) counts against the same receive window.
+ * On a channel whose owner asked for it ({@link #deliverExtendedData}, as {@code SshHopSession.exec} does) it
+ * reaches the pipeline as a {@link SshExtendedDataEvent} user event as it arrives; elsewhere it is dropped. Its
+ * window is returned once it has been handed on or dropped. Delivery is opt-in because a handler that swallows
+ * user events it does not know (a relay, say) would never release the event's buffer: a peer could then leak
+ * memory by sending extended data on a {@code direct-tcpip} channel. Before the consumer releases the channel
+ * ({@link dev.fumidai.spi.StreamChannels#release}), the holding handler keeps such events with the rest.
  */
 public final class SshChannel extends AbstractStreamChannel {
 
@@ -52,6 +62,9 @@ public final class SshChannel extends AbstractStreamChannel {
     boolean closeReceived;
     boolean closeSent;
     private ExitStatus exitStatus = ExitStatus.unknown();
+    private long bytesSent;
+    private long bytesReceived;
+    private volatile boolean deliverExtendedData;
 
     SshChannel(Channel parent, SshConnection connection, int localId, String channelType, String description,
             long localWindow) {
@@ -96,6 +109,25 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Returns how many bytes we still let the peer send. Event loop only. */
     public long localWindow() {
         return localWindow;
+    }
+
+    /**
+     * Asks for extended data (stderr) as {@link SshExtendedDataEvent}s on this channel's pipeline instead of
+     * dropping it; call before the data can arrive (before {@link #exec}). Every handler of the pipeline must then
+     * pass on or release user events it does not know.
+     */
+    public void deliverExtendedData() {
+        deliverExtendedData = true;
+    }
+
+    /** Returns the data bytes sent to the peer so far. Event loop only. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Returns the data bytes received from the peer so far, extended data included. Event loop only. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     /**
@@ -149,7 +181,23 @@ public final class SshChannel extends AbstractStreamChannel {
     }
 
     void receiveData(ByteBuf data) {
+        bytesReceived += data.readableBytes();
         deliver(data);
+    }
+
+    /**
+     * Hands extended data to the pipeline as a {@link SshExtendedDataEvent} when asked to, or drops it, and
+     * returns its window; takes ownership of {@code data}.
+     */
+    void receiveExtendedData(int dataTypeCode, ByteBuf data) {
+        int length = data.readableBytes();
+        bytesReceived += length;
+        if (deliverExtendedData && isRegistered() && isOpen()) {
+            pipeline().fireUserEventTriggered(new SshExtendedDataEvent(dataTypeCode, data));
+        } else {
+            data.release();
+        }
+        consumed(length);
     }
 
     void receiveEof() {
@@ -223,6 +271,7 @@ public final class SshChannel extends AbstractStreamChannel {
             remoteWindow -= chunk;
             taken += chunk;
         }
+        bytesSent += taken;
         if (taken > 0) {
             connection.flush();
         }

@@ -432,7 +432,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private void onExtendedData(ByteBuf in) throws SshProtocolException {
         in.skipBytes(1);
         int id = (int) SshWire.readUint32(in);
-        SshWire.readUint32(in);
+        int code = (int) SshWire.readUint32(in);
         int length = readDataLength(in);
         SshChannel ch = channel(id, "SSH_MSG_CHANNEL_EXTENDED_DATA");
         if (ch == null) {
@@ -442,9 +442,11 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
             throw new SshProtocolException("SSH_MSG_CHANNEL_EXTENDED_DATA after EOF on channel " + id);
         }
         checkWindow(ch, length);
-        // Extended data (stderr of exec) is not delivered; its window is given back at once (RFC 4254 §5.2).
-        in.skipBytes(length);
-        ch.consumed(length);
+        if (ch.closeSent || !ch.isOpen()) {
+            return;
+        }
+        // Extended data (stderr of exec) goes to the pipeline as an event; the channel returns its window.
+        ch.receiveExtendedData(code, in.readRetainedSlice(length));
     }
 
     private int readDataLength(ByteBuf in) throws SshProtocolException {

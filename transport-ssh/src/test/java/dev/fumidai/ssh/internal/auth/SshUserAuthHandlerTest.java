@@ -124,6 +124,24 @@ class SshUserAuthHandlerTest {
     }
 
     @Test
+    void successToAPublicKeyQueryIsReportedAsTrivialWhenAllowed() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        start(List.of(key), false);
+        assertEquals("none", nextRequestMethod());
+        serverSends(51, failure("publickey"));
+        assertEquals("publickey", nextRequestMethod());
+        // SUCCESS to the query, before any signature was sent (PuTTY CVE-2021-36367).
+        serverSends(52, null);
+        assertTrue(result.isSuccess());
+        assertTrue(result.getNow().trivial());
+        AuthAttempt last = attempts.get(attempts.size() - 1);
+        assertTrue(last.trivial());
+        assertTrue(last.success());
+        assertEquals(CredentialType.PUBLICKEY, last.credential().type());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void bannerIsConsumedAndAMessageOutsideTheRangeFails() throws Exception {
         start(List.of(), true);
         assertEquals("none", nextRequestMethod());

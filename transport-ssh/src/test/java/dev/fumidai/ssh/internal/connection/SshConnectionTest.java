@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.spi.StreamChannels;
+import dev.fumidai.ssh.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -328,6 +329,133 @@ class SshConnectionTest {
         feed(b -> new ChannelCloseMessage(ch.localId()).encode(b));
         assertEquals(3, ch.exitStatus().get().status().getAsInt());
         allSent().forEach(ByteBuf::release);
+    }
+
+    /** Feeds SSH_MSG_CHANNEL_EXTENDED_DATA. */
+    void feedExtended(SshChannel ch, int code, byte[] data) {
+        feed(b -> new ChannelExtendedDataMessage(ch.localId(), code, data).encode(b));
+    }
+
+    /** Returns the bytes of the extended-data events collected, releasing them. */
+    static byte[] extendedBytes(Collector c, int code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object e : c.events) {
+            if (e instanceof SshExtendedDataEvent x) {
+                assertEquals(code, x.dataTypeCode());
+                byte[] bytes = new byte[x.content().readableBytes()];
+                x.content().readBytes(bytes);
+                x.release();
+                out.writeBytes(bytes);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static long adjusted(List<ByteBuf> sent, int remoteId) throws Exception {
+        long total = 0;
+        for (ByteBuf b : sent) {
+            if (type(b) == ConnectionMessageNumbers.CHANNEL_WINDOW_ADJUST) {
+                ChannelWindowAdjustMessage m = ChannelWindowAdjustMessage.decode(b);
+                assertEquals(remoteId, m.recipientChannel());
+                total += m.bytesToAdd();
+            }
+            b.release();
+        }
+        return total;
+    }
+
+    @Test
+    void stderrReachesThePipelineAsAnEventAndReturnsItsWindow() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(16));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
+        // autoRead stays off and nobody reads stdout: stderr is delivered anyway, as it arrives.
+        Collector c = collect(ch, false);
+        byte[] err = new byte[64];
+        for (int i = 0; i < err.length; i++) {
+            err[i] = (byte) (i * 3);
+        }
+        for (int i = 0; i < 4; i++) {
+            byte[] part = java.util.Arrays.copyOfRange(err, i * 16, i * 16 + 16);
+            feedExtended(ch, SshExtendedDataEvent.STDERR, part);
+        }
+        assertArrayEquals(err, extendedBytes(c, SshExtendedDataEvent.STDERR));
+        assertEquals(0, c.data.size());
+        // Its window came back: the peer may send a full window again.
+        assertEquals(64, adjusted(allSent(), 5));
+        assertEquals(64, ch.localWindow());
+        assertEquals(64, ch.bytesReceived());
+    }
+
+    @Test
+    void stdoutAndStderrShareOneWindow() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
+        Collector c = collect(ch, false);
+        // 48 unread bytes of stdout hold the window; 16 of stderr fill it, one more byte is beyond it.
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[32]).encode(b));
+        feed(b -> new ChannelDataMessage(ch.localId(), new byte[16]).encode(b));
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[16]);
+        assertEquals(16, extendedBytes(c, SshExtendedDataEvent.STDERR).length);
+        // The 16 bytes of stderr were handed on, which is less than half the window: no adjust yet.
+        assertEquals(0, adjusted(allSent(), 5));
+        assertEquals(0, ch.localWindow());
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[1]);
+        assertFalse(wire.isOpen());
+        assertTrue(ch.attr(StreamChannels.CLOSE_CAUSE).get().getMessage().contains("beyond our window"));
+    }
+
+    @Test
+    void stderrBeforeTheConsumerIsReadyIsKeptForIt() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        feed(b -> new ChannelDataMessage(ch.localId(), "out".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encode(b));
+        feedExtended(ch, SshExtendedDataEvent.STDERR, "err".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        feedExtended(ch, 2, "two".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        feed(b -> new ChannelEofMessage(ch.localId()).encode(b));
+        Collector c = collect(ch, true);
+        ch.read();
+        wire.runPendingTasks();
+        assertEquals("out", c.data.toString(java.nio.charset.StandardCharsets.US_ASCII));
+        List<SshExtendedDataEvent> ext = new ArrayList<>();
+        c.events.stream().filter(e -> e instanceof SshExtendedDataEvent).forEach(e -> ext.add((SshExtendedDataEvent) e));
+        assertEquals(2, ext.size());
+        assertTrue(ext.get(0).isStderr());
+        assertEquals("err", ext.get(0).content().toString(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(2, ext.get(1).dataTypeCode());
+        assertFalse(ext.get(1).isStderr());
+        ext.forEach(SshExtendedDataEvent::release);
+        assertTrue(c.events.contains(ChannelInputShutdownEvent.INSTANCE));
+        allSent().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void stderrOnAChannelThatDidNotAskIsDroppedAndItsWindowReturned() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        Collector c = collect(ch, true);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        // No event reached a handler that would not know to release it; the window came back all the same.
+        assertTrue(c.events.stream().noneMatch(e -> e instanceof SshExtendedDataEvent), c.events::toString);
+        assertEquals(64, adjusted(allSent(), 5));
+        assertEquals(64, ch.localWindow());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void stderrAfterEofEndsTheConnection() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        feed(b -> new ChannelEofMessage(ch.localId()).encode(b));
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[3]);
+        assertFalse(wire.isOpen());
+        assertTrue(ch.attr(StreamChannels.CLOSE_CAUSE).get().getMessage().contains("after EOF"));
     }
 
     @Test

@@ -1,0 +1,211 @@
+package dev.fumidai.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.audit.AuditEvent;
+import dev.fumidai.audit.ExecEnded;
+import dev.fumidai.audit.ExecStarted;
+import dev.fumidai.audit.Outcome;
+import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.spi.StreamChannels;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs commands through {@link SshHopSession#exec} on MINA SSHD (in the default build; the OpenSSH version is
+ * {@code OpenSshExecIT}): standard input, output and error, the exit status, and the {@code exec.start} /
+ * {@code exec.end} records with the command, the channel id and the bytes each way.
+ */
+class SshHopExecTest {
+
+    final SshHopSessionTest base = new SshHopSessionTest();
+
+    @BeforeEach
+    void start() throws Exception {
+        base.start();
+        // "upper": copies stdin to stdout in upper case, writes "bye" to stderr, exits 5.
+        base.bastion.server.setCommandFactory((channel, command) -> new UpperCommand());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        base.stop();
+    }
+
+    <T extends AuditEvent> List<T> events(Class<T> type) {
+        return base.events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void execCarriesStdinStdoutStderrAndIsAudited() throws Exception {
+        SshHopSession session = (SshHopSession) base.hop().connect(base.context()).get(30, TimeUnit.SECONDS);
+        try {
+            SshExec exec = session.exec("upper").get(30, TimeUnit.SECONDS);
+            assertEquals("upper", exec.command());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            exec.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            exec.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    synchronized (out) {
+                        out.writeBytes(ByteBufUtilBytes.of(b));
+                    }
+                    b.release();
+                }
+
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof SshExtendedDataEvent e) {
+                        assertTrue(e.isStderr());
+                        synchronized (err) {
+                            err.writeBytes(ByteBufUtilBytes.of(e.content()));
+                        }
+                        e.release();
+                    }
+                }
+            });
+            StreamChannels.release(exec.channel());
+            exec.channel().config().setAutoRead(true);
+            exec.channel().writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII));
+            ((DuplexChannel) exec.channel()).shutdownOutput();
+
+            SshExitStatus status = exec.exitStatus().get(30, TimeUnit.SECONDS);
+            assertEquals(5, status.status().getAsInt());
+            synchronized (out) {
+                assertEquals("HELLO", out.toString(StandardCharsets.US_ASCII));
+            }
+            synchronized (err) {
+                assertEquals("bye", err.toString(StandardCharsets.US_ASCII));
+            }
+            ExecStarted started = events(ExecStarted.class).get(0);
+            assertEquals(Outcome.SUCCESS, started.outcome());
+            assertEquals("upper", started.command());
+            assertEquals("c1", started.connectionId());
+            assertEquals("bastion", started.hops().get(0).name());
+            ExecEnded ended = events(ExecEnded.class).get(0);
+            assertEquals(started.channelId(), ended.channelId());
+            assertEquals(Outcome.FAILURE, ended.outcome());
+            assertEquals(ReasonCode.CLOSED_BY_SERVER, ended.reason().code());
+            assertEquals("exit status 5", ended.reason().detail());
+            assertEquals(5, ended.exitStatus());
+            assertNull(ended.exitSignal());
+            assertEquals(5, ended.bytesUp());
+            assertEquals(8, ended.bytesDown(), "5 bytes of stdout, 3 of stderr");
+            assertTrue(ended.durationMs() >= 0);
+            assertTrue(!ended.startedAt().isAfter(started.header().time()), "started when exec.start was recorded");
+        } finally {
+            session.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void closingTheSessionDuringACommandEndsItAsClosedByTheClient() throws Exception {
+        SshHopSession session = (SshHopSession) base.hop().connect(base.context()).get(30, TimeUnit.SECONDS);
+        // "upper" waits for stdin's EOF, which never comes.
+        SshExec exec = session.exec("upper").get(30, TimeUnit.SECONDS);
+        StreamChannels.release(exec.channel());
+        session.close().get(10, TimeUnit.SECONDS);
+        SshExitStatus status = exec.exitStatus().get(30, TimeUnit.SECONDS);
+        assertTrue(status.status().isEmpty() && status.signal().isEmpty(), status::toString);
+        ExecEnded ended = events(ExecEnded.class).get(0);
+        assertEquals(Outcome.FAILURE, ended.outcome());
+        assertEquals(ReasonCode.CLOSED_BY_CLIENT, ended.reason().code());
+        assertNull(ended.exitStatus());
+    }
+
+    @Test
+    void aClosedSessionFailsExecAndAuditsIt() throws Exception {
+        SshHopSession session = (SshHopSession) base.hop().connect(base.context()).get(30, TimeUnit.SECONDS);
+        session.close().get(10, TimeUnit.SECONDS);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> session.exec("upper").get(30, TimeUnit.SECONDS));
+        assertInstanceOf(dev.fumidai.TunnelException.class, e.getCause(), e::toString);
+        ExecStarted started = events(ExecStarted.class).get(0);
+        assertEquals(Outcome.FAILURE, started.outcome());
+        assertEquals(ReasonCode.NETWORK_ERROR, started.reason().code());
+        assertNull(started.channelId());
+    }
+
+    /** Copies a buffer's readable bytes. */
+    static final class ByteBufUtilBytes {
+        static byte[] of(ByteBuf b) {
+            byte[] bytes = new byte[b.readableBytes()];
+            b.getBytes(b.readerIndex(), bytes);
+            return bytes;
+        }
+    }
+
+    /** Reads stdin to EOF, writes it upper-cased to stdout, "bye" to stderr, and exits with 5. */
+    static final class UpperCommand implements Command {
+        private InputStream in;
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback exit;
+
+        @Override
+        public void setInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            Thread t = new Thread(() -> {
+                try {
+                    byte[] data = in.readAllBytes();
+                    out.write(new String(data, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT)
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    err.write("bye".getBytes(StandardCharsets.US_ASCII));
+                    err.flush();
+                    exit.onExit(5);
+                } catch (IOException e) {
+                    exit.onExit(1, e.toString());
+                }
+            }, "upper-command");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+        }
+    }
+}
