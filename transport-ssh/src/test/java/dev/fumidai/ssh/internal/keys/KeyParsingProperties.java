@@ -69,6 +69,12 @@ class KeyParsingProperties {
         if (Character.isLetterOrDigit(chars[at])) {
             chars[at] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".charAt(flip % 62);
         }
+        if (raisesBcryptRounds(text, new String(chars))) {
+            // A damaged rounds field that stays within BcryptPbkdf.MAX_ROUNDS is a valid, slow request: 100,000
+            // rounds take about 20 minutes here (one run of this property took 31). The bound itself is tested
+            // in BcryptPbkdfTest; here the character is left as it was, and the key must load.
+            chars[at] = text.charAt(at);
+        }
         byte[] damaged = new String(chars).getBytes(StandardCharsets.US_ASCII);
         try {
             SshPrivateKey key = SshPrivateKeys.parse(damaged, file, PassphraseProvider.of(
@@ -81,6 +87,45 @@ class KeyParsingProperties {
             // rejected with a reason: fine
         } catch (java.security.GeneralSecurityException e) {
             throw new AssertionError("signing a loaded key failed", e);
+        }
+    }
+
+    /**
+     * Returns whether the damage turned an openssh-key-v1 file's bcrypt rounds (PROTOCOL.key: magic, cipher name,
+     * kdf name, kdf options = salt string + uint32 rounds) into a larger value the reader would still accept.
+     */
+    private static boolean raisesBcryptRounds(String original, String damaged) {
+        long before = bcryptRounds(original);
+        long after = bcryptRounds(damaged);
+        return before > 0 && after > before && after <= BcryptPbkdf.MAX_ROUNDS;
+    }
+
+    private static long bcryptRounds(String pem) {
+        if (!pem.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----")) {
+            return -1;
+        }
+        String body = pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf("-----END")).replaceAll("\\s", "");
+        byte[] blob;
+        try {
+            blob = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(blob);
+        try {
+            b.position("openssh-key-v1\0".length());
+            b.position(b.position() + b.getInt()); // cipher name
+            int kdfNameLength = b.getInt();
+            byte[] kdfName = new byte[kdfNameLength];
+            b.get(kdfName);
+            if (!"bcrypt".equals(new String(kdfName, StandardCharsets.US_ASCII))) {
+                return -1;
+            }
+            b.getInt(); // kdf options length
+            b.position(b.position() + b.getInt()); // salt
+            return Integer.toUnsignedLong(b.getInt());
+        } catch (RuntimeException e) {
+            return -1; // damaged beyond reading the header: the parser rejects it quickly
         }
     }
 
