@@ -73,9 +73,7 @@ public final class RouteRuntime {
             CompletableFuture<Channel> out = new CompletableFuture<>();
             f.whenComplete((ch, t) -> {
                 if (t == null) {
-                    if (!out.complete(ch)) {
-                        ch.close();
-                    }
+                    out.complete(ch);
                     return;
                 }
                 Throwable c = SharedHopSession.unwrap(t);
