@@ -115,6 +115,8 @@ class HopReachabilityTest {
             jh.connectHops(T);
             assertEquals(1, b1.connects.get());
             assertEquals(1, b2.connects.get());
+            // Audit delivery is asynchronous: wait for hop 1's record, emitted after hop 0's.
+            sink.await(e -> e instanceof HopConnected h && h.outcome() == Outcome.SUCCESS && h.hopIndex() == 1, T);
             assertEquals(2, sink.events(HopConnected.class).stream()
                     .filter(h -> h.outcome() == Outcome.SUCCESS).count());
             jh.connectHops().get(10, TimeUnit.SECONDS);
