@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.audit.AuditEvent;
 import dev.fumidai.audit.HopConnected;
+import dev.fumidai.audit.HopDisconnected;
+import dev.fumidai.audit.SessionEnded;
 import dev.fumidai.audit.InMemoryAuditSink;
 import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.ReasonCode;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -148,5 +152,23 @@ class HopReachabilityTest {
             assertTrue(jh.connectHops().isDone());
         }
         assertTrue(sink.events(HopConnected.class).isEmpty());
+    }
+
+    @Test
+    void closingRecordsEveryHopDisconnectBeforeTheSessionEnds() throws Exception {
+        try (JumpHost jh = jumpHost(hop("b1"), hop("b2"))) {
+            jh.connectHops(T);
+        }
+        List<AuditEvent> all = sink.events();
+        List<String> types = all.stream().map(e -> e.type().wireName()).toList();
+        int end = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) instanceof SessionEnded) {
+                end = i;
+            }
+        }
+        assertTrue(end >= 0, "session.end recorded: " + types);
+        assertEquals(2, all.subList(0, end).stream().filter(e -> e instanceof HopDisconnected).count(),
+                "both hop.disconnect records precede session.end: " + types);
     }
 }
