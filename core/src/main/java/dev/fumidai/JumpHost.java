@@ -127,6 +127,45 @@ public final class JumpHost implements AutoCloseable {
     }
 
     /**
+     * Connects the session of every hop of the route without opening a stream, so that a tool can check the
+     * route up front, as {@code ssh -L} connects before it listens. The sessions are the shared ones later streams
+     * use (they are not closed after the check); a hop already connected is not connected again. Hops connect
+     * under the {@link ReconnectPolicy}, and are audited with {@code hop.connect}, as for a stream.
+     *
+     * @return a future that completes when every hop is connected (at once for a direct route) or fails with
+     *     the {@link TunnelException} naming the hop: {@link HopUnreachableException},
+     *     {@link HopHandshakeException}, {@link HopAuthenticationException} or {@link TunnelTimeoutException}
+     */
+    public CompletableFuture<Void> connectHops() {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
+                    null));
+        }
+        return runtime.connectHops();
+    }
+
+    /**
+     * Connects the session of every hop, as {@link #connectHops()} does, waiting at most {@code timeout}.
+     *
+     * @throws TunnelTimeoutException if the hops did not connect in time (they go on connecting, for later use)
+     * @throws TunnelException if a hop failed; the message names it
+     */
+    public void connectHops(Duration timeout) throws IOException {
+        CompletableFuture<Void> f = connectHops();
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TunnelTimeoutException(route.toString(), "hops not connected within " + timeout.toMillis()
+                    + " ms", e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting the hops of " + route);
+        }
+    }
+
+    /**
      * Opens an in-process byte stream to a target.
      *
      * @return a future that completes with the connection or fails with a {@link TunnelException}

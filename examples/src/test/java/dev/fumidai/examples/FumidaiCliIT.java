@@ -283,7 +283,95 @@ class FumidaiCliIT {
         Result r = run("", "-F", "none", "--known-hosts", knownHostsByAddress.toString(), "-i", key.toString(),
                 "-J", "ssh://ops@127.0.0.1:" + closed, "-W", svc());
         assertEquals(4, r.exit(), r.err());
-        assertTrue(r.err().contains("127.0.0.1:" + closed), r.err());
+        assertTrue(r.err().startsWith("fumidai: ssh hop \"127.0.0.1\" 127.0.0.1:" + closed + ": cannot connect"),
+                r.err());
+        assertFalse(r.err().contains("direct =>"), r.err());
+    }
+
+    @Test
+    void aHopThePreviousHopMayNotReachGivesExitFourNamingThatHop() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        // bastion-1 opens channels only to bastion-2's port, so it refuses the stream to the destination.
+        Result r = run("", viaConfig("-J", "bastion-1", "-p", Integer.toString(closed), "-W", svc(),
+                "ops@127.0.0.1").toArray(String[]::new));
+        assertEquals(4, r.exit(), r.err());
+        assertTrue(r.err().startsWith("fumidai: ssh hop \"127.0.0.1\" 127.0.0.1:" + closed
+                + ": unreachable through ssh hop \"bastion-1\""), r.err());
+    }
+
+    @Test
+    void dashLConnectsTheRouteBeforeListeningAndExitsWithTheHopsStatus() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        List<List<LocalForward>> listened = new CopyOnWriteArrayList<>();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new FumidaiCli(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(viaConfig("-J", "bastion-1", "-p",
+                        Integer.toString(closed), "-L", "0:" + svc(), "ops@127.0.0.1").toArray(String[]::new),
+                new CompletableFuture<>(), listened::add);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(4, exit, e);
+        assertTrue(listened.isEmpty(), "nothing listened");
+        assertFalse(e.contains("forwarding"), e);
+        assertTrue(e.contains("ssh hop \"127.0.0.1\" 127.0.0.1:" + closed), e);
+    }
+
+    @Test
+    void dashLWithAWrongHostKeyExitsFiveAtStartup() throws Exception {
+        Path onlyOne = Files.write(work.resolve("known_hosts_only_b1"), List.of(b1.knownHostsLine()));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<List<LocalForward>> listened = new CopyOnWriteArrayList<>();
+        int exit = new FumidaiCli(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {"-F", config.toString(),
+                    "--known-hosts", onlyOne.toString(), "-i", key.toString(), "-J", "bastion-1", "-L",
+                    "0:" + svc(), "bastion-2"}, new CompletableFuture<>(), listened::add);
+        assertEquals(5, exit, err.toString(StandardCharsets.UTF_8));
+        assertTrue(listened.isEmpty(), "nothing listened");
+    }
+
+    @Test
+    void aProxyCommandInTheConfigCarriesTheFirstHop() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Path.of(dev.fumidai.testing.TcpPipe.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI()).toString();
+        Path withProxy = Files.writeString(work.resolve("ssh_config_proxycommand"), String.join("\n",
+                "Host piped-bastion-1",
+                "  HostName 127.0.0.1",
+                "  Port " + b1.port(),
+                "  User ops",
+                "  HostKeyAlias bastion-1",
+                "  ProxyCommand " + java + " -cp " + cp + " " + dev.fumidai.testing.TcpPipe.class.getName() + " %h %p",
+                "") + Files.readString(config));
+        Result r = run("piped\n", "-F", withProxy.toString(), "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "-v", "-J", "piped-bastion-1", "-W", svc(), "bastion-2");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("PIPED\n", r.out());
+        assertTrue(r.err().contains("fumidai: route command hop \"ProxyCommand of piped-bastion-1\" -> ssh hop"
+                + " \"bastion-1\""), r.err());
+    }
+
+    @Test
+    void preferredAuthenticationsInTheConfigIsApplied() throws Exception {
+        // The key would be accepted, but the config allows bastion-2 only password, and the CLI has none to give.
+        Path passwordOnly = Files.writeString(work.resolve("ssh_config_password_only"), String.join("\n",
+                "Host bastion-2",
+                "  PreferredAuthentications password",
+                "") + Files.readString(config));
+        Result r = run("", "-F", passwordOnly.toString(), "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "-J", "bastion-1", "-W", svc(), "bastion-2");
+        assertEquals(7, r.exit(), r.err());
+        assertTrue(r.err().contains("\"bastion-2\""), r.err());
+        assertFalse(r.err().contains("\"bastion-1\""), r.err());
+        Result ok = run("pubkey\n", "-F", passwordOnly.toString(), "--known-hosts", knownHosts.toString(),
+                "-i", key.toString(), "-o", "PreferredAuthentications=publickey", "-J", "bastion-1", "-W", svc(),
+                "bastion-2");
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("PUBKEY\n", ok.out());
     }
 
     @Test

@@ -235,6 +235,12 @@ public final class SyslogAuditSink implements AuditSink {
 
     /** Waits for the collector's first record after a TLS 1.3 handshake; see the class comment. */
     private void confirm(Channel ch, TlsRecordWatcher watcher) throws IOException, InterruptedException {
+        if (watcher == null) {
+            // The collector closed the connection so soon that the pipeline was already torn down: a refusal too.
+            ch.close();
+            throw new IOException("syslog collector " + where() + " closed the TLS 1.3 session right after the"
+                    + " handshake: it refused this client (client certificate missing or not accepted?)");
+        }
         try {
             watcher.confirmed.get(tlsConfirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException silent) {

@@ -1,5 +1,6 @@
 package dev.fumidai.internal.route;
 
+import dev.fumidai.HopUnreachableException;
 import dev.fumidai.ReconnectPolicy;
 import dev.fumidai.Route;
 import dev.fumidai.Target;
@@ -42,14 +43,67 @@ public final class RouteRuntime {
         StreamOpener upstream = direct;
         int i = 0;
         for (Hop hop : route.hops()) {
-            HopContextImpl ctx = new HopContextImpl(i++, group, upstream, audit, clock, connectTimeout,
-                    handshakeTimeout);
+            HopContextImpl ctx = new HopContextImpl(i++, group, reaching(hop, upstream), audit, clock,
+                    connectTimeout, handshakeTimeout);
             SharedHopSession s = new SharedHopSession(hop, ctx, policy);
             sessions.add(s);
             upstream = s::open;
         }
         long hops = route.hops().size();
         this.openTimeout = connectTimeout.plus(handshakeTimeout).multipliedBy(hops * policy.maxAttempts() + 1);
+    }
+
+    /**
+     * Returns the upstream a hop connects through, reporting a refused stream to the hop's address as the hop's
+     * failure: the opener before it (direct TCP or the previous hop) sees the hop's address as its target and
+     * says {@link TargetUnreachableException}, but for the route that stream is the way to a hop, so a caller
+     * must see {@link HopUnreachableException} naming the hop it could not reach (STYLE.md rule 6). Only the
+     * last opener's refusal, to the route's target, stays a {@code TargetUnreachableException}. By induction no
+     * other {@code TargetUnreachableException} comes out of an upstream: an earlier hop's own failure is already
+     * its {@code HopUnreachableException} (or handshake, authentication, timeout failure) and passes unchanged.
+     */
+    private static StreamOpener reaching(Hop hop, StreamOpener upstream) {
+        return address -> {
+            CompletableFuture<Channel> f;
+            try {
+                f = upstream.open(address);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<Channel> out = new CompletableFuture<>();
+            f.whenComplete((ch, t) -> {
+                if (t == null) {
+                    out.complete(ch);
+                    return;
+                }
+                Throwable c = SharedHopSession.unwrap(t);
+                if (c instanceof TargetUnreachableException e) {
+                    c = new HopUnreachableException(Hops.describe(hop), reach(hop, address, e), e);
+                }
+                out.completeExceptionally(c);
+            });
+            return out;
+        };
+    }
+
+    /**
+     * Says how reaching a hop failed: {@code cannot connect: <why>} for direct TCP, {@code unreachable through
+     * <previous hop>: <why>} when the hop before it refused the stream.
+     */
+    private static String reach(Hop hop, Target address, TunnelException e) {
+        String w = e.where();
+        int arrow = w.lastIndexOf(" => ");
+        String from = arrow < 0 ? w : w.substring(0, arrow);
+        String to = hop.address() == null ? " to " + address : "";
+        return (from.isEmpty() || from.equals("direct") ? "cannot connect" + to
+                : "unreachable" + to + " through " + from) + ": " + what(e);
+    }
+
+    /** Returns the part of a tunnel exception's message after its location. */
+    private static String what(TunnelException e) {
+        String m = String.valueOf(e.getMessage());
+        String prefix = e.where() + ": ";
+        return !e.where().isEmpty() && m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     /** Returns the route. */
@@ -98,6 +152,37 @@ public final class RouteRuntime {
                 Throwable c = SharedHopSession.unwrap(t);
                 if (!(c instanceof TunnelException)) {
                     c = new TargetUnreachableException(where(target), String.valueOf(c.getMessage()), c);
+                }
+                result.completeExceptionally(c);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Connects every hop's shared session (the last hop's connect reaches it through all the others), without
+     * opening a stream, with the same overall time limit as {@link #open}. Sessions stay up for later streams.
+     *
+     * @return a future failing with the {@link TunnelException} that names the hop; complete at once for a
+     *     direct route
+     */
+    public CompletableFuture<Void> connectHops() {
+        if (sessions.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SharedHopSession last = sessions.get(sessions.size() - 1);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        var timer = group.next().schedule(() -> result.completeExceptionally(new TunnelTimeoutException(
+                Hops.describe(last.hop()), "hops not connected within " + openTimeout.toMillis() + " ms", null)),
+                openTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        last.session().whenComplete((s, t) -> {
+            timer.cancel(false);
+            if (t == null) {
+                result.complete(null);
+            } else {
+                Throwable c = SharedHopSession.unwrap(t);
+                if (!(c instanceof TunnelException)) {
+                    c = new HopUnreachableException(Hops.describe(last.hop()), String.valueOf(c.getMessage()), c);
                 }
                 result.completeExceptionally(c);
             }

@@ -51,7 +51,15 @@ public final class SharedHopSession {
     private final ReconnectPolicy policy;
     private CompletableFuture<HopSession> current;
     private volatile HopInfo lastInfo;
+    /** Completes once the live session's {@code hop.disconnect} has been emitted. */
+    private volatile CompletableFuture<Void> disconnectRecorded = CompletableFuture.completedFuture(null);
     private boolean closed;
+
+    /**
+     * How long {@link #close} waits, after the session closed, for its {@code hop.disconnect} to be emitted; a
+     * guard against a transport whose close future never completes, not a delay anyone should see.
+     */
+    private static final long RECORD_WAIT_MS = 2_000;
 
     /** Creates the shared session holder of a hop; nothing connects yet. */
     public SharedHopSession(Hop hop, HopContext ctx, ReconnectPolicy policy) {
@@ -160,13 +168,20 @@ public final class SharedHopSession {
         lastInfo = info;
         ctx.audit().emit(new HopConnected(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
                 s.connectionId(), null));
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        disconnectRecorded = recorded;
         s.closeFuture().whenComplete((v, t) -> {
-            Instant now = ctx.clock().instant();
-            Reason reason = t == null ? Reason.of(isClosed() ? ReasonCode.CLOSED_BY_APPLICATION : ReasonCode.CLOSED_BY_SERVER)
-                    : Reason.of(ReasonCode.NETWORK_ERROR, String.valueOf(unwrap(t).getMessage()));
-            ctx.audit().emit(new HopDisconnected(ctx.audit().header(), t == null ? Outcome.SUCCESS : Outcome.ERROR,
-                    reason, ctx.hopIndex(), lastInfo, s.connectionId(), started,
-                    Duration.between(started, now).toMillis()));
+            try {
+                Instant now = ctx.clock().instant();
+                Reason reason = t == null
+                        ? Reason.of(isClosed() ? ReasonCode.CLOSED_BY_APPLICATION : ReasonCode.CLOSED_BY_SERVER)
+                        : Reason.of(ReasonCode.NETWORK_ERROR, String.valueOf(unwrap(t).getMessage()));
+                ctx.audit().emit(new HopDisconnected(ctx.audit().header(), t == null ? Outcome.SUCCESS
+                        : Outcome.ERROR, reason, ctx.hopIndex(), lastInfo, s.connectionId(), started,
+                        Duration.between(started, now).toMillis()));
+            } finally {
+                recorded.complete(null);
+            }
         });
     }
 
@@ -174,7 +189,11 @@ public final class SharedHopSession {
         return closed;
     }
 
-    /** Closes the live session, if any; later opens fail. */
+    /**
+     * Closes the live session, if any; later opens fail. The future completes once the session has closed and its
+     * {@code hop.disconnect} has been emitted (a close future's dependents run in no fixed order, so without
+     * waiting for the record the {@code JumpHost} could close its audit log first and lose it).
+     */
     public CompletableFuture<Void> close() {
         CompletableFuture<HopSession> c;
         synchronized (this) {
@@ -190,7 +209,9 @@ public final class SharedHopSession {
         if (c.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(null);
         }
-        return c.join().close().exceptionally(t -> null);
+        CompletableFuture<Void> recorded = disconnectRecorded;
+        return c.join().close().exceptionally(t -> null).thenCompose(v -> recorded)
+                .completeOnTimeout(null, RECORD_WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
     private TunnelException wrap(Throwable t) {

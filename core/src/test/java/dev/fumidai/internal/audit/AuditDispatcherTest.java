@@ -154,4 +154,64 @@ class AuditDispatcherTest {
             d.close(T);
         }
     }
+
+    /**
+     * An event emitted while the dispatcher is closing (its thread still draining) is counted as late, not as a
+     * queue overflow: no {@code audit.gap} reaches the sink after its {@code audit.stop}.
+     */
+    @Test
+    void anEventEmittedWhileClosingIsLateNotAnOverflow() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<AuditEvent> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditSink slow = new AuditSink() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public AuditPolicy policy() {
+                return AuditPolicy.BEST_EFFORT;
+            }
+
+            @Override
+            public void accept(AuditEvent event) {
+                got.add(event);
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AuditDispatcher d = dispatcher(1024, slow);
+        Thread closer = new Thread(() -> d.close(T), "closer");
+        try {
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the dispatcher thread is busy in the sink");
+            closer.start();
+            long until = System.nanoTime() + T.toNanos();
+            while (!d.isClosing() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertTrue(d.isClosing(), "close began");
+            AuditEvent late = event(d);
+            d.emit(late);
+            assertEquals(1, d.lateEvents());
+            assertEquals(0, d.pendingQueueDrops(), "a late event is no overflow");
+        } finally {
+            release.countDown();
+            closer.join(T.toMillis());
+        }
+        assertFalse(closer.isAlive(), "close finished");
+        assertTrue(got.stream().noneMatch(e -> e instanceof AuditGap), "no audit.gap: " + got);
+        assertEquals(0, d.pendingQueueDrops());
+        assertEquals(dev.fumidai.audit.AuditStopped.class, got.get(got.size() - 1).getClass(),
+                "audit.stop is the sink's last record");
+    }
 }

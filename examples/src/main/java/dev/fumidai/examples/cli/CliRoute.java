@@ -4,7 +4,6 @@ import dev.fumidai.Route;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
 import dev.fumidai.spi.Hop;
 import dev.fumidai.ssh.KnownHostsVerifier;
-import dev.fumidai.ssh.SshHop;
 import dev.fumidai.ssh.SshRoutes;
 import dev.fumidai.ssh.config.JumpSpec;
 import dev.fumidai.ssh.config.ResolvedSshConfig;
@@ -25,8 +24,9 @@ import java.util.Optional;
  * and {@code --known-hosts} into a {@link Route}.
  *
  * <p>Every SSH hop, whether written as an alias, {@code [user@]host[:port]} or {@code ssh://} URI, is resolved
- * through ssh_config as OpenSSH does for {@code -J} hosts; the first {@code -J} hop (or the destination when
- * there is no {@code -J}) follows its own {@code ProxyJump}. {@code -i} and {@code -o} come first in the
+ * through ssh_config as OpenSSH does for {@code -J} hosts, with every keyword {@link SshRoutes} applies; the
+ * first {@code -J} hop (or the destination when there is no {@code -J}) follows its own {@code ProxyJump} or
+ * {@code ProxyCommand}, later hops are reached through the hop before them. {@code -i} and {@code -o} come first in the
  * configuration, so they win over the file (first value wins) and apply to every SSH hop, jump hosts included:
  * unlike OpenSSH, where {@code -i} reaches only the destination. {@code -p} and {@code -l} apply to the
  * destination only, as in OpenSSH; a user or port written in a hop spec wins over the configuration. Other URI
@@ -85,17 +85,15 @@ final class CliRoute {
                     continue;
                 }
                 JumpSpec spec = spec(part, "-J hop");
-                List<ResolvedSshConfig> chain = resolve(config, spec.host(), localUser, i == 0);
-                chain = override(chain, spec.user().orElse(null), spec.port());
-                add(chain, knownHosts, hops, resolved);
+                add(resolve(config, spec.host(), localUser, spec.user().orElse(null), spec.port(), hops.isEmpty()),
+                        knownHosts, hops, resolved);
             }
         }
         if (o.destination() != null) {
             JumpSpec spec = spec(o.destination(), "destination");
             String user = spec.user().orElse(o.login());
             int port = spec.port() != -1 ? spec.port() : o.port();
-            List<ResolvedSshConfig> chain = resolve(config, spec.host(), localUser, o.jump() == null);
-            add(override(chain, user, port), knownHosts, hops, resolved);
+            add(resolve(config, spec.host(), localUser, user, port, hops.isEmpty()), knownHosts, hops, resolved);
         }
         try {
             return new Built(Route.of(hops), List.copyOf(resolved));
@@ -187,45 +185,61 @@ final class CliRoute {
         }
     }
 
-    private static List<ResolvedSshConfig> resolve(SshConfig config, String alias, String localUser,
-            boolean followProxyJump) throws ConfigException {
+    /**
+     * Resolves one hop of the command line. The user and port written for it ({@code user@host:port}, {@code -l},
+     * {@code -p}) go in as command-line options ({@code User}, {@code Port}), which win over every file. Only the
+     * first hop of the route follows its own {@code ProxyJump} and may use a {@code ProxyCommand}: later hops are
+     * reached through the hop before them, as OpenSSH's {@code -J} reaches them, so {@code ProxyCommand none} is
+     * given for them.
+     */
+    private static List<ResolvedSshConfig> resolve(SshConfig config, String alias, String localUser, String user,
+            int port, boolean first) throws UsageException, ConfigException {
+        List<String> options = new ArrayList<>();
+        if (user != null) {
+            options.add("User " + optionValue(user, "user"));
+        }
+        if (port != -1) {
+            options.add("Port " + port);
+        }
+        if (!first) {
+            options.add("ProxyCommand none");
+        }
         try {
-            return followProxyJump ? config.resolveChain(alias, localUser)
-                    : List.of(config.resolve(alias, localUser));
+            return first ? config.resolveChain(alias, localUser, options)
+                    : List.of(config.resolve(alias, localUser, options));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ssh_config for \"" + CliOptions.printable(alias) + "\": " + e.getMessage(), e);
         }
     }
 
-    /** Replaces the last config's user and port where the command line names them. */
-    private static List<ResolvedSshConfig> override(List<ResolvedSshConfig> chain, String user, int port) {
-        if (user == null && port == -1) {
-            return chain;
+    /**
+     * Refuses a value that would not stay one word on an ssh_config line (the resolver then checks the name
+     * itself: no shell metacharacters, no leading {@code -}).
+     */
+    private static String optionValue(String value, String what) throws UsageException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '"' || c == '\'' || c == '='
+                    || c == '#' || c == '\\') {
+                throw new UsageException(what + " \"" + CliOptions.printable(value) + "\": must be one word without"
+                        + " quotes, '=', '#' or '\\'");
+            }
         }
-        List<ResolvedSshConfig> out = new ArrayList<>(chain);
-        ResolvedSshConfig c = out.remove(out.size() - 1);
-        out.add(new ResolvedSshConfig(c.originalHost(), c.hostName(), port != -1 ? port : c.port(),
-                user != null ? user : c.user(), c.identityFiles(), c.identitiesOnly(), c.certificateFiles(),
-                c.identityAgent(), c.proxyJump(), c.proxyCommand(), c.userKnownHostsFiles(),
-                c.globalKnownHostsFiles(), c.strictHostKeyChecking(), c.hostKeyAlias(), c.hashKnownHosts(),
-                c.connectTimeout(), c.serverAliveInterval(), c.serverAliveCountMax(), c.kexAlgorithms(), c.ciphers(),
-                c.macs(), c.hostKeyAlgorithms(), c.pubkeyAcceptedAlgorithms(), c.rekeyLimitBytes(),
-                c.rekeyLimitTime(), c.preferredAuthentications(), c.localForwards(), c.setKeywords(),
-                c.unknownKeywords()));
-        return out;
+        return value;
     }
 
+    /** Builds the hops of a resolved chain: its ProxyCommand hop if the chain's first host has one, then SSH. */
     private static void add(List<ResolvedSshConfig> chain, List<Path> knownHosts, List<Hop> hops,
             List<ResolvedSshConfig> resolved) throws ConfigException {
-        List<SshHop> built;
+        Route built;
         try {
-            built = knownHosts.isEmpty() ? SshRoutes.fromSshConfig(chain.toArray(ResolvedSshConfig[]::new))
-                    : SshRoutes.fromSshConfig(chain, c -> KnownHostsVerifier.of(knownHosts.toArray(Path[]::new)));
+            built = knownHosts.isEmpty() ? SshRoutes.route(chain)
+                    : SshRoutes.route(chain, c -> KnownHostsVerifier.of(knownHosts.toArray(Path[]::new)));
         } catch (IllegalArgumentException e) {
             String host = chain.get(chain.size() - 1).originalHost().toLowerCase(Locale.ROOT);
             throw new ConfigException("ssh hop \"" + host + "\": " + e.getMessage(), e);
         }
-        hops.addAll(built);
+        hops.addAll(built.hops());
         resolved.addAll(chain);
     }
 }

@@ -7,8 +7,6 @@ import dev.fumidai.HopHandshakeException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelTimeoutException;
-import dev.fumidai.spi.Hop;
-import dev.fumidai.spi.Hops;
 import dev.fumidai.ssh.HostKeyVerificationException;
 import dev.fumidai.ssh.config.SshConfigException;
 
@@ -95,20 +93,6 @@ public enum ExitCode {
             return CONFIG;
         }
         return ERROR;
-    }
-
-    /**
-     * Returns the status for a failure to open a stream through a route whose last hop is {@code lastHop}
-     * ({@code null} for a direct route). A {@link TargetUnreachableException} raised anywhere but at the last hop
-     * means a hop could not be reached from the hop before it (or by direct TCP, for the first hop): the library
-     * reports that stream's failure where it happened, so it maps to {@link #HOP_UNREACHABLE} here.
-     */
-    public static ExitCode ofStream(Throwable t, Hop lastHop) {
-        if (t instanceof TargetUnreachableException e && lastHop != null
-                && !e.where().startsWith(Hops.describe(lastHop))) {
-            return HOP_UNREACHABLE;
-        }
-        return of(t);
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

@@ -197,11 +197,10 @@ public final class FumidaiCli {
             return ExitCode.USAGE.status();
         }
         try (jh) {
-            return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, stop, ready);
+            return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, timeout, stop, ready);
         } catch (IOException e) {
             err.println("fumidai: " + e.getMessage());
-            List<dev.fumidai.spi.Hop> hops = jh.route().hops();
-            return ExitCode.ofStream(e, hops.isEmpty() ? null : hops.get(hops.size() - 1)).status();
+            return ExitCode.of(e).status();
         } catch (RuntimeException e) {
             err.println("fumidai: unexpected error: " + e);
             return ExitCode.ERROR.status();
@@ -261,7 +260,14 @@ public final class FumidaiCli {
         }
     }
 
-    private int forward(JumpHost jh, CliOptions o, CompletableFuture<?> stop, Consumer<List<LocalForward>> ready) {
+    private int forward(JumpHost jh, CliOptions o, Duration timeout, CompletableFuture<?> stop,
+            Consumer<List<LocalForward>> ready) throws IOException {
+        // As ssh -L does, connect the route before listening: a bad hop ends the command now, with its status,
+        // rather than at each connection. The sessions stay up and carry the forwarded connections.
+        jh.connectHops(timeout);
+        if (o.verbosity() > 0) {
+            err.println("fumidai: connected " + jh.route());
+        }
         List<LocalForward> listening = new ArrayList<>();
         for (ForwardSpec f : o.forwards()) {
             ForwardOptions.Builder fo = ForwardOptions.builder().bindPort(f.bindPort());
@@ -315,12 +321,14 @@ public final class FumidaiCli {
                                     one) and relay each connection to host:hostport through the route.
                                     Repeatable. Prints "fumidai: forwarding ADDR:PORT -> host:hostport" on
                                     standard error per listener, then runs until SIGINT or SIGTERM (exit
-                                    status 130 or 143, as for any program a signal ends). Hops are opened
-                                    by the first connection; a failure then is printed and the listener
-                                    stays up.
+                                    status 130 or 143, as for any program a signal ends). Every hop is
+                                    connected first, as ssh does, so a bad route exits with its status
+                                    before anything listens; a later failure (a target refused, a hop
+                                    lost) is printed per connection and the listener stays up.
                   -J route          comma-separated hops, first to last: ssh_config aliases,
                                     [user@]host[:port], ssh://[user@]host[:port] or ssm://... URIs. Each SSH
-                                    hop is resolved through ssh_config; the first follows its own ProxyJump.
+                                    hop is resolved through ssh_config; the first follows its own ProxyJump
+                                    or ProxyCommand, later ones are reached through the hop before them.
                   -F file           ssh_config file (default ~/.ssh/config if it exists; "none" for none).
                   -i file           private key to offer, for every SSH hop (repeatable). Jump hosts get it
                                     too, unlike ssh -i.

@@ -11,17 +11,13 @@ import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
 import dev.fumidai.HopUnreachableException;
-import dev.fumidai.Target;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
 import dev.fumidai.examples.cli.CliOptions.HostPort;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
-import dev.fumidai.spi.Hops;
 import dev.fumidai.ssh.HostKeyVerificationException;
-import dev.fumidai.ssh.KnownHostsVerifier;
-import dev.fumidai.ssh.SshHop;
 import dev.fumidai.ssh.config.SshConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -176,17 +172,6 @@ class CliOptionsTest {
         assertEquals(ExitCode.DISCONNECTED, ExitCode.of(new HopDisconnectedException(w, "gone", null)));
         assertEquals(ExitCode.CONFIG, ExitCode.of(new SshConfigException("bad")));
         assertEquals(ExitCode.ERROR, ExitCode.of(new TunnelException(w, "other", null)));
-        SshHop last = SshHop.builder().address(Target.of("127.0.0.1", 2222))
-                .hostKeyVerifier(KnownHostsVerifier.of(java.nio.file.Path.of("/nonexistent/known_hosts"))).name("bastion-2").build();
-        assertEquals(ExitCode.TARGET_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
-                Hops.describe(last), "direct-tcpip to db:5432 refused", null), last));
-        assertEquals(ExitCode.HOP_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
-                "direct => 127.0.0.1:22", "refused", null), last));
-        assertEquals(ExitCode.HOP_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
-                "ssh hop \"bastion-1\" 127.0.0.1:2201", "direct-tcpip to 127.0.0.1:2222 refused", null), last));
-        assertEquals(ExitCode.TARGET_UNREACHABLE, ExitCode.ofStream(new TargetUnreachableException(
-                "direct => db:5432", "refused", null), null));
-        assertEquals(ExitCode.AUTH, ExitCode.ofStream(new HopAuthenticationException(w, "denied", null), last));
     }
 
     @Test
