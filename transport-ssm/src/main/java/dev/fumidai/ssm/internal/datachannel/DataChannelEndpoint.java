@@ -184,21 +184,27 @@ public final class DataChannelEndpoint {
         if (paused) {
             return;
         }
-        List<OutgoingMessageBuffer.Entry> due = outgoing.expired(clock.nanos(), MAX_RESENDS_PER_TICK);
-        for (OutgoingMessageBuffer.Entry e : due) {
+        long now = clock.nanos();
+        for (OutgoingMessageBuffer.Entry e : outgoing.due(now, MAX_RESENDS_PER_TICK)) {
             if (!transport.send(e.frame(), false)) {
-                break;
+                break; // not written: it stays due, with its timeout unchanged, for the next tick or writability
             }
+            outgoing.resent(e, now);
         }
     }
 
-    /** Sends every unacknowledged message again at once, e.g. after a reconnect. */
+    /**
+     * Sends every unacknowledged message again, e.g. after a reconnect, as far as the socket takes them; the
+     * rest stay due and go out from {@link #tick} as the socket drains.
+     */
     public void retransmitAll() {
         paused = false;
-        for (OutgoingMessageBuffer.Entry e : outgoing.resendAll(clock.nanos())) {
+        long now = clock.nanos();
+        for (OutgoingMessageBuffer.Entry e : outgoing.unacknowledged()) {
             if (!transport.send(e.frame(), false)) {
-                break; // the rest go out as their RTO passes
+                break;
             }
+            outgoing.resent(e, now);
         }
     }
 

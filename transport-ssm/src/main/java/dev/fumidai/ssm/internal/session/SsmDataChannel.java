@@ -48,6 +48,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -355,6 +356,10 @@ public final class SsmDataChannel {
                             engine.setSSLParameters(p);
                             ch.pipeline().addLast(new SslHandler(engine));
                         }
+                        // Every 1 KiB message and every ack is its own websocket frame (§9); flushing each one is a
+                        // syscall and a TCP segment per frame. Flushes are merged per read batch or event-loop task.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(wsConfig), new WebSocketHandler());
                     }
