@@ -33,6 +33,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -342,7 +345,7 @@ public final class SsmDataChannel {
                 .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
                 .absoluteUpgradeUrl(false)
                 .build();
-        ChannelFuture cf = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture cf = new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.handshakeTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -372,6 +375,17 @@ public final class SsmDataChannel {
                         f.cause()));
             }
         });
+    }
+
+    /**
+     * Returns the TCP channel class that can register on the loop: a {@link dev.fumidai.JumpHost} runs the native
+     * epoll transport when it is available, and an NIO channel cannot register there.
+     */
+    static Class<? extends SocketChannel> socketChannelFor(EventLoop loop) {
+        if (loop instanceof IoEventLoopGroup && ((IoEventLoopGroup) loop).isIoType(EpollIoHandler.class)) {
+            return EpollSocketChannel.class;
+        }
+        return NioSocketChannel.class;
     }
 
     private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
