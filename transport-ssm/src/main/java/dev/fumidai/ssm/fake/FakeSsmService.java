@@ -182,6 +182,7 @@ public final class FakeSsmService implements AutoCloseable {
                 .maxFramePayloadLength(1 << 20)
                 .handleCloseFrames(true)
                 .dropPongFrames(true)
+                .withUTF8Validator(false) // only OpenDataChannel is text, and the JSON parser checks it
                 .handshakeTimeoutMillis(10_000)
                 .build();
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -196,7 +197,7 @@ public final class FakeSsmService implements AutoCloseable {
                         ch.pipeline().addLast(new FlushConsolidationHandler(
                                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new WebSocketServerProtocolHandler(ws), new ServerHandler());
+                                new PongWithholdingProtocolHandler(ws), new ServerHandler());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -276,6 +277,24 @@ public final class FakeSsmService implements AutoCloseable {
         byte[] b = new byte[24];
         random.nextBytes(b);
         return "fake-token-" + HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Answers websocket pings except while {@link FakeFaults#withholdPongs}; overriding the protocol handler's
+     * decode adds no pipeline stage (each stage costs a leak-detector record per frame in tests).
+     */
+    private final class PongWithholdingProtocolHandler extends WebSocketServerProtocolHandler {
+        PongWithholdingProtocolHandler(WebSocketServerProtocolConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (frame instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame && faults.withholdPongs()) {
+                return; // the decoder releases the frame
+            }
+            super.decode(ctx, frame, out);
+        }
     }
 
     private final class ServerHandler extends SimpleChannelInboundHandler<Object> {

@@ -128,10 +128,13 @@ public final class SsmDataChannel {
     private Throwable failure;
     private boolean reconnecting;
     private long reconnectDeadlineNanos;
+    private ScheduledFuture<?> reconnectDeadline;
     private long reconnectDelayMillis;
     private int reconnects;
     private long lastPingNanos;
     private boolean pongOutstanding;
+    /** Is why the current websocket was given up, when the pong deadline did it. */
+    private TunnelException pongMissed;
     private ScheduledFuture<?> ticker;
     private ScheduledFuture<?> handshakeTimer;
     private String agentVersion;
@@ -342,6 +345,7 @@ public final class SsmDataChannel {
                 .maxFramePayloadLength(MAX_FRAME)
                 .handleCloseFrames(false)
                 .dropPongFrames(false)
+                .withUTF8Validator(false) // the data channel is binary: one stage less per frame
                 .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
                 .absoluteUpgradeUrl(false)
                 .build();
@@ -468,6 +472,9 @@ public final class SsmDataChannel {
         sendPing(channel);
         if (reconnecting) {
             reconnecting = false;
+            if (reconnectDeadline != null) {
+                reconnectDeadline.cancel(false);
+            }
             reconnects++;
             reconnectDelayMillis = 0;
             LOG.info("SSM session {}: data channel reconnected ({} so far)", sessionId, reconnects);
@@ -486,6 +493,10 @@ public final class SsmDataChannel {
         if (channel != ws && ws != null) {
             return; // an old socket
         }
+        if (cause == null && pongMissed != null) {
+            cause = pongMissed;
+        }
+        pongMissed = null;
         ws = null;
         if (failure != null || closeFuture.isDone()) {
             return;
@@ -506,13 +517,17 @@ public final class SsmDataChannel {
         if (!reconnecting) {
             reconnecting = true;
             reconnectDeadlineNanos = now + config.reconnectBudget().toNanos();
+            // Also ends a reconnect whose ResumeSession call or websocket connect never answers.
+            reconnectDeadline = loop.schedule(() -> {
+                if (reconnecting && failure == null && !closing) {
+                    fail(budgetExhausted(cause));
+                }
+            }, config.reconnectBudget().toNanos(), TimeUnit.NANOSECONDS);
             LOG.info("SSM session {}: data channel lost{}; resuming", sessionId,
                     cause == null ? "" : " (" + cause.getMessage() + ")");
         }
         if (now > reconnectDeadlineNanos) {
-            fail(new HopDisconnectedException(config.where(), "SSM session " + sessionId
-                    + ": could not resume the data channel within " + config.reconnectBudget().toSeconds() + " s",
-                    cause));
+            fail(budgetExhausted(cause));
             return;
         }
         // Jittered exponential back-off: 100–200 ms first, doubling, capped at 10 s (§10.3, with a long budget).
@@ -520,6 +535,12 @@ public final class SsmDataChannel {
                 : Math.min(10_000, reconnectDelayMillis * 2);
         long delay = reconnectDelayMillis / 2 + ThreadLocalRandom.current().nextLong(reconnectDelayMillis / 2 + 1);
         loop.schedule(this::resume, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private TunnelException budgetExhausted(Throwable cause) {
+        return new HopDisconnectedException(config.where(), "SSM session " + sessionId
+                + ": could not resume the data channel within " + config.reconnectBudget().toMillis() + " ms ("
+                + reconnects + " reconnects before)", cause);
     }
 
     private void resume() {
@@ -576,6 +597,8 @@ public final class SsmDataChannel {
             if (pongOutstanding && now - lastPingNanos > config.pongTimeout().toNanos()) {
                 LOG.info("SSM session {}: no websocket pong within {} ms; reconnecting", sessionId,
                         config.pongTimeout().toMillis());
+                pongMissed = new HopDisconnectedException(config.where(), "SSM session " + sessionId
+                        + ": no websocket pong within " + config.pongTimeout().toMillis() + " ms", null);
                 c.close();
             } else if (!pongOutstanding && now - lastPingNanos > config.pingInterval().toNanos()) {
                 sendPing(c);
@@ -869,6 +892,9 @@ public final class SsmDataChannel {
     private void shutdown(Throwable cause) {
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (reconnectDeadline != null) {
+            reconnectDeadline.cancel(false);
         }
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);

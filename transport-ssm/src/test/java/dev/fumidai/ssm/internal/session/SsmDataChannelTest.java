@@ -140,6 +140,84 @@ class SsmDataChannelTest {
         assertTrue(s.isActive(), "the stream stayed open across both losses");
     }
 
+    /**
+     * Withholds websocket pongs: the client must count the silent socket as lost by its pong deadline and
+     * reconnect through ResumeSession, and once pongs flow again the session carries data as before.
+     */
+    @Test
+    void aMissedPongDeadlineCountsTheWebSocketAsLostAndReconnects() throws Exception {
+        SsmDataChannel dc = open(FakeSsmService.builder(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
+                DataChannelConfig.defaults("ssm hop \"pong\"").withPings(Duration.ofMillis(300), Duration.ofMillis(250)));
+        FakeSession fs = fake.sessions().get(0);
+        echoThrough(dc, 10_000, 51);
+        assertEquals(0, dc.reconnects());
+        fake.faults().withholdPongs(true);
+        waitFor(() -> dc.reconnects() >= 1 && fs.connects() >= 2, "a reconnect after the missed pong");
+        fake.faults().withholdPongs(false);
+        assertTrue(dc.isOpen(), "a missed pong is a lost socket, not a failed session");
+        echoThrough(dc, 50_000, 52);
+    }
+
+    /**
+     * Makes every ResumeSession call hang: the reconnect budget must end the session with a typed error naming
+     * the hop, close the local streams with it, and leave nothing waiting.
+     */
+    @Test
+    void anExhaustedReconnectBudgetEndsTheSessionWithAClearErrorAndClosesStreams() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        List<String> resumed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds,
+                DataChannelConfig.defaults("ssm hop \"budget\"").withReconnectBudget(Duration.ofMillis(1500)),
+                id -> {
+                    resumed.add(id);
+                    return new CompletableFuture<>(); // the control plane never answers
+                }).get(20, TimeUnit.SECONDS);
+        channels.add(dc);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        s.config().setAutoRead(true);
+        fake.sessions().get(0).closeWebSocket(false);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> dc.closeFuture().get(20, TimeUnit.SECONDS));
+        dev.fumidai.HopDisconnectedException d = assertInstanceOf(dev.fumidai.HopDisconnectedException.class,
+                e.getCause());
+        assertTrue(d.getMessage().startsWith("ssm hop \"budget\""), d.getMessage());
+        assertTrue(d.getMessage().contains("could not resume the data channel within 1500 ms"), d.getMessage());
+        assertEquals(List.of(creds.sessionId()), resumed, "ResumeSession was called for this session");
+        assertTrue(s.closeFuture().await(5, TimeUnit.SECONDS), "the local stream closed");
+        assertInstanceOf(dev.fumidai.HopDisconnectedException.class, s.attr(StreamChannels.CLOSE_CAUSE).get());
+        assertFalse(dc.isOpen());
+        ExecutionException late = assertThrows(ExecutionException.class,
+                () -> dc.openStream().get(5, TimeUnit.SECONDS));
+        assertInstanceOf(dev.fumidai.HopDisconnectedException.class, late.getCause(), "later opens fail at once");
+    }
+
+    /**
+     * Answers ResumeSession with an empty token, which the service does for a session that timed out (§2.3):
+     * the client ends the session with a typed error saying so instead of reconnecting with no token.
+     */
+    @Test
+    void anEmptyResumeTokenEndsTheSessionSayingSo() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, DataChannelConfig.defaults("ssm hop \"empty\""),
+                id -> CompletableFuture.completedFuture(new SessionCredentials(id, creds.streamUrl(), "")))
+                .get(20, TimeUnit.SECONDS);
+        channels.add(dc);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        s.config().setAutoRead(true);
+        fake.sessions().get(0).closeWebSocket(true);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> dc.closeFuture().get(20, TimeUnit.SECONDS));
+        dev.fumidai.HopDisconnectedException d = assertInstanceOf(dev.fumidai.HopDisconnectedException.class,
+                e.getCause());
+        assertTrue(d.getMessage().contains("ResumeSession returned no token"), d.getMessage());
+        assertTrue(d.getMessage().startsWith("ssm hop \"empty\""), d.getMessage());
+        assertTrue(s.closeFuture().await(5, TimeUnit.SECONDS), "the local stream closed");
+        assertEquals(1, fake.sessions().get(0).connects(), "no reconnect was tried without a token");
+    }
+
     @Test
     void dropDuplicateAndReorderInBothDirectionsLoseNothing() throws Exception {
         SsmDataChannel dc = openPortForward(FakeSsmService.builder());
