@@ -173,9 +173,11 @@ public final class DataChannelEndpoint {
     }
 
     /**
-     * Is the most messages resent per {@link #tick}. The reference ends resend one per 100 ms tick (§5.4); every
-     * expired one is resent here, but in bounded bursts, because over a websocket on TCP a late ack nearly always
-     * means a slow path, not a lost message, and unbounded resending turns a slow path into a congested one.
+     * Is the most messages resent per {@link #tick}. The reference ends resend one per 100 ms tick (§5.4); here
+     * every message known to be dropped is resent (see {@link OutgoingMessageBuffer}: a later send was acked),
+     * in bounded bursts, while messages that are merely late get one probe per RTO, because over a websocket on
+     * TCP a late ack nearly always means a slow path, and resending on lateness turns a slow path into a
+     * congested one.
      */
     public static final int MAX_RESENDS_PER_TICK = 64;
 
