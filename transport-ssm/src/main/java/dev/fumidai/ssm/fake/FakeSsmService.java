@@ -323,6 +323,9 @@ public final class FakeSsmService implements AutoCloseable {
                 String path = URI.create(uri).getPath();
                 String sid = path.startsWith(DATA_CHANNEL_PATH) ? path.substring(DATA_CHANNEL_PATH.length()) : "";
                 ctx.channel().attr(SESSION_ID).set(sid);
+                // No client frame can have arrived yet: the client waits for the 101 this event follows.
+                ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder.class,
+                        "fake-ws-decoder", new ClientFrameDecoder(1 << 20));
             }
             super.userEventTriggered(ctx, evt);
         }
