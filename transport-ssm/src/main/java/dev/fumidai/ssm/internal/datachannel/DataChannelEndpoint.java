@@ -201,6 +201,7 @@ public final class DataChannelEndpoint {
      */
     public void retransmitAll() {
         paused = false;
+        outgoing.socketLost(); // what the socket does not take now is known lost, not merely late
         long now = clock.nanos();
         for (OutgoingMessageBuffer.Entry e : outgoing.unacknowledged()) {
             if (!transport.send(e.frame(), false)) {

@@ -216,6 +216,14 @@ public final class OutgoingMessageBuffer {
         unacked.put(e.sequenceNumber, e); // to the end: the map stays ordered by last send
     }
 
+    /**
+     * Records that the socket every message so far went out on is gone (a reconnect): each unacknowledged message
+     * counts as dropped and is resent as soon as its timeout passes, without waiting for evidence or probes.
+     */
+    public void socketLost() {
+        highestAckedSendOrder = Math.max(highestAckedSendOrder, sendCounter);
+    }
+
     /** Returns the unacknowledged messages, oldest send first, without changing anything. */
     public List<Entry> unacknowledged() {
         return new ArrayList<>(unacked.values());

@@ -117,6 +117,20 @@ class ReliabilityTest {
     }
 
     @Test
+    void afterALostSocketEveryExpiredMessageIsResentWithoutWaitingForProbes() {
+        OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
+        OutgoingMessageBuffer.Entry a = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
+        OutgoingMessageBuffer.Entry b = out.send(PayloadTypes.OUTPUT, new byte[] {2}, 1, 0);
+        OutgoingMessageBuffer.Entry c = out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1, 0);
+        assertEquals(List.of(a), out.expired(200 * MS, 10), "before: one probe");
+        out.socketLost();
+        OutgoingMessageBuffer.Entry d = out.send(PayloadTypes.OUTPUT, new byte[] {4}, 1, 250 * MS);
+        assertEquals(List.of(b, c), out.expired(250 * MS, 10), "after the loss: all that went out on the old socket");
+        assertEquals(List.of(d), out.expired(450 * MS, 10),
+                "a message sent on the new socket is only late: it goes out as this RTO's one probe");
+    }
+
+    @Test
     void resendsBackOffPerMessageAndResentAcksDoNotSampleTheRtt() {
         OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
         OutgoingMessageBuffer.Entry e = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
