@@ -5,6 +5,7 @@ module dev.fumidai.ssm {
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    requires io.netty.transport.classes.epoll;
     requires org.slf4j;
     requires software.amazon.awssdk.services.ssm;
     requires software.amazon.awssdk.core;

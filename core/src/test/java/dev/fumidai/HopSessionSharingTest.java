@@ -78,6 +78,24 @@ class HopSessionSharingTest {
         assertEquals(ReasonCode.CONNECT_FAILED, hc.get(0).reason().code());
     }
 
+    /**
+     * A session that records its own connections (an SSM hop session: one record per SSM session, with its id)
+     * gets no hop.connect or hop.disconnect from the route for the session itself; a failure to create the
+     * session is still recorded.
+     */
+    @Test
+    void aSessionThatRecordsItsOwnConnectionsGetsOnlyFailureRecordsFromTheRoute() throws Exception {
+        hop.recordsOwnConnections = true;
+        hop.failuresLeft.set(1);
+        try (JumpHost jh = jumpHost(FAST); TunnelConnection c = jh.connect(Target.of("127.0.0.1", echo.port()), T)) {
+            roundTrip(c);
+        }
+        assertEquals(2, hop.connects.get());
+        List<HopConnected> hc = sink.events(HopConnected.class);
+        assertEquals(List.of(Outcome.FAILURE), hc.stream().map(HopConnected::outcome).toList());
+        assertEquals(List.of(), sink.events(dev.fumidai.audit.HopDisconnected.class));
+    }
+
     @Test
     void attemptsAreBoundedAndTheErrorNamesTheHop() {
         hop.failuresLeft.set(100);

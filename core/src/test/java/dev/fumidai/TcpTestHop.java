@@ -22,6 +22,8 @@ final class TcpTestHop implements Hop {
     volatile java.util.function.Supplier<TunnelException> failure =
             () -> new HopUnreachableException("test hop \"tcp\"", "refused by the test", null);
     volatile Session last;
+    /** Makes sessions say they record their own hop.connect / hop.disconnect, as an SSM hop session does. */
+    volatile boolean recordsOwnConnections;
 
     @Override
     public String name() {
@@ -100,6 +102,11 @@ final class TcpTestHop implements Hop {
         @Override
         public String connectionId() {
             return id;
+        }
+
+        @Override
+        public boolean recordsOwnConnections() {
+            return recordsOwnConnections;
         }
 
         @Override

@@ -40,6 +40,16 @@ public interface HopSession {
     /** Returns an id for this connection, used as {@code connection_id} in audit records. */
     String connectionId();
 
+    /**
+     * Returns whether this session records {@code hop.connect} and {@code hop.disconnect} itself, one pair per
+     * underlying connection it makes; the route then records only a failure to create the session. An SSM hop
+     * session does: it starts one SSM session per destination, lazily, and each record carries that session's
+     * id. The default is {@code false}: the route records the session's connect and disconnect.
+     */
+    default boolean recordsOwnConnections() {
+        return false;
+    }
+
     /** Returns a future completed when the session has closed; exceptionally with the cause if it broke. */
     CompletableFuture<Void> closeFuture();
 

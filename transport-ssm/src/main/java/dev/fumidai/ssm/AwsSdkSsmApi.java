@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import dev.fumidai.audit.AwsIdentity;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -36,10 +37,12 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private final SsmClient client;
     private final ExecutorService executor;
     private final String where;
+    private final AwsCredentialsProvider credentials;
 
-    private AwsSdkSsmApi(SsmClient client, String where) {
+    private AwsSdkSsmApi(SsmClient client, String where, AwsCredentialsProvider credentials) {
         this.client = client;
         this.where = where;
+        this.credentials = credentials;
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "fumidai-ssm-api");
             t.setDaemon(true);
@@ -78,16 +81,35 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
 
         /** Builds the client. */
         public AwsSdkSsmApi build() {
+            AwsCredentialsProvider creds = credentials != null ? credentials
+                    : DefaultCredentialsProvider.builder().build();
             SsmClientBuilder b = SsmClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build());
+                    .credentialsProvider(creds);
             if (region != null) {
                 b.region(Region.of(region));
             }
             if (endpointOverride != null) {
                 b.endpointOverride(endpointOverride);
             }
-            return new AwsSdkSsmApi(b.build(), "ssm api" + (region == null ? "" : " " + region));
+            return new AwsSdkSsmApi(b.build(), "ssm api" + (region == null ? "" : " " + region), creds);
         }
+    }
+
+    /**
+     * Returns the access key id of the credentials the calls are signed with (the SDK caches them, so this
+     * resolves nothing new after the first call). The ARN and session context are left {@code null}: only STS
+     * GetCallerIdentity knows them, and this module does not depend on STS.
+     */
+    @Override
+    public CompletableFuture<AwsIdentity> callerIdentity() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                String keyId = credentials.resolveCredentials().accessKeyId();
+                return keyId == null ? null : new AwsIdentity(null, keyId, null);
+            } catch (RuntimeException e) {
+                return null; // StartSession reports the credential problem itself; audit gets no identity
+            }
+        }, executor);
     }
 
     @Override

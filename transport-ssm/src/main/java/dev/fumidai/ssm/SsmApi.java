@@ -1,5 +1,6 @@
 package dev.fumidai.ssm;
 
+import dev.fumidai.audit.AwsIdentity;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,4 +27,12 @@ public interface SsmApi {
 
     /** Ends a session for good (§2.4). */
     CompletableFuture<Void> terminateSession(String sessionId);
+
+    /**
+     * Returns the caller's AWS identity for the audit record ({@code credential.aws}), as far as it is known
+     * without extra calls, or {@code null}. The default knows nothing.
+     */
+    default CompletableFuture<AwsIdentity> callerIdentity() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

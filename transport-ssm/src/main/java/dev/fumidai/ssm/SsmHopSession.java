@@ -3,7 +3,11 @@ package dev.fumidai.ssm;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.Target;
 import dev.fumidai.TargetUnreachableException;
+import dev.fumidai.audit.AwsIdentity;
+import dev.fumidai.audit.Credential;
+import dev.fumidai.audit.CredentialType;
 import dev.fumidai.audit.HopConnected;
+import dev.fumidai.audit.HopDisconnected;
 import dev.fumidai.audit.HopInfo;
 import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.Reason;
@@ -48,6 +52,7 @@ final class SsmHopSession implements HopSession {
     private final Map<Target, CompletableFuture<SsmDataChannel>> sessions = new HashMap<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile String lastSessionId;
+    private CompletableFuture<AwsIdentity> identity;
     private boolean closed;
 
     SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi) {
@@ -101,6 +106,8 @@ final class SsmHopSession implements HopSession {
                 .withPings(hop.pingInterval(), hop.pingInterval().multipliedBy(2).dividedBy(3))
                 .withReconnectBudget(hop.reconnectBudget())
                 .withSslContext(hop.sslContext());
+        java.time.Instant started = ctx.clock().instant();
+        CompletableFuture<AwsIdentity> identity = callerIdentity();
         return api.startSession(request).thenCompose(ticket -> {
             lastSessionId = ticket.sessionId();
             SessionCredentials creds = new SessionCredentials(ticket.sessionId(), ticket.streamUrl(),
@@ -108,7 +115,7 @@ final class SsmHopSession implements HopSession {
             return SsmDataChannel.open(ctx.eventLoopGroup().next(), creds, config,
                     id -> api.resumeSession(id).thenApply(t -> new SessionCredentials(t.sessionId(),
                             t.streamUrl(), t.tokenValue())))
-                    .whenComplete((d, t) -> audit(target, ticket.sessionId(), t))
+                    .whenComplete((d, t) -> audit(target, ticket.sessionId(), t, identity, started, d))
                     .exceptionallyCompose(t -> {
                         api.terminateSession(ticket.sessionId()); // best effort: do not leave it running
                         return CompletableFuture.failedFuture(t);
@@ -136,17 +143,63 @@ final class SsmHopSession implements HopSession {
         return new StartSessionRequest(hop.target(), document, params, hop.reason());
     }
 
-    private void audit(Target target, String ssmSessionId, Throwable failure) {
+    /** Resolves the caller's AWS identity once per hop session; never fails (null when unknown). */
+    private synchronized CompletableFuture<AwsIdentity> callerIdentity() {
+        if (identity == null) {
+            CompletableFuture<AwsIdentity> f;
+            try {
+                f = api.callerIdentity();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.completedFuture(null);
+            }
+            identity = f.exceptionally(t -> null);
+        }
+        return identity;
+    }
+
+    /**
+     * Records one {@code hop.connect} per SSM session with its session id, the target, document and the caller's
+     * AWS identity ({@code credential.aws}, classed sensitive), and its {@code hop.disconnect} when the data
+     * channel ends. The route records none for this hop session ({@link #recordsOwnConnections()}).
+     */
+    private void audit(Target target, String ssmSessionId, Throwable failure, CompletableFuture<AwsIdentity> id,
+            java.time.Instant started, SsmDataChannel dc) {
         HopInfo info = hop.describe().withSsmSessionId(ssmSessionId);
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         Reason reason = cause == null ? null : Reason.of(ReasonCode.NETWORK_ERROR, cause.getMessage());
+        AwsIdentity aws = id.getNow(null); // resolved long before the data channel's handshake ends
+        Credential credential = aws == null ? Credential.of(CredentialType.AWS_IAM)
+                : new Credential(CredentialType.AWS_IAM, null, null, aws);
+        String connId = connectionId + "/" + ssmSessionId;
         try {
             ctx.audit().emit(new HopConnected(ctx.audit().header(), cause == null ? Outcome.SUCCESS : Outcome.FAILURE,
-                    reason, ctx.hopIndex(), info, connectionId, null));
+                    reason, ctx.hopIndex(), info, connId, credential));
         } catch (RuntimeException e) {
             LOG.warn("{}: audit emit failed: {}", Hops.describe(hop, target), e.toString());
+            return;
         }
+        if (dc == null) {
+            return;
+        }
+        dc.closeFuture().whenComplete((v, t) -> {
+            java.time.Instant now = ctx.clock().instant();
+            Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            Reason r = c == null ? Reason.of(isOpen() ? ReasonCode.CLOSED_BY_SERVER : ReasonCode.CLOSED_BY_APPLICATION)
+                    : Reason.of(c instanceof SsmChannelClosedException ? ReasonCode.CLOSED_BY_SERVER
+                            : ReasonCode.NETWORK_ERROR, String.valueOf(c.getMessage()));
+            try {
+                ctx.audit().emit(new HopDisconnected(ctx.audit().header(), c == null ? Outcome.SUCCESS : Outcome.ERROR,
+                        r, ctx.hopIndex(), info, connId, started, java.time.Duration.between(started, now).toMillis()));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: audit emit failed: {}", Hops.describe(hop, target), e.toString());
+            }
+        });
+    }
+
+    @Override
+    public boolean recordsOwnConnections() {
+        return true;
     }
 
     private synchronized void forget(Target target, CompletableFuture<SsmDataChannel> f) {

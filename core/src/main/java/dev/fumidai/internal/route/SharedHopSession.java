@@ -166,6 +166,9 @@ public final class SharedHopSession {
     private void connected(HopSession s, Instant started) {
         HopInfo info = s.info() == null ? lastInfo : s.info();
         lastInfo = info;
+        if (s.recordsOwnConnections()) {
+            return; // one record per underlying connection comes from the session itself (SSM sessions)
+        }
         ctx.audit().emit(new HopConnected(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
                 s.connectionId(), null));
         CompletableFuture<Void> recorded = new CompletableFuture<>();

@@ -15,6 +15,7 @@ public final class FakeFaults {
     private volatile long ackDelayMillis;
     private volatile boolean withholdAcks;
     private volatile boolean refuseStreams;
+    private volatile boolean withholdPongs;
     private volatile long seed = 42;
 
     /** Drops this share of agent-to-client messages (stream data and acks). */
@@ -59,6 +60,15 @@ public final class FakeFaults {
         return this;
     }
 
+    /**
+     * Makes the service answer no websocket ping while true, as a half-dead connection or a stuck relay would; a
+     * client's pong deadline should then count the socket as lost.
+     */
+    public FakeFaults withholdPongs(boolean withhold) {
+        this.withholdPongs = withhold;
+        return this;
+    }
+
     /** Sets the seed of the fault dice for sessions started afterwards. */
     public FakeFaults seed(long newSeed) {
         this.seed = newSeed;
@@ -74,6 +84,7 @@ public final class FakeFaults {
         ackDelayMillis = 0;
         withholdAcks = false;
         refuseStreams = false;
+        withholdPongs = false;
         return this;
     }
 
@@ -103,6 +114,10 @@ public final class FakeFaults {
 
     boolean refuseStreams() {
         return refuseStreams;
+    }
+
+    boolean withholdPongs() {
+        return withholdPongs;
     }
 
     long seed() {

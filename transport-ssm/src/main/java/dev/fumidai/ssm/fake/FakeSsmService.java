@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -181,6 +182,7 @@ public final class FakeSsmService implements AutoCloseable {
                 .maxFramePayloadLength(1 << 20)
                 .handleCloseFrames(true)
                 .dropPongFrames(true)
+                .withUTF8Validator(false) // only OpenDataChannel is text, and the JSON parser checks it
                 .handshakeTimeoutMillis(10_000)
                 .build();
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -190,8 +192,12 @@ public final class FakeSsmService implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
+                        // One flush per read batch or task instead of one per 1 KiB frame and per ack, as the
+                        // client does (SsmDataChannel#connect).
+                        ch.pipeline().addLast(new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new WebSocketServerProtocolHandler(ws), new ServerHandler());
+                                new PongWithholdingProtocolHandler(ws), new ServerHandler());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -273,6 +279,24 @@ public final class FakeSsmService implements AutoCloseable {
         return "fake-token-" + HexFormat.of().formatHex(b);
     }
 
+    /**
+     * Answers websocket pings except while {@link FakeFaults#withholdPongs}; overriding the protocol handler's
+     * decode adds no pipeline stage (each stage costs a leak-detector record per frame in tests).
+     */
+    private final class PongWithholdingProtocolHandler extends WebSocketServerProtocolHandler {
+        PongWithholdingProtocolHandler(WebSocketServerProtocolConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (frame instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame && faults.withholdPongs()) {
+                return; // the decoder releases the frame
+            }
+            super.decode(ctx, frame, out);
+        }
+    }
+
     private final class ServerHandler extends SimpleChannelInboundHandler<Object> {
 
         @Override
@@ -299,6 +323,9 @@ public final class FakeSsmService implements AutoCloseable {
                 String path = URI.create(uri).getPath();
                 String sid = path.startsWith(DATA_CHANNEL_PATH) ? path.substring(DATA_CHANNEL_PATH.length()) : "";
                 ctx.channel().attr(SESSION_ID).set(sid);
+                // No client frame can have arrived yet: the client waits for the 101 this event follows.
+                ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder.class,
+                        "fake-ws-decoder", new ClientFrameDecoder(1 << 20));
             }
             super.userEventTriggered(ctx, evt);
         }

@@ -173,9 +173,11 @@ public final class DataChannelEndpoint {
     }
 
     /**
-     * Is the most messages resent per {@link #tick}. The reference ends resend one per 100 ms tick (§5.4); every
-     * expired one is resent here, but in bounded bursts, because over a websocket on TCP a late ack nearly always
-     * means a slow path, not a lost message, and unbounded resending turns a slow path into a congested one.
+     * Is the most messages resent per {@link #tick}. The reference ends resend one per 100 ms tick (§5.4); here
+     * every message known to be dropped is resent (see {@link OutgoingMessageBuffer}: a later send was acked),
+     * in bounded bursts, while messages that are merely late get one probe per RTO, because over a websocket on
+     * TCP a late ack nearly always means a slow path, and resending on lateness turns a slow path into a
+     * congested one.
      */
     public static final int MAX_RESENDS_PER_TICK = 64;
 
@@ -184,21 +186,28 @@ public final class DataChannelEndpoint {
         if (paused) {
             return;
         }
-        List<OutgoingMessageBuffer.Entry> due = outgoing.expired(clock.nanos(), MAX_RESENDS_PER_TICK);
-        for (OutgoingMessageBuffer.Entry e : due) {
+        long now = clock.nanos();
+        for (OutgoingMessageBuffer.Entry e : outgoing.due(now, MAX_RESENDS_PER_TICK)) {
             if (!transport.send(e.frame(), false)) {
-                break;
+                break; // not written: it stays due, with its timeout unchanged, for the next tick or writability
             }
+            outgoing.resent(e, now);
         }
     }
 
-    /** Sends every unacknowledged message again at once, e.g. after a reconnect. */
+    /**
+     * Sends every unacknowledged message again, e.g. after a reconnect, as far as the socket takes them; the
+     * rest stay due and go out from {@link #tick} as the socket drains.
+     */
     public void retransmitAll() {
         paused = false;
-        for (OutgoingMessageBuffer.Entry e : outgoing.resendAll(clock.nanos())) {
+        outgoing.socketLost(); // what the socket does not take now is known lost, not merely late
+        long now = clock.nanos();
+        for (OutgoingMessageBuffer.Entry e : outgoing.unacknowledged()) {
             if (!transport.send(e.frame(), false)) {
-                break; // the rest go out as their RTO passes
+                break;
             }
+            outgoing.resent(e, now);
         }
     }
 

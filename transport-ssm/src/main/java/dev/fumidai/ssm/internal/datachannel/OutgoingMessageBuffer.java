@@ -10,10 +10,17 @@ import java.util.List;
  *
  * <p>Each {@link #send} takes the next sequence number of this direction, encodes the message once and keeps
  * the encoded frame until an acknowledgement for that sequence number arrives; a retransmission resends the
- * identical bytes (§5.2). Unlike the plugin, which looks only at the oldest message every 100 ms, every
- * message whose RTO has passed is returned by {@link #expired}, and the buffer is bounded both in messages and
- * in bytes: when it is full, {@link #hasRoom()} turns false and the caller must stop producing (back-pressure)
- * instead of dropping the oldest unacked message as the plugin does.
+ * identical bytes (§5.2). The buffer is bounded both in messages and in bytes: when it is full,
+ * {@link #hasRoom()} turns false and the caller must stop producing (back-pressure) instead of dropping the oldest
+ * unacked message as the plugin does.
+ *
+ * <h2>Which expired messages are resent (a deviation from §5.4)</h2>
+ * The websocket runs over TCP and delivers in order. A message whose RTO passed while a message sent after it
+ * on the same socket was acknowledged was dropped by the peer (not ready, §5.3, or lost with a socket): it is
+ * resent, every one of them. A message whose RTO passed with no such evidence is most likely queued behind the
+ * others on a slow path, where resending only adds load: one of them, the oldest, is resent per RTO as a probe
+ * (the plugin's own rule, §5.4). Without this, a full window on a path slower than window / RTO ceiling
+ * (1 MiB / 1 s) resent copies faster than the path could carry the originals and collapsed to a crawl.
  *
  * <p>Time is given by the caller as a monotonic nanosecond count, so this is a pure state machine.
  *
@@ -39,12 +46,18 @@ public final class OutgoingMessageBuffer {
         private final byte[] frame;
         private long lastSentNanos;
         private int sends;
+        /** Orders sends across messages: taken from a counter on every send and resend. */
+        private long sendOrder;
+        /** Is the {@link #sendOrder} of the first send. */
+        private final long firstSendOrder;
 
-        Entry(long sequenceNumber, byte[] frame, long lastSentNanos) {
+        Entry(long sequenceNumber, byte[] frame, long lastSentNanos, long sendOrder) {
             this.sequenceNumber = sequenceNumber;
             this.frame = frame;
             this.lastSentNanos = lastSentNanos;
             this.sends = 1;
+            this.sendOrder = sendOrder;
+            this.firstSendOrder = sendOrder;
         }
 
         /** Returns the sequence number. */
@@ -72,6 +85,11 @@ public final class OutgoingMessageBuffer {
     private long nextSequenceNumber;
     private long bytes;
     private long retransmissions;
+    private long sendCounter;
+    /** Is the highest {@link Entry#sendOrder} acknowledged so far. */
+    private long highestAckedSendOrder = -1;
+    /** Is when the last loss probe went out (see {@link #due}). */
+    private long lastProbeNanos = Long.MIN_VALUE / 2;
 
     /**
      * Creates a buffer.
@@ -110,7 +128,7 @@ public final class OutgoingMessageBuffer {
         }
         long seq = nextSequenceNumber++;
         ClientMessage m = ClientMessage.streamData(messageType, createdDateMillis, seq, payloadType, payload);
-        Entry e = new Entry(seq, ClientMessageCodec.encode(m), nowNanos);
+        Entry e = new Entry(seq, ClientMessageCodec.encode(m), nowNanos, sendCounter++);
         unacked.put(seq, e);
         bytes += e.frame.length;
         return e;
@@ -126,6 +144,10 @@ public final class OutgoingMessageBuffer {
         if (e == null) {
             return false;
         }
+        // Which copy an ack answers is unknown (Karn's problem), so only the first send counts as evidence: all
+        // sent before it on the in-order socket reached the peer. Taking the last resend would declare every
+        // message queued behind the original lost.
+        highestAckedSendOrder = Math.max(highestAckedSendOrder, e.firstSendOrder);
         bytes -= e.frame.length;
         // Karn's rule, unlike the reference ends (§5.5): an ack of a resent message is ambiguous and would pull
         // the RTO down to the time since the last resend, which causes spurious resends under load.
@@ -136,16 +158,29 @@ public final class OutgoingMessageBuffer {
     }
 
     /**
-     * Returns every message whose timeout has passed since it was last sent, oldest first, and marks them sent
-     * now. A message's timeout is the RTO of §5.5, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT}
-     * times: the reference ends resend only the oldest message, so resending all of them needs this back-off to
-     * keep a slow path from being flooded with copies.
+     * Returns the messages to resend now, oldest first, and marks them sent now: those whose timeout passed and
+     * a later send was acknowledged, plus at most one probe per RTO (see the class comment). A message's timeout
+     * is the RTO of §5.5, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT} times.
      *
      * @param limit the most messages to return; the rest stay due for the next call
      */
     public List<Entry> expired(long nowNanos, int limit) {
+        List<Entry> due = due(nowNanos, limit);
+        for (Entry e : due) {
+            resent(e, nowNanos);
+        }
+        return due;
+    }
+
+    /**
+     * Returns the messages {@link #expired} would return, oldest first, without marking them sent; the caller
+     * marks each one it really wrote with {@link #resent}, so that a message the socket did not take keeps its
+     * place and its timeout instead of waiting a doubled RTO for a send that never happened.
+     */
+    public List<Entry> due(long nowNanos, int limit) {
         List<Entry> due = new ArrayList<>();
         long rto = rtt.rtoNanos();
+        boolean probe = nowNanos - lastProbeNanos >= rto;
         Iterator<Entry> it = unacked.values().iterator();
         while (it.hasNext() && due.size() < limit) {
             Entry e = it.next();
@@ -156,27 +191,42 @@ public final class OutgoingMessageBuffer {
             if (age < rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT)) {
                 continue;
             }
-            it.remove();
-            due.add(e);
-        }
-        retransmissions += due.size();
-        for (Entry e : due) {
-            e.lastSentNanos = nowNanos;
-            e.sends++;
-            unacked.put(e.sequenceNumber, e);
+            if (e.sendOrder < highestAckedSendOrder) {
+                due.add(e); // the peer acked a later send of the same in-order socket: this one was dropped
+            } else if (probe) {
+                probe = false; // no evidence of loss yet, only a slow path: one probe per RTO
+                due.add(e);
+            }
         }
         return due;
     }
 
-    /** Returns every unacknowledged message, oldest first, and marks them sent now (used after a reconnect). */
-    public List<Entry> resendAll(long nowNanos) {
-        List<Entry> all = new ArrayList<>(unacked.values());
-        retransmissions += all.size();
-        for (Entry e : all) {
-            e.lastSentNanos = nowNanos;
-            e.sends++;
+    /** Marks a still unacknowledged message as sent again now: its timeout restarts, doubled (§5.4). */
+    public void resent(Entry e, long nowNanos) {
+        if (unacked.remove(e.sequenceNumber) == null) {
+            return;
         }
-        return all;
+        retransmissions++;
+        if (e.sendOrder >= highestAckedSendOrder) {
+            lastProbeNanos = nowNanos;
+        }
+        e.lastSentNanos = nowNanos;
+        e.sends++;
+        e.sendOrder = sendCounter++;
+        unacked.put(e.sequenceNumber, e); // to the end: the map stays ordered by last send
+    }
+
+    /**
+     * Records that the socket every message so far went out on is gone (a reconnect): each unacknowledged message
+     * counts as dropped and is resent as soon as its timeout passes, without waiting for evidence or probes.
+     */
+    public void socketLost() {
+        highestAckedSendOrder = Math.max(highestAckedSendOrder, sendCounter);
+    }
+
+    /** Returns the unacknowledged messages, oldest send first, without changing anything. */
+    public List<Entry> unacknowledged() {
+        return new ArrayList<>(unacked.values());
     }
 
     /** Returns when the next message becomes due for retransmission, or {@code Long.MAX_VALUE} when none is. */
@@ -187,7 +237,11 @@ public final class OutgoingMessageBuffer {
             if (e.lastSentNanos + rto >= best) {
                 break; // ordered by last send: later entries are due later still
             }
-            best = Math.min(best, e.lastSentNanos + (rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT)));
+            long due = e.lastSentNanos + (rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT));
+            if (e.sendOrder >= highestAckedSendOrder) {
+                due = Math.max(due, lastProbeNanos + rto); // no evidence of loss: waits for the next probe
+            }
+            best = Math.min(best, due);
         }
         return best;
     }

@@ -33,6 +33,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -47,7 +50,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -124,10 +129,13 @@ public final class SsmDataChannel {
     private Throwable failure;
     private boolean reconnecting;
     private long reconnectDeadlineNanos;
+    private ScheduledFuture<?> reconnectDeadline;
     private long reconnectDelayMillis;
     private int reconnects;
     private long lastPingNanos;
     private boolean pongOutstanding;
+    /** Is why the current websocket was given up, when the pong deadline did it. */
+    private TunnelException pongMissed;
     private ScheduledFuture<?> ticker;
     private ScheduledFuture<?> handshakeTimer;
     private String agentVersion;
@@ -338,10 +346,11 @@ public final class SsmDataChannel {
                 .maxFramePayloadLength(MAX_FRAME)
                 .handleCloseFrames(false)
                 .dropPongFrames(false)
+                .withUTF8Validator(false) // the data channel is binary: one stage less per frame
                 .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
                 .absoluteUpgradeUrl(false)
                 .build();
-        ChannelFuture cf = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture cf = new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.handshakeTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -355,6 +364,10 @@ public final class SsmDataChannel {
                             engine.setSSLParameters(p);
                             ch.pipeline().addLast(new SslHandler(engine));
                         }
+                        // Every 1 KiB message and every ack is its own websocket frame (§9); flushing each one is a
+                        // syscall and a TCP segment per frame. Flushes are merged per read batch or event-loop task.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(wsConfig), new WebSocketHandler());
                     }
@@ -367,6 +380,17 @@ public final class SsmDataChannel {
                         f.cause()));
             }
         });
+    }
+
+    /**
+     * Returns the TCP channel class that can register on the loop: a {@link dev.fumidai.JumpHost} runs the native
+     * epoll transport when it is available, and an NIO channel cannot register there.
+     */
+    static Class<? extends SocketChannel> socketChannelFor(EventLoop loop) {
+        if (loop instanceof IoEventLoopGroup && ((IoEventLoopGroup) loop).isIoType(EpollIoHandler.class)) {
+            return EpollSocketChannel.class;
+        }
+        return NioSocketChannel.class;
     }
 
     private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
@@ -449,6 +473,9 @@ public final class SsmDataChannel {
         sendPing(channel);
         if (reconnecting) {
             reconnecting = false;
+            if (reconnectDeadline != null) {
+                reconnectDeadline.cancel(false);
+            }
             reconnects++;
             reconnectDelayMillis = 0;
             LOG.info("SSM session {}: data channel reconnected ({} so far)", sessionId, reconnects);
@@ -467,6 +494,10 @@ public final class SsmDataChannel {
         if (channel != ws && ws != null) {
             return; // an old socket
         }
+        if (cause == null && pongMissed != null) {
+            cause = pongMissed;
+        }
+        pongMissed = null;
         ws = null;
         if (failure != null || closeFuture.isDone()) {
             return;
@@ -487,13 +518,17 @@ public final class SsmDataChannel {
         if (!reconnecting) {
             reconnecting = true;
             reconnectDeadlineNanos = now + config.reconnectBudget().toNanos();
+            // Also ends a reconnect whose ResumeSession call or websocket connect never answers.
+            reconnectDeadline = loop.schedule(() -> {
+                if (reconnecting && failure == null && !closing) {
+                    fail(budgetExhausted(cause));
+                }
+            }, config.reconnectBudget().toNanos(), TimeUnit.NANOSECONDS);
             LOG.info("SSM session {}: data channel lost{}; resuming", sessionId,
                     cause == null ? "" : " (" + cause.getMessage() + ")");
         }
         if (now > reconnectDeadlineNanos) {
-            fail(new HopDisconnectedException(config.where(), "SSM session " + sessionId
-                    + ": could not resume the data channel within " + config.reconnectBudget().toSeconds() + " s",
-                    cause));
+            fail(budgetExhausted(cause));
             return;
         }
         // Jittered exponential back-off: 100–200 ms first, doubling, capped at 10 s (§10.3, with a long budget).
@@ -501,6 +536,12 @@ public final class SsmDataChannel {
                 : Math.min(10_000, reconnectDelayMillis * 2);
         long delay = reconnectDelayMillis / 2 + ThreadLocalRandom.current().nextLong(reconnectDelayMillis / 2 + 1);
         loop.schedule(this::resume, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private TunnelException budgetExhausted(Throwable cause) {
+        return new HopDisconnectedException(config.where(), "SSM session " + sessionId
+                + ": could not resume the data channel within " + config.reconnectBudget().toMillis() + " ms ("
+                + reconnects + " reconnects before)", cause);
     }
 
     private void resume() {
@@ -542,8 +583,51 @@ public final class SsmDataChannel {
         if (c == null || !c.isActive() || (!ack && !c.isWritable())) {
             return false; // bounded: the websocket's own buffer never grows past its high-water mark
         }
-        c.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        ChannelHandlerContext encoder = c.pipeline().context(WebSocketFrameEncoder.class);
+        if (encoder == null) {
+            c.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        } else {
+            // Written below the websocket encoder, already framed and masked: see maskedBinaryFrame.
+            encoder.writeAndFlush(Unpooled.wrappedBuffer(maskedBinaryFrame(frame)));
+        }
         return true;
+    }
+
+    /**
+     * Frames one binary websocket message from the client (RFC 6455 §5.2, FIN set, opcode 2) with a fresh random
+     * masking key (§5.3), in one array. Netty's encoder masks 4 or 8 bytes per call into a pooled buffer; with
+     * leak detection at paranoid (as in tests) every such call records a stack trace, about 256 per 1 KiB
+     * message, which made masking the largest cost of the data path. Here the bytes are masked in a plain array.
+     */
+    static byte[] maskedBinaryFrame(byte[] payload) {
+        int n = payload.length;
+        int lengthBytes = n < 126 ? 0 : n <= 0xFFFF ? 2 : 8;
+        byte[] f = new byte[2 + lengthBytes + 4 + n];
+        f[0] = (byte) 0x82;
+        int p;
+        if (lengthBytes == 0) {
+            f[1] = (byte) (0x80 | n);
+            p = 2;
+        } else if (lengthBytes == 2) {
+            f[1] = (byte) (0x80 | 126);
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+            p = 4;
+        } else {
+            f[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+            }
+            p = 10;
+        }
+        int key = ThreadLocalRandom.current().nextInt();
+        byte[] mask = {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
+        System.arraycopy(mask, 0, f, p, 4);
+        p += 4;
+        for (int i = 0; i < n; i++) {
+            f[p + i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        return f;
     }
 
     private void tick() {
@@ -557,6 +641,8 @@ public final class SsmDataChannel {
             if (pongOutstanding && now - lastPingNanos > config.pongTimeout().toNanos()) {
                 LOG.info("SSM session {}: no websocket pong within {} ms; reconnecting", sessionId,
                         config.pongTimeout().toMillis());
+                pongMissed = new HopDisconnectedException(config.where(), "SSM session " + sessionId
+                        + ": no websocket pong within " + config.pongTimeout().toMillis() + " ms", null);
                 c.close();
             } else if (!pongOutstanding && now - lastPingNanos > config.pingInterval().toNanos()) {
                 sendPing(c);
@@ -850,6 +936,9 @@ public final class SsmDataChannel {
     private void shutdown(Throwable cause) {
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (reconnectDeadline != null) {
+            reconnectDeadline.cancel(false);
         }
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);

@@ -92,21 +92,42 @@ class ReliabilityTest {
 
         assertTrue(out.expired(t + 199 * MS, 100).isEmpty(), "RTO starts at 200 ms");
         List<OutgoingMessageBuffer.Entry> due = out.expired(t + 200 * MS, 100);
-        assertEquals(List.of(e0), due);
-        due = out.expired(t + 201 * MS, 100);
-        assertEquals(List.of(e1), due, "every expired message is resent, not only the head");
-        assertEquals(2, e1.sends());
-        assertTrue(out.expired(t + 202 * MS, 100).isEmpty(), "a resent message waits a full RTO again");
+        assertEquals(List.of(e0), due, "with no evidence of loss, the oldest goes out as a probe");
+        assertTrue(out.expired(t + 201 * MS, 100).isEmpty(),
+                "one probe per RTO: the next expired message is taken as queued, not lost");
+        assertEquals(t + 400 * MS, out.nextDueNanos(), "the next probe is one RTO after the last");
 
-        out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1000, t + 300 * MS);
+        OutgoingMessageBuffer.Entry e2 = out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1000, t + 210 * MS);
         assertFalse(out.hasRoom());
         assertThrows(IllegalStateException.class, () -> out.send(PayloadTypes.OUTPUT, new byte[0], 1, 0));
-        assertTrue(out.acknowledge(1, t + 250 * MS));
-        assertFalse(out.acknowledge(1, t + 250 * MS), "a duplicate ack changes nothing");
-        assertFalse(out.acknowledge(99, t + 250 * MS));
+        assertTrue(out.acknowledge(2, t + 220 * MS));
+        assertFalse(out.acknowledge(2, t + 220 * MS), "a duplicate ack changes nothing");
+        assertFalse(out.acknowledge(99, t + 220 * MS));
         assertTrue(out.hasRoom());
-        assertEquals(2, out.size());
+        due = out.expired(t + 221 * MS, 100);
+        assertEquals(List.of(e1), due, "e2, sent after e1, was acked, so e1 was dropped: it is resent at once");
+        assertEquals(2, e1.sends());
+        assertTrue(out.expired(t + 222 * MS, 100).isEmpty(), "a resent message waits a full RTO again");
+        assertTrue(out.acknowledge(0, t + 230 * MS));
+        assertTrue(out.expired(t + 231 * MS, 100).isEmpty(),
+                "an ack of a resent message is evidence only for what was sent before its first copy");
+        assertEquals(1, out.size());
         assertEquals(3, out.nextSequenceNumber());
+        assertEquals(e2.sequenceNumber() + 1, out.nextSequenceNumber());
+    }
+
+    @Test
+    void afterALostSocketEveryExpiredMessageIsResentWithoutWaitingForProbes() {
+        OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
+        OutgoingMessageBuffer.Entry a = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
+        OutgoingMessageBuffer.Entry b = out.send(PayloadTypes.OUTPUT, new byte[] {2}, 1, 0);
+        OutgoingMessageBuffer.Entry c = out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1, 0);
+        assertEquals(List.of(a), out.expired(200 * MS, 10), "before: one probe");
+        out.socketLost();
+        OutgoingMessageBuffer.Entry d = out.send(PayloadTypes.OUTPUT, new byte[] {4}, 1, 250 * MS);
+        assertEquals(List.of(b, c), out.expired(250 * MS, 10), "after the loss: all that went out on the old socket");
+        assertEquals(List.of(d), out.expired(450 * MS, 10),
+                "a message sent on the new socket is only late: it goes out as this RTO's one probe");
     }
 
     @Test

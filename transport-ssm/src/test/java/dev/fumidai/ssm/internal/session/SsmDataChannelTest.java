@@ -111,15 +111,14 @@ class SsmDataChannelTest {
     }
 
     /**
-     * Breaks the websocket twice in the middle of a transfer, once with MGS's hourly close 1000 "Bye" and once
-     * abruptly, and checks that the session resumes with no byte lost or duplicated. The size defaults to 2 MiB
-     * (the build runs with paranoid leak detection on a shared machine); {@code -Dfumidai.ssm.resumeTestBytes=104857600}
-     * runs the issue's 100 MiB.
+     * Breaks the websocket twice in the middle of a 100 MiB echo (100 MiB each way), once with MGS's hourly close
+     * 1000 "Bye" and once abruptly, and checks that the session resumes with no byte lost or duplicated.
+     * {@code -Dfumidai.ssm.resumeTestBytes=N} changes the size for a quick local run.
      */
     @Test
-    @Timeout(600)
+    @Timeout(1200)
     void aWebSocketLossMidTransferResumesWithNoByteLostOrDuplicated() throws Exception {
-        long size = Long.getLong("fumidai.ssm.resumeTestBytes", 2L << 20);
+        long size = Long.getLong("fumidai.ssm.resumeTestBytes", 100L << 20);
         SsmDataChannel dc = openPortForward(FakeSsmService.builder());
         FakeSession fs = fake.sessions().get(0);
         Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
@@ -131,13 +130,91 @@ class SsmDataChannelTest {
         fs.closeWebSocket(true);
         waitFor(() -> c.bytes > size / 2 && dc.reconnects() >= 1, "half echoed after the Bye");
         fs.closeWebSocket(false);
-        byte[] sent = p.done.get(300, TimeUnit.SECONDS);
+        byte[] sent = p.done.get(1100, TimeUnit.SECONDS);
         waitFor(() -> c.bytes >= size, "everything echoed");
         assertEquals(size, c.bytes);
         assertArrayEquals(sent, c.digest.digest(), "resumed stream lost or duplicated bytes");
         assertTrue(dc.reconnects() >= 2, "reconnects " + dc.reconnects());
         assertTrue(fs.connects() >= 3, "websocket opens " + fs.connects());
         assertTrue(s.isActive(), "the stream stayed open across both losses");
+    }
+
+    /**
+     * Withholds websocket pongs: the client must count the silent socket as lost by its pong deadline and
+     * reconnect through ResumeSession, and once pongs flow again the session carries data as before.
+     */
+    @Test
+    void aMissedPongDeadlineCountsTheWebSocketAsLostAndReconnects() throws Exception {
+        SsmDataChannel dc = open(FakeSsmService.builder(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
+                DataChannelConfig.defaults("ssm hop \"pong\"").withPings(Duration.ofMillis(300), Duration.ofMillis(250)));
+        FakeSession fs = fake.sessions().get(0);
+        echoThrough(dc, 10_000, 51);
+        assertEquals(0, dc.reconnects());
+        fake.faults().withholdPongs(true);
+        waitFor(() -> dc.reconnects() >= 1 && fs.connects() >= 2, "a reconnect after the missed pong");
+        fake.faults().withholdPongs(false);
+        assertTrue(dc.isOpen(), "a missed pong is a lost socket, not a failed session");
+        echoThrough(dc, 50_000, 52);
+    }
+
+    /**
+     * Makes every ResumeSession call hang: the reconnect budget must end the session with a typed error naming
+     * the hop, close the local streams with it, and leave nothing waiting.
+     */
+    @Test
+    void anExhaustedReconnectBudgetEndsTheSessionWithAClearErrorAndClosesStreams() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        List<String> resumed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds,
+                DataChannelConfig.defaults("ssm hop \"budget\"").withReconnectBudget(Duration.ofMillis(1500)),
+                id -> {
+                    resumed.add(id);
+                    return new CompletableFuture<>(); // the control plane never answers
+                }).get(20, TimeUnit.SECONDS);
+        channels.add(dc);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        s.config().setAutoRead(true);
+        fake.sessions().get(0).closeWebSocket(false);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> dc.closeFuture().get(20, TimeUnit.SECONDS));
+        dev.fumidai.HopDisconnectedException d = assertInstanceOf(dev.fumidai.HopDisconnectedException.class,
+                e.getCause());
+        assertTrue(d.getMessage().startsWith("ssm hop \"budget\""), d.getMessage());
+        assertTrue(d.getMessage().contains("could not resume the data channel within 1500 ms"), d.getMessage());
+        assertEquals(List.of(creds.sessionId()), resumed, "ResumeSession was called for this session");
+        assertTrue(s.closeFuture().await(5, TimeUnit.SECONDS), "the local stream closed");
+        assertInstanceOf(dev.fumidai.HopDisconnectedException.class, s.attr(StreamChannels.CLOSE_CAUSE).get());
+        assertFalse(dc.isOpen());
+        ExecutionException late = assertThrows(ExecutionException.class,
+                () -> dc.openStream().get(5, TimeUnit.SECONDS));
+        assertInstanceOf(dev.fumidai.HopDisconnectedException.class, late.getCause(), "later opens fail at once");
+    }
+
+    /**
+     * Answers ResumeSession with an empty token, which the service does for a session that timed out (§2.3):
+     * the client ends the session with a typed error saying so instead of reconnecting with no token.
+     */
+    @Test
+    void anEmptyResumeTokenEndsTheSessionSayingSo() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, DataChannelConfig.defaults("ssm hop \"empty\""),
+                id -> CompletableFuture.completedFuture(new SessionCredentials(id, creds.streamUrl(), "")))
+                .get(20, TimeUnit.SECONDS);
+        channels.add(dc);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        s.config().setAutoRead(true);
+        fake.sessions().get(0).closeWebSocket(true);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> dc.closeFuture().get(20, TimeUnit.SECONDS));
+        dev.fumidai.HopDisconnectedException d = assertInstanceOf(dev.fumidai.HopDisconnectedException.class,
+                e.getCause());
+        assertTrue(d.getMessage().contains("ResumeSession returned no token"), d.getMessage());
+        assertTrue(d.getMessage().startsWith("ssm hop \"empty\""), d.getMessage());
+        assertTrue(s.closeFuture().await(5, TimeUnit.SECONDS), "the local stream closed");
+        assertEquals(1, fake.sessions().get(0).connects(), "no reconnect was tried without a token");
     }
 
     @Test
@@ -159,7 +236,7 @@ class SsmDataChannelTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1000);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);
