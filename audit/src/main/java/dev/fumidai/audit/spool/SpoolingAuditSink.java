@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Signals</h2>
  * When the wrapped sink starts failing the spool logs a warning; once it takes an event again, the spool hands it an
  * {@link AuditDegraded} (with the time and cause of the first failure) and an {@link AuditRecovered} (with the number
- * of events dropped meanwhile) before the remaining spooled events, so the outage is recorded where the events are.
+ * of events dropped since the previous recovery) before the remaining spooled events, so the outage is recorded where
+ * the events are.
  * These records carry the emitter id and sequence number of the event whose delivery prompted them.
  *
  * <h2>Files</h2>
@@ -99,7 +100,12 @@ public final class SpoolingAuditSink implements AuditSink {
     private long readOffset;
     private Instant failingSince;
     private String failure;
-    private long droppedAtFailure;
+    /**
+     * {@link #dropped} when the last outage ended (0 at open). Not taken when the drainer notices a failure: the
+     * producer can fill the spool and drop events before the drainer's first failed hand-over, and those drops
+     * belong to this outage too.
+     */
+    private long droppedBeforeOutage;
 
     private SpoolingAuditSink(Builder b) throws IOException {
         this.directory = b.directory;
@@ -446,9 +452,6 @@ public final class SpoolingAuditSink implements AuditSink {
                 if (failingSince == null) {
                     failingSince = clock.instant();
                     failure = e.toString();
-                    synchronized (lock) {
-                        droppedAtFailure = dropped;
-                    }
                     LOG.warn("audit sink \"{}\" fails, spooling to {}: {}", delegate.name(), directory, failure);
                 }
                 long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
@@ -467,7 +470,8 @@ public final class SpoolingAuditSink implements AuditSink {
                 Reason.of(ReasonCode.SINK_FAILURE, failure)));
         long lost;
         synchronized (lock) {
-            lost = dropped - droppedAtFailure;
+            lost = dropped - droppedBeforeOutage;
+            droppedBeforeOutage = dropped;
         }
         delegate.accept(new AuditRecovered(h, delegate.name(), lost));
         LOG.info("audit sink \"{}\" works again after failing since {}", delegate.name(), failingSince);
