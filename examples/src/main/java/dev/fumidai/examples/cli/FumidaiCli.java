@@ -10,8 +10,6 @@ import dev.fumidai.audit.file.FileAuditSink;
 import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -169,21 +167,10 @@ public final class FumidaiCli {
             closeQuietly(checkpoints);
             return ExitCode.CONFIG.status();
         }
-        // Workaround: transport-ssm's data channel bootstraps a NIO socket channel on the hop's event loop, which
-        // fails on the epoll loops a JumpHost creates on Linux ("incompatible event loop type"). Until it picks
-        // the channel class from the loop, as core does, a route with an SSM hop runs on NIO loops.
-        EventLoopGroup nio = null;
-        if (built.route().hops().stream().anyMatch(h -> h.transport().equals("ssm"))) {
-            nio = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-            b.eventLoopGroup(nio);
-        }
         try {
             return open(b, o, timeout, stop, ready);
         } finally {
             closeQuietly(checkpoints);
-            if (nio != null) {
-                nio.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            }
         }
     }
 
