@@ -20,10 +20,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Back-pressure</h2>
  * Accepted sockets start with {@code autoRead} off; the {@link Relay} turns it on once the tunnel stream is open.
  *
+ * <h2>Event loops</h2>
+ * An accepted socket is registered on the event loop of the last tunnel stream this forward opened (when that loop
+ * belongs to the forward's group), so the relay's two channels usually share a loop and each buffer is handed on
+ * without a task switch to another thread; the first connection, or one after a stream on a foreign loop, gets the
+ * group's next loop.
+ *
  * <h2>Closing</h2>
  * {@link #close()} unbinds (removing the Unix socket file), then closes or drains active relays.
  */
@@ -69,6 +78,8 @@ public final class LocalForwardImpl implements LocalForward {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Instant started;
+    /** The event loop of the last tunnel stream opened, where the next accepted socket is registered. */
+    private volatile EventLoop tunnelLoop;
 
     private LocalForwardImpl(Target target, ForwardOptions options, TunnelOpener opener, Clock clock, Channel server,
             Listener listener, Path unixPath) {
@@ -91,30 +102,61 @@ public final class LocalForwardImpl implements LocalForward {
             EventLoopGroup group, Clock clock) throws IOException {
         NettyTransport transport = NettyTransport.of(group);
         Holder holder = new Holder();
+        Path unix = options.unixSocket();
+        ChannelHandler childHandler = new ChannelInboundHandlerAdapter() {
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                // Before any read can happen: keep what arrives until the relay takes over.
+                StreamChannels.hold(ctx.channel());
+            }
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.pipeline().remove(this);
+                holder.forward.accept(ctx.channel());
+            }
+        };
         ServerBootstrap sb = new ServerBootstrap().group(group)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInboundHandlerAdapter() {
+                .handler(new ChannelInboundHandlerAdapter() {
                     @Override
-                    public boolean isSharable() {
-                        return true;
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        LocalForwardImpl fwd = holder.forward;
+                        EventLoop loop = fwd == null ? null : fwd.tunnelLoop;
+                        if (!(msg instanceof Channel child) || loop == null || !inGroup(group, loop)) {
+                            // ServerBootstrap's acceptor registers it on the group's next loop.
+                            ctx.fireChannelRead(msg);
+                            return;
+                        }
+                        // What ServerBootstrap's acceptor does, with the tunnel's loop instead of the next one.
+                        child.pipeline().addLast(childHandler);
+                        child.config().setOption(ChannelOption.AUTO_READ, false);
+                        child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                        if (unix == null) {
+                            child.config().setOption(ChannelOption.TCP_NODELAY, true);
+                        }
+                        try {
+                            loop.register(child).addListener(f -> {
+                                if (!f.isSuccess()) {
+                                    LOG.warn("cannot register an accepted connection: {}", f.cause().toString());
+                                    child.unsafe().closeForcibly();
+                                }
+                            });
+                        } catch (RuntimeException e) {
+                            LOG.warn("cannot register an accepted connection: {}", e.toString());
+                            child.unsafe().closeForcibly();
+                        }
                     }
-
-                    @Override
-                    public void handlerAdded(ChannelHandlerContext ctx) {
-                        // Before any read can happen: keep what arrives until the relay takes over.
-                        StreamChannels.hold(ctx.channel());
-                    }
-
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.pipeline().remove(this);
-                        holder.forward.accept(ctx.channel());
-                    }
-                });
+                })
+                .childHandler(childHandler);
         Channel server;
         Listener listener;
-        Path unix = options.unixSocket();
         RouteRuntime rt = opener.runtime();
         try {
             if (unix != null) {
@@ -151,6 +193,15 @@ public final class LocalForwardImpl implements LocalForward {
         LOG.info("forwarding {} to {} via {}", listener.address() + (unix == null ? ":" + listener.port() : ""),
                 target, rt.route());
         return fwd;
+    }
+
+    private static boolean inGroup(EventLoopGroup group, EventLoop loop) {
+        for (EventExecutor e : group) {
+            if (e == loop) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class Holder {
@@ -229,6 +280,7 @@ public final class LocalForwardImpl implements LocalForward {
                 return;
             }
             active.add(opened.channel());
+            tunnelLoop = opened.channel().eventLoop();
             Relay relay = Relay.join(client, opened.channel());
             relay.done().whenComplete((r, rt) -> {
                 activeCount.decrementAndGet();
@@ -261,6 +313,11 @@ public final class LocalForwardImpl implements LocalForward {
     @Override
     public InetSocketAddress localAddress() {
         return unixPath == null ? (InetSocketAddress) server.localAddress() : null;
+    }
+
+    /** Returns the accepted sockets and tunnel streams still open; for tests. */
+    java.util.List<Channel> activeChannels() {
+        return java.util.List.copyOf(active);
     }
 
     @Override
