@@ -1,5 +1,6 @@
 package dev.fumidai.ssh;
 
+import dev.fumidai.JumpHost;
 import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
@@ -255,7 +256,9 @@ public final class SshTransportConfig {
         private long rekeyPackets = DEFAULT_REKEY_PACKETS;
         private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private String softwareVersion = "0.1.0";
+        // The library's build version (JumpHost.LIBRARY_VERSION), with the characters RFC 4253 §4.2 forbids in
+        // softwareversion (the minus sign, whitespace) replaced: 0.1.0-SNAPSHOT gives fumidai_0.1.0_SNAPSHOT.
+        private String softwareVersion = JumpHost.LIBRARY_VERSION.replaceAll("[^!-,.-~]", "_");
 
         private Builder() {
         }
