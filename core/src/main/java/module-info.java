@@ -5,7 +5,8 @@ module dev.fumidai.core {
     requires transitive io.netty.common;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
-    requires org.slf4j;
+    // Slf4jAuditSink.create(Logger) takes an SLF4J type.
+    requires transitive org.slf4j;
 
     exports dev.fumidai;
     exports dev.fumidai.audit;

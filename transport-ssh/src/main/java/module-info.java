@@ -5,8 +5,12 @@ module dev.fumidai.ssh {
     requires io.netty.handler;
     requires org.bouncycastle.provider;
     requires org.slf4j;
-    // HotSpotDiagnosticMXBean, read once to order the default ciphers (internal.cipher.CipherOrder); optional.
-    requires static jdk.management;
+    // HotSpotDiagnosticMXBean, read once to order the default ciphers (internal.cipher.CipherOrder). Not static:
+    // a module graph without it (a jlink image, --limit-modules) would silently put chacha20-poly1305 first.
+    requires jdk.management;
+    // SunEC (X25519, ECDH, ECDSA, Ed25519 in Java 17) is a provider module that nothing else requires: a jlink
+    // image without it fails every key exchange with "X25519 KeyPairGenerator not available".
+    requires jdk.crypto.ec;
 
     exports dev.fumidai.ssh;
     exports dev.fumidai.ssh.config;

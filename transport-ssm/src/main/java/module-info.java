@@ -1,16 +1,18 @@
 /** The fumidai SSM transport: AWS Session Manager port forwarding without the session-manager-plugin. */
 module dev.fumidai.ssm {
-    requires dev.fumidai.core;
+    // SsmHop implements the core's Hop and takes its Target; builders take an AwsCredentialsProvider and
+    // an SslContext (the fake service too): readers of this module get those modules.
+    requires transitive dev.fumidai.core;
     requires com.fasterxml.jackson.core;
     requires io.netty.codec;
     requires io.netty.codec.http;
-    requires io.netty.handler;
+    requires transitive io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires org.slf4j;
     requires software.amazon.awssdk.services.ssm;
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.awscore;
-    requires software.amazon.awssdk.auth;
+    requires transitive software.amazon.awssdk.auth;
     requires software.amazon.awssdk.regions;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;

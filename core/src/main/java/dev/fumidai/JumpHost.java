@@ -12,6 +12,7 @@ import dev.fumidai.audit.SessionEnded;
 import dev.fumidai.audit.SessionStarted;
 import dev.fumidai.audit.Source;
 import dev.fumidai.internal.Ids;
+import dev.fumidai.internal.LibraryVersion;
 import dev.fumidai.internal.TunnelOpener;
 import dev.fumidai.internal.audit.AuditDispatcher;
 import dev.fumidai.internal.forward.LocalForwardImpl;
@@ -68,8 +69,8 @@ import javax.net.SocketFactory;
  */
 public final class JumpHost implements AutoCloseable {
 
-    /** The library version written into audit records. */
-    public static final String LIBRARY_VERSION = "0.1.0";
+    /** The library version written into audit records: the POM's version, filtered into the jar at build time. */
+    public static final String LIBRARY_VERSION = LibraryVersion.VALUE;
 
     private final Route route;
     private final EventLoopGroup group;

@@ -1,7 +1,7 @@
 package dev.fumidai.audit;
 
 /**
- * Is one audit record: a past-tense fact with the envelope of {@code specs/audit-schema.md} §1.3.
+ * Is one audit record: a past-tense fact with the envelope of {@code docs/audit-schema.md}.
  *
  * <p>The set of records is closed (one per event type of §1.2), so that every sink can encode every
  * event. Records hold no secrets: no password, private key or token ever enters an event.

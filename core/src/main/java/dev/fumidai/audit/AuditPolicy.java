@@ -1,7 +1,7 @@
 package dev.fumidai.audit;
 
 /**
- * Says what happens while a sink fails ({@code specs/audit-schema.md} §2). Every policy produces a visible
+ * Says what happens while a sink fails ({@code docs/audit-schema.md}). Every policy produces a visible
  * signal ({@code audit.degraded}, {@code audit.gap}), as PCI DSS 10.7 asks.
  */
 public enum AuditPolicy {

@@ -1,6 +1,6 @@
 package dev.fumidai.audit;
 
-/** Lists the audit event types of {@code specs/audit-schema.md} §1.2; the wire name is the JSON value. */
+/** Lists the audit event types of {@code docs/audit-schema.md}; the wire name is the JSON value. */
 public enum EventType {
     AUDIT_START("audit.start"),
     AUDIT_STOP("audit.stop"),

@@ -1,5 +1,5 @@
 /**
- * The audit event model of {@code specs/audit-schema.md} §1 (a sealed interface of records), the
+ * The audit event model of {@code docs/audit-schema.md} (a sealed interface of records), the
  * {@link dev.fumidai.audit.AuditSink} SPI with its {@link dev.fumidai.audit.AuditPolicy}, and the sinks that
  * need nothing beyond the core.
  */

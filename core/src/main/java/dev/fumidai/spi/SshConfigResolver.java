@@ -21,7 +21,7 @@ public interface SshConfigResolver {
      *        ({@code ~/.ssh/config}, then {@code /etc/ssh/ssh_config})
      * @return the hops and address of the host
      * @throws IllegalArgumentException if no {@code Host} or {@code Match} block names the alias, or the
-     *         configuration cannot be read, is malformed, or holds an unsafe value (security-checklist A4);
+     *         configuration cannot be read, is malformed, or holds an unsafe value ({@code docs/security.md});
      *         the message says which file and line where known
      */
     ConfiguredHost resolve(String alias, Path configFile);

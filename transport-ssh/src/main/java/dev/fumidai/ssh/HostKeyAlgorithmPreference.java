@@ -7,7 +7,7 @@ import java.util.List;
  * ask for those first, as OpenSSH orders {@code HostKeyAlgorithms} by known_hosts. Without it, a host known
  * only by its RSA key that offers Ed25519 first would fail strict verification although its RSA key is known.
  *
- * <p>Security checklist H5 (CVE-2020-14145): the reordering lets an observer of the key exchange tell a
+ * <p>Security model ({@code docs/security.md}), CVE-2020-14145: the reordering lets an observer of the key exchange tell a
  * first contact from a returning client. That matters for trust-on-first-use, where a machine in the
  * middle would then attack first contacts only; strict verifiers have no first contact to attack. The
  * transport may therefore choose to apply the preference only to verifiers that never accept new keys.

@@ -19,7 +19,7 @@ final class KnownHostsDecisions {
     private KnownHostsDecisions() {
     }
 
-    /** Reads every file in order; any error other than a missing file rejects (security checklist H1). */
+    /** Reads every file in order; any error other than a missing file rejects ({@code docs/security.md}). */
     static List<KnownHostsEntry> read(List<Path> files, HostKeyCheck check) throws HostKeyVerificationException {
         List<KnownHostsEntry> all = new ArrayList<>();
         for (Path file : files) {

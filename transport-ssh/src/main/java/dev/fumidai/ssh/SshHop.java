@@ -88,7 +88,7 @@ public final class SshHop implements Hop {
 
     /**
      * Reads key files and runs password and keyboard-interactive callbacks: daemon threads so that a blocked
-     * prompt never blocks an event loop nor JVM exit (STYLE.md rule 10).
+     * prompt never blocks an event loop nor JVM exit.
      */
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fumidai-ssh-auth");
@@ -199,7 +199,7 @@ public final class SshHop implements Hop {
         return identityFiles;
     }
 
-    /** Returns whether a server that lets us in without a real credential is refused (security-checklist A1). */
+    /** Returns whether a server that lets us in without a real credential is refused ({@code docs/security.md}). */
     public boolean isRefuseTrivialAuth() {
         return refuseTrivialAuth;
     }
@@ -577,7 +577,7 @@ public final class SshHop implements Hop {
         /**
          * Sets whether a server that lets us in without a real credential ({@code none} accepted,
          * keyboard-interactive with no prompts, success to a key query) is refused; on by default
-         * (security-checklist A1). Either way the attempt is audited as trivial.
+         * ({@code docs/security.md}). Either way the attempt is audited as trivial.
          */
         public Builder refuseTrivialAuth(boolean value) {
             this.refuseTrivialAuth = value;

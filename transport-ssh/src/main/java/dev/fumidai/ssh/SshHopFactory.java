@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Creates {@link SshHop}s from {@code ssh://[user@]host[:port]} URIs for {@code Route.parse}. Host keys are
  * verified strictly against the user's OpenSSH known_hosts files ({@link KnownHostsVerifier#openSshDefaults()});
- * the agent at {@code SSH_AUTH_SOCK}, then OpenSSH's default key files, are offered. Unsafe user or host names are rejected (security-checklist A4).
+ * the agent at {@code SSH_AUTH_SOCK}, then OpenSSH's default key files, are offered. Unsafe user or host names are rejected ({@code docs/security.md}).
  */
 public final class SshHopFactory implements HopFactory {
 

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Run as OpenSSH runs it: {@code /bin/sh -c "exec <command>"} for each stream, with stdin and stdout as the
  * stream (OpenSSH uses {@code $SHELL}; a fixed {@code /bin/sh} keeps a user's login shell out of it). Its tokens
  * {@code %h %p %r %n %%} were expanded by the resolver from values that passed the name checks of
- * security-checklist A4 (no shell metacharacters, no white space, no leading {@code -}), so a host or user name
+ * the security model of {@code docs/security.md} (no shell metacharacters, no white space, no leading {@code -}), so a host or user name
  * cannot inject shell syntax; the rest of the line is the configuration author's, like any shell script of
  * theirs. Only the first host of a chain can use one: later hosts are reached through the hop before them, as
  * OpenSSH's {@code -J} gives them, whose {@code ProxyJump} then wins over their own {@code ProxyCommand}.

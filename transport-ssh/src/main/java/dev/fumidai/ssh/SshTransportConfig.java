@@ -1,5 +1,6 @@
 package dev.fumidai.ssh;
 
+import dev.fumidai.JumpHost;
 import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
@@ -33,13 +34,13 @@ public final class SshTransportConfig {
     public static final long DEFAULT_REKEY_PACKETS = 1L << 31;
     /**
      * Bounds the time from the connection to SERVICE_ACCEPT, so a server that stalls the handshake cannot hold
-     * a hop forever (security-checklist F3); OpenSSH's server allows 120 s for its whole login (LoginGraceTime).
+     * a hop forever ({@code docs/security.md}); OpenSSH's server allows 120 s for its whole login (LoginGraceTime).
      */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
-    /** Caps application bytes held back during a key exchange (STYLE.md rule 9). */
+    /** Caps application bytes held back during a key exchange. */
     public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
-    /** Lists the default host-key algorithms: certificates first, then plain keys (ssh-client spec). */
+    /** Lists the default host-key algorithms: certificates first, then plain keys ({@code docs/transport-ssh.md}). */
     public static final List<String> DEFAULT_HOST_KEY_ALGORITHMS = List.of(
             KeyAlgorithms.SSH_ED25519_CERT, KeyAlgorithms.ECDSA_NISTP256_CERT, KeyAlgorithms.ECDSA_NISTP384_CERT,
             KeyAlgorithms.ECDSA_NISTP521_CERT, KeyAlgorithms.RSA_SHA2_512_CERT, KeyAlgorithms.RSA_SHA2_256_CERT,
@@ -147,7 +148,7 @@ public final class SshTransportConfig {
      * a host known only by its RSA key that offers Ed25519 first would fail verification.
      *
      * <p>Only verifiers that never accept new keys are consulted: with trust-on-first-use the reordering would
-     * tell an observer which connections are first contacts (security-checklist H5, CVE-2020-14145). Names the
+     * tell an observer which connections are first contacts ({@code docs/security.md}, CVE-2020-14145). Names the
      * configuration does not allow are ignored.
      *
      * <p>May read files: call it off the Netty event loop, before installing the transport.
@@ -255,7 +256,9 @@ public final class SshTransportConfig {
         private long rekeyPackets = DEFAULT_REKEY_PACKETS;
         private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private String softwareVersion = "0.1.0";
+        // The library's build version (JumpHost.LIBRARY_VERSION), with the characters RFC 4253 §4.2 forbids in
+        // softwareversion (the minus sign, whitespace) replaced: 0.1.0-SNAPSHOT gives fumidai_0.1.0_SNAPSHOT.
+        private String softwareVersion = JumpHost.LIBRARY_VERSION.replaceAll("[^!-,.-~]", "_");
 
         private Builder() {
         }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts the key of a host seen for the first time and records it, like OpenSSH's
  * {@code StrictHostKeyChecking accept-new}; known hosts are verified exactly as {@link KnownHostsVerifier}
- * does. Only a caller that asks for it by name gets this behaviour (security checklist H1): the first
+ * does. Only a caller that asks for it by name gets this behaviour ({@code docs/security.md}): the first
  * connection to a host trusts whoever answers.
  *
  * <p>A new key is appended as a hashed entry ({@code |1|salt|hash}, as {@code HashKnownHosts yes} writes it)
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A changed key ({@link Kind#MISMATCH}), a revoked key or CA ({@link Kind#REVOKED}) and an unacceptable
  * certificate from a trusted CA ({@link Kind#CERTIFICATE_INVALID}) are refused and nothing is written.
  * Unlike OpenSSH's accept-new, a host that is already known with keys of <em>other</em> types is not given a
- * new key silently: that is refused as {@link Kind#MISMATCH} (security checklist H2; curl CVE-2026-9547).
+ * new key silently: that is refused as {@link Kind#MISMATCH} ({@code docs/security.md}; curl CVE-2026-9547).
  * A presented certificate whose CA is not trusted is recorded as its plain key, as OpenSSH does. Any I/O
  * error refuses the key.
  *

@@ -4,7 +4,7 @@ import dev.fumidai.audit.AwsIdentity;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Calls the Session Manager control plane (SSM spec §2): StartSession, ResumeSession, TerminateSession. The
+ * Calls the Session Manager control plane ({@code docs/transport-ssm.md}): StartSession, ResumeSession, TerminateSession. The
  * default implementation is {@link AwsSdkSsmApi}; tests and applications that obtain sessions elsewhere
  * supply their own.
  *

@@ -3,7 +3,7 @@ package dev.fumidai.ssm;
 import dev.fumidai.HopDisconnectedException;
 
 /**
- * Reports that Session Manager closed the data channel with {@code channel_closed} (SSM spec §5.6): idle
+ * Reports that Session Manager closed the data channel with {@code channel_closed} ({@code docs/transport-ssm.md}): idle
  * timeout, maximum session duration, TerminateSession, or the agent ending the session. The service's reason
  * text is in {@link #reason()}; the session cannot be resumed.
  */

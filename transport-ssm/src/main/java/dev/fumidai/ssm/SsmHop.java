@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Describes an AWS Session Manager hop: port forwarding through the SSM Agent on an instance or ECS task,
- * without the session-manager-plugin (SSM spec). Immutable; built with {@link #builder(String)} or from
+ * without the session-manager-plugin ({@code docs/transport-ssm.md}). Immutable; built with {@link #builder(String)} or from
  * {@code ssm://i-0abc?region=eu-west-1&document=...} through {@link SsmHopFactory}.
  *
  * <p>A Session Manager session forwards to one destination fixed at StartSession, so the hop keeps one SSM

@@ -3,7 +3,7 @@ package dev.fumidai.ssm;
 import java.util.Objects;
 
 /**
- * Holds what StartSession or ResumeSession returned (SSM spec §2.2, §2.3): the session id, the data-channel
+ * Holds what StartSession or ResumeSession returned ({@code docs/transport-ssm.md}): the session id, the data-channel
  * URL to use exactly as given, and the short-lived token. {@link #toString()} never shows the token.
  *
  * @param sessionId the SSM session id; it joins the CloudTrail record

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Describes a StartSession call (SSM spec §2.2).
+ * Describes a StartSession call ({@code docs/transport-ssm.md}).
  *
  * @param target the instance ({@code i-…}, {@code mi-…}) or ECS target ({@code ecs:<cluster>_<task>_<runtimeId>})
  * @param documentName the session document, e.g. {@code AWS-StartPortForwardingSessionToRemoteHost}

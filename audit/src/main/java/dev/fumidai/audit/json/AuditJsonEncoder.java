@@ -49,7 +49,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Encodes audit events as one JSON object each, following the field dictionary of {@code specs/audit-schema.md}
+ * Encodes audit events as one JSON object each, following the field dictionary of {@code docs/audit-schema.md}
  * §1.3 and the nesting of the §1.5 example, with {@code "schema": "fumidai-audit/1"}.
  *
  * <h2>Shape</h2>

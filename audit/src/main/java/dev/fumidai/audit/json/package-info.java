@@ -1,5 +1,5 @@
 /**
- * The JSON form of audit events ({@code specs/audit-schema.md} §1): the encoder, per-sink redaction of sensitive
+ * The JSON form of audit events ({@code docs/audit-schema.md}): the encoder, per-sink redaction of sensitive
  * fields, a generic decoder, and RFC 8785 canonicalisation for the integrity chain (§3).
  */
 package dev.fumidai.audit.json;

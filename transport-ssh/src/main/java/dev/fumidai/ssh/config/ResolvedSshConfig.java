@@ -10,7 +10,7 @@ import java.util.Set;
  * expanded, {@code ~} expanded in file names, algorithm modifiers applied to this library's defaults.
  *
  * <p>{@code proxyCommand} is kept as one string, exactly as written after token expansion ({@code %h %p %r %n
- * %%}). Every value a token stands for passed the name checks of security-checklist A4 (no shell
+ * %%}). Every value a token stands for passed the name checks of the security model ({@code docs/security.md}: no shell
  * metacharacters, no white space, no leading {@code -}), so the line can be given to a shell as OpenSSH does
  * ({@code SshRoutes.proxyCommand}) without a host or user name injecting anything.
  *

@@ -3,7 +3,7 @@ package dev.fumidai.ssh.config;
 import dev.fumidai.ssh.internal.names.SshNames;
 
 /**
- * Checks host and user names taken from a config with {@link SshNames} (security-checklist A4, CVE-2023-51385
+ * Checks host and user names taken from a config with {@link SshNames} ({@code docs/security.md}, CVE-2023-51385
  * class), reporting a refusal as {@link SshConfigException} like every other config error.
  */
 final class SafeNames {

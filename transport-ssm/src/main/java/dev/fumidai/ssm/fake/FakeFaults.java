@@ -1,7 +1,7 @@
 package dev.fumidai.ssm.fake;
 
 /**
- * Sets the faults the fake service injects into every session's data channel (SSM spec §12). All fields may be
+ * Sets the faults the fake service injects into every session's data channel ({@code docs/transport-ssm.md}). All fields may be
  * changed at any time from any thread; the fake reads them as it sends and receives.
  *
  * <p>Rates are probabilities in [0, 1] applied per websocket message.

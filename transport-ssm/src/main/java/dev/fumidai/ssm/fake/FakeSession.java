@@ -47,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the SSM Agent for one fake session (SSM spec §12): the handshake (§6), the reliability layer (§5),
+ * Plays the SSM Agent for one fake session ({@code docs/transport-ssm.md}): the handshake, the reliability layer,
  * then smux server or basic-mode forwarding (§8) to a real TCP destination, with the faults of
  * {@link FakeFaults}. Sequence state lives here, so it survives websocket reconnects (§5.2).
  *

@@ -46,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fakes AWS Session Manager on 127.0.0.1 for tests and for pointing other clients at (SSM spec §12): the
+ * Fakes AWS Session Manager on 127.0.0.1 for tests and for pointing other clients at ({@code docs/transport-ssm.md}): the
  * control-plane API (AWS JSON 1.1, {@code POST /} dispatched on {@code X-Amz-Target}: StartSession,
  * ResumeSession, TerminateSession; SigV4 not checked), the data-channel websocket
  * ({@code /v1/data-channel/<sessionId>}, OpenDataChannel text frame with the token first), and an SSM Agent

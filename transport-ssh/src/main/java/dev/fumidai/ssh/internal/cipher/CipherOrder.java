@@ -25,8 +25,9 @@ import java.util.function.Function;
  * readable only after {@code -XX:+UnlockDiagnosticVMOptions}; otherwise the product flags they follow by
  * default are read: {@code UseAES} (off when the CPU lacks AES instructions or after {@code -XX:-UseAES}) and,
  * on x86, {@code UseCLMUL}. On aarch64, which has no such flag, HotSpot enables GHASH with the AES crypto
- * extension. When a flag cannot be read (another JVM, or {@code jdk.management} missing from the module graph
- * when fumidai runs on the module path: {@code --add-modules jdk.management} adds it), the spec's order is kept.
+ * extension. When a flag cannot be read (another JVM), the spec's order is kept. The module descriptor requires
+ * {@code jdk.management} (not {@code static}), so the bean is there on the module path and in jlink images too
+ * ({@code ModulePathTunnelIT}).
  */
 final class CipherOrder {
 
