@@ -54,9 +54,9 @@ public final class MariaDbServer implements AutoCloseable {
             s.process = new ProcessBuilder(ServerProcess.as(OS_USER, MARIADBD.toString(), "--no-defaults",
                     "--datadir=" + data, "--bind-address=127.0.0.1", "--port=" + s.port,
                     "--socket=" + dir.resolve("mysqld.sock"), "--pid-file=" + dir.resolve("mysqld.pid"),
-                    "--log-error=" + dir.resolve("log"), "--init-file=" + init, "--skip-name-resolve",
+                    "--init-file=" + init, "--skip-name-resolve",
                     "--max-connections=200", "--innodb-flush-log-at-trx-commit=0", "--skip-log-bin"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
             s.awaitReady();
             return s;
         } catch (IOException | RuntimeException | Error e) {
@@ -90,7 +90,7 @@ public final class MariaDbServer implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Returns the error log so far. */
+    /** Returns the server's output (its error log: no --log-error, so it writes to stderr) so far. */
     public String log() throws IOException {
         Path log = dir.resolve("log");
         return Files.exists(log) ? Files.readString(log) : "";
