@@ -85,7 +85,7 @@ public final class EmbeddedBastions implements AutoCloseable {
                 if (next != null) {
                     permit.add("127.0.0.1:" + next.port());
                 }
-                next = new Bastion(b.names.get(i), user, userKey.getPublic(), permit);
+                next = Bastion.start(b.names.get(i), user, userKey.getPublic(), permit);
                 started.add(0, next);
             }
         } catch (IOException | RuntimeException e) {
@@ -97,7 +97,10 @@ public final class EmbeddedBastions implements AutoCloseable {
         this.bastions = List.copyOf(started);
         List<String> lines = new ArrayList<>();
         for (Bastion s : bastions) {
+            // Under its name (the hop name a Route from route() checks) and under 127.0.0.1 (the HostName of the
+            // ssh_config aliases).
             lines.add(s.knownHostsLine());
+            lines.add(s.knownHostsLine().replace("[" + s.name() + "]:", "[127.0.0.1]:"));
         }
         this.knownHosts = Files.write(directory.resolve("known_hosts"), lines);
         StringBuilder cfg = new StringBuilder();
@@ -159,7 +162,7 @@ public final class EmbeddedBastions implements AutoCloseable {
         return clientPublicKey;
     }
 
-    /** Returns the known_hosts file: one line per bastion, under its name and under 127.0.0.1, with its port. */
+    /** Returns the known_hosts file: two lines per bastion, under its name and under 127.0.0.1, with its port. */
     public Path knownHosts() {
         return knownHosts;
     }
@@ -308,7 +311,16 @@ public final class EmbeddedBastions implements AutoCloseable {
         private final AtomicInteger opened = new AtomicInteger();
         private final AtomicInteger refused = new AtomicInteger();
 
-        Bastion(String name, String user, PublicKey authorizedKey, Set<String> permitOpen) throws IOException {
+        /**
+         * Starts one bastion on its own: it accepts {@code user} with {@code authorizedKey} and may open only
+         * {@code permitOpen} ({@code host:port}). {@link EmbeddedBastions#builder()} makes whole chains.
+         */
+        public static Bastion start(String name, String user, PublicKey authorizedKey, Set<String> permitOpen)
+                throws IOException {
+            return new Bastion(name, user, authorizedKey, permitOpen);
+        }
+
+        private Bastion(String name, String user, PublicKey authorizedKey, Set<String> permitOpen) throws IOException {
             this.name = name;
             this.permitOpen = Collections.unmodifiableSet(new LinkedHashSet<>(permitOpen));
             KeyPair pair = newEcKey();
@@ -374,9 +386,9 @@ public final class EmbeddedBastions implements AutoCloseable {
             return refused.get();
         }
 
-        /** Returns the known_hosts line: {@code [name]:port,[127.0.0.1]:port ecdsa-sha2-nistp256 ...}. */
+        /** Returns the known_hosts line under its name: {@code [name]:port ecdsa-sha2-nistp256 ...}. */
         public String knownHostsLine() {
-            return "[" + name + "]:" + port() + ",[127.0.0.1]:" + port() + " " + openSshPublicKey(hostKey);
+            return "[" + name + "]:" + port() + " " + openSshPublicKey(hostKey);
         }
 
         /** Stops the server. */
