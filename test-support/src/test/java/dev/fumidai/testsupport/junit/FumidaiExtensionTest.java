@@ -70,6 +70,21 @@ class FumidaiExtensionTest {
         }
     }
 
+    /** Only an instance field is annotated: JUnit registers the extension late, after the instance exists. */
+    static class InstanceFieldOnlyCase {
+        @Tunnel(routeProperty = "fumidai.test.extension.route", targetProperty = "fumidai.test.extension.target")
+        LocalForward forward;
+
+        @Test
+        void echoesThroughTheForward() throws Exception {
+            SEEN_FORWARD.set(forward);
+            try (Socket s = new Socket("127.0.0.1", forward.localPort())) {
+                s.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+                SEEN_ECHO.set(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
     /** A route whose first hop listens nowhere. */
     @Tunnel(routeProperty = "fumidai.test.extension.deadRoute", target = "127.0.0.1:5432")
     static class UnreachableCase {
@@ -112,6 +127,29 @@ class FumidaiExtensionTest {
             assertTrue(assertThrowsIo(() -> SEEN_JUMP_HOST.get().forward(dev.fumidai.Target.of("127.0.0.1",
                     echo.port()))).getMessage().contains("closed"));
             assertEquals(1, b.bastion("ext-2").openedCount(), "one stream for the one echo exchange");
+        }
+    }
+
+    @Test
+    void anAnnotatedInstanceFieldAloneGetsAForwardClosedAfterTheClass() throws Exception {
+        SEEN_FORWARD.set(null);
+        try (EchoServer echo = EchoServer.start(); EmbeddedBastions b = EmbeddedBastions.builder()
+                .bastion("inst-1").bastion("inst-2", "127.0.0.1:" + echo.port()).start()) {
+            System.setProperty("fumidai.test.extension.route", b.lastName());
+            System.setProperty("fumidai.test.extension.target", "127.0.0.1:" + echo.port());
+            System.setProperty(FumidaiExtension.SSH_CONFIG_PROPERTY, b.sshConfig().toString());
+            try {
+                EngineExecutionResults r = EngineTestKit.engine("junit-jupiter").selectors(selectClass(
+                        InstanceFieldOnlyCase.class)).execute();
+                r.allEvents().assertStatistics(s -> s.failed(0));
+                r.testEvents().assertStatistics(s -> s.succeeded(1));
+            } finally {
+                System.clearProperty("fumidai.test.extension.route");
+                System.clearProperty("fumidai.test.extension.target");
+                System.clearProperty(FumidaiExtension.SSH_CONFIG_PROPERTY);
+            }
+            assertEquals("pong", SEEN_ECHO.get());
+            assertFalse(SEEN_FORWARD.get().isOpen(), "the forward is closed after the class");
         }
     }
 
