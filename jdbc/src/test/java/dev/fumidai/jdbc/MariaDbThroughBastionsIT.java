@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Queries a real MariaDB (Debian {@code mariadb-server}) through two embedded SSH bastions, the last the only one
  * allowed to open it: through MariaDB Connector/J's {@code socketFactory} (which passes no argument: the route comes
- * from the system property {@code fumidai.jdbc.route}) and through {@code forward()}.
+ * from the system property {@code fumidai.jdbc.route}), through the JUnit extension's injected JDBC URL, and through
+ * {@code forward()}.
  */
 @Tag("interop")
 class MariaDbThroughBastionsIT {
@@ -79,6 +80,46 @@ class MariaDbThroughBastionsIT {
             assertTrue(closed.bytesUp() > 0 && closed.bytesDown() > 0, closed.toString());
         }
         assertEquals(opened + 1, bastions.bastion("maria-bastion-2").openedCount());
+    }
+
+    static final java.util.concurrent.atomic.AtomicReference<String> EXTENSION_RESULT =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** What a user writes: the route and target from system properties, a ready JDBC URL injected. */
+    @dev.fumidai.testsupport.junit.Tunnel(routeProperty = "fumidai.it.maria.route",
+            targetProperty = "fumidai.it.maria.target")
+    static class ExtensionCase {
+        @dev.fumidai.testsupport.junit.Tunnel(jdbcUrl = "jdbc:mariadb://{host}:{port}/app")
+        static String url;
+
+        @Test
+        void queries() throws SQLException {
+            try (Connection c = DriverManager.getConnection(url, MariaDbServer.USER, MariaDbServer.PASSWORD);
+                    Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@port")) {
+                rs.next();
+                EXTENSION_RESULT.set(url + " -> " + rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
+    void theJunitExtensionInjectsAJdbcUrlThroughBothBastions() {
+        System.setProperty("fumidai.it.maria.route", bastions.lastName());
+        System.setProperty("fumidai.it.maria.target", db.hostPort());
+        System.setProperty(dev.fumidai.testsupport.junit.FumidaiExtension.SSH_CONFIG_PROPERTY,
+                bastions.sshConfig().toString());
+        try {
+            org.junit.platform.testkit.engine.EngineExecutionResults r = org.junit.platform.testkit.engine
+                    .EngineTestKit.engine("junit-jupiter").selectors(org.junit.platform.engine.discovery
+                            .DiscoverySelectors.selectClass(ExtensionCase.class)).execute();
+            r.allEvents().assertStatistics(s -> s.failed(0));
+            r.testEvents().assertStatistics(s -> s.succeeded(1));
+            assertTrue(EXTENSION_RESULT.get().endsWith(" -> " + db.port()), EXTENSION_RESULT.get());
+        } finally {
+            System.clearProperty("fumidai.it.maria.route");
+            System.clearProperty("fumidai.it.maria.target");
+            System.clearProperty(dev.fumidai.testsupport.junit.FumidaiExtension.SSH_CONFIG_PROPERTY);
+        }
     }
 
     @Test
