@@ -2,7 +2,6 @@ package dev.fumidai.examples;
 
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
-import dev.fumidai.Route;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.audit.AuditEvent;
@@ -12,6 +11,7 @@ import dev.fumidai.audit.ForwardClosed;
 import dev.fumidai.audit.ForwardOpened;
 import dev.fumidai.audit.HopConnected;
 import dev.fumidai.audit.InMemoryAuditSink;
+import dev.fumidai.testsupport.EmbeddedBastions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,13 +23,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
-import java.util.List;
-import java.util.Set;
-import dev.fumidai.ssh.KnownHostsVerifier;
-import dev.fumidai.ssh.SshHop;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -55,31 +48,23 @@ public final class Demo {
             Target target = Target.of("127.0.0.1", service.getLocalPort());
             System.out.println("private service (upper-cases lines) on " + target);
 
-            // The operator's key, in PKCS#8 PEM as many tools write it; both bastions authorize it.
-            KeyPair user = KeyPairGenerator.getInstance("EC").generateKeyPair();
-            Path keyFile = work.resolve("id_ecdsa");
-            Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(user.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-
-            // bastion-2 may reach only the private service; bastion-1 only bastion-2 (PermitOpen-style filters).
-            try (EmbeddedBastion b2 = new EmbeddedBastion("bastion-2", user.getPublic(), Set.of(target.toString()));
-                    EmbeddedBastion b1 = new EmbeddedBastion("bastion-1", user.getPublic(),
-                            Set.of("127.0.0.1:" + b2.port()))) {
-                Path knownHosts = work.resolve("known_hosts");
-                Files.write(knownHosts, List.of(b1.knownHostsLine(), b2.knownHostsLine()));
+            // bastion-2 may reach only the private service; bastion-1 only bastion-2 (PermitOpen-style filters). The
+            // operator's key (PKCS#8 PEM, as many tools write it) is authorized on both; their host keys go to a
+            // known_hosts file. The test-support artifact's EmbeddedBastions builds all of it.
+            try (EmbeddedBastions bastions = EmbeddedBastions.builder().directory(work).bastion("bastion-1")
+                    .bastion("bastion-2", target.toString()).start()) {
+                EmbeddedBastions.Bastion b1 = bastions.bastion("bastion-1");
+                EmbeddedBastions.Bastion b2 = bastions.bastion("bastion-2");
                 System.out.println("bastion-1 on 127.0.0.1:" + b1.port() + " (may open only bastion-2)");
                 System.out.println("bastion-2 on 127.0.0.1:" + b2.port() + " (may open only the service)");
                 System.out.println("known_hosts:");
-                Files.readAllLines(knownHosts).forEach(l -> System.out.println("  " + l.substring(0, 60) + "..."));
+                for (EmbeddedBastions.Bastion b : bastions.bastions()) {
+                    System.out.println("  " + b.knownHostsLine().substring(0, 60) + "...");
+                }
 
-                KnownHostsVerifier verifier = KnownHostsVerifier.of(knownHosts);
-                SshHop hop1 = SshHop.builder().address(Target.of("127.0.0.1", b1.port())).hostKeyVerifier(verifier)
-                        .name("bastion-1").user("ops").identity(keyFile).build();
-                SshHop hop2 = SshHop.builder().address(Target.of("127.0.0.1", b2.port())).hostKeyVerifier(verifier)
-                        .name("bastion-2").user("ops").identity(keyFile).build();
                 InMemoryAuditSink audit = InMemoryAuditSink.create();
 
-                try (JumpHost jh = JumpHost.builder().route(Route.of(hop1, hop2))
+                try (JumpHost jh = JumpHost.builder().route(bastions.route())
                         .actor("demo:" + System.getProperty("user.name")).auditSink(audit).processName("fumidai-demo")
                         .build()) {
                     System.out.println("route: " + jh.route());

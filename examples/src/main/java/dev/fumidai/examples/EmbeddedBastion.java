@@ -1,119 +1,43 @@
 package dev.fumidai.examples;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import dev.fumidai.testsupport.EmbeddedBastions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.util.Base64;
-import java.util.List;
 import java.util.Set;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.forward.ForwardingFilter;
 
 /**
- * Runs an SSH bastion in this JVM for the demo (Apache MINA SSHD on 127.0.0.1): its own ECDSA host key, one
- * authorized user key, and a forwarding filter that lets {@code direct-tcpip} reach only the listed targets, the
- * way {@code PermitOpen} does on an OpenSSH bastion.
+ * Runs one SSH bastion in this JVM for the examples' tests: the test-support artifact's embedded bastion (Apache
+ * MINA SSHD on 127.0.0.1, its own ECDSA host key, the user {@code ops} with one authorized key, and a forwarding
+ * filter that lets {@code direct-tcpip} reach only the listed targets, as {@code PermitOpen} does).
  */
 final class EmbeddedBastion implements AutoCloseable {
 
-    private final String name;
-    private final SshServer server;
-    private final PublicKey hostKey;
+    private final EmbeddedBastions.Bastion bastion;
 
     EmbeddedBastion(String name, PublicKey authorizedKey, Set<String> permitOpen) throws IOException {
-        this.name = name;
-        KeyPair pair;
-        try {
-            pair = KeyPairGenerator.getInstance("EC").generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        this.hostKey = pair.getPublic();
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(KeyPairProvider.wrap(List.of(pair)));
-        server.setPublickeyAuthenticator((user, key, session) -> "ops".equals(user) && authorizedKey.equals(key));
-        server.setForwardingFilter(new ForwardingFilter() {
-            @Override
-            public boolean canForwardAgent(Session session, String requestType) {
-                return false;
-            }
-
-            @Override
-            public boolean canForwardX11(Session session, String requestType) {
-                return false;
-            }
-
-            @Override
-            public boolean canListen(SshdSocketAddress address, Session session) {
-                return false;
-            }
-
-            @Override
-            public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-                return permitOpen.contains(address.getHostName() + ":" + address.getPort());
-            }
-        });
-        server.start();
+        this.bastion = EmbeddedBastions.Bastion.start(name, "ops", authorizedKey, permitOpen);
     }
 
     String name() {
-        return name;
+        return bastion.name();
     }
 
     int port() {
-        return ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+        return bastion.port();
     }
 
     /** Returns the known_hosts line for this bastion under its logical name: {@code [name]:port ecdsa-sha2-nistp256 ...}. */
     String knownHostsLine() {
-        return "[" + name + "]:" + port() + " " + openSshPublicKey(hostKey);
+        return bastion.knownHostsLine();
     }
 
-    /** Encodes a P-256 public key as OpenSSH writes it (RFC 5656 §3.1): type, curve name, uncompressed point. */
+    /** Encodes a P-256 public key as OpenSSH writes it (RFC 5656 §3.1). */
     static String openSshPublicKey(PublicKey key) {
-        ECPublicKey ec = (ECPublicKey) key;
-        byte[] x = fixed(ec.getW().getAffineX().toByteArray(), 32);
-        byte[] y = fixed(ec.getW().getAffineY().toByteArray(), 32);
-        byte[] point = new byte[65];
-        point[0] = 4;
-        System.arraycopy(x, 0, point, 1, 32);
-        System.arraycopy(y, 0, point, 33, 32);
-        ByteArrayOutputStream blob = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(blob)) {
-            writeString(out, "ecdsa-sha2-nistp256".getBytes(StandardCharsets.US_ASCII));
-            writeString(out, "nistp256".getBytes(StandardCharsets.US_ASCII));
-            writeString(out, point);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return "ecdsa-sha2-nistp256 " + Base64.getEncoder().encodeToString(blob.toByteArray());
-    }
-
-    private static byte[] fixed(byte[] unsigned, int len) {
-        byte[] out = new byte[len];
-        int copy = Math.min(len, unsigned.length);
-        System.arraycopy(unsigned, unsigned.length - copy, out, len - copy, copy);
-        return out;
-    }
-
-    private static void writeString(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
+        return EmbeddedBastions.openSshPublicKey(key);
     }
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        bastion.close();
     }
 }
