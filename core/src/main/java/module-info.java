@@ -5,6 +5,8 @@ module dev.fumidai.core {
     requires transitive io.netty.common;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
+    requires io.netty.codec.socks;
+    requires io.netty.codec;
     requires org.slf4j;
 
     exports dev.fumidai;

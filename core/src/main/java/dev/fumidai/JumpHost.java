@@ -14,6 +14,7 @@ import dev.fumidai.audit.Source;
 import dev.fumidai.internal.Ids;
 import dev.fumidai.internal.TunnelOpener;
 import dev.fumidai.internal.audit.AuditDispatcher;
+import dev.fumidai.internal.forward.DynamicForwardImpl;
 import dev.fumidai.internal.forward.LocalForwardImpl;
 import dev.fumidai.internal.net.NettyTransport;
 import dev.fumidai.internal.route.RouteRuntime;
@@ -80,7 +81,7 @@ public final class JumpHost implements AutoCloseable {
     private final Clock clock;
     private final Instant started;
     private final String sessionId;
-    private final List<LocalForward> forwards = new CopyOnWriteArrayList<>();
+    private final List<java.io.Closeable> forwards = new CopyOnWriteArrayList<>();
     private final List<TunnelConnection> connections = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Source inProcess = new Source(null, 0, new Listener(ListenerKind.IN_PROCESS, null, 0));
@@ -231,6 +232,28 @@ public final class JumpHost implements AutoCloseable {
         return f;
     }
 
+    /** Listens on 127.0.0.1, an ephemeral port, as a SOCKS4a/5 proxy whose CONNECTs go through the route. */
+    public DynamicForward socks() throws IOException {
+        return socks(ForwardOptions.defaults());
+    }
+
+    /**
+     * Listens as the options say as a SOCKS4a/5 proxy whose CONNECTs go through the route, as {@code ssh -D}
+     * does; domain names are resolved by the last hop. See {@link DynamicForward} for the replies and the audit.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalArgumentException if the options name a Unix socket (a SOCKS proxy listens on TCP)
+     */
+    public DynamicForward socks(ForwardOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            throw new TunnelException(route.toString(), "the JumpHost is closed", null);
+        }
+        DynamicForwardImpl f = DynamicForwardImpl.bind(options, opener, group, clock);
+        forwards.add(f);
+        return f;
+    }
+
     /**
      * Returns a socket factory whose sockets, on {@code connect(host:port)}, open a stream to that target through
      * the route. The host name is resolved by the last hop.
@@ -252,8 +275,12 @@ public final class JumpHost implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (LocalForward f : forwards) {
-            f.close();
+        for (java.io.Closeable f : forwards) {
+            try {
+                f.close();
+            } catch (IOException | RuntimeException e) {
+                // Forwards never throw from close; closing goes on regardless.
+            }
         }
         for (TunnelConnection c : new ArrayList<>(connections)) {
             c.close();
