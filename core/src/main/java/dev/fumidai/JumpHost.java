@@ -19,7 +19,11 @@ import dev.fumidai.internal.forward.LocalForwardImpl;
 import dev.fumidai.internal.net.NettyTransport;
 import dev.fumidai.internal.route.RouteRuntime;
 import dev.fumidai.internal.socket.TunnelSocketFactory;
+import dev.fumidai.internal.stream.RemoteCommandImpl;
 import dev.fumidai.internal.stream.TunnelConnectionImpl;
+import dev.fumidai.spi.ExecCapableSession;
+import dev.fumidai.spi.HopSession;
+import dev.fumidai.spi.Hops;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -83,6 +87,7 @@ public final class JumpHost implements AutoCloseable {
     private final String sessionId;
     private final List<java.io.Closeable> forwards = new CopyOnWriteArrayList<>();
     private final List<TunnelConnection> connections = new CopyOnWriteArrayList<>();
+    private final List<RemoteCommand> commands = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Source inProcess = new Source(null, 0, new Listener(ListenerKind.IN_PROCESS, null, 0));
 
@@ -255,6 +260,70 @@ public final class JumpHost implements AutoCloseable {
     }
 
     /**
+     * Runs a command on the last hop of the route, as {@code ssh -J ... host command} does: no pseudo-terminal, the
+     * hop's shell interprets the line. Recorded as {@code exec.start} and {@code exec.end} with every hop.
+     *
+     * @return a future completing with the running command once the hop accepted it, or failing with
+     *     {@link UnsupportedHopOperationException} when the last hop cannot run commands (SSM, a command hop, a
+     *     direct route), {@link AuditUnavailableException} while a fail-closed sink fails,
+     *     {@link TargetUnreachableException} when the server refused, or another {@link TunnelException} naming
+     *     the hop
+     */
+    public CompletableFuture<RemoteCommand> exec(String command) {
+        Objects.requireNonNull(command, "command");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
+                    null));
+        }
+        CompletableFuture<HopSession> last = runtime.lastSession();
+        if (last == null) {
+            return CompletableFuture.failedFuture(new UnsupportedHopOperationException("direct",
+                    "a direct route has no hop to run a command on", null));
+        }
+        if (audit.isRefusing()) {
+            return CompletableFuture.failedFuture(new AuditUnavailableException(Hops.describe(runtime.lastHop()),
+                    "refused: a fail-closed audit sink is failing", null));
+        }
+        return last.thenCompose(s -> {
+            if (!(s instanceof ExecCapableSession e)) {
+                return CompletableFuture.<ExecCapableSession.ExecChannel>failedFuture(
+                        new UnsupportedHopOperationException(Hops.describe(runtime.lastHop()), "a "
+                                + runtime.lastHop().transport() + " hop cannot run commands", null));
+            }
+            return e.exec(command, runtime.hopInfos());
+        }).thenApply(ec -> {
+            RemoteCommandImpl c = new RemoteCommandImpl(command, ec);
+            commands.add(c);
+            ec.channel().closeFuture().addListener(f -> commands.remove(c));
+            return c;
+        });
+    }
+
+    /**
+     * Runs a command on the last hop as {@link #exec(String)} does, waiting at most {@code timeout} for it to
+     * start.
+     *
+     * @throws TunnelTimeoutException if it did not start in time
+     * @throws TunnelException if the hop cannot or would not run it; the message names the hop
+     */
+    public RemoteCommand exec(String command, Duration timeout) throws IOException {
+        CompletableFuture<RemoteCommand> f = exec(command);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(RemoteCommand::close);
+            throw new TunnelTimeoutException(route.toString(), "command not started within " + timeout.toMillis()
+                    + " ms", e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(RemoteCommand::close);
+            throw new InterruptedIOException("interrupted while starting a command on " + route);
+        }
+    }
+
+    /**
      * Returns a socket factory whose sockets, on {@code connect(host:port)}, open a stream to that target through
      * the route. The host name is resolved by the last hop.
      */
@@ -283,6 +352,9 @@ public final class JumpHost implements AutoCloseable {
             }
         }
         for (TunnelConnection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+        for (RemoteCommand c : new ArrayList<>(commands)) {
             c.close();
         }
         try {

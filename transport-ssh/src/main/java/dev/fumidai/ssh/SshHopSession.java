@@ -1,5 +1,6 @@
 package dev.fumidai.ssh;
 
+import dev.fumidai.CommandExit;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.Target;
 import dev.fumidai.TargetUnreachableException;
@@ -11,6 +12,7 @@ import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
 import dev.fumidai.spi.AuditEmitter;
+import dev.fumidai.spi.ExecCapableSession;
 import dev.fumidai.spi.HopSession;
 import dev.fumidai.ssh.internal.connection.ExitStatus;
 import dev.fumidai.ssh.internal.connection.SshChannel;
@@ -33,14 +35,15 @@ import java.util.concurrent.CompletionException;
  * {@link #exec} records {@code exec.start} when the server accepted or refused the command and
  * {@code exec.end} when its channel has closed (audit schema §1.2). The command line is a {@code sensitive}
  * field: it is in the event, and each sink hashes or redacts it as its redaction policy says. The {@code hops}
- * of these events hold this hop only: a session does not know the hops before it.
+ * of these events hold this hop only when {@link #exec(String)} is called directly (a session does not know the
+ * hops before it); {@code JumpHost.exec} passes the whole route through {@link #exec(String, List)}.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes the connection channel, which sends SSH_MSG_DISCONNECT and closes every SSH channel;
  * {@link #closeFuture()} then completes normally. When the connection breaks by itself, it completes
  * exceptionally with {@link HopDisconnectedException} naming the hop.
  */
-public final class SshHopSession implements HopSession {
+public final class SshHopSession implements HopSession, ExecCapableSession {
 
     private final Channel channel;
     private final SshConnection connection;
@@ -90,12 +93,28 @@ public final class SshHopSession implements HopSession {
      *         connection broke
      */
     public CompletableFuture<SshExec> exec(String command) {
+        return startExec(command, List.of(info));
+    }
+
+    /**
+     * Runs a command as {@link #exec(String)} does for {@code JumpHost.exec}, recording {@code hops} (the whole
+     * route) in {@code exec.start} and {@code exec.end}.
+     */
+    @Override
+    public CompletableFuture<ExecChannel> exec(String command, List<HopInfo> hops) {
+        return startExec(command, hops).thenApply(e -> new ExecChannel(e.channel(), e.exitStatus().thenApply(s ->
+                new CommandExit(s.status().isPresent() ? s.status().getAsInt() : null, s.signal().orElse(null),
+                        s.coreDumped(), s.errorMessage()))));
+    }
+
+    private CompletableFuture<SshExec> startExec(String command, List<HopInfo> hops) {
         Objects.requireNonNull(command, "command");
+        List<HopInfo> route = List.copyOf(hops);
         CompletableFuture<SshExec> result = new CompletableFuture<>();
         connection.openSession().whenComplete((ch, openError) -> {
             if (openError != null) {
                 Throwable cause = unwrap(openError);
-                audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), route,
                         connectionId, null, command));
                 result.completeExceptionally(cause);
                 return;
@@ -105,20 +124,20 @@ public final class SshHopSession implements HopSession {
             ch.exec(command).whenComplete((ok, execError) -> {
                 if (execError != null) {
                     Throwable cause = unwrap(execError);
-                    audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                    audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), route,
                             connectionId, channelId, command));
                     ch.close();
                     result.completeExceptionally(cause);
                     return;
                 }
                 Instant started = clock.instant();
-                audit.emit(new ExecStarted(audit.header(), Outcome.SUCCESS, null, List.of(info), connectionId,
+                audit.emit(new ExecStarted(audit.header(), Outcome.SUCCESS, null, route, connectionId,
                         channelId, command));
                 CompletableFuture<SshExitStatus> exit = new CompletableFuture<>();
                 ch.exitStatus().whenComplete((status, e) -> {
                     // Completes on the event loop once both sides sent CLOSE, so the byte counts are final.
                     ExitStatus s = status != null ? status : ExitStatus.unknown();
-                    emitEnd(ch, channelId, command, s, started);
+                    emitEnd(ch, channelId, command, s, started, route);
                     exit.complete(new SshExitStatus(s.status(), s.signal(), s.coreDumped(), s.errorMessage()));
                 });
                 if (!result.complete(new SshExec(command, ch, exit))) {
@@ -129,7 +148,8 @@ public final class SshHopSession implements HopSession {
         return result;
     }
 
-    private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started) {
+    private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started,
+            List<HopInfo> route) {
         Outcome outcome;
         Reason reason;
         if (status.status().isPresent()) {
@@ -153,7 +173,7 @@ public final class SshHopSession implements HopSession {
             reason = Reason.of(ReasonCode.NETWORK_ERROR, "the SSH connection ended before the command did");
         }
         Instant now = clock.instant();
-        audit.emit(new ExecEnded(audit.header(), outcome, reason, List.of(info), connectionId, channelId, command,
+        audit.emit(new ExecEnded(audit.header(), outcome, reason, route, connectionId, channelId, command,
                 status.status().isPresent() ? status.status().getAsInt() : null, status.signal().orElse(null),
                 started, Math.max(0, Duration.between(started, now).toMillis()), ch.bytesSent(),
                 ch.bytesReceived()));

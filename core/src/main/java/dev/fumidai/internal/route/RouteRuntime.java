@@ -131,6 +131,14 @@ public final class RouteRuntime {
     }
 
     /**
+     * Returns the last hop's live session, connecting the route first when needed (under the reconnect policy), or
+     * {@code null} for a direct route. For operations on the hop itself: exec, remote forwards.
+     */
+    public CompletableFuture<dev.fumidai.spi.HopSession> lastSession() {
+        return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).session();
+    }
+
+    /**
      * Opens a stream to a target through the whole route, with an overall time limit.
      *
      * @return a future failing with a {@link TunnelException} that names the hop

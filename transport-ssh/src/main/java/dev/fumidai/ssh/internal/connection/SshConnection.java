@@ -591,7 +591,17 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
                 ChannelOpenFailureMessage.reasonName(m.reasonCode()), m.reasonCode());
         f.completeExceptionally(new TargetUnreachableException(config.where(), ch.description()
                 + " refused by the server: " + ChannelOpenFailureMessage.reasonName(m.reasonCode()) + " (code "
-                + Integer.toUnsignedString(m.reasonCode()) + ")" + (text.isEmpty() ? "" : ": " + text), null));
+                + Integer.toUnsignedString(m.reasonCode()) + ")" + (text.isEmpty() ? "" : ": " + text), null,
+                refusalOf(m.reasonCode())));
+    }
+
+    /** Maps an SSH_MSG_CHANNEL_OPEN_FAILURE reason code (RFC 4254 §5.1) to what core's callers act on. */
+    static TargetUnreachableException.Refusal refusalOf(int reasonCode) {
+        return switch (reasonCode) {
+            case ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED -> TargetUnreachableException.Refusal.PROHIBITED;
+            case ChannelOpenFailureMessage.CONNECT_FAILED -> TargetUnreachableException.Refusal.CONNECT_FAILED;
+            default -> TargetUnreachableException.Refusal.UNKNOWN;
+        };
     }
 
     private void onPeerOpen(ChannelOpenMessage m) {
