@@ -16,6 +16,8 @@ import dev.fumidai.internal.TunnelOpener;
 import dev.fumidai.internal.audit.AuditDispatcher;
 import dev.fumidai.internal.forward.DynamicForwardImpl;
 import dev.fumidai.internal.forward.LocalForwardImpl;
+import dev.fumidai.internal.forward.RemoteForwardImpl;
+import dev.fumidai.spi.RemoteForwardingSession;
 import dev.fumidai.internal.net.NettyTransport;
 import dev.fumidai.internal.route.RouteRuntime;
 import dev.fumidai.internal.socket.TunnelSocketFactory;
@@ -321,6 +323,86 @@ public final class JumpHost implements AutoCloseable {
             f.thenAccept(RemoteCommand::close);
             throw new InterruptedIOException("interrupted while starting a command on " + route);
         }
+    }
+
+    /**
+     * Asks the last hop of the route to listen on {@code bindAddress:port} and relays each connection it accepts to
+     * {@code target}, reached from this machine, as {@code ssh -R [bind:]port:host:hostport} does. With port 0 the
+     * hop picks a port, which {@link RemoteForward#remotePort()} reports. The bind address is as the server
+     * understands it ({@code ""} for all addresses, {@code localhost}; OpenSSH's {@code GatewayPorts} decides
+     * whether a wider one is honoured).
+     *
+     * @return a future completing once the hop listens, or failing with {@link RemoteForwardRefusedException}
+     *     naming the hop when it refused, {@link UnsupportedHopOperationException} when the last hop cannot listen
+     *     (SSM, a command hop, a direct route), or another {@link TunnelException}
+     */
+    public CompletableFuture<RemoteForward> remoteForward(String bindAddress, int port, Target target) {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(target, "target");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        return remoteForward(bindAddress, port, null, target);
+    }
+
+    /**
+     * Asks the last hop to listen on the Unix socket {@code remotePath} of its machine
+     * ({@code streamlocal-forward@openssh.com}) and relays each connection to {@code target}, as
+     * {@code ssh -R /path:host:port} does; see {@link #remoteForward(String, int, Target)}.
+     */
+    public CompletableFuture<RemoteForward> remoteForwardUnix(String remotePath, Target target) {
+        Objects.requireNonNull(remotePath, "remotePath");
+        Objects.requireNonNull(target, "target");
+        return remoteForward(null, 0, remotePath, target);
+    }
+
+    /**
+     * Asks the last hop to listen as {@link #remoteForward(String, int, Target)} does, waiting at most
+     * {@code timeout}.
+     *
+     * @throws RemoteForwardRefusedException if the hop refused; the message names it
+     * @throws TunnelTimeoutException if the hop did not answer in time
+     */
+    public RemoteForward remoteForward(String bindAddress, int port, Target target, Duration timeout)
+            throws IOException {
+        CompletableFuture<RemoteForward> f = remoteForward(bindAddress, port, target);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(RemoteForward::close);
+            throw new TunnelTimeoutException(route.toString(), "remote forward not listening within "
+                    + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(RemoteForward::close);
+            throw new InterruptedIOException("interrupted while asking " + route + " to listen");
+        }
+    }
+
+    private CompletableFuture<RemoteForward> remoteForward(String bindAddress, int port, String unixPath,
+            Target target) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
+                    null));
+        }
+        CompletableFuture<HopSession> last = runtime.lastSession();
+        if (last == null) {
+            return CompletableFuture.failedFuture(new UnsupportedHopOperationException("direct",
+                    "a direct route has no hop to listen on", null));
+        }
+        return last.thenCompose(s -> {
+            if (!(s instanceof RemoteForwardingSession r)) {
+                return CompletableFuture.<RemoteForward>failedFuture(new UnsupportedHopOperationException(
+                        Hops.describe(runtime.lastHop()), "a " + runtime.lastHop().transport()
+                                + " hop cannot listen for remote forwards", null));
+            }
+            return RemoteForwardImpl.listen(r, bindAddress, port, unixPath, target, opener, clock);
+        }).thenApply(f -> {
+            forwards.add(f);
+            return f;
+        });
     }
 
     /**

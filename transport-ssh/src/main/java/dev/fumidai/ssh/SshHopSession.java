@@ -13,6 +13,10 @@ import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
 import dev.fumidai.spi.AuditEmitter;
 import dev.fumidai.spi.ExecCapableSession;
+import dev.fumidai.spi.RemoteForwardingSession;
+import dev.fumidai.RemoteForwardRefusedException;
+import dev.fumidai.ssh.internal.message.SshWire;
+import java.util.function.Consumer;
 import dev.fumidai.spi.HopSession;
 import dev.fumidai.ssh.internal.connection.ExitStatus;
 import dev.fumidai.ssh.internal.connection.SshChannel;
@@ -43,7 +47,7 @@ import java.util.concurrent.CompletionException;
  * {@link #closeFuture()} then completes normally. When the connection breaks by itself, it completes
  * exceptionally with {@link HopDisconnectedException} naming the hop.
  */
-public final class SshHopSession implements HopSession, ExecCapableSession {
+public final class SshHopSession implements HopSession, ExecCapableSession, RemoteForwardingSession {
 
     private final Channel channel;
     private final SshConnection connection;
@@ -51,6 +55,7 @@ public final class SshHopSession implements HopSession, ExecCapableSession {
     private final String connectionId;
     private final AuditEmitter audit;
     private final Clock clock;
+    private final String where;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -58,6 +63,7 @@ public final class SshHopSession implements HopSession, ExecCapableSession {
             String where, AuditEmitter audit, Clock clock) {
         this.audit = audit;
         this.clock = clock;
+        this.where = where;
         this.channel = channel;
         this.connection = connection;
         this.info = info;
@@ -146,6 +152,134 @@ public final class SshHopSession implements HopSession, ExecCapableSession {
             });
         });
         return result;
+    }
+
+    /** Is the global request that asks the server to listen on TCP (RFC 4254 §7.1). */
+    static final String TCPIP_FORWARD = "tcpip-forward";
+    static final String CANCEL_TCPIP_FORWARD = "cancel-tcpip-forward";
+    /** Is the global request that asks the server to listen on a Unix socket (OpenSSH PROTOCOL §2.4). */
+    static final String STREAMLOCAL_FORWARD = "streamlocal-forward@openssh.com";
+    static final String CANCEL_STREAMLOCAL_FORWARD = "cancel-streamlocal-forward@openssh.com";
+
+    /**
+     * Asks the server to listen on {@code bindAddress:port} ({@code tcpip-forward}, RFC 4254 §7.1) and accepts its
+     * {@code forwarded-tcpip} channels for that port only; with port 0 the reply carries the allocated port.
+     */
+    @Override
+    public CompletableFuture<Listening> listenTcp(String bindAddress, int port, Consumer<IncomingStream> acceptor) {
+        SshConnection.ForwardAcceptor fa = (ch, origin, originPort) -> acceptor.accept(
+                new IncomingStream(ch, origin, originPort));
+        // A fixed port is registered before asking, so no connection can arrive unrecognised; port 0 is registered
+        // when the reply is read, on the event loop, before the next message.
+        CompletableFuture<Void> pre = port != 0 ? connection.remoteForward("tcp:" + port, fa)
+                : CompletableFuture.completedFuture(null);
+        return pre.thenCompose(v -> connection.globalRequest(TCPIP_FORWARD, b -> {
+            SshWire.writeString(b, bindAddress);
+            SshWire.writeUint32(b, port);
+        })).thenCompose(reply -> {
+            if (reply == null) {
+                if (port != 0) {
+                    connection.remoteForward("tcp:" + port, null);
+                }
+                return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                        "the server refused to listen on " + bindAddress + ":" + port + " (" + TCPIP_FORWARD + ")",
+                        null));
+            }
+            if (port != 0) {
+                return CompletableFuture.completedFuture(new TcpListening(bindAddress, port));
+            }
+            if (reply.length < 4) {
+                return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                        "the server listens but did not say on which port (RFC 4254 §7.1)", null));
+            }
+            int bound = ((reply[0] & 0xff) << 24) | ((reply[1] & 0xff) << 16) | ((reply[2] & 0xff) << 8)
+                    | (reply[3] & 0xff);
+            return connection.remoteForward("tcp:" + bound, fa).thenApply(x -> new TcpListening(bindAddress, bound));
+        });
+    }
+
+    /** Asks the server to listen on the Unix socket {@code path} ({@code streamlocal-forward@openssh.com}). */
+    @Override
+    public CompletableFuture<Listening> listenUnix(String path, Consumer<IncomingStream> acceptor) {
+        SshConnection.ForwardAcceptor fa = (ch, origin, originPort) -> acceptor.accept(
+                new IncomingStream(ch, "", 0));
+        return connection.remoteForward("unix:" + path, fa).thenCompose(v -> connection.globalRequest(
+                STREAMLOCAL_FORWARD, b -> SshWire.writeString(b, path))).thenCompose(reply -> {
+                    if (reply == null) {
+                        connection.remoteForward("unix:" + path, null);
+                        return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                "the server refused to listen on " + path + " (" + STREAMLOCAL_FORWARD + ")", null));
+                    }
+                    return CompletableFuture.completedFuture(new UnixListening(path));
+                });
+    }
+
+    private final class TcpListening implements Listening {
+        private final String address;
+        private final int port;
+
+        TcpListening(String address, int port) {
+            this.address = address;
+            this.port = port;
+        }
+
+        @Override
+        public String bindAddress() {
+            return address;
+        }
+
+        @Override
+        public int boundPort() {
+            return port;
+        }
+
+        @Override
+        public boolean isUnixSocket() {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<Void> cancel() {
+            return connection.remoteForward("tcp:" + port, null).thenCompose(v -> connection.globalRequest(
+                    CANCEL_TCPIP_FORWARD, b -> {
+                        SshWire.writeString(b, address);
+                        SshWire.writeUint32(b, port);
+                    })).thenCompose(reply -> reply != null ? CompletableFuture.<Void>completedFuture(null)
+                            : CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                    "the server refused to cancel the forward on " + address + ":" + port, null)));
+        }
+    }
+
+    private final class UnixListening implements Listening {
+        private final String path;
+
+        UnixListening(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public String bindAddress() {
+            return path;
+        }
+
+        @Override
+        public int boundPort() {
+            return 0;
+        }
+
+        @Override
+        public boolean isUnixSocket() {
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Void> cancel() {
+            return connection.remoteForward("unix:" + path, null).thenCompose(v -> connection.globalRequest(
+                    CANCEL_STREAMLOCAL_FORWARD, b -> SshWire.writeString(b, path))).thenCompose(reply ->
+                            reply != null ? CompletableFuture.<Void>completedFuture(null)
+                                    : CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                            "the server refused to cancel the forward on " + path, null)));
+        }
     }
 
     private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started,
