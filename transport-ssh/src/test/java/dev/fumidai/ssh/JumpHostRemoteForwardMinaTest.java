@@ -105,8 +105,10 @@ class JumpHostRemoteForwardMinaTest {
         RemoteForward f = jh.remoteForward("127.0.0.1", 0, Target.of("127.0.0.1", echo.port()), T);
         int port = f.remotePort();
         assertTrue(port > 0, "allocated port reported: " + port);
-        RemoteForwardChecks.echoThrough(port, 2_000_000, 1);
-        RemoteForwardChecks.echoThrough(port, 10, 2);
+        // No half-close against MINA: its server side of a forwarded-tcpip connection ended the channel at the
+        // client's EOF and cut the echo short (seen with 2.20); JumpHostRemoteForwardIT half-closes against OpenSSH.
+        RemoteForwardChecks.echoThrough(port, 2_000_000, 1, false);
+        RemoteForwardChecks.echoThrough(port, 10, 2, false);
         assertEquals(2, f.acceptedConnections());
         f.close();
         RemoteForwardChecks.assertNotListening(port);
@@ -131,7 +133,7 @@ class JumpHostRemoteForwardMinaTest {
         }
         try (RemoteForward f = jh.remoteForward("127.0.0.1", fixed, Target.of("127.0.0.1", echo.port()), T)) {
             assertEquals(fixed, f.remotePort());
-            RemoteForwardChecks.echoThrough(fixed, 500_000, 3);
+            RemoteForwardChecks.echoThrough(fixed, 500_000, 3, false);
         }
         RemoteForwardChecks.assertNotListening(fixed);
     }

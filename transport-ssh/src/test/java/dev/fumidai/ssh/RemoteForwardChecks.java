@@ -21,9 +21,18 @@ public final class RemoteForwardChecks {
 
     /**
      * Connects to {@code 127.0.0.1:port} (the server's listener), sends {@code n} random bytes while reading
-     * what comes back from the echo target behind the forward, and checks both directions by SHA-256.
+     * what comes back from the echo target behind the forward, and checks both directions by SHA-256; ends its
+     * output with a half-close (EOF) and reads to the end.
      */
     public static void echoThrough(int port, int n, long seed) throws Exception {
+        echoThrough(port, n, seed, true);
+    }
+
+    /**
+     * Sends and checks as {@link #echoThrough(int, int, long)} does; without {@code halfClose} it reads exactly
+     * {@code n} bytes back and then closes, for servers that end a forwarded connection at the client's EOF.
+     */
+    public static void echoThrough(int port, int n, long seed, boolean halfClose) throws Exception {
         byte[] data = new byte[n];
         new Random(seed).nextBytes(data);
         try (Socket s = new Socket("127.0.0.1", port)) {
@@ -32,7 +41,9 @@ public final class RemoteForwardChecks {
             Thread writer = new Thread(() -> {
                 try {
                     s.getOutputStream().write(data);
-                    s.shutdownOutput();
+                    if (halfClose) {
+                        s.shutdownOutput();
+                    }
                 } catch (IOException e) {
                     writeFailure.set(e);
                 }
@@ -43,7 +54,8 @@ public final class RemoteForwardChecks {
             byte[] buf = new byte[64 * 1024];
             long total = 0;
             int r;
-            while ((r = in.read(buf)) >= 0) {
+            while ((halfClose || total < n) && (r = in.read(buf, 0, halfClose ? buf.length
+                    : (int) Math.min(buf.length, n - total))) >= 0) {
                 back.update(buf, 0, r);
                 total += r;
             }
