@@ -47,7 +47,8 @@ class JumpHostRemoteForwardIT {
     static void start() throws Exception {
         echo = EchoServer.start();
         chain = OpenSshChain.start(dir, 2, List.of("127.0.0.1:9"), i -> i == 1
-                ? List.of("AllowTcpForwarding yes", "GatewayPorts no", "LogLevel INFO") : List.of("LogLevel INFO"));
+                ? List.of("AllowTcpForwarding yes", "GatewayPorts no", "AllowStreamLocalForwarding yes",
+                        "StreamLocalBindUnlink yes", "LogLevel INFO") : List.of("LogLevel INFO"));
     }
 
     @AfterAll
@@ -91,6 +92,41 @@ class JumpHostRemoteForwardIT {
                 RemoteForwardChecks.echoThrough(fixed, 1, 13);
             }
             RemoteForwardChecks.assertNotListening(fixed);
+        }
+    }
+
+    @Test
+    void unixSocketOnTheHop() throws Exception {
+        Path socket = dir.resolve("remote-forward.sock");
+        try (JumpHost jh = JumpHost.builder().route(chain.route()).actor("test:remote").build()) {
+            RemoteForward f = jh.remoteForwardUnix(socket.toString(), Target.of("127.0.0.1", echo.port()))
+                    .get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(socket.toString(), f.remoteSocketPath());
+            byte[] data = new byte[300_000];
+            new java.util.Random(14).nextBytes(data);
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(socket))) {
+                ch.write(java.nio.ByteBuffer.wrap(data));
+                java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(data.length);
+                while (back.hasRemaining() && ch.read(back) >= 0) {
+                    // reads until all came back
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(data, back.array());
+            }
+            f.close();
+            // Gone on the server: the socket file is removed or refuses connections.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                        java.net.UnixDomainSocketAddress.of(socket))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the hop still listens on " + socket);
+                    }
+                    Thread.sleep(20);
+                } catch (java.io.IOException e) {
+                    break; // refused, or no such file
+                }
+            }
         }
     }
 
