@@ -148,6 +148,25 @@ class JumpHostExecIT {
     }
 
     @Test
+    void stderrBeyondOneWindowArrivesWhole() throws Exception {
+        // 3 MiB on standard error, more than one 2 MiB channel window. Both streams are read at once, as with a
+        // java.lang.Process: with both flow-controlled, reading one to its end first may wait forever.
+        try (RemoteCommand c = jh.exec("head -c 3145728 /dev/zero >&2; echo done", T)) {
+            java.util.concurrent.CompletableFuture<Integer> err = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return c.stderr().readAllBytes().length;
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            assertEquals("done\n", text(c.stdout()));
+            assertEquals(3145728, err.get(T.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(OptionalInt.of(0), c.exit().get(T.toSeconds(), TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
     void directRouteRefusesExecWithATypedError() throws Exception {
         try (JumpHost direct = JumpHost.builder().route(dev.fumidai.Route.direct()).actor("test:exec").build()) {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
