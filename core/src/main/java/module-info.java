@@ -7,6 +7,8 @@ module dev.fumidai.core {
     requires io.netty.transport.unix.common;
     // Slf4jAuditSink.create(Logger) takes an SLF4J type.
     requires transitive org.slf4j;
+    requires io.netty.codec.socks;
+    requires io.netty.codec;
 
     exports dev.fumidai;
     exports dev.fumidai.audit;

@@ -10,8 +10,11 @@ import java.util.function.Predicate;
  * Configures a {@link LocalForward}: where it listens and whom it lets in. Immutable; build with
  * {@link #builder()}, derive with {@link #toBuilder()}.
  *
+ * Configures a {@link DynamicForward} too: the same listener options, plus the SOCKS handshake bound and
+ * optional RFC 1929 credentials.
+ *
  * <p>Defaults: {@code 127.0.0.1}, an ephemeral port, at most 1024 concurrent connections, any local client,
- * active connections closed when the forward closes.
+ * active connections closed when the forward closes, 10 s for a SOCKS handshake, no SOCKS authentication.
  */
 public final class ForwardOptions {
 
@@ -33,6 +36,9 @@ public final class ForwardOptions {
     private final Predicate<InetSocketAddress> acceptFilter;
     private final OnClose onClose;
     private final Duration drainTimeout;
+    private final Duration handshakeTimeout;
+    private final String socksUser;
+    private final char[] socksPassword;
 
     private ForwardOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -43,6 +49,9 @@ public final class ForwardOptions {
         this.acceptFilter = b.acceptFilter;
         this.onClose = b.onClose;
         this.drainTimeout = b.drainTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.socksUser = b.socksUser;
+        this.socksPassword = b.socksPassword == null ? null : b.socksPassword.clone();
     }
 
     /** Returns the defaults. */
@@ -66,6 +75,9 @@ public final class ForwardOptions {
         b.acceptFilter = acceptFilter;
         b.onClose = onClose;
         b.drainTimeout = drainTimeout;
+        b.handshakeTimeout = handshakeTimeout;
+        b.socksUser = socksUser;
+        b.socksPassword = socksPassword == null ? null : socksPassword.clone();
         return b;
     }
 
@@ -109,6 +121,24 @@ public final class ForwardOptions {
         return drainTimeout;
     }
 
+    /**
+     * Returns how long a SOCKS client of a {@link DynamicForward} may take from its connection to its CONNECT
+     * request (and authentication) before it is dropped.
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Returns the user name a {@link DynamicForward} requires (RFC 1929), or {@code null} when it asks for none. */
+    public String socksUser() {
+        return socksUser;
+    }
+
+    /** Returns a copy of the password a {@link DynamicForward} requires (RFC 1929), or {@code null}. */
+    public char[] socksPassword() {
+        return socksPassword == null ? null : socksPassword.clone();
+    }
+
     /** Builds {@link ForwardOptions}. */
     public static final class Builder {
         private String bindAddress = "127.0.0.1";
@@ -119,6 +149,9 @@ public final class ForwardOptions {
         private Predicate<InetSocketAddress> acceptFilter = a -> true;
         private OnClose onClose = OnClose.CLOSE;
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private String socksUser;
+        private char[] socksPassword;
 
         private Builder() {
         }
@@ -174,6 +207,36 @@ public final class ForwardOptions {
         /** Sets how long {@link OnClose#DRAIN} waits before closing the rest. */
         public Builder drainTimeout(Duration timeout) {
             this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a SOCKS client of a {@link DynamicForward} may take to finish its handshake (greeting,
+         * authentication, request); slower clients are dropped (default 10 s).
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive: " + timeout);
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Makes a {@link DynamicForward} require SOCKS5 user/password authentication (RFC 1929) with these
+         * credentials; SOCKS4 clients, which cannot send a password, are then refused. The password is copied.
+         * Both are at most 255 bytes in UTF-8, the field size of RFC 1929.
+         */
+        public Builder socksCredentials(String user, char[] password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.isEmpty() || user.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255
+                    || new String(password).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("SOCKS user and password must be 1..255 bytes (RFC 1929)");
+            }
+            this.socksUser = user;
+            this.socksPassword = password.clone();
             return this;
         }
 

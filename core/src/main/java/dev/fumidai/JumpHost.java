@@ -15,11 +15,18 @@ import dev.fumidai.internal.Ids;
 import dev.fumidai.internal.LibraryVersion;
 import dev.fumidai.internal.TunnelOpener;
 import dev.fumidai.internal.audit.AuditDispatcher;
+import dev.fumidai.internal.forward.DynamicForwardImpl;
 import dev.fumidai.internal.forward.LocalForwardImpl;
+import dev.fumidai.internal.forward.RemoteForwardImpl;
+import dev.fumidai.spi.RemoteForwardingSession;
 import dev.fumidai.internal.net.NettyTransport;
 import dev.fumidai.internal.route.RouteRuntime;
 import dev.fumidai.internal.socket.TunnelSocketFactory;
+import dev.fumidai.internal.stream.RemoteCommandImpl;
 import dev.fumidai.internal.stream.TunnelConnectionImpl;
+import dev.fumidai.spi.ExecCapableSession;
+import dev.fumidai.spi.HopSession;
+import dev.fumidai.spi.Hops;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -81,8 +88,9 @@ public final class JumpHost implements AutoCloseable {
     private final Clock clock;
     private final Instant started;
     private final String sessionId;
-    private final List<LocalForward> forwards = new CopyOnWriteArrayList<>();
+    private final List<java.io.Closeable> forwards = new CopyOnWriteArrayList<>();
     private final List<TunnelConnection> connections = new CopyOnWriteArrayList<>();
+    private final List<RemoteCommand> commands = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Source inProcess = new Source(null, 0, new Listener(ListenerKind.IN_PROCESS, null, 0));
 
@@ -232,6 +240,172 @@ public final class JumpHost implements AutoCloseable {
         return f;
     }
 
+    /** Listens on 127.0.0.1, an ephemeral port, as a SOCKS4a/5 proxy whose CONNECTs go through the route. */
+    public DynamicForward socks() throws IOException {
+        return socks(ForwardOptions.defaults());
+    }
+
+    /**
+     * Listens as the options say as a SOCKS4a/5 proxy whose CONNECTs go through the route, as {@code ssh -D}
+     * does; domain names are resolved by the last hop. See {@link DynamicForward} for the replies and the audit.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalArgumentException if the options name a Unix socket (a SOCKS proxy listens on TCP)
+     */
+    public DynamicForward socks(ForwardOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            throw new TunnelException(route.toString(), "the JumpHost is closed", null);
+        }
+        DynamicForwardImpl f = DynamicForwardImpl.bind(options, opener, group, clock);
+        forwards.add(f);
+        return f;
+    }
+
+    /**
+     * Runs a command on the last hop of the route, as {@code ssh -J ... host command} does: no pseudo-terminal, the
+     * hop's shell interprets the line. Recorded as {@code exec.start} and {@code exec.end} with every hop.
+     *
+     * @return a future completing with the running command once the hop accepted it, or failing with
+     *     {@link UnsupportedHopOperationException} when the last hop cannot run commands (SSM, a command hop, a
+     *     direct route), {@link AuditUnavailableException} while a fail-closed sink fails,
+     *     {@link TargetUnreachableException} when the server refused, or another {@link TunnelException} naming
+     *     the hop
+     */
+    public CompletableFuture<RemoteCommand> exec(String command) {
+        Objects.requireNonNull(command, "command");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
+                    null));
+        }
+        CompletableFuture<HopSession> last = runtime.lastSession();
+        if (last == null) {
+            return CompletableFuture.failedFuture(new UnsupportedHopOperationException("direct",
+                    "a direct route has no hop to run a command on", null));
+        }
+        if (audit.isRefusing()) {
+            return CompletableFuture.failedFuture(new AuditUnavailableException(Hops.describe(runtime.lastHop()),
+                    "refused: a fail-closed audit sink is failing", null));
+        }
+        return last.thenCompose(s -> {
+            if (!(s instanceof ExecCapableSession e)) {
+                return CompletableFuture.<ExecCapableSession.ExecChannel>failedFuture(
+                        new UnsupportedHopOperationException(Hops.describe(runtime.lastHop()), "a "
+                                + runtime.lastHop().transport() + " hop cannot run commands", null));
+            }
+            return e.exec(command, runtime.hopInfos());
+        }).thenApply(ec -> {
+            RemoteCommandImpl c = new RemoteCommandImpl(command, ec);
+            commands.add(c);
+            ec.channel().closeFuture().addListener(f -> commands.remove(c));
+            return c;
+        });
+    }
+
+    /**
+     * Runs a command on the last hop as {@link #exec(String)} does, waiting at most {@code timeout} for it to
+     * start.
+     *
+     * @throws TunnelTimeoutException if it did not start in time
+     * @throws TunnelException if the hop cannot or would not run it; the message names the hop
+     */
+    public RemoteCommand exec(String command, Duration timeout) throws IOException {
+        CompletableFuture<RemoteCommand> f = exec(command);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(RemoteCommand::close);
+            throw new TunnelTimeoutException(route.toString(), "command not started within " + timeout.toMillis()
+                    + " ms", e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(RemoteCommand::close);
+            throw new InterruptedIOException("interrupted while starting a command on " + route);
+        }
+    }
+
+    /**
+     * Asks the last hop of the route to listen on {@code bindAddress:port} and relays each connection it accepts to
+     * {@code target}, reached from this machine, as {@code ssh -R [bind:]port:host:hostport} does. With port 0 the
+     * hop picks a port, which {@link RemoteForward#remotePort()} reports. The bind address is as the server
+     * understands it ({@code ""} for all addresses, {@code localhost}; OpenSSH's {@code GatewayPorts} decides
+     * whether a wider one is honoured).
+     *
+     * @return a future completing once the hop listens, or failing with {@link RemoteForwardRefusedException}
+     *     naming the hop when it refused, {@link UnsupportedHopOperationException} when the last hop cannot listen
+     *     (SSM, a command hop, a direct route), or another {@link TunnelException}
+     */
+    public CompletableFuture<RemoteForward> remoteForward(String bindAddress, int port, Target target) {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(target, "target");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        return remoteForward(bindAddress, port, null, target);
+    }
+
+    /**
+     * Asks the last hop to listen on the Unix socket {@code remotePath} of its machine
+     * ({@code streamlocal-forward@openssh.com}) and relays each connection to {@code target}, as
+     * {@code ssh -R /path:host:port} does; see {@link #remoteForward(String, int, Target)}.
+     */
+    public CompletableFuture<RemoteForward> remoteForwardUnix(String remotePath, Target target) {
+        Objects.requireNonNull(remotePath, "remotePath");
+        Objects.requireNonNull(target, "target");
+        return remoteForward(null, 0, remotePath, target);
+    }
+
+    /**
+     * Asks the last hop to listen as {@link #remoteForward(String, int, Target)} does, waiting at most
+     * {@code timeout}.
+     *
+     * @throws RemoteForwardRefusedException if the hop refused; the message names it
+     * @throws TunnelTimeoutException if the hop did not answer in time
+     */
+    public RemoteForward remoteForward(String bindAddress, int port, Target target, Duration timeout)
+            throws IOException {
+        CompletableFuture<RemoteForward> f = remoteForward(bindAddress, port, target);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(RemoteForward::close);
+            throw new TunnelTimeoutException(route.toString(), "remote forward not listening within "
+                    + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw asIo(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(RemoteForward::close);
+            throw new InterruptedIOException("interrupted while asking " + route + " to listen");
+        }
+    }
+
+    private CompletableFuture<RemoteForward> remoteForward(String bindAddress, int port, String unixPath,
+            Target target) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
+                    null));
+        }
+        CompletableFuture<HopSession> last = runtime.lastSession();
+        if (last == null) {
+            return CompletableFuture.failedFuture(new UnsupportedHopOperationException("direct",
+                    "a direct route has no hop to listen on", null));
+        }
+        return last.thenCompose(s -> {
+            if (!(s instanceof RemoteForwardingSession r)) {
+                return CompletableFuture.<RemoteForward>failedFuture(new UnsupportedHopOperationException(
+                        Hops.describe(runtime.lastHop()), "a " + runtime.lastHop().transport()
+                                + " hop cannot listen for remote forwards", null));
+            }
+            return RemoteForwardImpl.listen(r, bindAddress, port, unixPath, target, opener, clock);
+        }).thenApply(f -> {
+            forwards.add(f);
+            return f;
+        });
+    }
+
     /**
      * Returns a socket factory whose sockets, on {@code connect(host:port)}, open a stream to that target through
      * the route. The host name is resolved by the last hop.
@@ -253,10 +427,17 @@ public final class JumpHost implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (LocalForward f : forwards) {
-            f.close();
+        for (java.io.Closeable f : forwards) {
+            try {
+                f.close();
+            } catch (IOException | RuntimeException e) {
+                // Forwards never throw from close; closing goes on regardless.
+            }
         }
         for (TunnelConnection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+        for (RemoteCommand c : new ArrayList<>(commands)) {
             c.close();
         }
         try {

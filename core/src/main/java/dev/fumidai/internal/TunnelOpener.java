@@ -68,16 +68,30 @@ public final class TunnelOpener {
 
     /** Describes a target for audit records. */
     public TargetInfo targetInfo(Target t, String address) {
+        return targetInfo(t, address, false);
+    }
+
+    /** Describes a target for audit records; {@code local} for one this machine connects to itself. */
+    public TargetInfo targetInfo(Target t, String address, boolean local) {
         boolean unix = t.isUnixSocket();
         return new TargetInfo(unix ? t.path() : t.host(), address, t.port(),
                 unix ? TargetProtocol.STREAMLOCAL : TargetProtocol.TCP, null,
-                runtime.route().isDirect() ? "local" : "remote");
+                local || runtime.route().isDirect() ? "local" : "remote");
     }
 
     /** Records a connection refused before any open (local policy, limits). */
     public void denied(Target target, Source source, Reason reason, String ruleId) {
         audit.emit(new ForwardDenied(audit.header(), reason, source, targetInfo(target, null), runtime.hopInfos(),
                 ruleId));
+    }
+
+    /**
+     * Opens a connection from this machine to a local target on behalf of a source (a remote forward's incoming
+     * connection): audited as {@code forward.open} / {@code forward.close} like a stream, with
+     * {@code resolved_by: "local"}.
+     */
+    public CompletableFuture<Opened> openLocal(Target target, Source source) {
+        return open(target, source, runtime.direct().open(target), true);
     }
 
     /**
@@ -93,23 +107,35 @@ public final class TunnelOpener {
             return CompletableFuture.failedFuture(new AuditUnavailableException(runtime.where(target),
                     "refused: a fail-closed audit sink is failing", null));
         }
+        return open(target, source, runtime.open(target), false);
+    }
+
+    private CompletableFuture<Opened> open(Target target, Source source, CompletableFuture<Channel> opening,
+            boolean local) {
+        if (local && audit.isRefusing()) {
+            opening.thenAccept(Channel::close);
+            Reason r = Reason.of(ReasonCode.AUDIT_FAILURE, "a fail-closed audit sink is failing");
+            denied(target, source, r, null);
+            return CompletableFuture.failedFuture(new AuditUnavailableException(runtime.where(target),
+                    "refused: a fail-closed audit sink is failing", null));
+        }
         Instant started = clock.instant();
         CompletableFuture<Opened> result = new CompletableFuture<>();
-        runtime.open(target).whenComplete((ch, t) -> {
+        opening.whenComplete((ch, t) -> {
             if (t != null) {
                 audit.emit(new ForwardOpened(audit.header(), Outcome.FAILURE, RouteRuntime.reasonFor(t), source,
-                        targetInfo(target, null), runtime.hopInfos(), runtime.lastConnectionId(), null));
+                        targetInfo(target, null, local), runtime.hopInfos(), runtime.lastConnectionId(), null));
                 result.completeExceptionally(t);
                 return;
             }
             String address = null;
-            if (runtime.route().isDirect() && ch.remoteAddress() instanceof InetSocketAddress) {
+            if ((local || runtime.route().isDirect()) && ch.remoteAddress() instanceof InetSocketAddress) {
                 InetSocketAddress ra = (InetSocketAddress) ch.remoteAddress();
                 address = ra.getAddress() == null ? null : ra.getAddress().getHostAddress();
             }
             String connectionId = runtime.lastConnectionId();
             String channelId = (connectionId == null ? "direct" : connectionId) + "/ch-" + ch.id().asShortText();
-            TargetInfo ti = targetInfo(target, address);
+            TargetInfo ti = targetInfo(target, address, local);
             Record rec = new Record(source, ti, connectionId, channelId, started);
             audit.emitOpening(new ForwardOpened(audit.header(), Outcome.SUCCESS, null, source, ti, runtime.hopInfos(),
                     connectionId, channelId)).whenComplete((v, at) -> {

@@ -36,6 +36,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,7 @@ public final class SshHop implements Hop {
     private final HostKeyVerifier verifier;
     private final String user;
     private final List<Path> identityFiles;
+    private final List<InMemoryIdentity> inMemoryIdentities;
     private final boolean defaultIdentities;
     private final Path agentSocket;
     private final PassphraseProvider passphrase;
@@ -120,6 +122,7 @@ public final class SshHop implements Hop {
         this.name = b.name != null ? b.name : b.address.host();
         this.user = b.user != null ? b.user : System.getProperty("user.name", "root");
         this.identityFiles = List.copyOf(b.identityFiles);
+        this.inMemoryIdentities = List.copyOf(b.inMemoryIdentities);
         this.defaultIdentities = b.defaultIdentities;
         this.agentSocket = b.agentSocket;
         this.passphrase = b.passphrase;
@@ -159,6 +162,7 @@ public final class SshHop implements Hop {
         b.name = name;
         b.user = user;
         b.identityFiles.addAll(identityFiles);
+        b.inMemoryIdentities.addAll(inMemoryIdentities);
         b.defaultIdentities = defaultIdentities;
         b.agentSocket = agentSocket;
         b.passphrase = passphrase;
@@ -414,6 +418,14 @@ public final class SshHop implements Hop {
                 LOG.warn("{}: skipping the SSH agent at {}: {}", Hops.describe(this), agentSocket, e.getMessage());
             }
         }
+        // In-memory keys first (given explicitly, like -i), in the order added.
+        for (InMemoryIdentity id : inMemoryIdentities) {
+            try {
+                keys.add(AuthIdentity.of(id.load()));
+            } catch (Exception e) {
+                LOG.warn("{}: skipping identity {}: {}", Hops.describe(this), id.name, e.getMessage());
+            }
+        }
         List<Path> files = new ArrayList<>(identityFiles);
         if (defaultIdentities) {
             Path dir = Path.of(System.getProperty("user.home"), ".ssh");
@@ -493,6 +505,32 @@ public final class SshHop implements Hop {
         return WORKERS;
     }
 
+    /**
+     * Is a key given in memory: a JDK key pair, or private key text (OpenSSH or PEM) with an optional passphrase.
+     * The text is copied once into the hop and parsed on every connect; the copy lives as long as the hop.
+     */
+    private static final class InMemoryIdentity {
+        final String name;
+        final KeyPair pair;
+        final byte[] text;
+        final char[] passphrase;
+
+        InMemoryIdentity(String name, KeyPair pair, byte[] text, char[] passphrase) {
+            this.name = name;
+            this.pair = pair;
+            this.text = text;
+            this.passphrase = passphrase;
+        }
+
+        SshPrivateKey load() throws Exception {
+            if (pair != null) {
+                return SshPrivateKeys.fromKeyPair(pair, name);
+            }
+            PassphraseProvider p = passphrase == null ? PassphraseProvider.none() : PassphraseProvider.of(passphrase);
+            return SshPrivateKeys.parse(text.clone(), name, p);
+        }
+    }
+
     /** Collects an SSH hop's optional settings; {@link #build()} makes the immutable hop. */
     public static final class Builder {
 
@@ -501,6 +539,7 @@ public final class SshHop implements Hop {
         private String name;
         private String user;
         private final List<Path> identityFiles = new ArrayList<>();
+        private final List<InMemoryIdentity> inMemoryIdentities = new ArrayList<>();
         private boolean defaultIdentities;
         private Path agentSocket;
         private PassphraseProvider passphrase = PassphraseProvider.none();
@@ -538,6 +577,52 @@ public final class SshHop implements Hop {
         public Builder identity(Path keyFile) {
             identityFiles.add(Objects.requireNonNull(keyFile, "keyFile"));
             return this;
+        }
+
+        /**
+         * Adds a key pair held in memory (Ed25519, EC P-256/384/521 or RSA, as the JDK or Bouncy Castle makes them)
+         * to offer before the key files.
+         */
+        public Builder identity(KeyPair keyPair) {
+            Objects.requireNonNull(keyPair, "keyPair");
+            Objects.requireNonNull(keyPair.getPrivate(), "keyPair.private");
+            Objects.requireNonNull(keyPair.getPublic(), "keyPair.public");
+            inMemoryIdentities.add(new InMemoryIdentity("in-memory key " + (inMemoryIdentities.size() + 1), keyPair,
+                    null, null));
+            return this;
+        }
+
+        /**
+         * Adds private key text held in memory, in OpenSSH ({@code -----BEGIN OPENSSH PRIVATE KEY-----}) or PEM
+         * (PKCS#1, SEC 1, PKCS#8) form, to offer before the key files; {@code passphrase} decrypts it, or is
+         * {@code null} for an unencrypted key. Both arrays are copied; the caller may zero its own.
+         */
+        public Builder identity(byte[] privateKeyText, char[] passphrase) {
+            Objects.requireNonNull(privateKeyText, "privateKeyText");
+            if (privateKeyText.length > SshPrivateKeys.MAX_FILE_SIZE) {
+                throw new IllegalArgumentException("private key text larger than " + SshPrivateKeys.MAX_FILE_SIZE
+                        + " bytes");
+            }
+            inMemoryIdentities.add(new InMemoryIdentity("in-memory key " + (inMemoryIdentities.size() + 1), null,
+                    privateKeyText.clone(), passphrase == null ? null : passphrase.clone()));
+            return this;
+        }
+
+        /** Adds private key text as {@link #identity(byte[], char[])} does, given as characters. */
+        public Builder identity(char[] privateKeyText, char[] passphrase) {
+            Objects.requireNonNull(privateKeyText, "privateKeyText");
+            java.nio.ByteBuffer bb = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(
+                    privateKeyText));
+            byte[] bytes = new byte[bb.remaining()];
+            bb.get(bytes);
+            if (bb.hasArray()) {
+                java.util.Arrays.fill(bb.array(), (byte) 0);
+            }
+            try {
+                return identity(bytes, passphrase);
+            } finally {
+                java.util.Arrays.fill(bytes, (byte) 0);
+            }
         }
 
         /** Offers OpenSSH's default key files ({@code ~/.ssh/id_ecdsa}, {@code id_ed25519}, {@code id_rsa}) that

@@ -1,5 +1,6 @@
 package dev.fumidai.ssh;
 
+import dev.fumidai.CommandExit;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.Target;
 import dev.fumidai.TargetUnreachableException;
@@ -11,6 +12,11 @@ import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
 import dev.fumidai.spi.AuditEmitter;
+import dev.fumidai.spi.ExecCapableSession;
+import dev.fumidai.spi.RemoteForwardingSession;
+import dev.fumidai.RemoteForwardRefusedException;
+import dev.fumidai.ssh.internal.message.SshWire;
+import java.util.function.Consumer;
 import dev.fumidai.spi.HopSession;
 import dev.fumidai.ssh.internal.connection.ExitStatus;
 import dev.fumidai.ssh.internal.connection.SshChannel;
@@ -33,14 +39,15 @@ import java.util.concurrent.CompletionException;
  * {@link #exec} records {@code exec.start} when the server accepted or refused the command and
  * {@code exec.end} when its channel has closed (audit schema §1.2). The command line is a {@code sensitive}
  * field: it is in the event, and each sink hashes or redacts it as its redaction policy says. The {@code hops}
- * of these events hold this hop only: a session does not know the hops before it.
+ * of these events hold this hop only when {@link #exec(String)} is called directly (a session does not know the
+ * hops before it); {@code JumpHost.exec} passes the whole route through {@link #exec(String, List)}.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes the connection channel, which sends SSH_MSG_DISCONNECT and closes every SSH channel;
  * {@link #closeFuture()} then completes normally. When the connection breaks by itself, it completes
  * exceptionally with {@link HopDisconnectedException} naming the hop.
  */
-public final class SshHopSession implements HopSession {
+public final class SshHopSession implements HopSession, ExecCapableSession, RemoteForwardingSession {
 
     private final Channel channel;
     private final SshConnection connection;
@@ -48,6 +55,7 @@ public final class SshHopSession implements HopSession {
     private final String connectionId;
     private final AuditEmitter audit;
     private final Clock clock;
+    private final String where;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -55,6 +63,7 @@ public final class SshHopSession implements HopSession {
             String where, AuditEmitter audit, Clock clock) {
         this.audit = audit;
         this.clock = clock;
+        this.where = where;
         this.channel = channel;
         this.connection = connection;
         this.info = info;
@@ -90,12 +99,28 @@ public final class SshHopSession implements HopSession {
      *         connection broke
      */
     public CompletableFuture<SshExec> exec(String command) {
+        return startExec(command, List.of(info));
+    }
+
+    /**
+     * Runs a command as {@link #exec(String)} does for {@code JumpHost.exec}, recording {@code hops} (the whole
+     * route) in {@code exec.start} and {@code exec.end}.
+     */
+    @Override
+    public CompletableFuture<ExecChannel> exec(String command, List<HopInfo> hops) {
+        return startExec(command, hops).thenApply(e -> new ExecChannel(e.channel(), e.exitStatus().thenApply(s ->
+                new CommandExit(s.status().isPresent() ? s.status().getAsInt() : null, s.signal().orElse(null),
+                        s.coreDumped(), s.errorMessage()))));
+    }
+
+    private CompletableFuture<SshExec> startExec(String command, List<HopInfo> hops) {
         Objects.requireNonNull(command, "command");
+        List<HopInfo> route = List.copyOf(hops);
         CompletableFuture<SshExec> result = new CompletableFuture<>();
         connection.openSession().whenComplete((ch, openError) -> {
             if (openError != null) {
                 Throwable cause = unwrap(openError);
-                audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), route,
                         connectionId, null, command));
                 result.completeExceptionally(cause);
                 return;
@@ -105,20 +130,20 @@ public final class SshHopSession implements HopSession {
             ch.exec(command).whenComplete((ok, execError) -> {
                 if (execError != null) {
                     Throwable cause = unwrap(execError);
-                    audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), List.of(info),
+                    audit.emit(new ExecStarted(audit.header(), Outcome.FAILURE, failureReason(cause), route,
                             connectionId, channelId, command));
                     ch.close();
                     result.completeExceptionally(cause);
                     return;
                 }
                 Instant started = clock.instant();
-                audit.emit(new ExecStarted(audit.header(), Outcome.SUCCESS, null, List.of(info), connectionId,
+                audit.emit(new ExecStarted(audit.header(), Outcome.SUCCESS, null, route, connectionId,
                         channelId, command));
                 CompletableFuture<SshExitStatus> exit = new CompletableFuture<>();
                 ch.exitStatus().whenComplete((status, e) -> {
                     // Completes on the event loop once both sides sent CLOSE, so the byte counts are final.
                     ExitStatus s = status != null ? status : ExitStatus.unknown();
-                    emitEnd(ch, channelId, command, s, started);
+                    emitEnd(ch, channelId, command, s, started, route);
                     exit.complete(new SshExitStatus(s.status(), s.signal(), s.coreDumped(), s.errorMessage()));
                 });
                 if (!result.complete(new SshExec(command, ch, exit))) {
@@ -129,7 +154,136 @@ public final class SshHopSession implements HopSession {
         return result;
     }
 
-    private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started) {
+    /** Is the global request that asks the server to listen on TCP (RFC 4254 §7.1). */
+    static final String TCPIP_FORWARD = "tcpip-forward";
+    static final String CANCEL_TCPIP_FORWARD = "cancel-tcpip-forward";
+    /** Is the global request that asks the server to listen on a Unix socket (OpenSSH PROTOCOL §2.4). */
+    static final String STREAMLOCAL_FORWARD = "streamlocal-forward@openssh.com";
+    static final String CANCEL_STREAMLOCAL_FORWARD = "cancel-streamlocal-forward@openssh.com";
+
+    /**
+     * Asks the server to listen on {@code bindAddress:port} ({@code tcpip-forward}, RFC 4254 §7.1) and accepts its
+     * {@code forwarded-tcpip} channels for that port only; with port 0 the reply carries the allocated port.
+     */
+    @Override
+    public CompletableFuture<Listening> listenTcp(String bindAddress, int port, Consumer<IncomingStream> acceptor) {
+        SshConnection.ForwardAcceptor fa = (ch, origin, originPort) -> acceptor.accept(
+                new IncomingStream(ch, origin, originPort));
+        // A fixed port is registered before asking, so no connection can arrive unrecognised; port 0 is registered
+        // when the reply is read, on the event loop, before the next message.
+        CompletableFuture<Void> pre = port != 0 ? connection.remoteForward("tcp:" + port, fa)
+                : CompletableFuture.completedFuture(null);
+        return pre.thenCompose(v -> connection.globalRequest(TCPIP_FORWARD, b -> {
+            SshWire.writeString(b, bindAddress);
+            SshWire.writeUint32(b, port);
+        })).thenCompose(reply -> {
+            if (reply == null) {
+                if (port != 0) {
+                    connection.remoteForward("tcp:" + port, null);
+                }
+                return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                        "the server refused to listen on " + bindAddress + ":" + port + " (" + TCPIP_FORWARD + ")",
+                        null));
+            }
+            if (port != 0) {
+                return CompletableFuture.completedFuture(new TcpListening(bindAddress, port));
+            }
+            if (reply.length < 4) {
+                return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                        "the server listens but did not say on which port (RFC 4254 §7.1)", null));
+            }
+            int bound = ((reply[0] & 0xff) << 24) | ((reply[1] & 0xff) << 16) | ((reply[2] & 0xff) << 8)
+                    | (reply[3] & 0xff);
+            return connection.remoteForward("tcp:" + bound, fa).thenApply(x -> new TcpListening(bindAddress, bound));
+        });
+    }
+
+    /** Asks the server to listen on the Unix socket {@code path} ({@code streamlocal-forward@openssh.com}). */
+    @Override
+    public CompletableFuture<Listening> listenUnix(String path, Consumer<IncomingStream> acceptor) {
+        SshConnection.ForwardAcceptor fa = (ch, origin, originPort) -> acceptor.accept(
+                new IncomingStream(ch, "", 0));
+        return connection.remoteForward("unix:" + path, fa).thenCompose(v -> connection.globalRequest(
+                STREAMLOCAL_FORWARD, b -> SshWire.writeString(b, path))).thenCompose(reply -> {
+                    if (reply == null) {
+                        connection.remoteForward("unix:" + path, null);
+                        return CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                "the server refused to listen on " + path + " (" + STREAMLOCAL_FORWARD + ")", null));
+                    }
+                    return CompletableFuture.completedFuture(new UnixListening(path));
+                });
+    }
+
+    private final class TcpListening implements Listening {
+        private final String address;
+        private final int port;
+
+        TcpListening(String address, int port) {
+            this.address = address;
+            this.port = port;
+        }
+
+        @Override
+        public String bindAddress() {
+            return address;
+        }
+
+        @Override
+        public int boundPort() {
+            return port;
+        }
+
+        @Override
+        public boolean isUnixSocket() {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<Void> cancel() {
+            return connection.remoteForward("tcp:" + port, null).thenCompose(v -> connection.globalRequest(
+                    CANCEL_TCPIP_FORWARD, b -> {
+                        SshWire.writeString(b, address);
+                        SshWire.writeUint32(b, port);
+                    })).thenCompose(reply -> reply != null ? CompletableFuture.<Void>completedFuture(null)
+                            : CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                    "the server refused to cancel the forward on " + address + ":" + port, null)));
+        }
+    }
+
+    private final class UnixListening implements Listening {
+        private final String path;
+
+        UnixListening(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public String bindAddress() {
+            return path;
+        }
+
+        @Override
+        public int boundPort() {
+            return 0;
+        }
+
+        @Override
+        public boolean isUnixSocket() {
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Void> cancel() {
+            return connection.remoteForward("unix:" + path, null).thenCompose(v -> connection.globalRequest(
+                    CANCEL_STREAMLOCAL_FORWARD, b -> SshWire.writeString(b, path))).thenCompose(reply ->
+                            reply != null ? CompletableFuture.<Void>completedFuture(null)
+                                    : CompletableFuture.failedFuture(new RemoteForwardRefusedException(where,
+                                            "the server refused to cancel the forward on " + path, null)));
+        }
+    }
+
+    private void emitEnd(SshChannel ch, String channelId, String command, ExitStatus status, Instant started,
+            List<HopInfo> route) {
         Outcome outcome;
         Reason reason;
         if (status.status().isPresent()) {
@@ -153,7 +307,7 @@ public final class SshHopSession implements HopSession {
             reason = Reason.of(ReasonCode.NETWORK_ERROR, "the SSH connection ended before the command did");
         }
         Instant now = clock.instant();
-        audit.emit(new ExecEnded(audit.header(), outcome, reason, List.of(info), connectionId, channelId, command,
+        audit.emit(new ExecEnded(audit.header(), outcome, reason, route, connectionId, channelId, command,
                 status.status().isPresent() ? status.status().getAsInt() : null, status.signal().orElse(null),
                 started, Math.max(0, Duration.between(started, now).toMillis()), ch.bytesSent(),
                 ch.bytesReceived()));

@@ -183,6 +183,23 @@ class SsmHopTest {
     }
 
     @Test
+    void execAndRemoteForwardAreRefusedWithATypedErrorNamingTheHop() throws Exception {
+        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api).build();
+        try (dev.fumidai.JumpHost jh = dev.fumidai.JumpHost.builder().route(Route.of(hop)).actor("test:ssm")
+                .build()) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> jh.exec("true", java.time.Duration.ofSeconds(20)));
+            assertInstanceOf(dev.fumidai.UnsupportedHopOperationException.class, e);
+            assertTrue(e.getMessage().contains("i-0123456789abcdef0"), e.getMessage());
+            assertTrue(e.getMessage().contains("cannot run commands"), e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> jh.remoteForward("", 0, Target.of("127.0.0.1", 1), java.time.Duration.ofSeconds(20)));
+            assertInstanceOf(dev.fumidai.UnsupportedHopOperationException.class, e);
+            assertTrue(e.getMessage().contains("cannot listen"), e.getMessage());
+        }
+    }
+
+    @Test
     void routeParseFindsTheSsmTransport() {
         Route r = Route.parse("ssm://i-0123456789abcdef0?region=eu-west-1&document=AWS-StartSSHSession");
         SsmHop hop = assertInstanceOf(SsmHop.class, r.hops().get(0));

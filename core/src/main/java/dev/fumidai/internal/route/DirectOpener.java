@@ -63,7 +63,8 @@ public final class DirectOpener implements StreamOpener {
             } else {
                 Throwable c = cf.cause();
                 result.completeExceptionally(new TargetUnreachableException("direct => " + target,
-                        c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage(), c));
+                        c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage(), c,
+                        TargetUnreachableException.Refusal.CONNECT_FAILED));
             }
         });
         return result;

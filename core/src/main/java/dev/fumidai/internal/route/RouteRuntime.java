@@ -130,6 +130,19 @@ public final class RouteRuntime {
         return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).hop();
     }
 
+    /** Returns the opener of local connections (this machine's TCP and Unix sockets), e.g. remote forward targets. */
+    public DirectOpener direct() {
+        return direct;
+    }
+
+    /**
+     * Returns the last hop's live session, connecting the route first when needed (under the reconnect policy), or
+     * {@code null} for a direct route. For operations on the hop itself: exec, remote forwards.
+     */
+    public CompletableFuture<dev.fumidai.spi.HopSession> lastSession() {
+        return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).session();
+    }
+
     /**
      * Opens a stream to a target through the whole route, with an overall time limit.
      *

@@ -109,6 +109,16 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
         return sent.get();
     }
 
+    /** Returns the bytes received and not yet read by the application. */
+    public long queuedBytes() {
+        lock.lock();
+        try {
+            return queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns whether the input has reached EOF or the channel closed. */
     public boolean isInputDone() {
         lock.lock();

@@ -58,7 +58,10 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private final SshConnectionConfig config;
     private final Map<Integer, SshChannel> channels = new HashMap<>();
     private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
-    private final ArrayDeque<CompletableFuture<Boolean>> pendingGlobal = new ArrayDeque<>();
+    /** Replies awaited, in order (RFC 4254 §4): completed with the response data, or {@code null} on failure. */
+    private final ArrayDeque<CompletableFuture<byte[]>> pendingGlobal = new ArrayDeque<>();
+    /** Remote forwards the server may open channels for, by {@code tcp:<port>} or {@code unix:<path>}. */
+    private final Map<String, ForwardAcceptor> remoteForwards = new HashMap<>();
     private final CompletableFuture<TunnelException> terminated = new CompletableFuture<>();
 
     private final Channel parent;
@@ -295,7 +298,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
             ch.failRequests(failure);
             ch.finish();
         }
-        CompletableFuture<Boolean> g;
+        remoteForwards.clear();
+        CompletableFuture<byte[]> g;
         while ((g = pendingGlobal.poll()) != null) {
             g.completeExceptionally(failure);
         }
@@ -375,8 +379,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
             case CHANNEL_OPEN_FAILURE -> onOpenFailure(ChannelOpenFailureMessage.decode(in));
             case CHANNEL_OPEN -> onPeerOpen(ChannelOpenMessage.decode(in));
             case GLOBAL_REQUEST -> onGlobalRequest(GlobalRequestMessage.decode(in));
-            case REQUEST_SUCCESS -> onGlobalReply(true);
-            case REQUEST_FAILURE -> onGlobalReply(false);
+            case REQUEST_SUCCESS -> onGlobalReply(RequestSuccessMessage.decode(in).responseData());
+            case REQUEST_FAILURE -> onGlobalReply(null);
             default -> {
                 if (type >= 128) {
                     // RFC 4251 §7: 128..191 are reserved for client protocols, 192..255 for local extensions;
@@ -591,15 +595,155 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
                 ChannelOpenFailureMessage.reasonName(m.reasonCode()), m.reasonCode());
         f.completeExceptionally(new TargetUnreachableException(config.where(), ch.description()
                 + " refused by the server: " + ChannelOpenFailureMessage.reasonName(m.reasonCode()) + " (code "
-                + Integer.toUnsignedString(m.reasonCode()) + ")" + (text.isEmpty() ? "" : ": " + text), null));
+                + Integer.toUnsignedString(m.reasonCode()) + ")" + (text.isEmpty() ? "" : ": " + text), null,
+                refusalOf(m.reasonCode())));
     }
 
+    /** Maps an SSH_MSG_CHANNEL_OPEN_FAILURE reason code (RFC 4254 §5.1) to what core's callers act on. */
+    static TargetUnreachableException.Refusal refusalOf(int reasonCode) {
+        return switch (reasonCode) {
+            case ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED -> TargetUnreachableException.Refusal.PROHIBITED;
+            case ChannelOpenFailureMessage.CONNECT_FAILED -> TargetUnreachableException.Refusal.CONNECT_FAILED;
+            default -> TargetUnreachableException.Refusal.UNKNOWN;
+        };
+    }
+
+    /**
+     * Accepts a server's {@code forwarded-tcpip} (RFC 4254 §7.2) or {@code forwarded-streamlocal@openssh.com}
+     * (OpenSSH PROTOCOL §2.4) channel for a remote forward this client asked for; refuses every other channel
+     * open (no agent or X11 forwarding, no forward we did not request) with SSH_OPEN_ADMINISTRATIVELY_PROHIBITED.
+     */
     private void onPeerOpen(ChannelOpenMessage m) {
-        // This client accepts no channels from the server (no remote forwarding, no agent or X11 forwarding).
-        LOG.debug("{}: refused server channel open of type {}", config.where(), printable(m.channelType()));
-        send(b -> new ChannelOpenFailureMessage(m.senderChannel(), ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED,
-                "channel type not accepted by this client", "").encode(b));
+        String type = m.channelType();
+        ForwardAcceptor acceptor = null;
+        String what = type;
+        String origin = "";
+        int originPort = 0;
+        try {
+            ByteBuf d = m.typeSpecificBuffer();
+            if (FORWARDED_TCPIP.equals(type)) {
+                String address = SshWire.readString(d);
+                long port = SshWire.readUint32(d);
+                origin = SshWire.readString(d);
+                originPort = (int) SshWire.readUint32(d);
+                acceptor = remoteForwards.get("tcp:" + port);
+                what = type + " for " + printable(address) + ":" + port;
+            } else if (FORWARDED_STREAMLOCAL.equals(type)) {
+                String path = SshWire.readString(d);
+                acceptor = remoteForwards.get("unix:" + path);
+                what = type + " for " + printable(path);
+            }
+        } catch (SshProtocolException | RuntimeException e) {
+            acceptor = null;
+        }
+        if (acceptor == null) {
+            LOG.debug("{}: refused server channel open {}", config.where(), printable(what));
+            send(b -> new ChannelOpenFailureMessage(m.senderChannel(),
+                    ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED, "channel not accepted by this client", "")
+                    .encode(b));
+            flush();
+            return;
+        }
+        if (channelCount() >= config.maxChannels() || m.maximumPacketSize() == 0) {
+            LOG.debug("{}: refused server channel open {}: channel bound or zero packet size", config.where(), what);
+            send(b -> new ChannelOpenFailureMessage(m.senderChannel(), ChannelOpenFailureMessage.RESOURCE_SHORTAGE,
+                    "too many channels", "").encode(b));
+            flush();
+            return;
+        }
+        int id = allocateId();
+        SshChannel ch = new SshChannel(ctx.channel(), this, id, type, what, config.initialWindowSize());
+        channels.put(id, ch);
+        int packet = (int) Math.min(config.maxPacketSize(), m.maximumPacketSize());
+        ch.confirm(m.senderChannel(), m.initialWindowSize(), packet);
+        ch.config().setAutoRead(false);
+        StreamChannels.hold(ch);
+        ForwardAcceptor a = acceptor;
+        String o = printable(origin);
+        int op = originPort;
+        // Registering from the event loop runs at once, so the channel is ready before the server's first data.
+        ctx.channel().eventLoop().register(ch).addListener(r -> {
+            if (!r.isSuccess()) {
+                ch.closeSent = true;
+                channels.remove(id, ch);
+                send(b -> new ChannelCloseMessage(m.senderChannel()).encode(b));
+                flush();
+                return;
+            }
+            a.accept(ch, o, op);
+        });
+        send(b -> new ChannelOpenConfirmationMessage(m.senderChannel(), id, config.initialWindowSize(),
+                config.maxPacketSize()).encode(b));
         flush();
+        LOG.debug("{}: accepted server channel {} as {}", config.where(), what, id);
+    }
+
+    /** Is the channel type of a connection to a remote TCP forward (RFC 4254 §7.2). */
+    public static final String FORWARDED_TCPIP = "forwarded-tcpip";
+    /** Is the channel type of a connection to a remote Unix socket forward (OpenSSH PROTOCOL §2.4). */
+    public static final String FORWARDED_STREAMLOCAL = "forwarded-streamlocal@openssh.com";
+
+    /** Receives the channels the server opens for one remote forward. Called on the event loop; must not block. */
+    @FunctionalInterface
+    public interface ForwardAcceptor {
+        /**
+         * Takes an accepted channel (registered, active, held, {@code autoRead} off) and the originator the server
+         * reported (empty and 0 for Unix sockets).
+         */
+        void accept(Channel channel, String originAddress, int originPort);
+    }
+
+    /**
+     * Sends a global request with {@code want_reply} (RFC 4254 §4).
+     *
+     * @return completed with the response data on SSH_MSG_REQUEST_SUCCESS, with {@code null} on
+     *         SSH_MSG_REQUEST_FAILURE; failed when the connection ends first
+     */
+    public CompletableFuture<byte[]> globalRequest(String name, Consumer<ByteBuf> data) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        parent.eventLoop().execute(() -> {
+            if (failure != null || ctx == null || !ctx.channel().isActive()) {
+                result.completeExceptionally(failure != null ? failure
+                        : new HopDisconnectedException(config.where(), "connection closed", null));
+                return;
+            }
+            ByteBuf body = ctx.alloc().buffer();
+            try {
+                data.accept(body);
+                byte[] bytes = new byte[body.readableBytes()];
+                body.readBytes(bytes);
+                pendingGlobal.add(result);
+                send(b -> new GlobalRequestMessage(name, true, bytes).encode(b));
+                flush();
+            } finally {
+                body.release();
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Lets the server open channels for a remote forward ({@code tcp:<port>} or {@code unix:<path>}), or stops
+     * when {@code acceptor} is {@code null}. Runs on the event loop (inline when called there); the future completes once done.
+     */
+    public CompletableFuture<Void> remoteForward(String key, ForwardAcceptor acceptor) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable task = () -> {
+            if (acceptor == null) {
+                remoteForwards.remove(key);
+            } else if (failure == null) {
+                remoteForwards.put(key, acceptor);
+            }
+            done.complete(null);
+        };
+        // Inline on the event loop: called from a global reply's completion, the forward is then registered before
+        // the next message (a channel open for it) is read.
+        if (parent.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            parent.eventLoop().execute(task);
+        }
+        return done;
     }
 
     private void onGlobalRequest(GlobalRequestMessage m) {
@@ -620,12 +764,12 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onGlobalReply(boolean success) throws SshProtocolException {
-        CompletableFuture<Boolean> f = pendingGlobal.poll();
+    private void onGlobalReply(byte[] responseData) throws SshProtocolException {
+        CompletableFuture<byte[]> f = pendingGlobal.poll();
         if (f == null) {
             throw new SshProtocolException("global request reply without a request (RFC 4254 §4)");
         }
-        f.complete(success);
+        f.complete(responseData);
     }
 
     private static String printable(String s) {

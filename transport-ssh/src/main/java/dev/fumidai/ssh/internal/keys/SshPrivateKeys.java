@@ -128,4 +128,22 @@ public final class SshPrivateKeys {
             Arrays.fill(pem.body(), (byte) 0);
         }
     }
+
+    /**
+     * Wraps a JDK key pair (Ed25519, EC P-256/384/521 or RSA) as an SSH private key, checked to sign and verify
+     * consistently.
+     *
+     * @param keyName names the key in messages
+     */
+    public static SshPrivateKey fromKeyPair(java.security.KeyPair pair, String keyName) throws PrivateKeyException {
+        PlainSshPublicKey pub;
+        try {
+            pub = SshPublicKeys.fromJavaKey(pair.getPublic());
+        } catch (InvalidSshKeyException e) {
+            throw new PrivateKeyException(PrivateKeyException.Reason.MALFORMED, keyName + ": " + e.getMessage(), e);
+        }
+        SshPrivateKey key = new SshPrivateKey(pair.getPrivate(), pub, keyName);
+        requireConsistent(key, keyName);
+        return key;
+    }
 }

@@ -483,6 +483,89 @@ class SshConnectionTest {
         assertEquals(ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED, m.reasonCode());
     }
 
+    static byte[] forwardedTcpip(String address, int port, String origin, int originPort) {
+        ByteBuf b = Unpooled.buffer();
+        dev.fumidai.ssh.internal.message.SshWire.writeString(b, address);
+        dev.fumidai.ssh.internal.message.SshWire.writeUint32(b, port);
+        dev.fumidai.ssh.internal.message.SshWire.writeString(b, origin);
+        dev.fumidai.ssh.internal.message.SshWire.writeUint32(b, originPort);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        b.release();
+        return out;
+    }
+
+    @Test
+    void forwardedChannelsAreAcceptedOnlyForRequestedForwards() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        List<Object[]> accepted = new ArrayList<>();
+        connection.remoteForward("tcp:7000", (ch, origin, port) -> accepted.add(new Object[] {ch, origin, port}));
+        wire.runPendingTasks();
+        // Another port, and a streamlocal path nobody asked for: refused, administratively prohibited.
+        feed(b -> new ChannelOpenMessage(SshConnection.FORWARDED_TCPIP, 21, 1000, 1000,
+                forwardedTcpip("127.0.0.1", 7001, "10.0.0.9", 555)).encode(b));
+        ByteBuf reply = sent();
+        ChannelOpenFailureMessage refused = ChannelOpenFailureMessage.decode(reply);
+        reply.release();
+        assertEquals(21, refused.recipientChannel());
+        assertEquals(ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED, refused.reasonCode());
+        ByteBuf path = Unpooled.buffer();
+        dev.fumidai.ssh.internal.message.SshWire.writeString(path, "/tmp/s");
+        dev.fumidai.ssh.internal.message.SshWire.writeString(path, "");
+        byte[] pathBytes = new byte[path.readableBytes()];
+        path.readBytes(pathBytes);
+        path.release();
+        feed(b -> new ChannelOpenMessage(SshConnection.FORWARDED_STREAMLOCAL, 22, 1000, 1000, pathBytes).encode(b));
+        reply = sent();
+        assertEquals(ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED,
+                ChannelOpenFailureMessage.decode(reply).reasonCode());
+        reply.release();
+        // The requested port: confirmed, handed on with the originator, and data flows.
+        feed(b -> new ChannelOpenMessage(SshConnection.FORWARDED_TCPIP, 23, 1000, 100,
+                forwardedTcpip("127.0.0.1", 7000, "10.0.0.9", 555)).encode(b));
+        reply = sent();
+        ChannelOpenConfirmationMessage ok = ChannelOpenConfirmationMessage.decode(reply);
+        reply.release();
+        assertEquals(23, ok.recipientChannel());
+        assertEquals(1, accepted.size());
+        assertEquals("10.0.0.9", accepted.get(0)[1]);
+        assertEquals(555, accepted.get(0)[2]);
+        SshChannel ch = (SshChannel) accepted.get(0)[0];
+        assertTrue(ch.isActive());
+        assertEquals(ok.senderChannel(), ch.localId());
+        Collector c = collect(ch, true);
+        feed(b -> {
+            b.writeByte(ConnectionMessageNumbers.CHANNEL_DATA);
+            b.writeInt(ch.localId());
+            b.writeInt(3);
+            b.writeBytes(new byte[] {1, 2, 3});
+        });
+        assertArrayEquals(new byte[] {1, 2, 3}, c.data.toByteArray());
+        // Cancelled: the same port is refused again.
+        connection.remoteForward("tcp:7000", null);
+        wire.runPendingTasks();
+        feed(b -> new ChannelOpenMessage(SshConnection.FORWARDED_TCPIP, 24, 1000, 1000,
+                forwardedTcpip("127.0.0.1", 7000, "10.0.0.9", 556)).encode(b));
+        reply = sent();
+        assertEquals(ChannelOpenFailureMessage.ADMINISTRATIVELY_PROHIBITED,
+                ChannelOpenFailureMessage.decode(reply).reasonCode());
+        reply.release();
+        ch.close();
+        allSent().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void globalRequestRepliesCarryTheirDataOrNullOnFailure() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        CompletableFuture<byte[]> first = connection.globalRequest("tcpip-forward", b -> b.writeInt(0));
+        CompletableFuture<byte[]> second = connection.globalRequest("tcpip-forward", b -> b.writeInt(1));
+        allSent().forEach(ByteBuf::release);
+        feed(b -> new RequestSuccessMessage(new byte[] {0, 0, 0x1f, 0x40}).encode(b));
+        feed(b -> new RequestFailureMessage().encode(b));
+        assertArrayEquals(new byte[] {0, 0, 0x1f, 0x40}, first.get());
+        assertNull(second.get(), "a refusal completes with null");
+    }
+
     @Test
     void channelBoundIsEnforced() throws Exception {
         setUp(SshConnectionConfig.defaults(WHERE).withMaxChannels(2));
