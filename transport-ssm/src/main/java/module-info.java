@@ -18,8 +18,8 @@ module dev.fumidai.ssm {
     requires software.amazon.awssdk.utils;
 
     exports dev.fumidai.ssm;
-    // The fake Session Manager service is a test fixture that users may run too (SSM spec §12).
-    exports dev.fumidai.ssm.fake;
+    // The fake Session Manager service (dev.fumidai.ssm.fake) lives in this module's test-jar, not here: a
+    // production jar carries no unauthenticated HTTP/websocket server.
 
     provides dev.fumidai.spi.HopFactory with dev.fumidai.ssm.SsmHopFactory;
 }
