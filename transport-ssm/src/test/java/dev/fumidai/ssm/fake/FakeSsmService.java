@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.fake;
 
 import dev.fumidai.ssm.internal.datachannel.Json;
@@ -85,6 +86,9 @@ public final class FakeSsmService implements AutoCloseable {
     private final long handshakeTimeoutMillis;
     private final FakeFaults faults;
     private final io.netty.handler.ssl.SslContext tls;
+    private final boolean wireTap;
+    private final io.netty.channel.WriteBufferWaterMark waterMark;
+    private final List<java.io.ByteArrayOutputStream> wireLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private EventLoopGroup group;
@@ -99,6 +103,8 @@ public final class FakeSsmService implements AutoCloseable {
         this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         this.faults = b.faults;
         this.tls = b.tls;
+        this.wireTap = b.wireTap;
+        this.waterMark = b.waterMark;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -115,6 +121,8 @@ public final class FakeSsmService implements AutoCloseable {
         private long handshakeTimeoutMillis = 15_000;
         private FakeFaults faults = new FakeFaults();
         private io.netty.handler.ssl.SslContext tls;
+        private boolean wireTap;
+        private io.netty.channel.WriteBufferWaterMark waterMark;
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -165,6 +173,25 @@ public final class FakeSsmService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Records every byte the service writes on each connection (below TLS when TLS is on, so the record is
+         * the websocket byte stream), for tests that check the framing; see {@link FakeSsmService#wireLog()}.
+         */
+        public Builder wireTap(boolean on) {
+            this.wireTap = on;
+            return this;
+        }
+
+        /**
+         * Sets the write-buffer water marks of the service's connections (Netty's default is 32/64 KiB). Tiny
+         * marks make every connection flip between writable and not on almost every write, as a slow reader
+         * does, so tests can check the fake never interleaves frames when its writability callback runs.
+         */
+        public Builder writeBufferWaterMark(int low, int high) {
+            this.waterMark = new io.netty.channel.WriteBufferWaterMark(low, high);
+            return this;
+        }
+
         /** Starts the service on an ephemeral port of 127.0.0.1. */
         public FakeSsmService start() throws InterruptedException {
             FakeSsmService s = new FakeSsmService(this);
@@ -189,8 +216,16 @@ public final class FakeSsmService implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (waterMark != null) {
+                            ch.config().setWriteBufferWaterMark(waterMark);
+                        }
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        if (wireTap) {
+                            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+                            wireLog.add(log);
+                            ch.pipeline().addLast(new WireTap(log));
                         }
                         // One flush per read batch or task instead of one per 1 KiB frame and per ack, as the
                         // client does (SsmDataChannel#connect).
@@ -217,6 +252,41 @@ public final class FakeSsmService implements AutoCloseable {
     /** Returns every session started so far. */
     public List<FakeSession> sessions() {
         return List.copyOf(sessions.values());
+    }
+
+    /**
+     * Returns, per connection in accept order, every byte the service wrote (HTTP responses, then websocket
+     * frames); empty unless built with {@link Builder#wireTap(boolean)}. Read it after the traffic stopped.
+     */
+    public List<byte[]> wireLog() {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (java.io.ByteArrayOutputStream b : wireLog) {
+            synchronized (b) {
+                out.add(b.toByteArray());
+            }
+        }
+        return out;
+    }
+
+    /** Copies every outbound byte of one connection, in the order it goes to the socket (or TLS). */
+    private static final class WireTap extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        private final java.io.ByteArrayOutputStream log;
+
+        WireTap(java.io.ByteArrayOutputStream log) {
+            this.log = log;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            if (msg instanceof io.netty.buffer.ByteBuf) {
+                io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                byte[] copy = ByteBufUtil.getBytes(b);
+                synchronized (log) {
+                    log.writeBytes(copy);
+                }
+            }
+            ctx.write(msg, promise);
+        }
     }
 
     /** Returns the live fault settings. */
@@ -326,6 +396,9 @@ public final class FakeSsmService implements AutoCloseable {
                 // No client frame can have arrived yet: the client waits for the 101 this event follows.
                 ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder.class,
                         "fake-ws-decoder", new ClientFrameDecoder(1 << 20));
+                // One buffer per frame, so nothing the fake writes can land between a header and its payload.
+                ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder.class,
+                        "fake-ws-encoder", new WholeFrameEncoder());
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -334,7 +407,9 @@ public final class FakeSsmService implements AutoCloseable {
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             FakeSession s = attached(ctx);
             if (s != null && ctx.channel().isWritable()) {
-                s.onWritable();
+                // Deferred: this event can fire inside a write further up the pipeline (a flush on the way to
+                // unwritable drains the socket at once); writing from here would nest inside that write.
+                ctx.channel().eventLoop().execute(s::onWritable);
             }
             super.channelWritabilityChanged(ctx);
         }
