@@ -79,7 +79,24 @@ public final class FakeSsmService implements AutoCloseable {
         NEVER_COMPLETE
     }
 
+    /** Says how the fake agent retransmits unacknowledged messages. */
+    public enum Retransmission {
+        /**
+         * As the real agent (SSM spec §5.4): every 100 ms it looks only at its oldest unacknowledged message and
+         * resends it when it was last sent more than the RTO ago (at most 1 s, §5.5); a reconnect resends nothing
+         * at once.
+         */
+        AGENT,
+        /**
+         * As this project's client: every message known lost is resent in bursts, late ones get a probe per RTO,
+         * each resend doubles its timeout up to 16 times, and a reconnect resends everything unacknowledged. It
+         * repairs losses faster than the real agent would.
+         */
+        DOUBLING
+    }
+
     private final String agentVersion;
+    private final Retransmission retransmission;
     private final boolean realAgentPacing;
     private final int maxPayload;
     private final HandshakeBehaviour handshake;
@@ -88,6 +105,7 @@ public final class FakeSsmService implements AutoCloseable {
     private final io.netty.handler.ssl.SslContext tls;
     private final boolean wireTap;
     private final io.netty.channel.WriteBufferWaterMark waterMark;
+    private final int bindPort;
     private final List<java.io.ByteArrayOutputStream> wireLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -97,6 +115,7 @@ public final class FakeSsmService implements AutoCloseable {
 
     private FakeSsmService(Builder b) {
         this.agentVersion = b.agentVersion;
+        this.retransmission = b.retransmission;
         this.realAgentPacing = b.realAgentPacing;
         this.maxPayload = b.maxPayload;
         this.handshake = b.handshake;
@@ -105,6 +124,7 @@ public final class FakeSsmService implements AutoCloseable {
         this.tls = b.tls;
         this.wireTap = b.wireTap;
         this.waterMark = b.waterMark;
+        this.bindPort = b.port;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -115,6 +135,7 @@ public final class FakeSsmService implements AutoCloseable {
     /** Builds a {@link FakeSsmService}. */
     public static final class Builder {
         private String agentVersion = "3.3.1142.0";
+        private Retransmission retransmission = Retransmission.AGENT;
         private boolean realAgentPacing;
         private int maxPayload = 1024;
         private HandshakeBehaviour handshake = HandshakeBehaviour.NORMAL;
@@ -123,6 +144,7 @@ public final class FakeSsmService implements AutoCloseable {
         private io.netty.handler.ssl.SslContext tls;
         private boolean wireTap;
         private io.netty.channel.WriteBufferWaterMark waterMark;
+        private int port;
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -130,6 +152,12 @@ public final class FakeSsmService implements AutoCloseable {
          */
         public Builder agentVersion(String v) {
             this.agentVersion = v;
+            return this;
+        }
+
+        /** Sets how the agent retransmits; {@link Retransmission#AGENT} by default. */
+        public Builder retransmission(Retransmission r) {
+            this.retransmission = r;
             return this;
         }
 
@@ -235,7 +263,7 @@ public final class FakeSsmService implements AutoCloseable {
                                 new PongWithholdingProtocolHandler(ws), new ServerHandler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", bindPort).sync().channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -298,6 +326,10 @@ public final class FakeSsmService implements AutoCloseable {
         return agentVersion;
     }
 
+    Retransmission retransmission() {
+        return retransmission;
+    }
+
     boolean realAgentPacing() {
         return realAgentPacing;
     }
@@ -334,11 +366,133 @@ public final class FakeSsmService implements AutoCloseable {
         group = null;
     }
 
-    /** Runs the fake on loopback and prints its endpoint until the process is killed. */
+    /** Is the usage text of {@link #main}. */
+    static final String USAGE = String.join("\n",
+            "usage: FakeSsmService [options]   (serves on 127.0.0.1 until killed)",
+            "  --port N                  listen port (default 0: ephemeral)",
+            "  --agent-version V         AgentVersion to report (default 3.3.1142.0; 3.0.196.0 = basic mode,",
+            "                            3.1.1511.0 = smux with keepalive)",
+            "  --pacing on|off           1 KiB per message and 1 ms between reads, as the real agent (default on)",
+            "  --retransmission agent|doubling   agent: oldest unacked only, every RTO <= 1 s (default)",
+            "  --tls-keystore FILE       serve https/wss with this PKCS12 key store (e.g. made by keytool with",
+            "                            -ext SAN=ip:127.0.0.1)",
+            "  --tls-password PW         its password (default changeit)",
+            "  --drop-out R --drop-in R --duplicate R --reorder R   fault rates in [0, 1] per message",
+            "  --ack-delay MS            delay every ack the agent sends",
+            "  --withhold-acks --refuse-streams --withhold-pongs   switch those faults on",
+            "  --seed N                  seed of the fault dice",
+            "  --help");
+
+    /**
+     * Builds the service the command line asks for; see {@link #USAGE}. Unlike {@link #builder()}, pacing is on
+     * by default here: a standalone fake should behave like the real agent.
+     */
+    static Builder fromArgs(String[] args) throws Exception {
+        Builder b = builder().realAgentPacing(true);
+        FakeFaults f = new FakeFaults();
+        b.faults(f);
+        String keystore = null;
+        String password = "changeit";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port":
+                    b.port = Integer.parseInt(value(args, ++i, a));
+                    break;
+                case "--agent-version":
+                    b.agentVersion(value(args, ++i, a));
+                    break;
+                case "--pacing":
+                    b.realAgentPacing(onOff(value(args, ++i, a), a));
+                    break;
+                case "--retransmission":
+                    b.retransmission(Retransmission.valueOf(value(args, ++i, a).toUpperCase(java.util.Locale.ROOT)));
+                    break;
+                case "--tls-keystore":
+                    keystore = value(args, ++i, a);
+                    break;
+                case "--tls-password":
+                    password = value(args, ++i, a);
+                    break;
+                case "--drop-out":
+                    f.dropOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--drop-in":
+                    f.dropInbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--duplicate":
+                    f.duplicateOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--reorder":
+                    f.reorderOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--ack-delay":
+                    f.ackDelayMillis(Long.parseLong(value(args, ++i, a)));
+                    break;
+                case "--withhold-acks":
+                    f.withholdAcks(true);
+                    break;
+                case "--refuse-streams":
+                    f.refuseStreams(true);
+                    break;
+                case "--withhold-pongs":
+                    f.withholdPongs(true);
+                    break;
+                case "--seed":
+                    f.seed(Long.parseLong(value(args, ++i, a)));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (keystore != null) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(keystore))) {
+                ks.load(in, password.toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password.toCharArray());
+            b.tls(io.netty.handler.ssl.SslContextBuilder.forServer(kmf).build());
+        }
+        return b;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+        }
+        return args[i];
+    }
+
+    private static boolean onOff(String v, String option) {
+        if ("on".equals(v) || "off".equals(v)) {
+            return "on".equals(v);
+        }
+        throw new IllegalArgumentException(option + " takes on or off, not " + v);
+    }
+
+    private static double rate(String v, String option) {
+        double r = Double.parseDouble(v);
+        if (!(r >= 0 && r <= 1)) {
+            throw new IllegalArgumentException(option + " takes a rate in [0, 1], not " + v);
+        }
+        return r;
+    }
+
+    /**
+     * Runs the fake on loopback and prints its endpoint until the process is killed. Run it from a class path
+     * holding this module's main jar, its test-jar and their dependencies (see the package documentation).
+     */
     public static void main(String[] args) throws Exception {
-        FakeSsmService s = builder().start();
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(USAGE); // a standalone tool's console output
+            return;
+        }
+        FakeSsmService s = fromArgs(args).start();
         // The one sanctioned console output: a standalone tool announces where it listens.
-        System.out.println("fake SSM endpoint " + s.endpoint());
+        System.out.println("fake SSM endpoint " + s.endpoint() + " (agent " + s.agentVersion() + ", pacing "
+                + (s.realAgentPacing() ? "on" : "off") + ", retransmission " + s.retransmission() + ")");
         System.out.flush();
         new CountDownLatch(1).await();
     }

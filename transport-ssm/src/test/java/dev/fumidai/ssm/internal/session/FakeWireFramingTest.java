@@ -129,6 +129,11 @@ class FakeWireFramingTest {
 
     /** Parses one connection's bytes; returns how many frames it held, or fails naming the first broken one. */
     static int checkFrames(byte[] wire, String what) {
+        return checkFrames(wire, what, op -> { });
+    }
+
+    /** Parses one connection's bytes as {@link #checkFrames(byte[], String)}, telling each frame's opcode. */
+    static int checkFrames(byte[] wire, String what, java.util.function.IntConsumer opcodes) {
         String head = new String(wire, 0, Math.min(wire.length, 40), StandardCharsets.ISO_8859_1);
         if (!head.startsWith("HTTP/1.1 101")) {
             return 0; // a control-plane connection
@@ -163,6 +168,7 @@ class FakeWireFramingTest {
             }
             byte[] payload = Arrays.copyOfRange(wire, pos, pos + (int) len);
             pos += (int) len;
+            opcodes.accept(opcode);
             switch (opcode) {
                 case 0x2:
                     try {
