@@ -16,6 +16,10 @@ module dev.fumidai.ssm {
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
     requires software.amazon.awssdk.utils;
+    // Resolved for the SDK's profile credential providers, which load them by name (SSO, assume-role, web id).
+    requires software.amazon.awssdk.services.sso;
+    requires software.amazon.awssdk.services.ssooidc;
+    requires software.amazon.awssdk.services.sts;
 
     exports dev.fumidai.ssm;
     // The fake Session Manager service (dev.fumidai.ssm.fake) lives in this module's test-jar, not here: a

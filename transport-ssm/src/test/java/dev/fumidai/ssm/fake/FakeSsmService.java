@@ -106,6 +106,9 @@ public final class FakeSsmService implements AutoCloseable {
     private final boolean wireTap;
     private final io.netty.channel.WriteBufferWaterMark waterMark;
     private final int bindPort;
+    private final Map<String, SigV4Verifier.Issued> signers;
+    private final List<String> signedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> signingRegions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.io.ByteArrayOutputStream> wireLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -125,6 +128,7 @@ public final class FakeSsmService implements AutoCloseable {
         this.wireTap = b.wireTap;
         this.waterMark = b.waterMark;
         this.bindPort = b.port;
+        this.signers = b.signers;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -145,6 +149,7 @@ public final class FakeSsmService implements AutoCloseable {
         private boolean wireTap;
         private io.netty.channel.WriteBufferWaterMark waterMark;
         private int port;
+        private Map<String, SigV4Verifier.Issued> signers;
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -217,6 +222,16 @@ public final class FakeSsmService implements AutoCloseable {
          */
         public Builder writeBufferWaterMark(int low, int high) {
             this.waterMark = new io.netty.channel.WriteBufferWaterMark(low, high);
+            return this;
+        }
+
+        /**
+         * Checks the SigV4 signature of every API call against these credentials (a live map, by access key id,
+         * shared with the fake STS and SSO services that issue them); a call signed otherwise fails with 403
+         * {@code InvalidSignatureException}. Without it signatures are not checked.
+         */
+        public Builder verifySignatures(Map<String, SigV4Verifier.Issued> issued) {
+            this.signers = issued;
             return this;
         }
 
@@ -315,6 +330,16 @@ public final class FakeSsmService implements AutoCloseable {
             }
             ctx.write(msg, promise);
         }
+    }
+
+    /** Returns the region of each verified call's SigV4 credential scope, in order. */
+    public List<String> signingRegions() {
+        return List.copyOf(signingRegions);
+    }
+
+    /** Returns the access key ids whose signatures passed, one per verified API call, in order. */
+    public List<String> signedBy() {
+        return List.copyOf(signedBy);
     }
 
     /** Returns the live fault settings. */
@@ -615,6 +640,18 @@ public final class FakeSsmService implements AutoCloseable {
             if (req.method() != HttpMethod.POST || !"/".equals(URI.create(req.uri()).getPath())) {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, error("UnknownOperationException", "POST / only"));
                 return;
+            }
+            if (signers != null) {
+                String bad = SigV4Verifier.verify(req, signers);
+                if (bad != null) {
+                    respond(ctx, HttpResponseStatus.FORBIDDEN, error("InvalidSignatureException", bad));
+                    return;
+                }
+                String auth = req.headers().get("Authorization");
+                int c = auth.indexOf("Credential=");
+                String[] scope = auth.substring(c + "Credential=".length(), auth.indexOf(',', c)).split("/");
+                signedBy.add(scope[0]);
+                signingRegions.add(scope[2]);
             }
             Map<String, Object> body;
             try {
