@@ -19,7 +19,10 @@ public final class CredentialProbe {
     private CredentialProbe() {
     }
 
-    /** Runs the probe: args are the route URI and the echo port on 127.0.0.1. */
+    /**
+     * Runs the probe: args are the route URI, the echo port on 127.0.0.1 and optionally {@code resume} (echo
+     * once more after a line on stdin).
+     */
     public static void main(String[] args) throws Exception {
         java.util.List<String> identities = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.fumidai.audit.AuditSink sink = new dev.fumidai.audit.AuditSink() {
@@ -60,6 +63,19 @@ public final class CredentialProbe {
                 System.exit(3);
             }
             System.out.println("OK");
+            System.out.flush();
+            if (args.length > 2 && "resume".equals(args[2])) {
+                // The parent expires the credentials and breaks the websocket, then says go on.
+                new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII))
+                        .readLine();
+                c.outputStream().write(hello);
+                c.outputStream().flush();
+                if (!java.util.Arrays.equals(hello, in.readNBytes(hello.length))) {
+                    System.out.println("MISMATCH AFTER RESUME");
+                    System.exit(4);
+                }
+                System.out.println("OK AFTER RESUME");
+            }
         }
         for (String id : identities) {
             System.out.println("IDENTITY " + id); // the credential.aws field of the hop.connect record

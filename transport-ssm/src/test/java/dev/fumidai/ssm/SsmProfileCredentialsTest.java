@@ -115,12 +115,22 @@ class SsmProfileCredentialsTest {
     }
 
     private String[] probe(String query, Map<String, String> extraEnv) throws Exception {
+        Process p = startProbe(query, extraEnv, false);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
+        return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    private Process startProbe(String query, Map<String, String> extraEnv, boolean resume) throws Exception {
         int port = ((InetSocketAddress) echo.localAddress()).getPort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 CredentialProbe.class.getName(),
                 "ssm://" + TARGET + query + "document=AWS-StartPortForwardingSessionToRemoteHost",
                 String.valueOf(port)));
+        if (resume) {
+            cmd.add("resume");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -132,10 +142,7 @@ class SsmProfileCredentialsTest {
         env.put("AWS_ENDPOINT_URL_SSO", identity.endpoint().toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.putAll(extraEnv);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
-        return new String[] {String.valueOf(p.exitValue()), out};
+        return pb.start();
     }
 
     private void assertTunnelSignedBy(String profile, String arnPart, String identityCall) throws Exception {
@@ -189,6 +196,45 @@ class SsmProfileCredentialsTest {
         assertNotEquals("0", r[0], r[1]);
         assertTrue(r[1].contains("InvalidSignatureException"), r[1]);
         assertTrue(ssm.sessions().isEmpty(), "no session started");
+    }
+
+    /**
+     * Assumed-role credentials that live 4 s: the tunnel opens, they expire, the websocket is reset, and the
+     * ResumeSession call must be signed with freshly assumed credentials (the fake refuses expired ones), after
+     * which the same stream carries data again.
+     */
+    @Test
+    void credentialsThatExpiredDuringTheTunnelAreRefreshedForResumeSession() throws Exception {
+        identity.lifetimeSeconds(4);
+        Process p = startProbe("?profile=admin&", Map.of(), true);
+        java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null && !line.equals("OK"); ) {
+            seen.append(line).append('\n');
+        }
+        assertEquals(1, ssm.sessions().size(), "tunnel open: " + seen);
+        String first = ssm.signedBy().get(0);
+        Thread.sleep(5000); // the first credentials are now expired
+        ssm.sessions().get(0).closeWebSocket(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ssm.sessions().get(0).connects() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), rest);
+        assertTrue(rest.contains("OK AFTER RESUME"), rest);
+        List<String> resumes = ssm.signedCalls().stream().filter(c -> c.startsWith("AmazonSSM.ResumeSession"))
+                .toList();
+        assertTrue(!resumes.isEmpty(), "ResumeSession was called: " + ssm.signedCalls());
+        String last = resumes.get(resumes.size() - 1);
+        assertTrue(!last.endsWith("refused") && !last.endsWith(first), "resumed with fresh credentials: "
+                + ssm.signedCalls() + ", first " + first);
+        assertTrue(identity.calls().stream().filter("STS AssumeRole"::equals).count() >= 2, identity.calls()
+                .toString());
     }
 
     private static String sha1Hex(String s) throws Exception {

@@ -115,9 +115,10 @@ public final class FakeAwsIdentity implements AutoCloseable {
         String id = "ASIA" + HexFormat.of().formatHex(random.generateSeed(8)).toUpperCase(java.util.Locale.ROOT);
         String secret = HexFormat.of().formatHex(random.generateSeed(20));
         String token = "fake-session-" + HexFormat.of().formatHex(random.generateSeed(24));
-        issued.put(id, new SigV4Verifier.Issued(secret, token));
+        Instant expires = Instant.now().plusSeconds(lifetimeSeconds);
+        issued.put(id, new SigV4Verifier.Issued(secret, token, expires));
         arns.put(id, arn);
-        return new String[] {id, secret, token, Instant.now().plusSeconds(lifetimeSeconds).toString()};
+        return new String[] {id, secret, token, expires.toString()};
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

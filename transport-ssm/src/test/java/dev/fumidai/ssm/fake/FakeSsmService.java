@@ -109,6 +109,7 @@ public final class FakeSsmService implements AutoCloseable {
     private final Map<String, SigV4Verifier.Issued> signers;
     private final List<String> signedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> signingRegions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> signedCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.io.ByteArrayOutputStream> wireLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -330,6 +331,14 @@ public final class FakeSsmService implements AutoCloseable {
             }
             ctx.write(msg, promise);
         }
+    }
+
+    /**
+     * Returns each signature-checked call as {@code "AmazonSSM.<Operation> <accessKeyId>"}, or
+     * {@code "AmazonSSM.<Operation> refused"} when its signature or credentials failed, in order.
+     */
+    public List<String> signedCalls() {
+        return List.copyOf(signedCalls);
     }
 
     /** Returns the region of each verified call's SigV4 credential scope, in order. */
@@ -644,13 +653,16 @@ public final class FakeSsmService implements AutoCloseable {
             if (signers != null) {
                 String bad = SigV4Verifier.verify(req, signers);
                 if (bad != null) {
-                    respond(ctx, HttpResponseStatus.FORBIDDEN, error("InvalidSignatureException", bad));
+                    signedCalls.add(target + " refused");
+                    respond(ctx, HttpResponseStatus.FORBIDDEN, error(bad.startsWith("ExpiredToken")
+                            ? "ExpiredTokenException" : "InvalidSignatureException", bad));
                     return;
                 }
                 String auth = req.headers().get("Authorization");
                 int c = auth.indexOf("Credential=");
                 String[] scope = auth.substring(c + "Credential=".length(), auth.indexOf(',', c)).split("/");
                 signedBy.add(scope[0]);
+                signedCalls.add(target + " " + scope[0]);
                 signingRegions.add(scope[2]);
             }
             Map<String, Object> body;

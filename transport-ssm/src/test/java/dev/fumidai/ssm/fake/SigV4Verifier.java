@@ -22,8 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SigV4Verifier {
 
-    /** Holds what a fake issued for one access key id. */
-    public record Issued(String secretAccessKey, String sessionToken) {
+    /** Holds what a fake issued for one access key id; {@code expiresAt} {@code null} for long-term keys. */
+    public record Issued(String secretAccessKey, String sessionToken, java.time.Instant expiresAt) {
+        /** Creates long-term credentials that never expire. */
+        public Issued(String secretAccessKey, String sessionToken) {
+            this(secretAccessKey, sessionToken, null);
+        }
     }
 
     private SigV4Verifier() {
@@ -56,6 +60,9 @@ public final class SigV4Verifier {
         Issued who = issued.get(scope[0]);
         if (who == null) {
             return "unknown access key id " + scope[0];
+        }
+        if (who.expiresAt() != null && java.time.Instant.now().isAfter(who.expiresAt())) {
+            return "ExpiredToken: the credentials of " + scope[0] + " expired at " + who.expiresAt();
         }
         if (who.sessionToken() != null && !who.sessionToken().equals(req.headers().get("X-Amz-Security-Token"))) {
             return "missing or wrong session token for " + scope[0];
