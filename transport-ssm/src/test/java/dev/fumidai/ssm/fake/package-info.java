@@ -7,8 +7,7 @@
  * the production jar, since it is an unauthenticated HTTP and websocket server. To run it on its own, put the
  * main jar, the test-jar and their runtime dependencies on one class path:
  * <pre>
- * mvn -pl transport-ssm -am -DskipTests package
- * mvn -q -pl transport-ssm dependency:build-classpath -Dmdep.outputFile=/tmp/ssm.cp
+ * mvn -q -pl transport-ssm -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=/tmp/ssm.cp
  * java -cp transport-ssm/target/fumidai-transport-ssm-0.1.0-SNAPSHOT.jar:transport-ssm/target/fumidai-transport-ssm-0.1.0-SNAPSHOT-tests.jar:$(cat /tmp/ssm.cp) \
  *     dev.fumidai.ssm.fake.FakeSsmService --help
  * </pre>
