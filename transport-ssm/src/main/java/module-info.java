@@ -18,10 +18,14 @@ module dev.fumidai.ssm {
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
     requires software.amazon.awssdk.utils;
+    // Resolved for the SDK's profile credential providers, which load them by name (SSO, assume-role, web id).
+    requires software.amazon.awssdk.services.sso;
+    requires software.amazon.awssdk.services.ssooidc;
+    requires software.amazon.awssdk.services.sts;
 
     exports dev.fumidai.ssm;
-    // The fake Session Manager service is a test fixture that users may run too (SSM spec §12).
-    exports dev.fumidai.ssm.fake;
+    // The fake Session Manager service (dev.fumidai.ssm.fake) lives in this module's test-jar, not here: a
+    // production jar carries no unauthenticated HTTP/websocket server.
 
     provides dev.fumidai.spi.HopFactory with dev.fumidai.ssm.SsmHopFactory;
 }

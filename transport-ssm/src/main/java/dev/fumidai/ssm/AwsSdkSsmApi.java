@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import dev.fumidai.audit.AwsIdentity;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -39,8 +41,16 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private final String where;
     private final AwsCredentialsProvider credentials;
 
-    private AwsSdkSsmApi(SsmClient client, String where, AwsCredentialsProvider credentials) {
+    private final boolean ownsClient;
+    /** Marks an access key id whose ARN STS could not tell, so it is not asked again and again. */
+    private static final String NO_ARN = "";
+    private final java.util.Map<String, String> arns = new java.util.concurrent.ConcurrentHashMap<>();
+    private String profile;
+    private software.amazon.awssdk.services.sts.StsClient sts;
+
+    private AwsSdkSsmApi(SsmClient client, boolean ownsClient, String where, AwsCredentialsProvider credentials) {
         this.client = client;
+        this.ownsClient = ownsClient;
         this.where = where;
         this.credentials = credentials;
         this.executor = Executors.newFixedThreadPool(2, r -> {
@@ -55,11 +65,20 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         return new Builder();
     }
 
-    /** Builds an {@link AwsSdkSsmApi}. */
+    /**
+     * Builds an {@link AwsSdkSsmApi}. Precedence, as the AWS CLI: an application's own {@link #ssmClient} wins
+     * over everything; else an explicit {@link #credentials} provider; else the named {@link #profile} (its
+     * {@code sso_session}, legacy SSO, {@code role_arn} with {@code source_profile} or
+     * {@code credential_source}, web identity, {@code credential_process} or static keys, through the SDK's
+     * profile providers); else the SDK's default chain (environment, {@code AWS_PROFILE}, the default profile,
+     * web identity, container and instance roles). The region is the one given, else the profile's.
+     */
     public static final class Builder {
         private String region;
         private URI endpointOverride;
         private AwsCredentialsProvider credentials;
+        private String profile;
+        private SsmClient ssmClient;
 
         /** Sets the region, e.g. {@code eu-west-1}; without it the SDK's region chain decides. */
         public Builder region(String r) {
@@ -79,37 +98,124 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             return this;
         }
 
+        /** Sets the credentials provider; it wins over {@link #profile} for credentials. */
+        public Builder credentialsProvider(AwsCredentialsProvider provider) {
+            return credentials(provider);
+        }
+
+        /**
+         * Uses this named profile of the shared config and credentials files ({@code ~/.aws/config},
+         * {@code ~/.aws/credentials}, or {@code AWS_CONFIG_FILE}/{@code AWS_SHARED_CREDENTIALS_FILE}) as
+         * {@code aws --profile} does: for credentials, for the region unless {@link #region} is set, and for the
+         * client's other profile settings (such as {@code endpoint_url}).
+         */
+        public Builder profile(String name) {
+            this.profile = name;
+            return this;
+        }
+
+        /**
+         * Uses the application's own SDK client for every call; it wins over region, profile, credentials and
+         * endpoint settings here, and {@link AwsSdkSsmApi#close()} leaves it open.
+         */
+        public Builder ssmClient(SsmClient c) {
+            this.ssmClient = c;
+            return this;
+        }
+
         /** Builds the client. */
         public AwsSdkSsmApi build() {
-            AwsCredentialsProvider creds = credentials != null ? credentials
-                    : DefaultCredentialsProvider.builder().build();
+            if (ssmClient != null) {
+                var identity = ssmClient.serviceClientConfiguration().credentialsProvider();
+                AwsCredentialsProvider creds = identity == null ? null
+                        : software.amazon.awssdk.auth.credentials.CredentialUtils.toCredentialsProvider(identity);
+                return new AwsSdkSsmApi(ssmClient, false, "ssm api " + ssmClient.serviceClientConfiguration().region(),
+                        creds);
+            }
+            AwsCredentialsProvider creds;
+            if (credentials != null) {
+                creds = credentials;
+            } else if (profile != null) {
+                creds = ProfileCredentialsProvider.builder().profileName(profile).build();
+            } else {
+                creds = DefaultCredentialsProvider.builder().build();
+            }
             SsmClientBuilder b = SsmClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                     .credentialsProvider(creds);
-            if (region != null) {
-                b.region(Region.of(region));
+            String r = region;
+            if (profile != null) {
+                b.overrideConfiguration(c -> c.defaultProfileName(profile));
+                if (r == null) {
+                    r = profileRegion(profile);
+                }
+            }
+            if (r != null) {
+                b.region(Region.of(r));
             }
             if (endpointOverride != null) {
                 b.endpointOverride(endpointOverride);
             }
-            return new AwsSdkSsmApi(b.build(), "ssm api" + (region == null ? "" : " " + region), creds);
+            AwsSdkSsmApi api = new AwsSdkSsmApi(b.build(), true, "ssm api" + (r == null ? "" : " " + r), creds);
+            api.profile = profile;
+            return api;
+        }
+
+        private static String profileRegion(String profile) {
+            try {
+                return DefaultAwsRegionProviderChain.builder().profileName(profile).build().getRegion().id();
+            } catch (SdkException e) {
+                return null; // the SDK's own chain decides, and says what is missing
+            }
         }
     }
 
     /**
-     * Returns the access key id of the credentials the calls are signed with (the SDK caches them, so this
-     * resolves nothing new after the first call). The ARN and session context are left {@code null}: only STS
-     * GetCallerIdentity knows them, and this module does not depend on STS.
+     * Returns who signs the calls: the access key id of the current credentials and the caller's ARN from STS
+     * {@code GetCallerIdentity}, asked once per access key id and cached (credentials that rotate get asked
+     * again), so the audit record joins CloudTrail by principal. STS is reached as the SDK resolves it (region,
+     * {@code AWS_ENDPOINT_URL_STS}, profile {@code endpoint_url}); when it cannot answer, the ARN is
+     * {@code null} and the key id stays.
      */
     @Override
     public CompletableFuture<AwsIdentity> callerIdentity() {
         return CompletableFuture.supplyAsync(() -> {
+            if (credentials == null) {
+                return null; // an application's client whose credentials this object cannot see
+            }
+            String keyId;
             try {
-                String keyId = credentials.resolveCredentials().accessKeyId();
-                return keyId == null ? null : new AwsIdentity(null, keyId, null);
+                keyId = credentials.resolveCredentials().accessKeyId();
             } catch (RuntimeException e) {
                 return null; // StartSession reports the credential problem itself; audit gets no identity
             }
+            if (keyId == null) {
+                return null;
+            }
+            String arn = arns.computeIfAbsent(keyId, k -> {
+                try {
+                    return sts().getCallerIdentity().arn();
+                } catch (SdkException e) {
+                    return NO_ARN;
+                }
+            });
+            return new AwsIdentity(NO_ARN.equals(arn) ? null : arn, keyId, null);
         }, executor);
+    }
+
+    private synchronized software.amazon.awssdk.services.sts.StsClient sts() {
+        if (sts == null) {
+            var b = software.amazon.awssdk.services.sts.StsClient.builder()
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).credentialsProvider(credentials);
+            Region r = client.serviceClientConfiguration().region();
+            if (r != null) {
+                b.region(r);
+            }
+            if (profile != null) {
+                b.overrideConfiguration(c -> c.defaultProfileName(profile));
+            }
+            sts = b.build();
+        }
+        return sts;
     }
 
     @Override
@@ -178,6 +284,13 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     @Override
     public void close() {
         executor.shutdown();
-        client.close();
+        if (ownsClient) {
+            client.close();
+        }
+        synchronized (this) {
+            if (sts != null) {
+                sts.close();
+            }
+        }
     }
 }

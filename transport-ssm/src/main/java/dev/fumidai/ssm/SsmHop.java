@@ -45,8 +45,14 @@ public final class SsmHop implements Hop {
     private final Duration reconnectBudget;
     private final SslContext sslContext;
     private final String reason;
+    private final String profile;
+    private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
+    private final software.amazon.awssdk.services.ssm.SsmClient ssmClient;
 
     private SsmHop(Builder b) {
+        this.profile = b.profile;
+        this.credentialsProvider = b.credentialsProvider;
+        this.ssmClient = b.ssmClient;
         this.target = b.target;
         this.name = b.name == null ? b.target : b.name;
         this.region = b.region;
@@ -83,6 +89,9 @@ public final class SsmHop implements Hop {
         private Duration reconnectBudget = Duration.ofMinutes(15);
         private SslContext sslContext;
         private String reason;
+        private String profile;
+        private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
+        private software.amazon.awssdk.services.ssm.SsmClient ssmClient;
 
         private Builder(String target) {
             Objects.requireNonNull(target, "target");
@@ -102,6 +111,30 @@ public final class SsmHop implements Hop {
         /** Sets the AWS region. */
         public Builder region(String r) {
             this.region = r;
+            return this;
+        }
+
+        /**
+         * Uses this named AWS profile, as {@code aws --profile} does: its credentials (SSO, assume-role, web
+         * identity, credential process or keys) and, unless {@link #region} is set, its region.
+         */
+        public Builder profile(String p) {
+            this.profile = p;
+            return this;
+        }
+
+        /** Signs the control-plane calls with these credentials; wins over {@link #profile} for credentials. */
+        public Builder credentialsProvider(software.amazon.awssdk.auth.credentials.AwsCredentialsProvider p) {
+            this.credentialsProvider = p;
+            return this;
+        }
+
+        /**
+         * Uses the application's own SDK client for StartSession, ResumeSession and TerminateSession; it wins
+         * over region, profile, credentials and endpoint settings, and the hop never closes it.
+         */
+        public Builder ssmClient(software.amazon.awssdk.services.ssm.SsmClient c) {
+            this.ssmClient = c;
             return this;
         }
 
@@ -187,7 +220,8 @@ public final class SsmHop implements Hop {
         if (a == null) {
             AwsSdkSsmApi built;
             try {
-                AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region);
+                AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region).profile(profile)
+                        .credentials(credentialsProvider).ssmClient(ssmClient);
                 if (endpointOverride != null) {
                     b.endpointOverride(endpointOverride);
                 }
@@ -210,6 +244,11 @@ public final class SsmHop implements Hop {
     /** Returns the region, or {@code null}. */
     public String region() {
         return region;
+    }
+
+    /** Returns the AWS profile name, or {@code null} for the default chain. */
+    public String profile() {
+        return profile;
     }
 
     /** Returns the session document. */
@@ -239,6 +278,7 @@ public final class SsmHop implements Hop {
 
     @Override
     public String toString() {
-        return "SsmHop[" + name + " " + target + (region == null ? "" : " " + region) + " " + document + "]";
+        return "SsmHop[" + name + " " + target + (region == null ? "" : " " + region)
+                + (profile == null ? "" : " profile " + profile) + " " + document + "]";
     }
 }

@@ -11,13 +11,13 @@ import java.util.Set;
 
 /**
  * Creates {@link SsmHop}s from URIs: {@code ssm://i-0abc?region=eu-west-1&document=...}. Query parameters:
- * {@code region}, {@code document}, {@code endpoint} (control-plane endpoint override), {@code name},
+ * {@code region}, {@code profile} (a named AWS profile, as {@code aws --profile}), {@code document}, {@code endpoint} (control-plane endpoint override), {@code name},
  * {@code target} (instead of the authority, for ECS targets whose form is not a valid URI host). Unknown
  * parameters are refused.
  */
 public final class SsmHopFactory implements HopFactory {
 
-    private static final Set<String> KNOWN = Set.of("region", "document", "endpoint", "name", "target");
+    private static final Set<String> KNOWN = Set.of("region", "profile", "document", "endpoint", "name", "target");
 
     @Override
     public Set<String> schemes() {
@@ -46,6 +46,9 @@ public final class SsmHopFactory implements HopFactory {
         SsmHop.Builder b = SsmHop.builder(target);
         if (q.containsKey("region")) {
             b.region(q.get("region"));
+        }
+        if (q.containsKey("profile")) {
+            b.profile(q.get("profile"));
         }
         if (q.containsKey("document")) {
             b.document(q.get("document"));

@@ -70,6 +70,11 @@ public final class OutgoingMessageBuffer {
             return frame;
         }
 
+        /** Returns when the frame was last sent, in the clock's nanoseconds. */
+        public long lastSentNanos() {
+            return lastSentNanos;
+        }
+
         /** Returns how often the frame was sent, the first time included. */
         public int sends() {
             return sends;
@@ -222,6 +227,17 @@ public final class OutgoingMessageBuffer {
      */
     public void socketLost() {
         highestAckedSendOrder = Math.max(highestAckedSendOrder, sendCounter);
+    }
+
+    /** Returns the unacknowledged message with the lowest sequence number, or {@code null} when none is. */
+    public Entry oldestUnacknowledged() {
+        Entry oldest = null;
+        for (Entry e : unacked.values()) {
+            if (oldest == null || e.sequenceNumber < oldest.sequenceNumber) {
+                oldest = e;
+            }
+        }
+        return oldest;
     }
 
     /** Returns the unacknowledged messages, oldest send first, without changing anything. */

@@ -119,7 +119,10 @@ class SsmDataChannelTest {
     @Timeout(1200)
     void aWebSocketLossMidTransferResumesWithNoByteLostOrDuplicated() throws Exception {
         long size = Long.getLong("fumidai.ssm.resumeTestBytes", 100L << 20);
-        SsmDataChannel dc = openPortForward(FakeSsmService.builder());
+        // The abrupt loss is a TCP reset. DOUBLING: the agent-like head-only resend needs minutes to repair a
+        // 2 MiB window lost with the socket; FakeFidelityTest covers that style with a smaller transfer.
+        SsmDataChannel dc = openPortForward(FakeSsmService.builder()
+                .retransmission(FakeSsmService.Retransmission.DOUBLING));
         FakeSession fs = fake.sessions().get(0);
         Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
         TestPeers.Collector c = new TestPeers.Collector();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.fake;
 
 import dev.fumidai.ssm.internal.datachannel.ByteQueue;
@@ -96,6 +97,9 @@ public final class FakeSession {
     private final AtomicInteger streamsOpened = new AtomicInteger();
     private final AtomicLong bytesToDestination = new AtomicLong();
     private final List<Integer> flagsReceived = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Long> resentSequenceNumbers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<long[]> resends = new CopyOnWriteArrayList<>();
+    private long highestSequenceSent = -1;
 
     private static final class FakeStream {
         Channel dest;
@@ -159,6 +163,19 @@ public final class FakeSession {
         return List.copyOf(flagsReceived);
     }
 
+    /**
+     * Returns the sequence numbers of the stream messages the agent sent more than once (retransmissions and the
+     * duplicate fault), as written to a websocket.
+     */
+    public java.util.Set<Long> resentSequenceNumbers() {
+        return java.util.Set.copyOf(resentSequenceNumbers);
+    }
+
+    /** Returns each resend as {sequence number, System.nanoTime() when written}, in order. */
+    public List<long[]> resends() {
+        return List.copyOf(resends);
+    }
+
     /** Returns how many smux streams the client opened. */
     public int streamsOpened() {
         return streamsOpened.get();
@@ -194,7 +211,32 @@ public final class FakeSession {
             if (bye) {
                 c.writeAndFlush(new CloseWebSocketFrame(1000, "Bye")).addListener(ChannelFutureListener.CLOSE);
             } else {
-                c.close();
+                reset(c);
+            }
+        });
+    }
+
+    /**
+     * Resets the TCP connection: SO_LINGER 0 makes close send RST, and closing from the pipeline's head skips
+     * every handler, so neither a websocket close frame nor a TLS close_notify goes out: a real network loss.
+     */
+    static void reset(Channel c) {
+        if (c instanceof io.netty.channel.socket.SocketChannel) {
+            ((io.netty.channel.socket.SocketChannel) c).config().setSoLinger(0);
+        }
+        c.unsafe().close(c.voidPromise());
+    }
+
+    /**
+     * Writes a websocket frame whose header is broken (reserved bits set, an unknown opcode and a length the
+     * payload never fills), as a corrupting relay would; the client must count the socket as lost.
+     */
+    public void sendCorruptFrame() {
+        loop.execute(() -> {
+            Channel c = ws;
+            if (c != null && c.isActive()) {
+                byte[] junk = {(byte) 0xF3, 0x7E, 0x40, 0x00, 1, 2, 3, 4};
+                c.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(junk));
             }
         });
     }
@@ -236,6 +278,8 @@ public final class FakeSession {
             old.close();
         }
         connects.incrementAndGet();
+        // MGS tells an end that the other end is connected (§5.6, inferred): sent on every connect.
+        sendControl(MessageTypes.START_PUBLICATION);
         if (ticker == null) {
             ticker = loop.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS); // §5.4
         }
@@ -253,7 +297,9 @@ public final class FakeSession {
                 }, service.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
             }
         } else {
-            endpoint.retransmitAll();
+            if (service.retransmission() == FakeSsmService.Retransmission.DOUBLING) {
+                endpoint.retransmitAll();
+            } // the real agent resends nothing at once: its 100 ms scheduler repairs the losses (§10.3 item 4)
             flush();
         }
     }
@@ -321,16 +367,35 @@ public final class FakeSession {
         if (terminated) {
             return;
         }
-        endpoint.tick();
+        retransmit();
         if (smux != null) {
             try {
                 smux.tick(System.nanoTime());
             } catch (SmuxProtocolException e) {
-                terminate(e.getMessage());
+                // The real service ends a session whose smux keepalive timed out with an empty Output.
+                LOG.debug("fake session {}: smux failed: {}", id, e.getMessage());
+                terminate("");
                 return;
             }
         }
         flush();
+    }
+
+    /** Runs one 100 ms retransmission round (§5.4) in the configured style. */
+    private void retransmit() {
+        if (service.retransmission() == FakeSsmService.Retransmission.DOUBLING) {
+            endpoint.tick();
+            return;
+        }
+        if (endpoint.isPaused()) {
+            return;
+        }
+        OutgoingMessageBuffer out = endpoint.outgoing();
+        OutgoingMessageBuffer.Entry head = out.oldestUnacknowledged();
+        long now = System.nanoTime();
+        if (head != null && now - head.lastSentNanos() > out.roundTrip().rtoNanos() && transmit(head.frame(), false)) {
+            out.resent(head, now);
+        }
     }
 
     private void sendControl(String type) {
@@ -380,9 +445,25 @@ public final class FakeSession {
         return true;
     }
 
-    private static void write(Channel c, byte[] frame) {
+    private void write(Channel c, byte[] frame) {
         if (c != null && c.isActive()) {
+            noteSent(frame);
             c.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        }
+    }
+
+    /** Tracks resent sequence numbers; reads the header in place (SequenceNumber at offset 48, SSM spec §4). */
+    private void noteSent(byte[] frame) {
+        if (frame.length < 56 || !MessageTypes.OUTPUT_STREAM_DATA.equals(new String(frame, 4, 32,
+                java.nio.charset.StandardCharsets.US_ASCII).trim())) {
+            return;
+        }
+        long seq = java.nio.ByteBuffer.wrap(frame, 48, 8).getLong();
+        if (seq <= highestSequenceSent) {
+            resentSequenceNumbers.add(seq);
+            resends.add(new long[] {seq, System.nanoTime()});
+        } else {
+            highestSequenceSent = seq;
         }
     }
 
@@ -390,11 +471,12 @@ public final class FakeSession {
         return rate > 0 && dice.nextDouble() < rate;
     }
 
-    /** Sends pending destination bytes as Output messages, paced like the real agent when configured (§9). */
     /** Sends due retransmissions and pending output once the websocket can take more. */
     void onWritable() {
         if (!terminated && ws != null && ws.isWritable()) {
-            endpoint.tick();
+            if (service.retransmission() == FakeSsmService.Retransmission.DOUBLING) {
+                endpoint.tick();
+            }
             flush();
         }
     }
@@ -568,10 +650,11 @@ public final class FakeSession {
                 return;
             }
             if (!f.isSuccess()) {
-                if (sessionStart) {
-                    terminate("Unable to start the port session: connection to destination port failed");
-                }
+                // The real agent ends the session when it cannot reach the destination in basic mode; dropping
+                // the data instead left the local client waiting for an answer that never came.
                 basicPending.clear();
+                terminate(sessionStart ? "Unable to start the port session: connection to destination port failed"
+                        : "Unable to reconnect to the destination port: connection refused");
                 return;
             }
             basicDest = f.channel();

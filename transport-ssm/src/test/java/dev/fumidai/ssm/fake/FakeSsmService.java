@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.fake;
 
 import dev.fumidai.ssm.internal.datachannel.Json;
@@ -78,13 +79,38 @@ public final class FakeSsmService implements AutoCloseable {
         NEVER_COMPLETE
     }
 
+    /** Says how the fake agent retransmits unacknowledged messages. */
+    public enum Retransmission {
+        /**
+         * As the real agent (SSM spec §5.4): every 100 ms it looks only at its oldest unacknowledged message and
+         * resends it when it was last sent more than the RTO ago (at most 1 s, §5.5); a reconnect resends nothing
+         * at once.
+         */
+        AGENT,
+        /**
+         * As this project's client: every message known lost is resent in bursts, late ones get a probe per RTO,
+         * each resend doubles its timeout up to 16 times, and a reconnect resends everything unacknowledged. It
+         * repairs losses faster than the real agent would.
+         */
+        DOUBLING
+    }
+
     private final String agentVersion;
+    private final Retransmission retransmission;
     private final boolean realAgentPacing;
     private final int maxPayload;
     private final HandshakeBehaviour handshake;
     private final long handshakeTimeoutMillis;
     private final FakeFaults faults;
     private final io.netty.handler.ssl.SslContext tls;
+    private final boolean wireTap;
+    private final io.netty.channel.WriteBufferWaterMark waterMark;
+    private final int bindPort;
+    private final Map<String, SigV4Verifier.Issued> signers;
+    private final List<String> signedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> signingRegions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> signedCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.io.ByteArrayOutputStream> wireLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private EventLoopGroup group;
@@ -93,12 +119,17 @@ public final class FakeSsmService implements AutoCloseable {
 
     private FakeSsmService(Builder b) {
         this.agentVersion = b.agentVersion;
+        this.retransmission = b.retransmission;
         this.realAgentPacing = b.realAgentPacing;
         this.maxPayload = b.maxPayload;
         this.handshake = b.handshake;
         this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         this.faults = b.faults;
         this.tls = b.tls;
+        this.wireTap = b.wireTap;
+        this.waterMark = b.waterMark;
+        this.bindPort = b.port;
+        this.signers = b.signers;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -109,12 +140,17 @@ public final class FakeSsmService implements AutoCloseable {
     /** Builds a {@link FakeSsmService}. */
     public static final class Builder {
         private String agentVersion = "3.3.1142.0";
+        private Retransmission retransmission = Retransmission.AGENT;
         private boolean realAgentPacing;
         private int maxPayload = 1024;
         private HandshakeBehaviour handshake = HandshakeBehaviour.NORMAL;
         private long handshakeTimeoutMillis = 15_000;
         private FakeFaults faults = new FakeFaults();
         private io.netty.handler.ssl.SslContext tls;
+        private boolean wireTap;
+        private io.netty.channel.WriteBufferWaterMark waterMark;
+        private int port;
+        private Map<String, SigV4Verifier.Issued> signers;
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -122,6 +158,12 @@ public final class FakeSsmService implements AutoCloseable {
          */
         public Builder agentVersion(String v) {
             this.agentVersion = v;
+            return this;
+        }
+
+        /** Sets how the agent retransmits; {@link Retransmission#AGENT} by default. */
+        public Builder retransmission(Retransmission r) {
+            this.retransmission = r;
             return this;
         }
 
@@ -165,6 +207,35 @@ public final class FakeSsmService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Records every byte the service writes on each connection (below TLS when TLS is on, so the record is
+         * the websocket byte stream), for tests that check the framing; see {@link FakeSsmService#wireLog()}.
+         */
+        public Builder wireTap(boolean on) {
+            this.wireTap = on;
+            return this;
+        }
+
+        /**
+         * Sets the write-buffer water marks of the service's connections (Netty's default is 32/64 KiB). Tiny
+         * marks make every connection flip between writable and not on almost every write, as a slow reader
+         * does, so tests can check the fake never interleaves frames when its writability callback runs.
+         */
+        public Builder writeBufferWaterMark(int low, int high) {
+            this.waterMark = new io.netty.channel.WriteBufferWaterMark(low, high);
+            return this;
+        }
+
+        /**
+         * Checks the SigV4 signature of every API call against these credentials (a live map, by access key id,
+         * shared with the fake STS and SSO services that issue them); a call signed otherwise fails with 403
+         * {@code InvalidSignatureException}. Without it signatures are not checked.
+         */
+        public Builder verifySignatures(Map<String, SigV4Verifier.Issued> issued) {
+            this.signers = issued;
+            return this;
+        }
+
         /** Starts the service on an ephemeral port of 127.0.0.1. */
         public FakeSsmService start() throws InterruptedException {
             FakeSsmService s = new FakeSsmService(this);
@@ -189,8 +260,16 @@ public final class FakeSsmService implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (waterMark != null) {
+                            ch.config().setWriteBufferWaterMark(waterMark);
+                        }
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        if (wireTap) {
+                            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+                            wireLog.add(log);
+                            ch.pipeline().addLast(new WireTap(log));
                         }
                         // One flush per read batch or task instead of one per 1 KiB frame and per ack, as the
                         // client does (SsmDataChannel#connect).
@@ -200,7 +279,7 @@ public final class FakeSsmService implements AutoCloseable {
                                 new PongWithholdingProtocolHandler(ws), new ServerHandler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", bindPort).sync().channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -219,6 +298,59 @@ public final class FakeSsmService implements AutoCloseable {
         return List.copyOf(sessions.values());
     }
 
+    /**
+     * Returns, per connection in accept order, every byte the service wrote (HTTP responses, then websocket
+     * frames); empty unless built with {@link Builder#wireTap(boolean)}. Read it after the traffic stopped.
+     */
+    public List<byte[]> wireLog() {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (java.io.ByteArrayOutputStream b : wireLog) {
+            synchronized (b) {
+                out.add(b.toByteArray());
+            }
+        }
+        return out;
+    }
+
+    /** Copies every outbound byte of one connection, in the order it goes to the socket (or TLS). */
+    private static final class WireTap extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        private final java.io.ByteArrayOutputStream log;
+
+        WireTap(java.io.ByteArrayOutputStream log) {
+            this.log = log;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            if (msg instanceof io.netty.buffer.ByteBuf) {
+                io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                byte[] copy = ByteBufUtil.getBytes(b);
+                synchronized (log) {
+                    log.writeBytes(copy);
+                }
+            }
+            ctx.write(msg, promise);
+        }
+    }
+
+    /**
+     * Returns each signature-checked call as {@code "AmazonSSM.<Operation> <accessKeyId>"}, or
+     * {@code "AmazonSSM.<Operation> refused"} when its signature or credentials failed, in order.
+     */
+    public List<String> signedCalls() {
+        return List.copyOf(signedCalls);
+    }
+
+    /** Returns the region of each verified call's SigV4 credential scope, in order. */
+    public List<String> signingRegions() {
+        return List.copyOf(signingRegions);
+    }
+
+    /** Returns the access key ids whose signatures passed, one per verified API call, in order. */
+    public List<String> signedBy() {
+        return List.copyOf(signedBy);
+    }
+
     /** Returns the live fault settings. */
     public FakeFaults faults() {
         return faults;
@@ -226,6 +358,10 @@ public final class FakeSsmService implements AutoCloseable {
 
     String agentVersion() {
         return agentVersion;
+    }
+
+    Retransmission retransmission() {
+        return retransmission;
     }
 
     boolean realAgentPacing() {
@@ -264,11 +400,133 @@ public final class FakeSsmService implements AutoCloseable {
         group = null;
     }
 
-    /** Runs the fake on loopback and prints its endpoint until the process is killed. */
+    /** Is the usage text of {@link #main}. */
+    static final String USAGE = String.join("\n",
+            "usage: FakeSsmService [options]   (serves on 127.0.0.1 until killed)",
+            "  --port N                  listen port (default 0: ephemeral)",
+            "  --agent-version V         AgentVersion to report (default 3.3.1142.0; 3.0.196.0 = basic mode,",
+            "                            3.1.1511.0 = smux with keepalive)",
+            "  --pacing on|off           1 KiB per message and 1 ms between reads, as the real agent (default on)",
+            "  --retransmission agent|doubling   agent: oldest unacked only, every RTO <= 1 s (default)",
+            "  --tls-keystore FILE       serve https/wss with this PKCS12 key store (e.g. made by keytool with",
+            "                            -ext SAN=ip:127.0.0.1)",
+            "  --tls-password PW         its password (default changeit)",
+            "  --drop-out R --drop-in R --duplicate R --reorder R   fault rates in [0, 1] per message",
+            "  --ack-delay MS            delay every ack the agent sends",
+            "  --withhold-acks --refuse-streams --withhold-pongs   switch those faults on",
+            "  --seed N                  seed of the fault dice",
+            "  --help");
+
+    /**
+     * Builds the service the command line asks for; see {@link #USAGE}. Unlike {@link #builder()}, pacing is on
+     * by default here: a standalone fake should behave like the real agent.
+     */
+    static Builder fromArgs(String[] args) throws Exception {
+        Builder b = builder().realAgentPacing(true);
+        FakeFaults f = new FakeFaults();
+        b.faults(f);
+        String keystore = null;
+        String password = "changeit";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port":
+                    b.port = Integer.parseInt(value(args, ++i, a));
+                    break;
+                case "--agent-version":
+                    b.agentVersion(value(args, ++i, a));
+                    break;
+                case "--pacing":
+                    b.realAgentPacing(onOff(value(args, ++i, a), a));
+                    break;
+                case "--retransmission":
+                    b.retransmission(Retransmission.valueOf(value(args, ++i, a).toUpperCase(java.util.Locale.ROOT)));
+                    break;
+                case "--tls-keystore":
+                    keystore = value(args, ++i, a);
+                    break;
+                case "--tls-password":
+                    password = value(args, ++i, a);
+                    break;
+                case "--drop-out":
+                    f.dropOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--drop-in":
+                    f.dropInbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--duplicate":
+                    f.duplicateOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--reorder":
+                    f.reorderOutbound(rate(value(args, ++i, a), a));
+                    break;
+                case "--ack-delay":
+                    f.ackDelayMillis(Long.parseLong(value(args, ++i, a)));
+                    break;
+                case "--withhold-acks":
+                    f.withholdAcks(true);
+                    break;
+                case "--refuse-streams":
+                    f.refuseStreams(true);
+                    break;
+                case "--withhold-pongs":
+                    f.withholdPongs(true);
+                    break;
+                case "--seed":
+                    f.seed(Long.parseLong(value(args, ++i, a)));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (keystore != null) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(keystore))) {
+                ks.load(in, password.toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password.toCharArray());
+            b.tls(io.netty.handler.ssl.SslContextBuilder.forServer(kmf).build());
+        }
+        return b;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+        }
+        return args[i];
+    }
+
+    private static boolean onOff(String v, String option) {
+        if ("on".equals(v) || "off".equals(v)) {
+            return "on".equals(v);
+        }
+        throw new IllegalArgumentException(option + " takes on or off, not " + v);
+    }
+
+    private static double rate(String v, String option) {
+        double r = Double.parseDouble(v);
+        if (!(r >= 0 && r <= 1)) {
+            throw new IllegalArgumentException(option + " takes a rate in [0, 1], not " + v);
+        }
+        return r;
+    }
+
+    /**
+     * Runs the fake on loopback and prints its endpoint until the process is killed. Run it from a class path
+     * holding this module's main jar, its test-jar and their dependencies (see the package documentation).
+     */
     public static void main(String[] args) throws Exception {
-        FakeSsmService s = builder().start();
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(USAGE); // a standalone tool's console output
+            return;
+        }
+        FakeSsmService s = fromArgs(args).start();
         // The one sanctioned console output: a standalone tool announces where it listens.
-        System.out.println("fake SSM endpoint " + s.endpoint());
+        System.out.println("fake SSM endpoint " + s.endpoint() + " (agent " + s.agentVersion() + ", pacing "
+                + (s.realAgentPacing() ? "on" : "off") + ", retransmission " + s.retransmission() + ")");
         System.out.flush();
         new CountDownLatch(1).await();
     }
@@ -326,6 +584,9 @@ public final class FakeSsmService implements AutoCloseable {
                 // No client frame can have arrived yet: the client waits for the 101 this event follows.
                 ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder.class,
                         "fake-ws-decoder", new ClientFrameDecoder(1 << 20));
+                // One buffer per frame, so nothing the fake writes can land between a header and its payload.
+                ctx.pipeline().replace(io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder.class,
+                        "fake-ws-encoder", new WholeFrameEncoder());
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -334,7 +595,9 @@ public final class FakeSsmService implements AutoCloseable {
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             FakeSession s = attached(ctx);
             if (s != null && ctx.channel().isWritable()) {
-                s.onWritable();
+                // Deferred: this event can fire inside a write further up the pipeline (a flush on the way to
+                // unwritable drains the socket at once); writing from here would nest inside that write.
+                ctx.channel().eventLoop().execute(s::onWritable);
             }
             super.channelWritabilityChanged(ctx);
         }
@@ -386,6 +649,21 @@ public final class FakeSsmService implements AutoCloseable {
             if (req.method() != HttpMethod.POST || !"/".equals(URI.create(req.uri()).getPath())) {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, error("UnknownOperationException", "POST / only"));
                 return;
+            }
+            if (signers != null) {
+                String bad = SigV4Verifier.verify(req, signers);
+                if (bad != null) {
+                    signedCalls.add(target + " refused");
+                    respond(ctx, HttpResponseStatus.FORBIDDEN, error(bad.startsWith("ExpiredToken")
+                            ? "ExpiredTokenException" : "InvalidSignatureException", bad));
+                    return;
+                }
+                String auth = req.headers().get("Authorization");
+                int c = auth.indexOf("Credential=");
+                String[] scope = auth.substring(c + "Credential=".length(), auth.indexOf(',', c)).split("/");
+                signedBy.add(scope[0]);
+                signedCalls.add(target + " " + scope[0]);
+                signingRegions.add(scope[2]);
             }
             Map<String, Object> body;
             try {

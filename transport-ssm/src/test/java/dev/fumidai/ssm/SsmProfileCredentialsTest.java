@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fumidai.ssm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.ssm.fake.FakeAwsIdentity;
+import dev.fumidai.ssm.fake.FakeSsmService;
+import dev.fumidai.ssm.fake.SigV4Verifier;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens a tunnel with each common kind of AWS profile, resolved by the SDK exactly as the AWS CLI resolves it:
+ * an {@code sso_session} profile with a cached token (fake IAM Identity Center portal), an assume-role profile
+ * ({@code role_arn} + {@code source_profile}, fake STS AssumeRole) and a web identity token file as EKS IRSA
+ * sets it (fake STS AssumeRoleWithWebIdentity). Each runs in a child JVM whose environment points the SDK at the fakes on
+ * 127.0.0.1 with {@code AWS_ENDPOINT_URL_SSO}, {@code AWS_ENDPOINT_URL_STS} and {@code AWS_ENDPOINT_URL_SSM}, and
+ * at a temporary HOME and config file. The fake Session Manager verifies the SigV4 signature of StartSession
+ * with the secret the identity fakes issued, so a tunnel opened with any other credentials fails.
+ */
+@Timeout(300)
+class SsmProfileCredentialsTest {
+
+    private static final String ACCOUNT = "111122223333";
+    private static final String TARGET = "i-0123456789abcdef0";
+
+    @TempDir
+    Path dir;
+
+    private EventLoopGroup group;
+    private Channel echo;
+    private final Map<String, SigV4Verifier.Issued> issued = new ConcurrentHashMap<>();
+    private FakeAwsIdentity identity;
+    private FakeSsmService ssm;
+
+    @BeforeEach
+    void start() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        echo = dev.fumidai.ssm.internal.session.TestPeersAccess.echoServer(group);
+        identity = new FakeAwsIdentity(issued);
+        ssm = FakeSsmService.builder().verifySignatures(issued).start();
+        identity.addUser("AKIDBASEUSER0001", "base-secret-0001", "arn:aws:iam::" + ACCOUNT + ":user/base");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".aws/sso/cache"));
+        String ssoToken = "sso-access-token-" + System.nanoTime();
+        identity.acceptSsoToken(ssoToken);
+        String startUrl = "https://corp.awsapps.com/start";
+        Files.writeString(cache.resolve(sha1Hex("corp") + ".json"), "{\"startUrl\":\"" + startUrl
+                + "\",\"region\":\"us-east-1\",\"accessToken\":\"" + ssoToken + "\",\"expiresAt\":\""
+                + Instant.now().plusSeconds(3600).toString() + "\"}");
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.fake-web-identity." + System.nanoTime();
+        identity.acceptWebIdentityToken(jwt);
+        Files.writeString(dir.resolve("web-identity-token"), jwt);
+        Files.writeString(dir.resolve("config"), String.join("\n",
+                "[profile sso-dev]",
+                "sso_session = corp",
+                "sso_account_id = " + ACCOUNT,
+                "sso_role_name = Developer",
+                "region = eu-west-1",
+                "",
+                "[sso-session corp]",
+                "sso_region = us-east-1",
+                "sso_start_url = " + startUrl,
+                "sso_registration_scopes = sso:account:access",
+                "",
+                "[profile base]",
+                "aws_access_key_id = AKIDBASEUSER0001",
+                "aws_secret_access_key = base-secret-0001",
+                "region = eu-west-1",
+                "",
+                "[profile admin]",
+                "role_arn = arn:aws:iam::" + ACCOUNT + ":role/Admin",
+                "source_profile = base",
+                "region = eu-west-1",
+                "",
+                "[profile forged]",
+                "aws_access_key_id = AKIDBASEUSER0001",
+                "aws_secret_access_key = not-the-secret",
+                "region = eu-west-1",
+                ""));
+        Files.writeString(dir.resolve("credentials"), "");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        ssm.close();
+        identity.close();
+        echo.close().sync();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private String[] probe(String profile) throws Exception {
+        return probe("?profile=" + profile + "&", Map.of());
+    }
+
+    private String[] probe(String query, Map<String, String> extraEnv) throws Exception {
+        Process p = startProbe(query, extraEnv, false);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
+        return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    private Process startProbe(String query, Map<String, String> extraEnv, boolean resume) throws Exception {
+        int port = ((InetSocketAddress) echo.localAddress()).getPort();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                CredentialProbe.class.getName(),
+                "ssm://" + TARGET + query + "document=AWS-StartPortForwardingSessionToRemoteHost",
+                String.valueOf(port)));
+        if (resume) {
+            cmd.add("resume");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("AWS_"));
+        env.put("HOME", dir.resolve("home").toString());
+        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
+        env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_STS", identity.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSO", identity.endpoint().toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.putAll(extraEnv);
+        return pb.start();
+    }
+
+    private void assertTunnelSignedBy(String profile, String arnPart, String identityCall) throws Exception {
+        assertTunnelSignedBy(probe(profile), arnPart, identityCall);
+    }
+
+    private void assertTunnelSignedBy(String[] r, String arnPart, String identityCall) {
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("OK"), r[1]);
+        assertTrue(identity.calls().contains(identityCall), identity.calls().toString());
+        assertTrue(!ssm.signedBy().isEmpty(), "StartSession was signed");
+        for (String keyId : ssm.signedBy()) {
+            assertTrue(keyId.startsWith("ASIA"), "signed with issued temporary credentials: " + keyId);
+            String arn = identity.arnOf(keyId);
+            assertTrue(arn != null && arn.contains(arnPart), "signed by " + arn);
+        }
+        assertEquals(List.of("eu-west-1"), ssm.signingRegions().stream().distinct().toList(),
+                "the region came from the profile");
+        // credential.aws carries the caller's ARN from STS GetCallerIdentity, and the access key id stays.
+        String keyId = ssm.signedBy().get(0);
+        assertTrue(r[1].contains("IDENTITY " + identity.arnOf(keyId) + " " + keyId), r[1]);
+        assertEquals(1, identity.calls().stream().filter("STS GetCallerIdentity"::equals).count(),
+                "GetCallerIdentity once per session: " + identity.calls());
+    }
+
+    @Test
+    void anSsoSessionProfileWithACachedTokenOpensATunnel() throws Exception {
+        assertTunnelSignedBy("sso-dev", "AWSReservedSSO_Developer", "SSO GetRoleCredentials");
+    }
+
+    @Test
+    void anAssumeRoleProfileOpensATunnel() throws Exception {
+        assertTunnelSignedBy("admin", ":assumed-role/Admin/", "STS AssumeRole");
+    }
+
+    /**
+     * EKS IRSA: no profile; the pod's environment names the role and the token file (and the region, which EKS
+     * sets too), and the SDK's default chain assumes the role with the token.
+     */
+    @Test
+    void aWebIdentityTokenFileOpensATunnel() throws Exception {
+        String[] r = probe("?", Map.of("AWS_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/Web",
+                "AWS_WEB_IDENTITY_TOKEN_FILE", dir.resolve("web-identity-token").toString(),
+                "AWS_ROLE_SESSION_NAME", "web-probe", "AWS_REGION", "eu-west-1"));
+        assertTunnelSignedBy(r, ":assumed-role/Web/web-probe", "STS AssumeRoleWithWebIdentity");
+    }
+
+    @Test
+    void aProfileWithTheWrongSecretIsRefusedByTheSignatureCheck() throws Exception {
+        String[] r = probe("forged");
+        assertNotEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("InvalidSignatureException"), r[1]);
+        assertTrue(ssm.sessions().isEmpty(), "no session started");
+    }
+
+    /**
+     * Assumed-role credentials that live 4 s: the tunnel opens, they expire, the websocket is reset, and the
+     * ResumeSession call must be signed with freshly assumed credentials (the fake refuses expired ones), after
+     * which the same stream carries data again.
+     */
+    @Test
+    void credentialsThatExpiredDuringTheTunnelAreRefreshedForResumeSession() throws Exception {
+        identity.lifetimeSeconds(4);
+        Process p = startProbe("?profile=admin&", Map.of(), true);
+        java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null && !line.equals("OK"); ) {
+            seen.append(line).append('\n');
+        }
+        assertEquals(1, ssm.sessions().size(), "tunnel open: " + seen);
+        String first = ssm.signedBy().get(0);
+        Thread.sleep(5000); // the first credentials are now expired
+        ssm.sessions().get(0).closeWebSocket(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ssm.sessions().get(0).connects() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), rest);
+        assertTrue(rest.contains("OK AFTER RESUME"), rest);
+        List<String> resumes = ssm.signedCalls().stream().filter(c -> c.startsWith("AmazonSSM.ResumeSession"))
+                .toList();
+        assertTrue(!resumes.isEmpty(), "ResumeSession was called: " + ssm.signedCalls());
+        String last = resumes.get(resumes.size() - 1);
+        assertTrue(!last.endsWith("refused") && !last.endsWith(first), "resumed with fresh credentials: "
+                + ssm.signedCalls() + ", first " + first);
+        assertTrue(identity.calls().stream().filter("STS AssumeRole"::equals).count() >= 2, identity.calls()
+                .toString());
+    }
+
+    private static String sha1Hex(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+}
