@@ -16,6 +16,9 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
 /**
@@ -69,6 +72,17 @@ final class EmbeddedBastion implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /**
+     * Also lets {@code user} in with {@code password}, by {@code password} and by {@code keyboard-interactive}
+     * (MINA's default interactive authenticator asks one "Password:" prompt and checks it the same way).
+     */
+    void allowPassword(String user, String password) {
+        server.setPasswordAuthenticator((u, p, session) -> user.equals(u) && password.equals(p));
+        // The server chose its methods when it started, without password: offer it now as well.
+        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE,
+                UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
     }
 
     int port() {
