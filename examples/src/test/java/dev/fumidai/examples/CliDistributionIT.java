@@ -200,7 +200,8 @@ class CliDistributionIT {
             String n = j.toLowerCase(Locale.ROOT);
             assertFalse(n.startsWith("h2-") || n.startsWith("sshd-") || n.startsWith("junit") || n.startsWith("jqwik")
                     || n.startsWith("opentest4j") || n.startsWith("apiguardian") || n.contains("-tests")
-                    || n.startsWith("fumidai-examples") || n.startsWith("awaitility"), "lib/ carries " + j);
+                    || n.startsWith("fumidai-examples") || n.startsWith("awaitility") || n.startsWith("jcl-over-slf4j"),
+                    "lib/ carries " + j);
         }
         // The command's jar holds the command only, not the demo and its embedded bastions.
         try (ZipFile cli = new ZipFile(home.resolve("lib/fumidai-cli.jar").toFile())) {
