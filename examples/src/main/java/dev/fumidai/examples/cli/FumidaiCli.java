@@ -369,9 +369,10 @@ public final class FumidaiCli {
                                     check host keys only against this known_hosts file (repeatable), instead
                                     of UserKnownHostsFile/GlobalKnownHostsFile or ~/.ssh/known_hosts.
                   --audit-file dir  also write audit records to dir as tamper-evident JSON Lines (fail-closed:
-                                    no tunnel opens if the record cannot be written). Check it with
-                                    java -cp fumidai-demo.jar dev.fumidai.examples.AuditVerify dir
-                                      dir/checkpoints --public-key public.pem
+                                    no tunnel opens if the record cannot be written). Check it, in the
+                                    distribution's directory, with
+                                      java -cp 'lib/*' dev.fumidai.audit.verify.VerifyCommand dir
+                                        dir/checkpoints --public-key public.pem
                   --audit-key file  sign checkpoints of the --audit-file log with this Ed25519 private key
                                     (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519); they go to
                                     dir/checkpoints. Without it the log's hash chain is written unsigned.
