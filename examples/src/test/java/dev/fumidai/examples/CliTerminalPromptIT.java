@@ -222,6 +222,19 @@ class CliTerminalPromptIT {
     }
 
     @Test
+    void ctrlCAtThePromptLeavesTheTerminalEchoing() throws Exception {
+        // stty -a runs on the same terminal after fumidai has died of SIGINT, and shows whether echo is back on.
+        try (Pty pty = new Pty("stty echo; " + fumidai() + "; echo \"status $?\"; stty -a")) {
+            pty.awaitOutput("Enter passphrase for key '" + key + "': ");
+            pty.type("\u0003"); // Ctrl-C: the terminal sends SIGINT to the foreground job
+            pty.awaitOutput("status 130");
+            assertEquals(0, pty.awaitExit(), pty.seen.toString());
+            String stty = pty.seen.substring(pty.seen.indexOf("status 130"));
+            assertTrue(stty.matches("(?s).*[\\s;]echo[\\s;].*"), "echo left off: " + stty);
+        }
+    }
+
+    @Test
     void batchModeExitsSevenWithoutPrompting() throws Exception {
         try (Pty pty = new Pty(fumidai("-o", "BatchMode=yes"))) {
             assertEquals(7, pty.awaitExit(), pty.seen.toString());

@@ -226,8 +226,17 @@ final class Prompts {
     private static char[] readDevTty(String prompt, boolean echo) throws IOException {
         File tty = new File("/dev/tty");
         try (OutputStream w = new FileOutputStream(tty); InputStream r = new FileInputStream(tty)) {
-            // Echo goes off before the prompt shows, so nothing typed after seeing it is echoed.
+            // Echo goes off before the prompt shows, so nothing typed after seeing it is echoed; a signal while
+            // the prompt waits (Ctrl-C) must not leave the user's terminal without echo.
+            Thread restore = new Thread(() -> {
+                try {
+                    stty(tty, "echo");
+                } catch (IOException e) {
+                    // Exiting anyway.
+                }
+            }, "fumidai-tty-restore");
             if (!echo) {
+                Runtime.getRuntime().addShutdownHook(restore);
                 stty(tty, "-echo");
             }
             try {
@@ -239,6 +248,11 @@ final class Prompts {
                     stty(tty, "echo");
                     w.write('\n');
                     w.flush();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(restore);
+                    } catch (IllegalStateException e) {
+                        // Already shutting down: the hook restores echo.
+                    }
                 }
             }
         }
