@@ -22,6 +22,11 @@ final class EmbeddedBastion implements AutoCloseable {
         return bastion.name();
     }
 
+    /** Also lets {@code user} in with {@code password}, by password and by keyboard-interactive. */
+    void allowPassword(String user, String password) {
+        bastion.allowPassword(user, password);
+    }
+
     int port() {
         return bastion.port();
     }

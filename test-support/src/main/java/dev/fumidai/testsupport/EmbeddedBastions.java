@@ -30,6 +30,9 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
 /**
@@ -354,6 +357,17 @@ public final class EmbeddedBastions implements AutoCloseable {
                 }
             });
             server.start();
+        }
+
+        /**
+         * Also lets {@code user} in with {@code password}, by {@code password} and by {@code keyboard-interactive}
+         * (MINA's default interactive authenticator asks one "Password:" prompt and checks it the same way), for
+         * tests of password prompts. The server chose its methods when it started, so they are set again here.
+         */
+        public void allowPassword(String user, String password) {
+            server.setPasswordAuthenticator((u, p, session) -> user.equals(u) && password.equals(p));
+            server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE,
+                    UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         }
 
         /** Returns the bastion's name (its hop name and ssh_config alias). */

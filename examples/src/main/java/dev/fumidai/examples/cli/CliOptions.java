@@ -1,24 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples.cli;
 
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Holds the parsed command line of {@code fumidai}, and parses it the way {@code ssh(1)} reads its flags:
- * single-letter flags may be grouped ({@code -vv}) and take their value attached ({@code -p2222}) or as the next
- * argument; long flags take {@code --flag VALUE} or {@code --flag=VALUE}; {@code --} ends the flags. Parsing is
- * strict: an unknown flag, a missing or malformed value, a repeated single-valued flag or a second positional
- * argument is a {@link UsageException}.
+ * Holds the parsed command line of {@code fumidai}, and parses it (with picocli) the way {@code ssh(1)} reads its
+ * flags: single-letter flags may be grouped ({@code -vv}) and take their value attached ({@code -p2222}) or as the
+ * next argument; long flags take {@code --flag VALUE} or {@code --flag=VALUE}; {@code --} ends the flags. Parsing
+ * is strict: an unknown flag, a missing or malformed value, a repeated single-valued flag or a second positional
+ * argument is a {@link UsageException}. {@code @file} arguments are not expanded.
  *
  * @param jump the {@code -J} route as given, or {@code null}
  * @param forwards every {@code -L}, in order
  * @param stdio the {@code -W} target, or {@code null}
  * @param configFile the {@code -F} file ({@code none} for no file), or {@code null} for {@code ~/.ssh/config}
  * @param identities every {@code -i} file, in order
- * @param options every {@code -o} option, as {@code Keyword=value}
+ * @param options every {@code -o} option, as {@code Keyword=value}, except {@code BatchMode}
  * @param port the {@code -p} port of the destination, or -1
  * @param login the {@code -l} user of the destination, or {@code null}
  * @param verbosity how many {@code -v}
@@ -29,6 +39,8 @@ import java.util.regex.Pattern;
  * @param connectTimeoutSeconds the {@code --connect-timeout}, or -1 for the default
  * @param help whether {@code --help} or {@code -h} was given
  * @param destination the positional {@code [user@]host} (the last hop), or {@code null}
+ * @param version whether {@code --version} or {@code -V} was given
+ * @param batchMode whether {@code -o BatchMode=yes} was given (first value wins): nothing prompts
  */
 public record CliOptions(
         String jump,
@@ -46,7 +58,9 @@ public record CliOptions(
         String actor,
         int connectTimeoutSeconds,
         boolean help,
-        String destination) {
+        String destination,
+        boolean version,
+        boolean batchMode) {
 
     /** The default for {@code --connect-timeout}: the whole route and the target must open within it. */
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 30;
@@ -93,11 +107,118 @@ public record CliOptions(
         }
     }
 
+    // ------------------------------------------------------------------ the picocli model
+
+    /**
+     * Returns picocli's model of the command line: every flag, its value label and a one-line description (the
+     * completion script is generated from it; {@code --help} and the man page say more). Single-valued flags are
+     * modelled as lists so that a repeated one is reported as "given twice", as before picocli.
+     */
+    static CommandSpec spec() {
+        CommandSpec s = CommandSpec.create().name("fumidai");
+        s.usageMessage().description("Opens a tunnel through a route of jump hosts (SSH bastions, AWS SSM) "
+                + "like ssh -J, without ssh.");
+        valued(s, "-W", "host:port", String.class, "join standard input and output to host:port through the route");
+        valued(s, "-L", "[bind_address:]port:host:hostport", String.class,
+                "listen locally and relay each connection through the route (repeatable)");
+        valued(s, "-J", "route", String.class, "comma-separated hops, first to last");
+        valued(s, "-F", "file", File.class, "ssh_config file (\"none\" for none)");
+        valued(s, "-i", "file", File.class, "private key to offer, for every SSH hop (repeatable)");
+        valued(s, "-o", "Keyword=value", String.class, "ssh_config option for every SSH hop (repeatable)");
+        valued(s, "-p", "port", String.class, "port of the destination");
+        valued(s, "-l", "user", String.class, "user at the destination");
+        flag(s, new String[] {"-v"}, "more output on standard error (repeatable)");
+        flag(s, new String[] {"-N"}, "accepted and ignored: fumidai never runs a remote command or shell");
+        flag(s, new String[] {"-h", "--help"}, "print the help and exit");
+        flag(s, new String[] {"-V", "--version"}, "print the version and exit");
+        valued(s, "--known-hosts", "file", File.class, "known_hosts file to check host keys against (repeatable)");
+        valued(s, "--audit-file", "dir", File.class, "also write tamper-evident audit records to dir");
+        valued(s, "--audit-key", "file", File.class, "Ed25519 private key signing the audit checkpoints");
+        valued(s, "--actor", "id", String.class, "who acts, in every audit record");
+        valued(s, "--connect-timeout", "seconds", String.class, "the route and the target must open within this");
+        s.addPositional(PositionalParamSpec.builder().index("0..*").paramLabel("[user@]host").type(List.class)
+                .auxiliaryTypes(String.class).description("the destination: the last hop of the route").build());
+        return s;
+    }
+
+    private static void valued(CommandSpec s, String name, String label, Class<?> type, String description) {
+        s.addOption(OptionSpec.builder(name).paramLabel(label).arity("1").type(List.class).auxiliaryTypes(type)
+                .description(description).build());
+    }
+
+    private static void flag(CommandSpec s, String[] names, String description) {
+        s.addOption(OptionSpec.builder(names).arity("0").type(boolean[].class).description(description).build());
+    }
+
+    /** Returns a parser for the model, set up as the class comment says. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(spec());
+        cl.setPosixClusteredShortOptionsAllowed(true);
+        cl.setExpandAtFiles(false);
+        cl.setUnmatchedArgumentsAllowed(false);
+        cl.setOverwrittenOptionsAllowed(false);
+        cl.setAbbreviatedOptionsAllowed(false);
+        cl.setStopAtPositional(false);
+        return cl;
+    }
+
     /** Parses a command line; see the class comment. */
     public static CliOptions parse(String... args) throws UsageException {
+        for (String a : args) {
+            Objects.requireNonNull(a, "argument");
+        }
+        ParseResult r;
+        try {
+            r = commandLine().parseArgs(args);
+        } catch (MissingParameterException e) {
+            throw new UsageException(flagOf(e) + " needs a value");
+        } catch (UnmatchedArgumentException e) {
+            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
+            if (first.startsWith("--")) {
+                int eq = first.indexOf('=');
+                throw new UsageException("unknown flag " + printable(eq > 0 ? first.substring(0, eq) : first)
+                        + " (see --help)");
+            }
+            if (first.startsWith("-") && first.length() > 1) {
+                throw new UsageException("unknown flag " + printable(firstUnknownLetter(first)) + " (see --help)");
+            }
+            throw new UsageException("unexpected argument \"" + printable(first) + "\"");
+        } catch (ParameterException e) {
+            if (e.getArgSpec() instanceof OptionSpec opt && opt.arity().max == 0) {
+                throw new UsageException(opt.longestName() + " takes no value");
+            }
+            throw new UsageException(printable(String.valueOf(e.getMessage())));
+        }
         Parser p = new Parser();
-        p.run(args);
+        p.read(r);
         return p.build();
+    }
+
+    private static final String FLAGS_WITHOUT_VALUE = "vNhV";
+
+    /** Returns the first letter of a short-flag cluster that picocli could not place. */
+    private static String firstUnknownLetter(String cluster) {
+        for (int k = 1; k < cluster.length(); k++) {
+            char c = cluster.charAt(k);
+            if (FLAGS_WITHOUT_VALUE.indexOf(c) < 0) {
+                return "-" + c;
+            }
+        }
+        return cluster;
+    }
+
+    private static String flagOf(MissingParameterException e) {
+        if (e.getArgSpec() instanceof OptionSpec opt) {
+            return opt.longestName();
+        }
+        if (e.getMissing() != null) {
+            for (var a : e.getMissing()) {
+                if (a instanceof OptionSpec opt) {
+                    return opt.longestName();
+                }
+            }
+        }
+        return "a flag";
     }
 
     private static final class Parser {
@@ -116,136 +237,93 @@ public record CliOptions(
         String actor;
         int connectTimeout = -1;
         boolean help;
+        boolean version;
+        Boolean batchMode;
         String destination;
 
-        void run(String[] args) throws UsageException {
-            boolean flags = true;
-            for (int i = 0; i < args.length; i++) {
-                String a = Objects.requireNonNull(args[i], "argument");
-                if (flags && a.equals("--")) {
-                    flags = false;
-                } else if (flags && a.startsWith("--")) {
-                    i = longFlag(args, i);
-                } else if (flags && a.startsWith("-") && a.length() > 1) {
-                    i = shortFlags(args, i);
+        void read(ParseResult r) throws UsageException {
+            verbosity = count(r, "-v");
+            help = count(r, "-h") > 0;
+            version = count(r, "-V") > 0;
+            // -N: accepted for ssh muscle memory; fumidai never runs a remote command, so there is nothing to skip.
+            jump = single(r, "-J");
+            for (String v : values(r, "-L")) {
+                forwards.add(forward(v));
+            }
+            String w = single(r, "-W");
+            stdio = w == null ? null : hostPort(w, "-W");
+            configFile = single(r, "-F");
+            identities.addAll(values(r, "-i"));
+            for (String v : values(r, "-o")) {
+                String o = option(v);
+                if (o.regionMatches(true, 0, "BatchMode=", 0, "BatchMode=".length())) {
+                    String b = o.substring("BatchMode=".length()).toLowerCase(Locale.ROOT);
+                    if (!b.equals("yes") && !b.equals("no")) {
+                        throw new UsageException("-o BatchMode: expected yes or no, not \"" + printable(b) + "\"");
+                    }
+                    if (batchMode == null) {
+                        batchMode = b.equals("yes");
+                    }
                 } else {
-                    positional(a);
+                    options.add(o);
                 }
+            }
+            String p = single(r, "-p");
+            port = p == null ? -1 : number(p, "-p", 1, 65535);
+            login = single(r, "-l");
+            knownHosts.addAll(values(r, "--known-hosts"));
+            auditDir = single(r, "--audit-file");
+            auditKey = single(r, "--audit-key");
+            actor = single(r, "--actor");
+            if (actor != null && (actor.isBlank() || actor.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f))) {
+                throw new UsageException("--actor must be printable and not blank");
+            }
+            String t = single(r, "--connect-timeout");
+            connectTimeout = t == null ? -1 : number(t, "--connect-timeout", 1, 86_400);
+            List<String> positional = r.matchedPositionals().isEmpty() ? List.of()
+                    : r.matchedPositionals().get(0).getValue();
+            if (positional.size() > 1) {
+                throw new UsageException("unexpected argument \"" + printable(positional.get(1)) + "\": fumidai runs"
+                        + " no remote command; give one destination");
+            }
+            if (positional.size() == 1) {
+                if (positional.get(0).isEmpty()) {
+                    throw new UsageException("empty destination");
+                }
+                destination = positional.get(0);
             }
         }
 
-        private int longFlag(String[] args, int i) throws UsageException {
-            String a = args[i];
-            int eq = a.indexOf('=');
-            String name = eq < 0 ? a : a.substring(0, eq);
-            String inline = eq < 0 ? null : a.substring(eq + 1);
-            switch (name) {
-                case "--help" -> {
-                    if (inline != null) {
-                        throw new UsageException("--help takes no value");
-                    }
-                    help = true;
-                    return i;
-                }
-                case "--known-hosts", "--audit-file", "--audit-key", "--actor", "--connect-timeout" -> {
-                    String v = inline;
-                    if (v == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException(name + " needs a value");
-                        }
-                        v = args[++i];
-                    }
-                    if (v.isEmpty()) {
-                        throw new UsageException(name + " needs a non-empty value");
-                    }
-                    switch (name) {
-                        case "--known-hosts" -> knownHosts.add(v);
-                        case "--audit-file" -> auditDir = once(auditDir, v, name);
-                        case "--audit-key" -> auditKey = once(auditKey, v, name);
-                        case "--actor" -> {
-                            if (v.isBlank() || v.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-                                throw new UsageException("--actor must be printable and not blank");
-                            }
-                            actor = once(actor, v, name);
-                        }
-                        default -> {
-                            if (connectTimeout != -1) {
-                                throw new UsageException(name + " given twice");
-                            }
-                            connectTimeout = number(v, name, 1, 86_400);
-                        }
-                    }
-                    return i;
-                }
-                default -> throw new UsageException("unknown flag " + name + " (see --help)");
-            }
+        private static int count(ParseResult r, String name) {
+            boolean[] seen = r.matchedOptionValue(name, new boolean[0]);
+            return seen.length;
         }
 
-        private int shortFlags(String[] args, int i) throws UsageException {
-            String a = args[i];
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                switch (c) {
-                    case 'v' -> verbosity++;
-                    case 'h' -> help = true;
-                    case 'J', 'L', 'W', 'F', 'i', 'o', 'p', 'l' -> {
-                        String v;
-                        if (k + 1 < a.length()) {
-                            v = a.substring(k + 1);
-                        } else if (i + 1 < args.length) {
-                            v = args[++i];
-                        } else {
-                            throw new UsageException("-" + c + " needs a value");
-                        }
-                        value(c, v);
-                        return i;
-                    }
-                    default -> throw new UsageException("unknown flag -" + c + " (see --help)");
+        /** Returns every value of a repeatable flag as given, each checked non-empty. */
+        private static List<String> values(ParseResult r, String name) throws UsageException {
+            List<?> raw = r.matchedOptionValue(name, List.of());
+            List<String> out = new ArrayList<>(raw.size());
+            for (Object o : raw) {
+                String v = o instanceof File f ? f.getPath() : String.valueOf(o);
+                if (v.isEmpty()) {
+                    throw new UsageException(name + " needs a non-empty value");
                 }
+                out.add(v);
             }
-            return i;
+            return out;
         }
 
-        private void value(char c, String v) throws UsageException {
-            if (v.isEmpty()) {
-                throw new UsageException("-" + c + " needs a non-empty value");
+        /** Returns the value of a single-valued flag, or {@code null}; a second one is refused. */
+        private static String single(ParseResult r, String name) throws UsageException {
+            List<String> v = values(r, name);
+            if (v.size() > 1) {
+                throw new UsageException(name + " given twice");
             }
-            switch (c) {
-                case 'J' -> jump = once(jump, v, "-J");
-                case 'L' -> forwards.add(forward(v));
-                case 'W' -> {
-                    if (stdio != null) {
-                        throw new UsageException("-W given twice");
-                    }
-                    stdio = hostPort(v, "-W");
-                }
-                case 'F' -> configFile = once(configFile, v, "-F");
-                case 'i' -> identities.add(v);
-                case 'o' -> options.add(option(v));
-                case 'p' -> {
-                    if (port != -1) {
-                        throw new UsageException("-p given twice");
-                    }
-                    port = number(v, "-p", 1, 65535);
-                }
-                case 'l' -> login = once(login, v, "-l");
-                default -> throw new IllegalStateException("flag -" + c);
-            }
-        }
-
-        private void positional(String a) throws UsageException {
-            if (destination != null) {
-                throw new UsageException("unexpected argument \"" + a + "\": fumidai runs no remote command; "
-                        + "give one destination");
-            }
-            if (a.isEmpty()) {
-                throw new UsageException("empty destination");
-            }
-            destination = a;
+            return v.isEmpty() ? null : v.get(0);
         }
 
         CliOptions build() throws UsageException {
-            if (!help) {
+            if (!help && !version) {
                 if (stdio == null && forwards.isEmpty()) {
                     throw new UsageException("nothing to do: give -W host:port or at least one -L (see --help)");
                 }
@@ -263,14 +341,8 @@ public record CliOptions(
                 }
             }
             return new CliOptions(jump, forwards, stdio, configFile, identities, options, port, login, verbosity,
-                    knownHosts, auditDir, auditKey, actor, connectTimeout, help, destination);
-        }
-
-        private static String once(String old, String v, String flag) throws UsageException {
-            if (old != null) {
-                throw new UsageException(flag + " given twice");
-            }
-            return v;
+                    knownHosts, auditDir, auditKey, actor, connectTimeout, help, destination, version,
+                    batchMode != null && batchMode);
         }
     }
 

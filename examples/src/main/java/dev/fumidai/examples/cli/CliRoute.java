@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples.cli;
 
 import dev.fumidai.Route;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
 import dev.fumidai.spi.Hop;
 import dev.fumidai.ssh.KnownHostsVerifier;
+import dev.fumidai.ssh.SshHop;
 import dev.fumidai.ssh.SshRoutes;
 import dev.fumidai.ssh.config.JumpSpec;
 import dev.fumidai.ssh.config.ResolvedSshConfig;
@@ -59,8 +61,17 @@ final class CliRoute {
     private CliRoute() {
     }
 
-    /** Builds the route for the options; {@code home} is the user's home, for the default ssh_config. */
+    /** Builds the route for the options without prompts; {@code home} is the user's home, for the default ssh_config. */
     static Built build(CliOptions o, String localUser, Path home) throws UsageException, ConfigException {
+        return build(o, localUser, home, Prompts.none());
+    }
+
+    /**
+     * Builds the route for the options; {@code home} is the user's home, for the default ssh_config. Every SSH
+     * hop asks {@code prompts} for key passphrases, passwords and keyboard-interactive answers.
+     */
+    static Built build(CliOptions o, String localUser, Path home, Prompts prompts) throws UsageException,
+            ConfigException {
         SshConfig config = config(o, localUser, home);
         List<Path> knownHosts = new ArrayList<>();
         for (String f : o.knownHosts()) {
@@ -86,14 +97,15 @@ final class CliRoute {
                 }
                 JumpSpec spec = spec(part, "-J hop");
                 add(resolve(config, spec.host(), localUser, spec.user().orElse(null), spec.port(), hops.isEmpty()),
-                        knownHosts, hops, resolved);
+                        knownHosts, hops, resolved, prompts);
             }
         }
         if (o.destination() != null) {
             JumpSpec spec = spec(o.destination(), "destination");
             String user = spec.user().orElse(o.login());
             int port = spec.port() != -1 ? spec.port() : o.port();
-            add(resolve(config, spec.host(), localUser, user, port, hops.isEmpty()), knownHosts, hops, resolved);
+            add(resolve(config, spec.host(), localUser, user, port, hops.isEmpty()), knownHosts, hops, resolved,
+                    prompts);
         }
         try {
             return new Built(Route.of(hops), List.copyOf(resolved));
@@ -230,7 +242,7 @@ final class CliRoute {
 
     /** Builds the hops of a resolved chain: its ProxyCommand hop if the chain's first host has one, then SSH. */
     private static void add(List<ResolvedSshConfig> chain, List<Path> knownHosts, List<Hop> hops,
-            List<ResolvedSshConfig> resolved) throws ConfigException {
+            List<ResolvedSshConfig> resolved, Prompts prompts) throws ConfigException {
         Route built;
         try {
             built = knownHosts.isEmpty() ? SshRoutes.route(chain)
@@ -239,7 +251,13 @@ final class CliRoute {
             String host = chain.get(chain.size() - 1).originalHost().toLowerCase(Locale.ROOT);
             throw new ConfigException("ssh hop \"" + host + "\": " + e.getMessage(), e);
         }
-        hops.addAll(built.hops());
+        for (Hop h : built.hops()) {
+            if (h instanceof SshHop ssh && prompts.interactive()) {
+                h = ssh.toBuilder().passphrase(prompts.passphrase()).password(prompts.password())
+                        .keyboardInteractive(prompts.keyboardInteractive()).build();
+            }
+            hops.add(h);
+        }
         resolved.addAll(chain);
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples.cli;
 
 import dev.fumidai.ForwardOptions;
@@ -24,6 +25,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,23 +38,37 @@ import java.util.function.Consumer;
  * {@code ProxyCommand}); {@code -L} listens locally and relays each connection, until the process is stopped.
  * The exit status says what failed ({@link ExitCode}); messages go to standard error and name the hop.
  *
- * <p>Run it as {@code examples/bin/fumidai ...} or {@code java -jar examples/target/fumidai-demo-cli.jar ...};
- * {@code --help} documents every flag.
+ * <p>Run it from its distribution ({@code bin/fumidai} of {@code examples/target/fumidai-VERSION.tar.gz}), as
+ * {@code examples/bin/fumidai ...} in a built checkout, or as {@code java -jar examples/target/fumidai-demo-cli.jar
+ * ...}; {@code --help} documents every flag.
  */
 public final class FumidaiCli {
 
     private final InputStream in;
     private final OutputStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
+    private final boolean terminal;
 
     /**
      * Creates a command that reads {@code -W} input from {@code in}, writes {@code -W} output to {@code out} and
-     * messages to {@code err}.
+     * messages to {@code err}, and never prompts (no terminal, no {@code SSH_ASKPASS}).
      */
     public FumidaiCli(InputStream in, OutputStream out, PrintStream err) {
+        this(in, out, err, Map.of(), false);
+    }
+
+    /**
+     * Creates a command as {@link #FumidaiCli(InputStream, OutputStream, PrintStream)} does that may prompt for
+     * passphrases and passwords: through {@code SSH_ASKPASS} as {@code env} says (see {@code Prompts}), and on the
+     * process's terminal if {@code terminal} is true and one is attached.
+     */
+    public FumidaiCli(InputStream in, OutputStream out, PrintStream err, Map<String, String> env, boolean terminal) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.env = Map.copyOf(env);
+        this.terminal = terminal;
     }
 
     /**
@@ -88,7 +105,7 @@ public final class FumidaiCli {
         int status;
         try {
             status = new FumidaiCli(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
-                    System.err).run(args, stop, f -> { });
+                    System.err, System.getenv(), true).run(args, stop, f -> { });
         } finally {
             done.complete(0);
         }
@@ -107,22 +124,24 @@ public final class FumidaiCli {
             o = CliOptions.parse(args);
         } catch (UsageException e) {
             err.println("fumidai: " + e.getMessage());
-            err.println("usage: fumidai [-v] [-J route] [-F config] [-i identity] [-o Keyword=value] "
+            err.println("usage: fumidai [-NvV] [-J route] [-F config] [-i identity] [-o Keyword=value] "
                     + "[--known-hosts file] [--audit-file dir] [--actor id] (-W host:port | -L spec...) "
                     + "[[user@]host]   (--help for more)");
             return ExitCode.USAGE.status();
         }
-        if (o.help()) {
+        if (o.help() || o.version()) {
             err.flush();
             PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
-            p.print(help());
+            p.print(o.help() ? help() : versionLine() + System.lineSeparator());
             p.flush();
             return ExitCode.OK.status();
         }
+        Prompts prompts = o.batchMode() ? Prompts.none()
+                : Prompts.of(false, env, terminal ? Prompts.systemTerminal() : null);
         CliRoute.Built built;
         try {
             built = CliRoute.build(o, System.getProperty("user.name", "root"),
-                    Path.of(System.getProperty("user.home")));
+                    Path.of(System.getProperty("user.home")), prompts);
         } catch (UsageException e) {
             err.println("fumidai: " + e.getMessage());
             return ExitCode.USAGE.status();
@@ -288,6 +307,22 @@ public final class FumidaiCli {
         return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + lf.localPort();
     }
 
+    /** Returns what {@code --version} prints: the command's version, then the Java runtime's and the OS's. */
+    static String versionLine() {
+        String version = "unknown";
+        try (InputStream v = FumidaiCli.class.getResourceAsStream("version.properties")) {
+            if (v != null) {
+                Properties p = new Properties();
+                p.load(v);
+                version = p.getProperty("version", version);
+            }
+        } catch (IOException e) {
+            // Keep "unknown".
+        }
+        return "fumidai " + version + " (Java " + Runtime.version() + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ")";
+    }
+
     /** Returns the {@code --help} text: every flag and every exit status. */
     static String help() {
         StringBuilder sb = new StringBuilder();
@@ -325,13 +360,19 @@ public final class FumidaiCli {
                   -l user           user at the destination ([user@]host wins over -l).
                   -v                print the route and every audit event on standard error; -vv, -vvv also
                                     raise the library's log level to debug, trace.
+                  -N                accepted and ignored, for ssh habits: fumidai never runs a remote
+                                    command or shell, so there is nothing to leave out.
+                  -o BatchMode=yes  never prompt (passphrases, passwords, keyboard-interactive): a hop that
+                                    needs an answer fails with exit status 7. Read from the command line
+                                    only, not from ssh_config.
                   --known-hosts file
                                     check host keys only against this known_hosts file (repeatable), instead
                                     of UserKnownHostsFile/GlobalKnownHostsFile or ~/.ssh/known_hosts.
                   --audit-file dir  also write audit records to dir as tamper-evident JSON Lines (fail-closed:
-                                    no tunnel opens if the record cannot be written). Check it with
-                                    java -cp fumidai-demo.jar dev.fumidai.examples.AuditVerify dir
-                                      dir/checkpoints --public-key public.pem
+                                    no tunnel opens if the record cannot be written). Check it, in the
+                                    distribution's directory, with
+                                      java -cp 'lib/*' dev.fumidai.audit.verify.VerifyCommand dir
+                                        dir/checkpoints --public-key public.pem
                   --audit-key file  sign checkpoints of the --audit-file log with this Ed25519 private key
                                     (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519); they go to
                                     dir/checkpoints. Without it the log's hash chain is written unsigned.
@@ -339,9 +380,18 @@ public final class FumidaiCli {
                   --connect-timeout seconds
                                     the route and the target must open within this (default 30).
                   -h, --help        print this help and exit 0.
+                  -V, --version     print the version (and the Java runtime's) on standard output, exit 0.
                   --                end of flags.
 
-                Standard output carries only -W data and --help. Messages start with "fumidai: " and name the
+                Prompts: the passphrase of an encrypted key, a password or keyboard-interactive answers are
+                asked on the terminal with echo off (standard input when it is the terminal, else /dev/tty, so
+                it works as a ProxyCommand), or through the SSH_ASKPASS program as ssh does (used when no
+                terminal can be opened and DISPLAY or WAYLAND_DISPLAY is set; SSH_ASKPASS_REQUIRE=force uses
+                it always, prefer whenever DISPLAY allows, never not at all). Without a terminal or askpass,
+                or with -o BatchMode=yes, nothing prompts: encrypted keys are skipped, password and
+                keyboard-interactive are not offered.
+
+                Standard output carries only -W data, --help and --version. Messages start with "fumidai: " and name the
                 hop that failed, e.g.
                   fumidai: ssh hop "bastion-2" 127.0.0.1:2222: host key SHA256:... for bastion-2 rejected: ...
 

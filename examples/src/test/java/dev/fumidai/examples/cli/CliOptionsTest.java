@@ -23,6 +23,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -143,6 +145,67 @@ class CliOptionsTest {
         assertTrue(usageError("-W", "h:1", "-J", "b", "-p", "22").contains("-p applies to the destination"));
         assertTrue(usageError("-W", "h:1", "-J", "b", "-l", "u").contains("-l applies to the destination"));
         assertTrue(usageError("-W", "h:1", "a", "b").contains("unexpected argument \"b\""));
+    }
+
+    @Test
+    void versionNoShellAndBatchModeAreRead() throws Exception {
+        assertTrue(parse("--version").version());
+        assertTrue(parse("-V").version());
+        assertFalse(parse("-V").help());
+        assertTrue(usageError("--version=1").contains("--version takes no value"));
+        // -N is accepted anywhere a flag may stand, alone or grouped, and changes nothing.
+        CliOptions n = parse("-N", "-NvW", "db:1", "-J", "b");
+        assertEquals(new HostPort("db", 1), n.stdio());
+        assertEquals(1, n.verbosity());
+        assertEquals(parse("-vW", "db:1", "-J", "b"), n);
+        CliOptions batch = parse("-o", "BatchMode=yes", "-o", "batchmode no", "-o", "User=x", "-W", "h:1", "-J", "b");
+        assertTrue(batch.batchMode(), "first value wins, as in ssh");
+        assertEquals(List.of("User=x"), batch.options(), "BatchMode is the command's, not an ssh_config line");
+        assertFalse(parse("-oBatchMode=no", "-W", "h:1", "-J", "b").batchMode());
+        assertFalse(parse("-W", "h:1", "-J", "b").batchMode());
+        assertTrue(usageError("-o", "BatchMode=maybe", "-W", "h:1", "-J", "b").contains("yes or no"));
+    }
+
+    @Test
+    void picocliKeepsTheSshStyleEdgeCases() throws Exception {
+        // Long flags with = and without, a value that looks like a flag after --, @ not expanded as a file.
+        CliOptions o = parse("--connect-timeout=5", "--actor", "ci", "-W", "h:1", "-J", "@hops", "--", "-d");
+        assertEquals(5, o.connectTimeoutSeconds());
+        assertEquals("@hops", o.jump());
+        assertEquals("-d", o.destination());
+        assertTrue(usageError("-vx", "-W", "h:1", "-J", "b").contains("unknown flag -x"));
+        assertTrue(usageError("-W", "h:1", "-J", "b", "--bogus=1").contains("unknown flag --bogus"));
+        assertTrue(usageError("-W", "h:1", "-J", "b", "-i", "").contains("-i needs a non-empty value"));
+    }
+
+    @Test
+    void theManPageAndTheCompletionScriptCoverEveryFlagAndExitStatus() throws Exception {
+        String man = Files.readString(Path.of("man", "fumidai.1")).replace("\\-", "-").replace("\\fB", "")
+                .replace("\\fR", "").replace("\\fI", "");
+        String completion = Completion.script();
+        String help = FumidaiCli.help();
+        for (var opt : CliOptions.spec().options()) {
+            for (String name : opt.names()) {
+                assertTrue(man.contains(name), "man page lacks " + name);
+                assertTrue(completion.contains(name), "completion lacks " + name);
+                assertTrue(help.contains(name), "help lacks " + name);
+            }
+        }
+        for (ExitCode c : ExitCode.values()) {
+            assertTrue(man.contains(".B " + c.status() + "\n" + c.meaning() + "\n"), "man page lacks " + c);
+        }
+    }
+
+    @Test
+    void versionGoesToStandardOutput() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        FumidaiCli cli = new FumidaiCli(new ByteArrayInputStream(new byte[0]), out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, cli.run(new String[] {"-V"}, new CompletableFuture<>(), f -> { }));
+        String v = out.toString(StandardCharsets.UTF_8);
+        assertTrue(v.matches("fumidai \\d+\\.\\d+\\.\\d+\\S* \\(Java .*\\)\\R"), v);
+        assertEquals(0, err.size());
     }
 
     @Test
