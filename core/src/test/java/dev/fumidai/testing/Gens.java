@@ -154,7 +154,11 @@ public final class Gens {
         });
     }
 
-    /** Returns every double jqwik's {@code @ForAll double} could give (two decimals), mixed with any double. */
+    /**
+     * Returns doubles with two decimals (the scale of jqwik's {@code @ForAll double}) over the long range, mixed
+     * half and half with QuickTheories' {@code doubles().any()}, which reaches the whole double range, subnormals,
+     * infinities and NaN.
+     */
     public static Gen<Double> doubles() {
         Gen<Double> twoDecimals = SourceDSL.longs().all().map(l -> l / 100.0);
         return twoDecimals.mix(SourceDSL.doubles().any(), 50);

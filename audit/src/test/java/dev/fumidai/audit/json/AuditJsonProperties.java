@@ -8,12 +8,12 @@ import dev.fumidai.audit.AuditEvent;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Origin;
 import dev.fumidai.audit.testing.SampleEvents;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import dev.fumidai.testing.Gens;
-import dev.fumidai.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 

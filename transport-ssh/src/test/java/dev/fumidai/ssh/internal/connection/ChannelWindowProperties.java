@@ -3,17 +3,17 @@ package dev.fumidai.ssh.internal.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.spi.StreamChannels;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import dev.fumidai.spi.StreamChannels;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import dev.fumidai.testing.Gens;
-import dev.fumidai.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 /** Checks the RFC 4254 §5.2 window rules of {@link SshChannel} for random windows, writes and reads. */

@@ -3,13 +3,13 @@ package dev.fumidai.ssh.internal.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fumidai.ssh.internal.message.SshProtocolException;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import dev.fumidai.testing.Gens;
-import dev.fumidai.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 

@@ -3,6 +3,8 @@ package dev.fumidai.ssh.internal.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -10,8 +12,6 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import dev.fumidai.testing.Gens;
-import dev.fumidai.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 

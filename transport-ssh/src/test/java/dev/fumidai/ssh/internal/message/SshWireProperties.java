@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.function.Consumer;
-import dev.fumidai.testing.Gens;
-import dev.fumidai.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fumidai.TunnelException;
 import dev.fumidai.ssh.SshTransportConfig;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
-import io.netty.buffer.Unpooled;
-import java.util.List;
 import dev.fumidai.testing.Gens;
 import dev.fumidai.testing.PropertyCheck;
+import io.netty.buffer.Unpooled;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
