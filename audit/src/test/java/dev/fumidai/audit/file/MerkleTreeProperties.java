@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /** Checks the incremental root against the recursive definition, and every inclusion proof, for random trees. */
 class MerkleTreeProperties {
@@ -22,18 +22,26 @@ class MerkleTreeProperties {
         return result;
     }
 
-    @Property(tries = 300)
-    void accumulatorRootEqualsTheRecursiveMerkleTreeHash(@ForAll @IntRange(min = 0, max = 600) int n,
-            @ForAll int salt) {
+    @Test
+    void accumulatorRootEqualsTheRecursiveMerkleTreeHash() {
+        PropertyCheck.forAll(300, Gens.ints(0, 600), Gens.ints(),
+                MerkleTreeProperties::accumulatorRootEqualsTheRecursiveMerkleTreeHash);
+    }
+
+    private static void accumulatorRootEqualsTheRecursiveMerkleTreeHash(int n, int salt) {
         List<byte[]> leaves = leaves(n, salt);
         MerkleTree.Accumulator acc = new MerkleTree.Accumulator();
         leaves.forEach(acc::add);
         assertArrayEquals(MerkleTree.root(leaves), acc.root());
     }
 
-    @Property(tries = 300)
-    void everyInclusionProofVerifiesAndNoOtherLeafOrIndexDoes(@ForAll @IntRange(min = 1, max = 300) int n,
-            @ForAll @IntRange(min = 0, max = 299) int index, @ForAll int salt) {
+    @Test
+    void everyInclusionProofVerifiesAndNoOtherLeafOrIndexDoes() {
+        PropertyCheck.forAll(300, Gens.ints(1, 300), Gens.ints(0, 299), Gens.ints(),
+                MerkleTreeProperties::everyInclusionProofVerifiesAndNoOtherLeafOrIndexDoes);
+    }
+
+    private static void everyInclusionProofVerifiesAndNoOtherLeafOrIndexDoes(int n, int index, int salt) {
         int m = index % n;
         List<byte[]> leaves = leaves(n, salt);
         byte[] root = MerkleTree.root(leaves);

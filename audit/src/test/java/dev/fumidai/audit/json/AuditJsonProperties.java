@@ -8,26 +8,23 @@ import dev.fumidai.audit.AuditEvent;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Origin;
 import dev.fumidai.audit.testing.SampleEvents;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Round trips of the JSON form and of RFC 8785 canonicalisation over random content. */
 class AuditJsonProperties {
 
     private final AuditJsonEncoder encoder = new AuditJsonEncoder(Redaction.keep());
 
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.strings().all().ofMinLength(1).ofMaxLength(20).filter(s -> !s.isBlank());
+    /** Non-blank strings of 1 to 20 characters of any kind (jqwik's {@code strings().all()}). */
+    static Gen<String> text() {
+        return Gens.strings(Gens.anyChar(), 1, 20).assuming(s -> !s.isBlank());
     }
 
     private static AuditEvent event(int type, long seq, String actorId, String host, String session) {
@@ -38,10 +35,14 @@ class AuditJsonProperties {
         return SampleEvents.sample(type, h);
     }
 
-    @Property(tries = 300)
-    void decodingThenEncodingGivesTheSameJson(@ForAll @IntRange(min = 0, max = 20) int type,
-            @ForAll @LongRange(min = 0, max = 1L << 53) long seq, @ForAll("text") String actorId,
-            @ForAll("text") String host, @ForAll("text") String session) throws IOException {
+    @Test
+    void decodingThenEncodingGivesTheSameJson() {
+        PropertyCheck.forAll(300, Gens.ints(0, 20), Gens.longs(0, 1L << 53), text(), text(), text(),
+                this::decodingThenEncodingGivesTheSameJson);
+    }
+
+    private void decodingThenEncodingGivesTheSameJson(int type, long seq, String actorId, String host,
+            String session) throws IOException {
         AuditEvent e = event(type, seq, actorId, host, session);
         ChainStamp stamp = ChainStamp.plain("jh-p", seq);
         byte[] json = encoder.encode(e, stamp);
@@ -49,9 +50,14 @@ class AuditJsonProperties {
         assertEquals(new String(json, StandardCharsets.UTF_8), new String(again, StandardCharsets.UTF_8));
     }
 
-    @Property(tries = 300)
-    void canonicalFormIsAFixedPointAndIgnoresMemberOrder(@ForAll @IntRange(min = 0, max = 20) int type,
-            @ForAll("text") String actorId, @ForAll("text") String session) throws IOException {
+    @Test
+    void canonicalFormIsAFixedPointAndIgnoresMemberOrder() {
+        PropertyCheck.forAll(300, Gens.ints(0, 20), text(), text(),
+                this::canonicalFormIsAFixedPointAndIgnoresMemberOrder);
+    }
+
+    private void canonicalFormIsAFixedPointAndIgnoresMemberOrder(int type, String actorId, String session)
+            throws IOException {
         byte[] json = encoder.encode(event(type, 7, actorId, "h", session), ChainStamp.plain("jh-p", 7));
         byte[] canonical = CanonicalJson.canonicalize(json);
         assertArrayEquals(canonical, CanonicalJson.canonicalize(canonical));
@@ -64,8 +70,12 @@ class AuditJsonProperties {
         assertArrayEquals(canonical, CanonicalJson.toBytes(reversed));
     }
 
-    @Property(tries = 1000)
-    void numbersRoundTripThroughTheirEcmaScriptForm(@ForAll double d) throws IOException {
+    @Test
+    void numbersRoundTripThroughTheirEcmaScriptForm() {
+        PropertyCheck.forAll(1000, Gens.doubles(), AuditJsonProperties::numbersRoundTripThroughTheirEcmaScriptForm);
+    }
+
+    private static void numbersRoundTripThroughTheirEcmaScriptForm(double d) throws IOException {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return;
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.testing.CreditStreamChannel;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultEventLoopGroup;
@@ -14,12 +16,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Checks the relay on two credit-driven stream channels: bytes arrive unchanged and in order both ways under
@@ -35,12 +34,12 @@ class RelayProperties {
 
     private static EventLoopGroup group;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         group = new DefaultEventLoopGroup(1);
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -56,14 +55,15 @@ class RelayProperties {
         return ch;
     }
 
-    @Property(tries = 60)
-    void bytesArriveUnchangedInOrderBothWaysWithHalfClose(
-            @ForAll @IntRange(min = 0, max = 300_000) int upSize,
-            @ForAll @IntRange(min = 0, max = 300_000) int downSize,
-            @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 1, max = MAX_CHUNK) Integer> chunks,
-            @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 40_000) Integer> grants,
-            @ForAll boolean clientEofFirst,
-            @ForAll long seed) throws Exception {
+    @Test
+    void bytesArriveUnchangedInOrderBothWaysWithHalfClose() {
+        PropertyCheck.forAll(60, Gens.ints(0, 300_000), Gens.ints(0, 300_000),
+                Gens.lists(Gens.ints(1, MAX_CHUNK), 1, 30), Gens.lists(Gens.ints(0, 40_000), 1, 30), Gens.booleans(),
+                Gens.longs(), RelayProperties::bytesArriveUnchangedInOrderBothWaysWithHalfClose);
+    }
+
+    private static void bytesArriveUnchangedInOrderBothWaysWithHalfClose(int upSize, int downSize, List<Integer> chunks,
+            List<Integer> grants, boolean clientEofFirst, long seed) throws Exception {
         Random rnd = new Random(seed);
         byte[] up = new byte[upSize];
         byte[] down = new byte[downSize];

@@ -3,19 +3,18 @@ package dev.fumidai.ssh.internal.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.spi.StreamChannels;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import dev.fumidai.spi.StreamChannels;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /** Checks the RFC 4254 §5.2 window rules of {@link SshChannel} for random windows, writes and reads. */
 class ChannelWindowProperties {
@@ -35,11 +34,14 @@ class ChannelWindowProperties {
         return (SshChannel) f.get();
     }
 
-    @Property(tries = 100)
-    void neverSendsBeyondThePeersWindow(@ForAll @IntRange(max = 5000) int initialWindow,
-            @ForAll @IntRange(min = 1, max = 70000) int peerPacket,
-            @ForAll @Size(max = 20) List<@IntRange(max = 9000) Integer> writes,
-            @ForAll @Size(max = 20) List<@IntRange(max = 9000) Integer> adjusts) throws Exception {
+    @Test
+    void neverSendsBeyondThePeersWindow() {
+        PropertyCheck.forAll(100, Gens.ints(0, 5000), Gens.ints(1, 70000), Gens.lists(Gens.ints(0, 9000), 0, 20),
+                Gens.lists(Gens.ints(0, 9000), 0, 20), this::neverSendsBeyondThePeersWindow);
+    }
+
+    private void neverSendsBeyondThePeersWindow(int initialWindow, int peerPacket, List<Integer> writes,
+            List<Integer> adjusts) throws Exception {
         EmbeddedChannel wire = new EmbeddedChannel();
         try {
             SshConnection connection = SshConnection.install(wire, SshConnectionConfig.defaults(WHERE));
@@ -92,10 +94,14 @@ class ChannelWindowProperties {
      * Checks that a peer honouring our window never breaks the connection, that what the reader has not read
      * stays within one window (a slow consumer keeps the heap bounded), and that every byte arrives in order.
      */
-    @Property(tries = 100)
-    void slowReaderHoldsAtMostOneWindow(@ForAll @IntRange(min = 64, max = 4096) int window,
-            @ForAll @Size(max = 60) List<@IntRange(min = 1, max = 700) Integer> chunks,
-            @ForAll @Size(max = 60) List<Boolean> readAfter) throws Exception {
+    @Test
+    void slowReaderHoldsAtMostOneWindow() {
+        PropertyCheck.forAll(100, Gens.ints(64, 4096), Gens.lists(Gens.ints(1, 700), 0, 60),
+                Gens.lists(Gens.booleans(), 0, 60), this::slowReaderHoldsAtMostOneWindow);
+    }
+
+    private void slowReaderHoldsAtMostOneWindow(int window, List<Integer> chunks,
+            List<Boolean> readAfter) throws Exception {
         EmbeddedChannel wire = new EmbeddedChannel();
         try {
             SshConnectionConfig config = SshConnectionConfig.defaults(WHERE).withInitialWindowSize(window)

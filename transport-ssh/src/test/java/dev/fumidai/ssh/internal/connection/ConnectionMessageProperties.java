@@ -3,19 +3,15 @@ package dev.fumidai.ssh.internal.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fumidai.ssh.internal.message.SshProtocolException;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Checks that every connection message record (RFC 4254) decodes what it encodes, byte for byte. */
 class ConnectionMessageProperties {
@@ -43,79 +39,115 @@ class ConnectionMessageProperties {
         }
     }
 
-    @Provide
-    Arbitrary<String> ascii() {
-        return Arbitraries.strings().withCharRange('!', '~').ofMaxLength(40);
+    static Gen<String> ascii() {
+        return Gens.strings(Gens.charRange('!', '~', ""), 0, 40);
     }
 
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.strings().withCharRange(' ', '~').withChars("äöü€日本").ofMaxLength(60);
+    static Gen<String> text() {
+        return Gens.strings(Gens.charRange(' ', '~', "äöü€日本"), 0, 60);
     }
 
-    @Property
-    void channelOpen(@ForAll("ascii") String type, @ForAll int sender, @ForAll @LongRange(max = 0xFFFFFFFFL) long window,
-            @ForAll @LongRange(max = 0xFFFFFFFFL) long packet, @ForAll @Size(max = 64) byte[] data) {
+    @Test
+    void channelOpen() {
+        PropertyCheck.forAll(1000, ascii(), Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), Gens.longs(0, 0xFFFFFFFFL),
+                Gens.bytes(0, 64), this::channelOpen);
+    }
+
+    private void channelOpen(String type, int sender, long window, long packet, byte[] data) {
         roundTrip(new ChannelOpenMessage(type, sender, window, packet, data)::encode, ChannelOpenMessage::decode,
                 ChannelOpenMessage::encode);
     }
 
-    @Property
-    void directTcpip(@ForAll int sender, @ForAll @LongRange(max = 0xFFFFFFFFL) long window,
-            @ForAll @LongRange(max = 0xFFFFFFFFL) long packet, @ForAll("text") String host,
-            @ForAll @IntRange(max = 65535) int port, @ForAll("text") String origin, @ForAll int originPort) {
+    @Test
+    void directTcpip() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), Gens.longs(0, 0xFFFFFFFFL), text(),
+                Gens.ints(0, 65535), text(), Gens.ints(), this::directTcpip);
+    }
+
+    private void directTcpip(int sender, long window, long packet, String host, int port, String origin,
+            int originPort) {
         roundTrip(new ChannelOpenDirectTcpipMessage(sender, window, packet, host, port, origin, originPort)::encode,
                 ChannelOpenDirectTcpipMessage::decode, ChannelOpenDirectTcpipMessage::encode);
     }
 
-    @Property
-    void directStreamlocal(@ForAll int sender, @ForAll @LongRange(max = 0xFFFFFFFFL) long window,
-            @ForAll @LongRange(max = 0xFFFFFFFFL) long packet, @ForAll("text") String path) {
+    @Test
+    void directStreamlocal() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), Gens.longs(0, 0xFFFFFFFFL), text(),
+                this::directStreamlocal);
+    }
+
+    private void directStreamlocal(int sender, long window, long packet, String path) {
         roundTrip(new ChannelOpenDirectStreamlocalMessage(sender, window, packet, path)::encode,
                 ChannelOpenDirectStreamlocalMessage::decode, ChannelOpenDirectStreamlocalMessage::encode);
     }
 
-    @Property
-    void session(@ForAll int sender, @ForAll @LongRange(max = 0xFFFFFFFFL) long window,
-            @ForAll @LongRange(max = 0xFFFFFFFFL) long packet) {
+    @Test
+    void session() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), Gens.longs(0, 0xFFFFFFFFL), this::session);
+    }
+
+    private void session(int sender, long window, long packet) {
         roundTrip(new ChannelOpenSessionMessage(sender, window, packet)::encode, ChannelOpenSessionMessage::decode,
                 ChannelOpenSessionMessage::encode);
     }
 
-    @Property
-    void openConfirmation(@ForAll int recipient, @ForAll int sender, @ForAll @LongRange(max = 0xFFFFFFFFL) long window,
-            @ForAll @LongRange(max = 0xFFFFFFFFL) long packet) {
+    @Test
+    void openConfirmation() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), Gens.longs(0, 0xFFFFFFFFL),
+                this::openConfirmation);
+    }
+
+    private void openConfirmation(int recipient, int sender, long window, long packet) {
         roundTrip(new ChannelOpenConfirmationMessage(recipient, sender, window, packet)::encode,
                 ChannelOpenConfirmationMessage::decode, ChannelOpenConfirmationMessage::encode);
     }
 
-    @Property
-    void openFailure(@ForAll int recipient, @ForAll int reason, @ForAll("text") String text,
-            @ForAll("ascii") String language) {
+    @Test
+    void openFailure() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.ints(), text(), ascii(), this::openFailure);
+    }
+
+    private void openFailure(int recipient, int reason, String text, String language) {
         roundTrip(new ChannelOpenFailureMessage(recipient, reason, text, language)::encode,
                 ChannelOpenFailureMessage::decode, ChannelOpenFailureMessage::encode);
     }
 
-    @Property
-    void windowAdjust(@ForAll int recipient, @ForAll @LongRange(max = 0xFFFFFFFFL) long bytes) {
+    @Test
+    void windowAdjust() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.longs(0, 0xFFFFFFFFL), this::windowAdjust);
+    }
+
+    private void windowAdjust(int recipient, long bytes) {
         roundTrip(new ChannelWindowAdjustMessage(recipient, bytes)::encode, ChannelWindowAdjustMessage::decode,
                 ChannelWindowAdjustMessage::encode);
     }
 
-    @Property
-    void data(@ForAll int recipient, @ForAll @Size(max = 300) byte[] data) {
+    @Test
+    void data() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.bytes(0, 300), this::data);
+    }
+
+    private void data(int recipient, byte[] data) {
         roundTrip(new ChannelDataMessage(recipient, data)::encode, ChannelDataMessage::decode,
                 ChannelDataMessage::encode);
     }
 
-    @Property
-    void extendedData(@ForAll int recipient, @ForAll int code, @ForAll @Size(max = 300) byte[] data) {
+    @Test
+    void extendedData() {
+        PropertyCheck.forAll(1000, Gens.ints(), Gens.ints(), Gens.bytes(0, 300), this::extendedData);
+    }
+
+    private void extendedData(int recipient, int code, byte[] data) {
         roundTrip(new ChannelExtendedDataMessage(recipient, code, data)::encode, ChannelExtendedDataMessage::decode,
                 ChannelExtendedDataMessage::encode);
     }
 
-    @Property
-    void eofCloseSuccessFailure(@ForAll int recipient) {
+    @Test
+    void eofCloseSuccessFailure() {
+        PropertyCheck.forAll(1000, Gens.ints(), this::eofCloseSuccessFailure);
+    }
+
+    private void eofCloseSuccessFailure(int recipient) {
         roundTrip(new ChannelEofMessage(recipient)::encode, ChannelEofMessage::decode, ChannelEofMessage::encode);
         roundTrip(new ChannelCloseMessage(recipient)::encode, ChannelCloseMessage::decode, ChannelCloseMessage::encode);
         roundTrip(new ChannelSuccessMessage(recipient)::encode, ChannelSuccessMessage::decode,
@@ -124,9 +156,14 @@ class ConnectionMessageProperties {
                 ChannelFailureMessage::encode);
     }
 
-    @Property
-    void channelRequests(@ForAll int recipient, @ForAll("text") String command, @ForAll int status,
-            @ForAll("ascii") String signal, @ForAll boolean core, @ForAll("text") String message) throws Exception {
+    @Test
+    void channelRequests() {
+        PropertyCheck.forAll(1000, Gens.ints(), text(), Gens.ints(), ascii(), Gens.booleans(), text(),
+                this::channelRequests);
+    }
+
+    private void channelRequests(int recipient, String command, int status, String signal, boolean core,
+            String message) throws Exception {
         ChannelRequestMessage exec = ChannelRequestMessage.exec(recipient, true, command);
         roundTrip(exec::encode, ChannelRequestMessage::decode, ChannelRequestMessage::encode);
         assertEquals(command, exec.execCommand());
@@ -138,8 +175,12 @@ class ConnectionMessageProperties {
         assertEquals(ExitStatus.signal(signal, core, message), sig.exitSignalValue());
     }
 
-    @Property
-    void globalRequests(@ForAll("ascii") String name, @ForAll boolean wantReply, @ForAll @Size(max = 64) byte[] data) {
+    @Test
+    void globalRequests() {
+        PropertyCheck.forAll(1000, ascii(), Gens.booleans(), Gens.bytes(0, 64), this::globalRequests);
+    }
+
+    private void globalRequests(String name, boolean wantReply, byte[] data) {
         roundTrip(new GlobalRequestMessage(name, wantReply, data)::encode, GlobalRequestMessage::decode,
                 GlobalRequestMessage::encode);
         roundTrip(new RequestSuccessMessage(data)::encode, RequestSuccessMessage::decode,

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.fumidai.ssh.PassphraseProvider;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Checks that hostile or damaged input never escapes the parsers as anything but their declared exception,
@@ -24,13 +21,16 @@ class KeyParsingProperties {
     private static final String[] BLOBS = {"id_ed25519.pub", "id_ecdsa256.pub", "id_ecdsa521.pub", "id_rsa.pub",
         "host_ed25519-cert.pub", "host_rsa-cert.pub", "host_ecdsa256-cert.pub", "id_ed25519-cert.pub"};
 
-    @Provide
-    Arbitrary<byte[]> knownBlobs() {
-        return Arbitraries.of(BLOBS).map(f -> Base64.getDecoder().decode(Fixtures.text(f).trim().split(" ")[1]));
+    static Gen<byte[]> knownBlobs() {
+        return Gens.of(BLOBS).map(f -> Base64.getDecoder().decode(Fixtures.text(f).trim().split(" ")[1]));
     }
 
-    @Property(tries = 2000)
-    void randomBytesNeverCrashTheKeyParser(@ForAll @Size(max = 300) byte[] junk) {
+    @Test
+    void randomBytesNeverCrashTheKeyParser() {
+        PropertyCheck.forAll(2000, Gens.bytes(0, 300), this::randomBytesNeverCrashTheKeyParser);
+    }
+
+    private void randomBytesNeverCrashTheKeyParser(byte[] junk) {
         try {
             SshPublicKeys.parse(junk);
         } catch (InvalidSshKeyException expected) {
@@ -38,9 +38,13 @@ class KeyParsingProperties {
         }
     }
 
-    @Property(tries = 1000)
-    void aChangedByteIsRejectedOrGivesAnotherKey(@ForAll("knownBlobs") byte[] blob,
-            @ForAll @IntRange(min = 0, max = 100_000) int where, @ForAll @IntRange(min = 1, max = 255) int flip) {
+    @Test
+    void aChangedByteIsRejectedOrGivesAnotherKey() {
+        PropertyCheck.forAll(1000, knownBlobs(), Gens.ints(0, 100_000), Gens.ints(1, 255),
+                this::aChangedByteIsRejectedOrGivesAnotherKey);
+    }
+
+    private void aChangedByteIsRejectedOrGivesAnotherKey(byte[] blob, int where, int flip) {
         byte[] changed = blob.clone();
         int at = where % changed.length;
         changed[at] ^= (byte) flip;
@@ -55,10 +59,13 @@ class KeyParsingProperties {
         }
     }
 
-    @Property(tries = 120)
-    void truncatedOrGarbledPrivateKeysFailWithPrivateKeyException(
-            @ForAll("privateKeyNames") String file, @ForAll @IntRange(min = 0, max = 100_000) int where,
-            @ForAll @IntRange(min = 1, max = 255) int flip) {
+    @Test
+    void truncatedOrGarbledPrivateKeysFailWithPrivateKeyException() {
+        PropertyCheck.forAll(120, privateKeyNames(), Gens.ints(0, 100_000), Gens.ints(1, 255),
+                this::truncatedOrGarbledPrivateKeysFailWithPrivateKeyException);
+    }
+
+    private void truncatedOrGarbledPrivateKeysFailWithPrivateKeyException(String file, int where, int flip) {
         byte[] pem = SshPrivateKeysTest.fixture(file);
         // Corrupt one base64 character of the body (skip the BEGIN line).
         String text = new String(pem, StandardCharsets.US_ASCII);
@@ -129,9 +136,8 @@ class KeyParsingProperties {
         }
     }
 
-    @Provide
-    Arbitrary<String> privateKeyNames() {
-        return Arbitraries.of("ed25519_openssh", "ecdsa256_openssh_aes256-gcm", "rsa_pem", "ecdsa384_pkcs8",
+    static Gen<String> privateKeyNames() {
+        return Gens.of("ed25519_openssh", "ecdsa256_openssh_aes256-gcm", "rsa_pem", "ecdsa384_pkcs8",
                 "rsa_pkcs8_encrypted", "ecdsa521_pem_encrypted", "ed25519_openssh_aes256-ctr");
     }
 }

@@ -4,29 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class HostPatternsProperties {
 
-    @Provide
-    Arbitrary<String> names() {
-        return Arbitraries.strings().withChars("ab.-1:[]").ofMinLength(0).ofMaxLength(12);
+    static Gen<String> names() {
+        return Gens.strings(Gens.charsOf("ab.-1:[]"), 0, 12);
     }
 
-    @Provide
-    Arbitrary<String> patterns() {
-        return Arbitraries.strings().withChars("ab.-1*?").ofMinLength(0).ofMaxLength(8);
+    static Gen<String> patterns() {
+        return Gens.strings(Gens.charsOf("ab.-1*?"), 0, 8);
     }
 
     /** Checks the matcher against a regular-expression model of OpenSSH's {@code match_pattern}. */
-    @Property(tries = 3000)
-    void wildcardMatchAgreesWithARegexModel(@ForAll("patterns") String pattern, @ForAll("names") String name) {
+    @Test
+    void wildcardMatchAgreesWithARegexModel() {
+        PropertyCheck.forAll(3000, patterns(), names(), this::wildcardMatchAgreesWithARegexModel);
+    }
+
+    private void wildcardMatchAgreesWithARegexModel(String pattern, String name) {
         StringBuilder regex = new StringBuilder();
         for (char c : pattern.toCharArray()) {
             regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
@@ -35,24 +35,34 @@ class HostPatternsProperties {
         assertEquals(model, HostPatterns.wildcardMatch(pattern, name));
     }
 
-    @Property
-    void aNameMatchesItselfAndAnyStarredVariant(@ForAll("names") String name,
-            @ForAll @IntRange(min = 0, max = 12) int at) {
+    @Test
+    void aNameMatchesItselfAndAnyStarredVariant() {
+        PropertyCheck.forAll(1000, names(), Gens.ints(0, 12), this::aNameMatchesItselfAndAnyStarredVariant);
+    }
+
+    private void aNameMatchesItselfAndAnyStarredVariant(String name, int at) {
         assertEquals(HostPatterns.Match.MATCH, HostPatterns.matchList(name.isEmpty() ? "*" : name, name));
         int cut = Math.min(at, name.length());
         String starred = name.substring(0, cut) + "*" + name.substring(cut);
         assertTrue(HostPatterns.wildcardMatch(starred, name));
     }
 
-    @Property
-    void aMatchingNegationAlwaysWins(@ForAll("names") String name, @ForAll("patterns") String other) {
+    @Test
+    void aMatchingNegationAlwaysWins() {
+        PropertyCheck.forAll(1000, names(), patterns(), this::aMatchingNegationAlwaysWins);
+    }
+
+    private void aMatchingNegationAlwaysWins(String name, String other) {
         String list = "*," + other + ",!" + (name.isEmpty() ? "*" : name);
         assertEquals(HostPatterns.Match.NEGATED, HostPatterns.matchList(list, name));
     }
 
-    @Property
-    void hashedNameMatchesExactlyItsLowercasedName(@ForAll("names") String name, @ForAll("names") String other,
-            @ForAll byte[] seed) {
+    @Test
+    void hashedNameMatchesExactlyItsLowercasedName() {
+        PropertyCheck.forAll(1000, names(), names(), Gens.bytes(), this::hashedNameMatchesExactlyItsLowercasedName);
+    }
+
+    private void hashedNameMatchesExactlyItsLowercasedName(String name, String other, byte[] seed) {
         byte[] salt = new byte[HostPatterns.HASH_LENGTH];
         for (int i = 0; i < seed.length && i < salt.length; i++) {
             salt[i] = seed[i];
@@ -65,9 +75,12 @@ class HostPatternsProperties {
         assertEquals(expected, HostPatterns.matchField(field, other));
     }
 
-    @Property
-    void nonStandardPortsNeverMatchThePlainName(@ForAll("names") String host,
-            @ForAll @IntRange(min = 1, max = 65535) int port) {
+    @Test
+    void nonStandardPortsNeverMatchThePlainName() {
+        PropertyCheck.forAll(1000, names(), Gens.ints(1, 65535), this::nonStandardPortsNeverMatchThePlainName);
+    }
+
+    private void nonStandardPortsNeverMatchThePlainName(String host, int port) {
         String name = HostPatterns.lookupName(host, port);
         if (port == 22) {
             assertEquals(host.toLowerCase(java.util.Locale.ROOT), name);

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.fumidai.ssh.internal.keys.InvalidSshKeyException;
 import dev.fumidai.ssh.internal.keys.SshPublicKey;
 import dev.fumidai.ssh.internal.keys.SshPublicKeys;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.time.Instant;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Robustness of the known_hosts reader and lookup against arbitrary and shuffled input. */
 class KnownHostsParserProperties {
@@ -20,21 +20,24 @@ class KnownHostsParserProperties {
     private static final String KEY = Fixture.text("host_ed25519.pub").trim().split(" ", 3)[0] + " "
             + Fixture.text("host_ed25519.pub").trim().split(" ", 3)[1];
 
-    @Provide
-    Arbitrary<List<String>> lines() {
-        return line().list().ofMaxSize(8);
+    static Gen<List<String>> lines() {
+        return Gens.lists(line(), 0, 8);
     }
 
-    private Arbitrary<String> line() {
-        Arbitrary<String> words = Arbitraries.oneOf(
-                Arbitraries.of("@revoked", "@cert-authority", "@other", "#", "|1|", "host1", "*", "!host1", "[host1]:22",
+    private static Gen<String> line() {
+        Gen<String> words = Generate.oneOf(
+                Gens.of("@revoked", "@cert-authority", "@other", "#", "|1|", "host1", "*", "!host1", "[host1]:22",
                         "ssh-ed25519", "ssh-rsa", "AAAA", KEY, "\t", ",", "|1|AAAA|BBBB"),
-                Arbitraries.strings().ofMaxLength(12));
-        return words.list().ofMaxSize(6).map(w -> String.join(" ", w));
+                Gens.strings(Gens.anyChar(), 0, 12));
+        return Gens.lists(words, 0, 6).map(w -> String.join(" ", w));
     }
 
-    @Property(tries = 2000)
-    void arbitraryTextOnlyEverFailsWithInvalidSshKeyException(@ForAll("lines") List<String> lines) {
+    @Test
+    void arbitraryTextOnlyEverFailsWithInvalidSshKeyException() {
+        PropertyCheck.forAll(2000, lines(), this::arbitraryTextOnlyEverFailsWithInvalidSshKeyException);
+    }
+
+    private void arbitraryTextOnlyEverFailsWithInvalidSshKeyException(List<String> lines) {
         try {
             KnownHostsParser.parse(String.join("\n", lines), "random");
         } catch (InvalidSshKeyException expected) {
@@ -42,9 +45,13 @@ class KnownHostsParserProperties {
         }
     }
 
-    @Property(tries = 300)
-    void junkLinesAroundAnEntryDoNotChangeTheDecision(@ForAll("lines") List<String> before,
-            @ForAll("lines") List<String> after) throws Exception {
+    @Test
+    void junkLinesAroundAnEntryDoNotChangeTheDecision() {
+        PropertyCheck.forAll(300, lines(), lines(), this::junkLinesAroundAnEntryDoNotChangeTheDecision);
+    }
+
+    private void junkLinesAroundAnEntryDoNotChangeTheDecision(List<String> before,
+            List<String> after) throws Exception {
         String junkBefore = String.join("\n", before.stream().filter(l -> !l.contains("@") && !l.contains(KEY))
                 .toList());
         String junkAfter = String.join("\n", after.stream().filter(l -> !l.contains("@") && !l.contains(KEY))

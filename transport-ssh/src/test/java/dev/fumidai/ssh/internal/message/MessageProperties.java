@@ -3,6 +3,8 @@ package dev.fumidai.ssh.internal.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -10,15 +12,8 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Checks that every transport message record decodes what it encodes, byte for byte. */
 class MessageProperties {
@@ -46,46 +41,67 @@ class MessageProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<String>> names() {
-        return Arbitraries.strings().withCharRange('!', '~').excludeChars(',').ofMinLength(1).ofMaxLength(30)
-                .list().ofMaxSize(8);
+    static Gen<List<String>> names() {
+        return Gens.lists(Gens.strings(Gens.charsOf(SshWireProperties.NAME_CHARS), 1, 30), 0, 8);
     }
 
-    @Property
-    void kexInit(@ForAll @Size(16) byte[] cookie, @ForAll("names") List<String> a, @ForAll("names") List<String> b,
-            @ForAll("names") List<String> c, @ForAll boolean follows) {
+    @Test
+    void kexInit() {
+        PropertyCheck.forAll(1000, Gens.bytes(16, 16), names(), names(), names(), Gens.booleans(), this::kexInit);
+    }
+
+    private void kexInit(byte[] cookie, List<String> a, List<String> b, List<String> c, boolean follows) {
         KexInitMessage m = new KexInitMessage(cookie, a, b, c, c, a, b, List.of("none"), List.of("none"),
                 List.of(), List.of(), follows, 0);
         assertRoundTrip(m::encode, KexInitMessage::decode, o -> ((KexInitMessage) ((Object[]) o)[0]).encode(buf(o)));
     }
 
-    @Property
-    void disconnect(@ForAll @IntRange(min = 1, max = 15) int reason, @ForAll String text) {
+    @Test
+    void disconnect() {
+        PropertyCheck.forAll(1000, Gens.ints(1, 15), Gens.strings(), this::disconnect);
+    }
+
+    private void disconnect(int reason, String text) {
         DisconnectMessage m = new DisconnectMessage(reason, text, "en");
         assertRoundTrip(m::encode, DisconnectMessage::decode, o -> ((DisconnectMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void ignore(@ForAll @Size(max = 100) byte[] data) {
+    @Test
+    void ignore() {
+        PropertyCheck.forAll(1000, Gens.bytes(0, 100), this::ignore);
+    }
+
+    private void ignore(byte[] data) {
         IgnoreMessage m = new IgnoreMessage(data);
         assertRoundTrip(m::encode, IgnoreMessage::decode, o -> ((IgnoreMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void debug(@ForAll boolean display, @ForAll String text) {
+    @Test
+    void debug() {
+        PropertyCheck.forAll(1000, Gens.booleans(), Gens.strings(), this::debug);
+    }
+
+    private void debug(boolean display, String text) {
         DebugMessage m = new DebugMessage(display, text, "");
         assertRoundTrip(m::encode, DebugMessage::decode, o -> ((DebugMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void unimplemented(@ForAll @IntRange(min = 0) int seq) {
+    @Test
+    void unimplemented() {
+        PropertyCheck.forAll(1000, Gens.ints(0, Integer.MAX_VALUE), this::unimplemented);
+    }
+
+    private void unimplemented(int seq) {
         UnimplementedMessage m = new UnimplementedMessage(seq);
         assertRoundTrip(m::encode, UnimplementedMessage::decode, o -> ((UnimplementedMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void service(@ForAll("names") List<String> n) {
+    @Test
+    void service() {
+        PropertyCheck.forAll(1000, names(), this::service);
+    }
+
+    private void service(List<String> n) {
         String name = n.isEmpty() ? "ssh-userauth" : n.get(0);
         ServiceRequestMessage r = new ServiceRequestMessage(name);
         assertRoundTrip(r::encode, ServiceRequestMessage::decode, o -> ((ServiceRequestMessage) first(o)).encode(buf(o)));
@@ -93,24 +109,36 @@ class MessageProperties {
         assertRoundTrip(a::encode, ServiceAcceptMessage::decode, o -> ((ServiceAcceptMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void extInfo(@ForAll("names") List<String> keys, @ForAll @Size(max = 50) byte[] value) {
+    @Test
+    void extInfo() {
+        PropertyCheck.forAll(1000, names(), Gens.bytes(0, 50), this::extInfo);
+    }
+
+    private void extInfo(List<String> keys, byte[] value) {
         Map<String, byte[]> map = new java.util.LinkedHashMap<>();
         keys.forEach(k -> map.put(k, value));
         ExtInfoMessage m = new ExtInfoMessage(map);
         assertRoundTrip(m::encode, ExtInfoMessage::decode, o -> ((ExtInfoMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void ecdh(@ForAll @Size(max = 100) byte[] a, @ForAll @Size(max = 100) byte[] b, @ForAll @Size(max = 100) byte[] c) {
+    @Test
+    void ecdh() {
+        PropertyCheck.forAll(1000, Gens.bytes(0, 100), Gens.bytes(0, 100), Gens.bytes(0, 100), this::ecdh);
+    }
+
+    private void ecdh(byte[] a, byte[] b, byte[] c) {
         KexEcdhInitMessage i = new KexEcdhInitMessage(a);
         assertRoundTrip(i::encode, KexEcdhInitMessage::decode, o -> ((KexEcdhInitMessage) first(o)).encode(buf(o)));
         KexEcdhReplyMessage r = new KexEcdhReplyMessage(a, b, c);
         assertRoundTrip(r::encode, KexEcdhReplyMessage::decode, o -> ((KexEcdhReplyMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void dh(@ForAll BigInteger e, @ForAll @Size(max = 100) byte[] a, @ForAll @Size(max = 100) byte[] c) {
+    @Test
+    void dh() {
+        PropertyCheck.forAll(1000, Gens.bigIntegers(), Gens.bytes(0, 100), Gens.bytes(0, 100), this::dh);
+    }
+
+    private void dh(BigInteger e, byte[] a, byte[] c) {
         KexDhInitMessage i = new KexDhInitMessage(e);
         assertRoundTrip(i::encode, KexDhInitMessage::decode, o -> ((KexDhInitMessage) first(o)).encode(buf(o)));
         KexDhReplyMessage r = new KexDhReplyMessage(a, e, c);
@@ -123,19 +151,24 @@ class MessageProperties {
         assertRoundTrip(g::encode, KexDhGexGroupMessage::decode, o -> ((KexDhGexGroupMessage) first(o)).encode(buf(o)));
     }
 
-    @Property
-    void gexRequest(@ForAll @IntRange(min = 0) int min, @ForAll @IntRange(min = 0) int n, @ForAll @IntRange(min = 0) int max) {
+    @Test
+    void gexRequest() {
+        PropertyCheck.forAll(1000, Gens.ints(0, Integer.MAX_VALUE), Gens.ints(0, Integer.MAX_VALUE),
+                Gens.ints(0, Integer.MAX_VALUE), this::gexRequest);
+    }
+
+    private void gexRequest(int min, int n, int max) {
         KexDhGexRequestMessage m = new KexDhGexRequestMessage(min, n, max);
         assertRoundTrip(m::encode, KexDhGexRequestMessage::decode, o -> ((KexDhGexRequestMessage) first(o)).encode(buf(o)));
     }
 
-    @Example
+    @Test
     void newKeys() {
         NewKeysMessage m = new NewKeysMessage();
         assertRoundTrip(m::encode, NewKeysMessage::decode, o -> ((NewKeysMessage) first(o)).encode(buf(o)));
     }
 
-    @Example
+    @Test
     void kexInitWithNonZeroReservedFieldIsRefused() {
         KexInitMessage m = new KexInitMessage(new byte[16], List.of("a"), List.of("b"), List.of("c"), List.of("c"),
                 List.of("d"), List.of("d"), List.of("none"), List.of("none"), List.of(), List.of(), false, 7);
@@ -149,7 +182,7 @@ class MessageProperties {
         }
     }
 
-    @Example
+    @Test
     void wrongMessageNumberIsRefused() {
         ByteBuf b = Unpooled.buffer().writeByte(SshMessageNumbers.IGNORE).writeInt(0);
         try {
@@ -159,7 +192,7 @@ class MessageProperties {
         }
     }
 
-    @Example
+    @Test
     void extInfoWithTooManyEntriesIsRefused() {
         ByteBuf b = Unpooled.buffer().writeByte(SshMessageNumbers.EXT_INFO).writeInt(1025);
         try {

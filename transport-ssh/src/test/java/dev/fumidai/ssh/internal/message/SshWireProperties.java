@@ -4,50 +4,75 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SshWireProperties {
 
-    @Property
-    void uint32RoundTrips(@ForAll long value) {
+    /** Printable US-ASCII without the comma (RFC 4251 §5 name-list). */
+    static final String NAME_CHARS = "!\"#$%&'()*+-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+            + "abcdefghijklmnopqrstuvwxyz{|}~";
+
+    @Test
+    void uint32RoundTrips() {
+        PropertyCheck.forAll(1000, Gens.longs(), this::uint32RoundTrips);
+    }
+
+    private void uint32RoundTrips(long value) {
         long v = value & 0xffffffffL;
         roundTrip(b -> SshWire.writeUint32(b, v), b -> assertEquals(v, SshWire.readUint32(b)));
     }
 
-    @Property
-    void booleanRoundTrips(@ForAll boolean value) {
+    @Test
+    void booleanRoundTrips() {
+        PropertyCheck.forAll(1000, Gens.booleans(), this::booleanRoundTrips);
+    }
+
+    private void booleanRoundTrips(boolean value) {
         roundTrip(b -> SshWire.writeBoolean(b, value), b -> assertEquals(value, SshWire.readBoolean(b)));
     }
 
-    @Property
-    void stringRoundTrips(@ForAll @Size(max = 300) byte[] value) {
+    @Test
+    void stringRoundTrips() {
+        PropertyCheck.forAll(1000, Gens.bytes(0, 300), this::stringRoundTrips);
+    }
+
+    private void stringRoundTrips(byte[] value) {
         roundTrip(b -> SshWire.writeString(b, value), b -> assertArrayEquals(value, SshWire.readBytes(b)));
     }
 
-    @Property
-    void textRoundTrips(@ForAll String value) {
+    @Test
+    void textRoundTrips() {
+        PropertyCheck.forAll(1000, Gens.strings(), this::textRoundTrips);
+    }
+
+    private void textRoundTrips(String value) {
         roundTrip(b -> SshWire.writeString(b, value), b -> assertEquals(value, SshWire.readString(b)));
     }
 
-    @Property
-    void mpintRoundTrips(@ForAll BigInteger value) {
+    @Test
+    void mpintRoundTrips() {
+        PropertyCheck.forAll(1000, Gens.bigIntegers(), this::mpintRoundTrips);
+    }
+
+    private void mpintRoundTrips(BigInteger value) {
         roundTrip(b -> SshWire.writeMpint(b, value), b -> assertEquals(value, SshWire.readMpint(b)));
     }
 
-    @Property
-    void unsignedMpintEqualsMpintOfMagnitude(@ForAll @Size(max = 40) byte[] magnitude) {
+    @Test
+    void unsignedMpintEqualsMpintOfMagnitude() {
+        PropertyCheck.forAll(1000, Gens.bytes(0, 40), this::unsignedMpintEqualsMpintOfMagnitude);
+    }
+
+    private void unsignedMpintEqualsMpintOfMagnitude(byte[] magnitude) {
         ByteBuf a = Unpooled.buffer();
         ByteBuf b = Unpooled.buffer();
         try {
@@ -60,19 +85,21 @@ class SshWireProperties {
         }
     }
 
-    @Property
-    void nameListRoundTrips(@ForAll("nameLists") List<String> names) {
+    @Test
+    void nameListRoundTrips() {
+        PropertyCheck.forAll(1000, nameLists(), this::nameListRoundTrips);
+    }
+
+    private void nameListRoundTrips(List<String> names) {
         roundTrip(b -> SshWire.writeNameList(b, names), b -> assertEquals(names, SshWire.readNameList(b)));
     }
 
-    @Provide
-    Arbitrary<List<String>> nameLists() {
-        return Arbitraries.strings().withCharRange('!', '~').excludeChars(',').ofMinLength(1).ofMaxLength(40)
-                .list().ofMaxSize(20);
+    static Gen<List<String>> nameLists() {
+        return Gens.lists(Gens.strings(Gens.charsOf(NAME_CHARS), 1, 40), 0, 20);
     }
 
     /** RFC 4251 §5 gives these mpint encodings as examples. */
-    @Example
+    @Test
     void mpintMatchesRfc4251Examples() {
         assertEquals("00000000", hex(b -> SshWire.writeMpint(b, BigInteger.ZERO)));
         assertEquals("0000000809a378f9b2e332a7",
@@ -83,7 +110,7 @@ class SshWireProperties {
                 hex(b -> SshWire.writeMpint(b, new BigInteger("-deadbeef", 16))));
     }
 
-    @Example
+    @Test
     void lengthBeyondReadableBytesIsRefusedWithoutAllocating() {
         ByteBuf b = Unpooled.buffer().writeInt(Integer.MAX_VALUE).writeByte(1);
         try {
@@ -93,7 +120,7 @@ class SshWireProperties {
         }
     }
 
-    @Example
+    @Test
     void emptyNamesAndControlCharactersAreRefused() {
         for (String bad : List.of("a,,b", ",a", "a,", "a b", "a\u0001")) {
             ByteBuf b = Unpooled.buffer();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -11,30 +13,29 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** Checks that packet decoding does not depend on how the byte stream is split (STYLE.md, *Properties). */
 class SshPacketCodecProperties {
 
-    @Provide
-    Arbitrary<List<byte[]>> payloads() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(600).list().ofMinSize(1).ofMaxSize(12);
+    static Gen<List<byte[]>> payloads() {
+        return Gens.lists(Gens.bytes(1, 600), 1, 12);
     }
 
-    @Provide
-    Arbitrary<String> ciphers() {
-        return Arbitraries.of("none", CipherAlgorithms.CHACHA20_POLY1305, CipherAlgorithms.AES128_GCM,
+    static Gen<String> ciphers() {
+        return Gens.of("none", CipherAlgorithms.CHACHA20_POLY1305, CipherAlgorithms.AES128_GCM,
                 CipherAlgorithms.AES256_CTR + "+" + CipherAlgorithms.HMAC_SHA2_512,
                 CipherAlgorithms.AES128_CTR + "+" + CipherAlgorithms.HMAC_SHA2_256_ETM);
     }
 
-    @Property(tries = 200)
-    void decodingDoesNotDependOnHowInputIsSplit(@ForAll("payloads") List<byte[]> payloads,
-            @ForAll("ciphers") String cipherAndMac, @ForAll long splitSeed) throws Exception {
+    @Test
+    void decodingDoesNotDependOnHowInputIsSplit() {
+        PropertyCheck.forAll(200, payloads(), ciphers(), Gens.longs(), this::decodingDoesNotDependOnHowInputIsSplit);
+    }
+
+    private void decodingDoesNotDependOnHowInputIsSplit(List<byte[]> payloads, String cipherAndMac,
+            long splitSeed) throws Exception {
         String[] parts = cipherAndMac.split("\\+");
         String mac = parts.length > 1 ? parts[1] : null;
         List<String> expected = payloads.stream().map(ByteBufUtil::hexDump).toList();
@@ -60,8 +61,12 @@ class SshPacketCodecProperties {
         assertEquals(expected, decoded);
     }
 
-    @Property(tries = 300)
-    void garbageNeverDecodesIntoAPacketWithAForgedTag(@ForAll byte[] garbage) throws Exception {
+    @Test
+    void garbageNeverDecodesIntoAPacketWithAForgedTag() {
+        PropertyCheck.forAll(300, Gens.bytes(), this::garbageNeverDecodesIntoAPacketWithAForgedTag);
+    }
+
+    private void garbageNeverDecodesIntoAPacketWithAForgedTag(byte[] garbage) throws Exception {
         SshPacketCodec codec = new SshPacketCodec();
         codec.setInboundCipher(SshPacketCodecTest.cipher(CipherAlgorithms.AES128_GCM, null, false), true);
         EmbeddedChannel ch = new EmbeddedChannel(codec);

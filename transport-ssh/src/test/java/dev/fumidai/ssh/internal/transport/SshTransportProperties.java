@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fumidai.TunnelException;
 import dev.fumidai.ssh.SshTransportConfig;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.Unpooled;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Checks the transport state machine against a server that injects one arbitrary message at an arbitrary
@@ -24,10 +23,14 @@ class SshTransportProperties {
     static final SshTransportConfig CONFIG = SshTransportConfig.builder()
             .kexAlgorithms(List.of(KexAlgorithms.CURVE25519_SHA256)).build();
 
-    @Property(tries = 150)
-    void anInjectedMessageEndsInSuccessOrATypedFailure(@ForAll @IntRange(min = 0, max = 4) int point,
-            @ForAll @IntRange(min = 1, max = 255) int type, @ForAll @Size(max = 40) byte[] body,
-            @ForAll boolean strict) throws Exception {
+    @Test
+    void anInjectedMessageEndsInSuccessOrATypedFailure() {
+        PropertyCheck.forAll(150, Gens.ints(0, 4), Gens.ints(1, 255), Gens.bytes(0, 40), Gens.booleans(),
+                this::anInjectedMessageEndsInSuccessOrATypedFailure);
+    }
+
+    private void anInjectedMessageEndsInSuccessOrATypedFailure(int point, int type, byte[] body,
+            boolean strict) throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.strict = strict;
             Runnable inject = () -> s.send(Unpooled.buffer().writeByte(type).writeBytes(body));

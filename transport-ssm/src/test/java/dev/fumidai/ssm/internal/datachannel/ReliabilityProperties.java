@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Runs a client and an agent end of the reliability layer (SSM spec §5) against each other over a simulated
@@ -49,17 +49,27 @@ class ReliabilityProperties {
         }
     }
 
-    @Property(tries = 300)
-    void everyMessageArrivesOnceAndInOrderInBothDirections(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 300) int messagesAtoB,
-            @ForAll @IntRange(min = 0, max = 300) int messagesBtoA,
-            @ForAll @DoubleRange(min = 0, max = 0.3) double drop,
-            @ForAll @DoubleRange(min = 0, max = 0.3) double duplicate,
-            @ForAll @IntRange(min = 0, max = 400) int maxDelayMs,
-            @ForAll @DoubleRange(min = 0, max = 0.3) double receiverBusy,
-            @ForAll @IntRange(min = 1, max = 64) int maxOut,
-            @ForAll @IntRange(min = 1, max = 64) int maxIn) throws Exception {
+    /** The simulated network's faults: drop, duplicate and receiver-busy probabilities and the delay bound. */
+    record Faults(double drop, double duplicate, double receiverBusy, int maxDelayMs) {
+    }
+
+    /** The two ends' bounds on unacknowledged and reordered messages. */
+    record Bounds(int maxOut, int maxIn) {
+    }
+
+    @Test
+    void everyMessageArrivesOnceAndInOrderInBothDirections() {
+        Gen<Double> probability = Gens.doubles(0, 0.3);
+        Gen<Faults> faults = probability.zip(probability, probability, Gens.ints(0, 400), Faults::new);
+        Gen<Bounds> bounds = Gens.ints(1, 64).zip(Gens.ints(1, 64), Bounds::new);
+        PropertyCheck.forAll(300, Gens.longs(), Gens.ints(0, 300), Gens.ints(0, 300), faults, bounds,
+                (seed, aToB, bToA, f, b) -> everyMessageArrivesOnceAndInOrderInBothDirections(seed, aToB, bToA,
+                f.drop(), f.duplicate(), f.maxDelayMs(), f.receiverBusy(), b.maxOut(), b.maxIn()));
+    }
+
+    private static void everyMessageArrivesOnceAndInOrderInBothDirections(long seed, int messagesAtoB, int messagesBtoA,
+            double drop, double duplicate, int maxDelayMs, double receiverBusy, int maxOut,
+            int maxIn) throws Exception {
         Random rnd = new Random(seed);
         End[] ends = {
             new End(MessageTypes.INPUT_STREAM_DATA, messagesBtoA, maxOut, maxIn),

@@ -4,33 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.testing.Gens;
+import dev.fumidai.testing.PropertyCheck;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SmuxProperties {
 
-    @Provide
-    Arbitrary<SmuxFrame> frames() {
-        return Combinators.combine(Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, 255),
-                Arbitraries.longs().between(0, 0xffffffffL),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(3000)).as(SmuxFrame::new);
+    static Gen<SmuxFrame> frames() {
+        return Gens.ints(0, 255).zip(Gens.ints(0, 255), Gens.longs(0, 0xffffffffL), Gens.bytes(0, 3000),
+                SmuxFrame::new);
     }
 
-    @Property
-    void decodingDoesNotDependOnHowInputIsSplit(@ForAll @Size(max = 20) List<@net.jqwik.api.From("frames") SmuxFrame> frames,
-            @ForAll long seed) {
+    @Test
+    void decodingDoesNotDependOnHowInputIsSplit() {
+        PropertyCheck.forAll(1000, Gens.lists(frames(), 0, 20), Gens.longs(),
+                SmuxProperties::decodingDoesNotDependOnHowInputIsSplit);
+    }
+
+    private static void decodingDoesNotDependOnHowInputIsSplit(List<SmuxFrame> frames, long seed) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         frames.forEach(f -> all.writeBytes(f.encode()));
         byte[] bytes = all.toByteArray();
@@ -48,9 +46,14 @@ class SmuxProperties {
     }
 
     /** Carries random data on many streams between a client and a server session through 1 KiB chunks. */
-    @Property(tries = 200)
-    void streamsCarryTheirBytesIntactBetweenClientAndServer(@ForAll @IntRange(min = 1, max = 20) int streams,
-            @ForAll long seed) throws Exception {
+    @Test
+    void streamsCarryTheirBytesIntactBetweenClientAndServer() {
+        PropertyCheck.forAll(200, Gens.ints(1, 20), Gens.longs(),
+                SmuxProperties::streamsCarryTheirBytesIntactBetweenClientAndServer);
+    }
+
+    private static void streamsCarryTheirBytesIntactBetweenClientAndServer(int streams, long seed)
+            throws Exception {
         Random rnd = new Random(seed);
         ByteArrayOutputStream c2s = new ByteArrayOutputStream();
         ByteArrayOutputStream s2c = new ByteArrayOutputStream();
