@@ -38,7 +38,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -77,8 +79,11 @@ import org.slf4j.LoggerFactory;
  * payloads are passed on or, while held back, kept in a queue and released if they fail.
  *
  * <h2>Back-pressure</h2>
- * Held-back writes are capped by {@link SshTransportConfig#maxPendingWriteBytes()}; a write beyond the cap
- * fails with {@link HopDisconnectedException} and is not queued.
+ * Held-back bytes count toward the channel's writability (see {@link #updateHeldWritability}), so writers that
+ * respect it, as the SSH channels do, stop at the write buffer's high water mark during a key exchange. The
+ * queue is capped by {@link SshTransportConfig#maxPendingWriteBytes()}; a write beyond the cap fails its own
+ * promise with {@link HopDisconnectedException} and is not queued (a caller that passes a void promise turns
+ * that into a connection failure, so the connection layer never does).
  *
  * <h2>Failure</h2>
  * Any failure sends SSH_MSG_DISCONNECT where possible, fails the ready future and the held-back writes with
@@ -101,6 +106,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     static final String PING_EXTENSION = "ping@openssh.com";
     /** USERAUTH_SUCCESS (RFC 4252 §5.1); after it, EXT_INFO is no longer allowed (RFC 8308 §2.4). */
     private static final int USERAUTH_SUCCESS = 52;
+
+    /** The user-defined writability flag the hold-back queue owns (Netty allows 1 to 31). */
+    static final int HELD_WRITABILITY_INDEX = 7;
 
     private enum Phase { VERSION, KEX, SERVICE_REQUESTED, ESTABLISHED, CLOSED }
 
@@ -161,6 +169,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
     private long pendingBytes;
     private boolean flushPending;
+    /** Whether the held-back bytes made the channel unwritable (see {@link #updateHeldWritability}). */
+    private boolean heldUnwritable;
     private ScheduledFuture<?> rekeyTimer;
     private ScheduledFuture<?> handshakeTimer;
     private boolean closedLocally;
@@ -782,6 +792,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             }
             pending.add(new PendingWrite(payload, promise));
             pendingBytes += size;
+            updateHeldWritability();
             return;
         }
         ctx.write(payload, promise);
@@ -805,11 +816,33 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             ctx.write(w.payload(), w.promise());
             wrote = true;
         }
+        updateHeldWritability();
         if (wrote || flushPending) {
             flushPending = false;
             ctx.flush();
         }
         checkRekeyLimits();
+    }
+
+    /**
+     * Makes held-back bytes count toward the connection channel's writability, as bytes waiting for the socket
+     * do: above the high water mark the channel reports itself unwritable (a user-defined writability flag, so
+     * {@code channelWritabilityChanged} reaches every handler and the SSH channels stop at that point instead of
+     * writing their whole windows into the hold queue); at or below the low water mark it is writable again.
+     */
+    private void updateHeldWritability() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null) {
+            return;
+        }
+        WriteBufferWaterMark marks = ctx.channel().config().getWriteBufferWaterMark();
+        if (!heldUnwritable && pendingBytes > marks.high()) {
+            heldUnwritable = true;
+            out.setUserDefinedWritability(HELD_WRITABILITY_INDEX, false);
+        } else if (heldUnwritable && pendingBytes <= marks.low()) {
+            heldUnwritable = false;
+            out.setUserDefinedWritability(HELD_WRITABILITY_INDEX, true);
+        }
     }
 
     /** Sends a transport message straight to the codec, bypassing the hold-back queue. */
@@ -929,6 +962,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             w.promise().tryFailure(cause);
         }
         pendingBytes = 0;
+        if (ctx != null) {
+            updateHeldWritability();
+        }
     }
 
     private static String printable(String s) {

@@ -106,10 +106,13 @@ final class ScriptedServer implements AutoCloseable {
         return check -> new HostKeyVerdict(VerifiedBy.CUSTOM, SshPublicKeys.fingerprint(check.hostKeyBlob()), false);
     }
 
+    /** The largest piece {@link #raw} feeds the client at once; bulk tests raise it. */
+    int maxPiece = 64;
+
     /** Sends raw bytes to the client, split in random pieces. */
     void raw(ByteBuf bytes) {
         while (bytes.isReadable() && client.isOpen()) {
-            int n = Math.min(bytes.readableBytes(), 1 + random.nextInt(64));
+            int n = Math.min(bytes.readableBytes(), 1 + random.nextInt(maxPiece));
             client.writeInbound(bytes.readRetainedSlice(n));
         }
         bytes.release();
