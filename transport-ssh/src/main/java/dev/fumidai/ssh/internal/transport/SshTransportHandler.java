@@ -83,7 +83,10 @@ import org.slf4j.LoggerFactory;
  * respect it, as the SSH channels do, stop at the write buffer's high water mark during a key exchange. The
  * queue is capped by {@link SshTransportConfig#maxPendingWriteBytes()}; a write beyond the cap fails its own
  * promise with {@link HopDisconnectedException} and is not queued (a caller that passes a void promise turns
- * that into a connection failure, so the connection layer never does).
+ * that into a connection failure, so the connection layer never does). Replies a peer earns by sending are
+ * bounded too: reading pauses while more than 1 MiB waits for the socket, and the connection fails past the
+ * same cap (see {@link #limitQueuedReplies}); before the transport is ready, unknown messages count with the
+ * noise cap.
  *
  * <h2>Failure</h2>
  * Any failure sends SSH_MSG_DISCONNECT where possible, fails the ready future and the held-back writes with
@@ -171,6 +174,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean flushPending;
     /** Whether the held-back bytes made the channel unwritable (see {@link #updateHeldWritability}). */
     private boolean heldUnwritable;
+    /** Whether reading is paused because too many bytes wait for the socket (see {@link #limitQueuedReplies}). */
+    private boolean readPaused;
     private ScheduledFuture<?> rekeyTimer;
     private ScheduledFuture<?> handshakeTimer;
     private boolean closedLocally;
@@ -273,6 +278,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         try {
             passedUp = handlePayload(payload);
             checkRekeyLimits();
+            limitQueuedReplies();
         } catch (Exception e) {
             fail(e);
         } finally {
@@ -280,6 +286,57 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                 payload.release();
             }
         }
+    }
+
+    /**
+     * Bounds what a peer that sends and never reads can make us queue (issue #10; security-checklist F4): every
+     * layer's replies (UNIMPLEMENTED, PONG, REQUEST_FAILURE, CHANNEL_FAILURE, CHANNEL_OPEN_FAILURE, window
+     * adjusts) are written while we handle its packets, so after each one we look at the bytes waiting for the
+     * socket. Past {@link #readPauseBytes()} we stop reading until the socket drains below the low water mark;
+     * past {@link SshTransportConfig#maxPendingWriteBytes()} the connection fails with a typed error. Reading is
+     * never paused during a key exchange, which needs the peer's next messages to release the held writes.
+     */
+    private void limitQueuedReplies() throws TunnelException {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null || failure != null) {
+            return;
+        }
+        long queued = out.totalPendingWriteBytes();
+        if (queued > config.maxPendingWriteBytes()) {
+            String what = "the server does not read: more than " + config.maxPendingWriteBytes()
+                    + " bytes queued toward it";
+            throw phase == Phase.ESTABLISHED ? new HopDisconnectedException(where, what, null)
+                    : new HopHandshakeException(where, what, null);
+        }
+        if (!readPaused && !kexInProgress && queued > readPauseBytes()) {
+            LOG.debug("{}: {} bytes queued toward the server; reading paused", where, queued);
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Bytes waiting for the socket past which we stop reading: 1 MiB, or four high water marks if more. */
+    private long readPauseBytes() {
+        long high = ctx.channel().config().getWriteBufferHighWaterMark();
+        return Math.min(Math.max(4 * high, 1L << 20), Math.max(config.maxPendingWriteBytes() / 2, 1));
+    }
+
+    private void resumeReading() {
+        if (readPaused && failure == null) {
+            readPaused = false;
+            LOG.debug("{}: reading resumed", where);
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (readPaused && out != null
+                && out.totalPendingWriteBytes() <= ctx.channel().config().getWriteBufferLowWaterMark()) {
+            resumeReading();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     /** Handles one payload; returns whether ownership passed up the pipeline. */
@@ -331,7 +388,12 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             return false;
         }
         if (type < SshMessageNumbers.USERAUTH_FIRST) {
-            // RFC 4253 §11.4: answer an unrecognized message with UNIMPLEMENTED.
+            // RFC 4253 §11.4: answer an unrecognized message with UNIMPLEMENTED; before the transport is ready such
+            // answers count with the noise, so an unverified peer gets at most MAX_NOISE_BEFORE_READY of them.
+            if (phase != Phase.ESTABLISHED && ++noiseCount > MAX_NOISE_BEFORE_READY) {
+                throw new SshProtocolException("more than " + MAX_NOISE_BEFORE_READY
+                        + " unknown or IGNORE/DEBUG/UNIMPLEMENTED messages before the transport was ready");
+            }
             LOG.debug("{}: unimplemented transport message {}", where, type);
             send(buf(b -> new UnimplementedMessage(codec.lastInboundSequence()).encode(b)));
             return false;
@@ -693,6 +755,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
 
     private void startKex() throws GeneralSecurityException {
         kexInProgress = true;
+        // The exchange needs the peer's messages: a pause for queued replies must not stall it.
+        resumeReading();
         ourNewKeysSent = false;
         theirNewKeysReceived = false;
         cancelRekeyTimer();
