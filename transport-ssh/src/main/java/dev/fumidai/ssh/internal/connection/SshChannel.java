@@ -238,7 +238,7 @@ public final class SshChannel extends AbstractStreamChannel {
             long add = unadjusted;
             unadjusted = 0;
             localWindow += add;
-            connection.send(b -> new ChannelWindowAdjustMessage(remoteId, add).encode(b));
+            connection.send(b -> new ChannelWindowAdjustMessage(remoteId, add).encode(b), this);
             connection.flush();
         }
     }
@@ -267,7 +267,7 @@ public final class SshChannel extends AbstractStreamChannel {
             ByteBuf msg = alloc().buffer(ChannelDataMessage.HEADER_BYTES + chunk);
             ChannelDataMessage.encodeHeader(msg, remoteId, chunk);
             msg.writeBytes(buf, offset + taken, chunk);
-            connection.write(msg);
+            connection.write(msg, this);
             remoteWindow -= chunk;
             taken += chunk;
         }
@@ -281,7 +281,7 @@ public final class SshChannel extends AbstractStreamChannel {
     @Override
     protected void doSendEof() {
         if (!closeSent && connection.isOpen()) {
-            connection.send(b -> new ChannelEofMessage(remoteId).encode(b));
+            connection.send(b -> new ChannelEofMessage(remoteId).encode(b), this);
             connection.flush();
         }
     }

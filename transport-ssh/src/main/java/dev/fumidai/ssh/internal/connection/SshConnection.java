@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -312,14 +313,46 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel().isWritable();
     }
 
-    void write(ByteBuf payload) {
-        ctx.write(payload, ctx.voidPromise());
+    /**
+     * Writes a payload for {@code owner} (null for a connection-wide message). A failed write, such as one the
+     * transport refuses while a key exchange holds writes back, closes the owning channel with the cause; a
+     * connection-wide message that fails fails the connection. Never a void promise: its failure would tear the
+     * whole connection down from the pipeline, every channel with it.
+     */
+    void write(ByteBuf payload, SshChannel owner) {
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener(f -> {
+            if (!f.isSuccess()) {
+                writeFailed(owner, f.cause());
+            }
+        });
+        ctx.write(payload, promise);
+    }
+
+    private void writeFailed(SshChannel owner, Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        if (owner == null) {
+            raise(cause);
+            return;
+        }
+        LOG.debug("{}: write on channel {} failed: {}", config.where(), owner.localId(), cause.getMessage());
+        TunnelException typed = cause instanceof TunnelException t ? t
+                : new HopDisconnectedException(config.where(), "write on " + owner.description() + " failed", cause);
+        if (owner.isRegistered() && owner.isOpen()) {
+            owner.closeWithCause(typed);
+        }
     }
 
     void send(Consumer<ByteBuf> encoder) {
+        send(encoder, null);
+    }
+
+    void send(Consumer<ByteBuf> encoder, SshChannel owner) {
         ByteBuf b = ctx.alloc().buffer();
         encoder.accept(b);
-        write(b);
+        write(b, owner);
     }
 
     void flush() {

@@ -38,7 +38,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -77,8 +79,14 @@ import org.slf4j.LoggerFactory;
  * payloads are passed on or, while held back, kept in a queue and released if they fail.
  *
  * <h2>Back-pressure</h2>
- * Held-back writes are capped by {@link SshTransportConfig#maxPendingWriteBytes()}; a write beyond the cap
- * fails with {@link HopDisconnectedException} and is not queued.
+ * Held-back bytes count toward the channel's writability (see {@link #updateHeldWritability}), so writers that
+ * respect it, as the SSH channels do, stop at the write buffer's high water mark during a key exchange. The
+ * queue is capped by {@link SshTransportConfig#maxPendingWriteBytes()}; a write beyond the cap fails its own
+ * promise with {@link HopDisconnectedException} and is not queued (a caller that passes a void promise turns
+ * that into a connection failure, so the connection layer never does). Replies a peer earns by sending are
+ * bounded too: reading pauses while more than 1 MiB waits for the socket, and the connection fails past the
+ * same cap (see {@link #limitQueuedReplies}); before the transport is ready, unknown messages count with the
+ * noise cap.
  *
  * <h2>Failure</h2>
  * Any failure sends SSH_MSG_DISCONNECT where possible, fails the ready future and the held-back writes with
@@ -101,6 +109,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     static final String PING_EXTENSION = "ping@openssh.com";
     /** USERAUTH_SUCCESS (RFC 4252 §5.1); after it, EXT_INFO is no longer allowed (RFC 8308 §2.4). */
     private static final int USERAUTH_SUCCESS = 52;
+
+    /** The user-defined writability flag the hold-back queue owns (Netty allows 1 to 31). */
+    static final int HELD_WRITABILITY_INDEX = 7;
 
     private enum Phase { VERSION, KEX, SERVICE_REQUESTED, ESTABLISHED, CLOSED }
 
@@ -161,6 +172,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
     private long pendingBytes;
     private boolean flushPending;
+    /** Whether the held-back bytes made the channel unwritable (see {@link #updateHeldWritability}). */
+    private boolean heldUnwritable;
+    /** Whether reading is paused because too many bytes wait for the socket (see {@link #limitQueuedReplies}). */
+    private boolean readPaused;
     private ScheduledFuture<?> rekeyTimer;
     private ScheduledFuture<?> handshakeTimer;
     private boolean closedLocally;
@@ -263,6 +278,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         try {
             passedUp = handlePayload(payload);
             checkRekeyLimits();
+            limitQueuedReplies();
         } catch (Exception e) {
             fail(e);
         } finally {
@@ -270,6 +286,57 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                 payload.release();
             }
         }
+    }
+
+    /**
+     * Bounds what a peer that sends and never reads can make us queue (issue #10; security-checklist F4): every
+     * layer's replies (UNIMPLEMENTED, PONG, REQUEST_FAILURE, CHANNEL_FAILURE, CHANNEL_OPEN_FAILURE, window
+     * adjusts) are written while we handle its packets, so after each one we look at the bytes waiting for the
+     * socket. Past {@link #readPauseBytes()} we stop reading until the socket drains below the low water mark;
+     * past {@link SshTransportConfig#maxPendingWriteBytes()} the connection fails with a typed error. Reading is
+     * never paused during a key exchange, which needs the peer's next messages to release the held writes.
+     */
+    private void limitQueuedReplies() throws TunnelException {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null || failure != null) {
+            return;
+        }
+        long queued = out.totalPendingWriteBytes();
+        if (queued > config.maxPendingWriteBytes()) {
+            String what = "the server does not read: more than " + config.maxPendingWriteBytes()
+                    + " bytes queued toward it";
+            throw phase == Phase.ESTABLISHED ? new HopDisconnectedException(where, what, null)
+                    : new HopHandshakeException(where, what, null);
+        }
+        if (!readPaused && !kexInProgress && queued > readPauseBytes()) {
+            LOG.debug("{}: {} bytes queued toward the server; reading paused", where, queued);
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Bytes waiting for the socket past which we stop reading: 1 MiB, or four high water marks if more. */
+    private long readPauseBytes() {
+        long high = ctx.channel().config().getWriteBufferHighWaterMark();
+        return Math.min(Math.max(4 * high, 1L << 20), Math.max(config.maxPendingWriteBytes() / 2, 1));
+    }
+
+    private void resumeReading() {
+        if (readPaused && failure == null) {
+            readPaused = false;
+            LOG.debug("{}: reading resumed", where);
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (readPaused && out != null
+                && out.totalPendingWriteBytes() <= ctx.channel().config().getWriteBufferLowWaterMark()) {
+            resumeReading();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     /** Handles one payload; returns whether ownership passed up the pipeline. */
@@ -321,7 +388,12 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             return false;
         }
         if (type < SshMessageNumbers.USERAUTH_FIRST) {
-            // RFC 4253 §11.4: answer an unrecognized message with UNIMPLEMENTED.
+            // RFC 4253 §11.4: answer an unrecognized message with UNIMPLEMENTED; before the transport is ready such
+            // answers count with the noise, so an unverified peer gets at most MAX_NOISE_BEFORE_READY of them.
+            if (phase != Phase.ESTABLISHED && ++noiseCount > MAX_NOISE_BEFORE_READY) {
+                throw new SshProtocolException("more than " + MAX_NOISE_BEFORE_READY
+                        + " unknown or IGNORE/DEBUG/UNIMPLEMENTED messages before the transport was ready");
+            }
             LOG.debug("{}: unimplemented transport message {}", where, type);
             send(buf(b -> new UnimplementedMessage(codec.lastInboundSequence()).encode(b)));
             return false;
@@ -683,6 +755,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
 
     private void startKex() throws GeneralSecurityException {
         kexInProgress = true;
+        // The exchange needs the peer's messages: a pause for queued replies must not stall it.
+        resumeReading();
         ourNewKeysSent = false;
         theirNewKeysReceived = false;
         cancelRekeyTimer();
@@ -782,6 +856,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             }
             pending.add(new PendingWrite(payload, promise));
             pendingBytes += size;
+            updateHeldWritability();
             return;
         }
         ctx.write(payload, promise);
@@ -805,11 +880,33 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             ctx.write(w.payload(), w.promise());
             wrote = true;
         }
+        updateHeldWritability();
         if (wrote || flushPending) {
             flushPending = false;
             ctx.flush();
         }
         checkRekeyLimits();
+    }
+
+    /**
+     * Makes held-back bytes count toward the connection channel's writability, as bytes waiting for the socket
+     * do: above the high water mark the channel reports itself unwritable (a user-defined writability flag, so
+     * {@code channelWritabilityChanged} reaches every handler and the SSH channels stop at that point instead of
+     * writing their whole windows into the hold queue); at or below the low water mark it is writable again.
+     */
+    private void updateHeldWritability() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null) {
+            return;
+        }
+        WriteBufferWaterMark marks = ctx.channel().config().getWriteBufferWaterMark();
+        if (!heldUnwritable && pendingBytes > marks.high()) {
+            heldUnwritable = true;
+            out.setUserDefinedWritability(HELD_WRITABILITY_INDEX, false);
+        } else if (heldUnwritable && pendingBytes <= marks.low()) {
+            heldUnwritable = false;
+            out.setUserDefinedWritability(HELD_WRITABILITY_INDEX, true);
+        }
     }
 
     /** Sends a transport message straight to the codec, bypassing the hold-back queue. */
@@ -929,6 +1026,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             w.promise().tryFailure(cause);
         }
         pendingBytes = 0;
+        if (ctx != null) {
+            updateHeldWritability();
+        }
     }
 
     private static String printable(String s) {

@@ -45,7 +45,7 @@ final class ScriptedServer implements AutoCloseable {
     static final String SERVER_VERSION = "SSH-2.0-Scripted_1.0";
     static final String CIPHER = CipherAlgorithms.AES128_GCM;
 
-    final EmbeddedChannel client = new EmbeddedChannel();
+    final EmbeddedChannel client;
     final EmbeddedChannel server;
     final SshPacketCodec serverCodec = new SshPacketCodec();
     final Future<SshTransportReadyEvent> ready;
@@ -62,6 +62,12 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     ScriptedServer(SshTransportConfig config, HostKeyVerifier verifier) throws Exception {
+        this(config, verifier, new EmbeddedChannel());
+    }
+
+    /** Plays against the given client channel (a test may override how it writes, to model a stalled socket). */
+    ScriptedServer(SshTransportConfig config, HostKeyVerifier verifier, EmbeddedChannel client) throws Exception {
+        this.client = client;
         hostKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         hostKeyBlob = SshPublicKeys.fromJavaKey(hostKey.getPublic()).encoded();
         ready = SshClientTransport.install(client, config, "scripted", 22, "ssh hop \"scripted\" 127.0.0.1:22",
@@ -106,10 +112,13 @@ final class ScriptedServer implements AutoCloseable {
         return check -> new HostKeyVerdict(VerifiedBy.CUSTOM, SshPublicKeys.fingerprint(check.hostKeyBlob()), false);
     }
 
+    /** The largest piece {@link #raw} feeds the client at once; bulk tests raise it. */
+    int maxPiece = 64;
+
     /** Sends raw bytes to the client, split in random pieces. */
     void raw(ByteBuf bytes) {
         while (bytes.isReadable() && client.isOpen()) {
-            int n = Math.min(bytes.readableBytes(), 1 + random.nextInt(64));
+            int n = Math.min(bytes.readableBytes(), 1 + random.nextInt(maxPiece));
             client.writeInbound(bytes.readRetainedSlice(n));
         }
         bytes.release();
@@ -133,6 +142,23 @@ final class ScriptedServer implements AutoCloseable {
         ByteBuf b = Unpooled.buffer();
         encoder.accept(b);
         send(b);
+    }
+
+    /** Encodes a payload with the server's current keys without delivering it; see {@link #flushServerOutput}. */
+    void serverWriteOnly(Consumer<ByteBuf> encoder) {
+        ByteBuf b = Unpooled.buffer();
+        encoder.accept(b);
+        server.writeOutbound(b);
+    }
+
+    /** Delivers everything {@link #serverWriteOnly} encoded, as one stream of bytes. */
+    void flushServerOutput() {
+        io.netty.buffer.CompositeByteBuf all = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        ByteBuf b;
+        while ((b = server.readOutbound()) != null) {
+            all.addComponent(true, b);
+        }
+        raw(all);
     }
 
     /** Sends a packet that holds just a message number and the given bytes. */

@@ -11,6 +11,7 @@ import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.WriteBufferWaterMark;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +68,41 @@ class SshTransportRekeyTest {
         }
     }
 
+    /**
+     * Writes as the connection layer does in production: through the channel's writability, one payload at a
+     * time, with the promise {@code SshConnection.write} passes (until issue #10 a void promise, whose failure
+     * beyond the hold cap tore the whole connection down). Held-back bytes must make the channel unwritable long
+     * before the cap, and the connection must survive the exchange with every byte delivered in order.
+     */
     @Test
-    void heldWritesBeyondTheBoundFailWithoutDisturbingTheOthers() throws Exception {
+    void heldWritesCountTowardWritabilitySoWritersStopBeforeTheBound() throws Exception {
+        try (ScriptedServer s = established(CONFIG.toBuilder().maxPendingWriteBytes(64 * 1024).build())) {
+            s.client.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 * 1024, 16 * 1024));
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            byte[] ic = s.readClientKexInit();
+            int written = 0;
+            while (s.client.isWritable() && written < 200) {
+                s.client.write(channelData(written++, 1000), s.client.voidPromise());
+                s.client.flush();
+            }
+            int count = written;
+            assertTrue(s.client.isOpen(), () -> "the connection survived; failure: " + s.failure());
+            assertFalse(s.client.isWritable(), "held-back bytes made the channel unwritable");
+            assertTrue(count < 64, () -> count + " KB written before the channel turned unwritable");
+            finishRekey(s, is, ic);
+            s.client.runPendingTasks();
+            for (int i = 0; i < count; i++) {
+                ByteBuf b = s.nextFromClient();
+                assertEquals(94, b.readUnsignedByte());
+                assertEquals(i, b.readInt(), "in order, none lost");
+                b.release();
+            }
+            assertTrue(s.client.isWritable(), "writable again once the held-back writes went out");
+        }
+    }
+
+    @Test
+    void aHeldWriteBeyondTheBoundFailsOnlyItsOwnPromise() throws Exception {
         try (ScriptedServer s = established(CONFIG.toBuilder().maxPendingWriteBytes(1000).build())) {
             byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
             byte[] ic = s.readClientKexInit();
