@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,7 @@ class OpenSshSoakIT {
     volatile boolean restarted;
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS) // the module's default is 120 s; the run bounds itself by duration
     void twoHundredStreamsThroughTwoSshdHopsWithRekeysAndARestart() throws Exception {
         Duration duration = Duration.parse(System.getProperty("fumidai.soak.duration", "PT5M"));
         OpenSshDaemon.requireExecutable(OpenSshDaemon.SSHD);
