@@ -100,6 +100,20 @@ final class OpenSshDaemon implements AutoCloseable {
         Path cfg = dir.resolve("sshd_config");
         Files.writeString(cfg, String.join("\n", config) + "\n");
         run(dir, SSHD, "-t", "-f", cfg.toString());
+        return launch(name, dir, port, hostKey, cfg);
+    }
+
+    /**
+     * Kills this daemon and every connection it serves (its per-connection children too, which a plain stop
+     * leaves running), then starts sshd again with the same configuration and host key on the same port.
+     */
+    OpenSshDaemon restart() throws Exception {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return launch(name, dir, port, hostKey, dir.resolve("sshd_config"));
+    }
+
+    private static OpenSshDaemon launch(String name, Path dir, int port, Path hostKey, Path cfg) throws Exception {
         Process p = new ProcessBuilder(SSHD, "-D", "-e", "-f", cfg.toString()).directory(dir.toFile())
                 .redirectErrorStream(true).start();
         OpenSshDaemon daemon = new OpenSshDaemon(name, dir, port, hostKey, p);
