@@ -90,9 +90,19 @@ public final class SshWire {
         return value;
     }
 
-    /** Reads a US-ASCII string as used for algorithm and service names. */
+    /**
+     * Reads a US-ASCII string as used for algorithm, service, request and channel-type names (RFC 4251 §6: names
+     * are printable US-ASCII). A byte outside that range is a protocol error: decoding it as ASCII would replace
+     * it, so the name we act on would not be the name the peer sent.
+     */
     public static String readAsciiString(ByteBuf in) throws SshProtocolException {
         int length = readLength(in, "string");
+        for (int i = in.readerIndex(), end = i + length; i < end; i++) {
+            byte b = in.getByte(i);
+            if (b < 0x20 || b > 0x7e) {
+                throw new SshProtocolException("control or non-ASCII byte in a name");
+            }
+        }
         String value = in.toString(in.readerIndex(), length, StandardCharsets.US_ASCII);
         in.skipBytes(length);
         return value;
