@@ -230,7 +230,13 @@ public final class AuditJsonDecoder {
             return null;
         }
         Object port = m.get("port");
-        return new Source(str(m, "address"), port == null ? 0 : ((Long) port).intValue(), listenerOf(m));
+        String address = str(m, "address");
+        if (address == null && port != null) {
+            // The encoder writes a source port only beside its address; accepting one alone would decode a record
+            // that does not encode back to itself.
+            throw new IllegalArgumentException("source.port without source.address");
+        }
+        return new Source(address, port == null ? 0 : ((Long) port).intValue(), listenerOf(m));
     }
 
     private static Listener listenerOf(Map<String, Object> source) {
