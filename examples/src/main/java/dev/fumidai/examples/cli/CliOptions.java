@@ -25,6 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * @param jump the {@code -J} route as given, or {@code null}
  * @param forwards every {@code -L}, in order
+ * @param dynamicForwards every {@code -D}, in order
+ * @param remoteForwards every {@code -R}, in order
  * @param stdio the {@code -W} target, or {@code null}
  * @param configFile the {@code -F} file ({@code none} for no file), or {@code null} for {@code ~/.ssh/config}
  * @param identities every {@code -i} file, in order
@@ -45,6 +47,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public record CliOptions(
         String jump,
         List<ForwardSpec> forwards,
+        List<DynamicSpec> dynamicForwards,
+        List<RemoteSpec> remoteForwards,
         HostPort stdio,
         String configFile,
         List<String> identities,
@@ -70,6 +74,8 @@ public record CliOptions(
     /** Copies the lists. */
     public CliOptions {
         forwards = List.copyOf(forwards);
+        dynamicForwards = List.copyOf(dynamicForwards);
+        remoteForwards = List.copyOf(remoteForwards);
         identities = List.copyOf(identities);
         options = List.copyOf(options);
         knownHosts = List.copyOf(knownHosts);
@@ -94,6 +100,38 @@ public record CliOptions(
      * (127.0.0.1, as OpenSSH's {@code GatewayPorts no}).
      */
     public record ForwardSpec(String bindAddress, int bindPort, HostPort target) {
+    }
+
+    /**
+     * Is one {@code -D [bind_address:]port}; the bind address is {@code null} when not given (127.0.0.1), and
+     * {@code *} is 0.0.0.0.
+     */
+    public record DynamicSpec(String bindAddress, int bindPort) {
+    }
+
+    /**
+     * Is one {@code -R}: the last hop listens on {@code bindAddress:bindPort} (bind address {@code null} when not
+     * given: the server's default, loopback; {@code ""} for {@code *} or an empty one: every address, if the server's
+     * {@code GatewayPorts} allows) or on the Unix socket {@code remoteSocket}, and each connection is relayed from
+     * this machine to {@code target} or to the local Unix socket {@code targetSocket} (exactly one is set).
+     */
+    public record RemoteSpec(String bindAddress, int bindPort, String remoteSocket, HostPort target,
+            String targetSocket) {
+
+        /** Says where the hop listens, as {@code -R} wrote it. */
+        public String listenSide() {
+            if (remoteSocket != null) {
+                return remoteSocket;
+            }
+            String b = bindAddress == null ? "" : (bindAddress.isEmpty() ? "*" : bindAddress.indexOf(':') >= 0
+                    ? "[" + bindAddress + "]" : bindAddress) + ":";
+            return b + bindPort;
+        }
+
+        /** Says where connections go, as {@code -R} wrote it. */
+        public String targetSide() {
+            return targetSocket != null ? targetSocket : target.toString();
+        }
     }
 
     /** Reports a command line that cannot be run; the message says what to fix. */
@@ -121,6 +159,12 @@ public record CliOptions(
         valued(s, "-W", "host:port", String.class, "join standard input and output to host:port through the route");
         valued(s, "-L", "[bind_address:]port:host:hostport", String.class,
                 "listen locally and relay each connection through the route (repeatable)");
+        // -D and -R: the other ssh forwards (issue 15), kept together after -L.
+        valued(s, "-D", "[bind_address:]port", String.class,
+                "listen locally as a SOCKS4a/5 proxy whose connections go through the route (repeatable)");
+        valued(s, "-R", "[bind_address:]port:host:hostport", String.class,
+                "the last hop listens and relays each connection back to host:hostport from here (repeatable;"
+                        + " a /socket path on either side)");
         valued(s, "-J", "route", String.class, "comma-separated hops, first to last");
         valued(s, "-F", "file", File.class, "ssh_config file (\"none\" for none)");
         valued(s, "-i", "file", File.class, "private key to offer, for every SSH hop (repeatable)");
@@ -224,6 +268,8 @@ public record CliOptions(
     private static final class Parser {
         String jump;
         final List<ForwardSpec> forwards = new ArrayList<>();
+        final List<DynamicSpec> dynamicForwards = new ArrayList<>();
+        final List<RemoteSpec> remoteForwards = new ArrayList<>();
         HostPort stdio;
         String configFile;
         final List<String> identities = new ArrayList<>();
@@ -249,6 +295,12 @@ public record CliOptions(
             jump = single(r, "-J");
             for (String v : values(r, "-L")) {
                 forwards.add(forward(v));
+            }
+            for (String v : values(r, "-D")) {
+                dynamicForwards.add(dynamicForward(v, "-D"));
+            }
+            for (String v : values(r, "-R")) {
+                remoteForwards.add(remoteForward(v, "-R"));
             }
             String w = single(r, "-W");
             stdio = w == null ? null : hostPort(w, "-W");
@@ -324,11 +376,15 @@ public record CliOptions(
 
         CliOptions build() throws UsageException {
             if (!help && !version) {
-                if (stdio == null && forwards.isEmpty()) {
-                    throw new UsageException("nothing to do: give -W host:port or at least one -L (see --help)");
+                boolean anyForward = !forwards.isEmpty() || !dynamicForwards.isEmpty() || !remoteForwards.isEmpty();
+                // With a destination, its ssh_config LocalForward, RemoteForward or DynamicForward lines may be
+                // all there is to do; the command checks that once the configuration is read.
+                if (stdio == null && !anyForward && destination == null) {
+                    throw new UsageException("nothing to do: give -W host:port or at least one -L, -D or -R"
+                            + " (see --help)");
                 }
-                if (stdio != null && !forwards.isEmpty()) {
-                    throw new UsageException("-W and -L cannot be combined");
+                if (stdio != null && anyForward) {
+                    throw new UsageException("-W cannot be combined with -L, -D or -R");
                 }
                 if (jump == null && destination == null) {
                     throw new UsageException("no hop: give -J route, a destination, or both");
@@ -340,7 +396,7 @@ public record CliOptions(
                     throw new UsageException((port != -1 ? "-p" : "-l") + " applies to the destination; none given");
                 }
             }
-            return new CliOptions(jump, forwards, stdio, configFile, identities, options, port, login, verbosity,
+            return new CliOptions(jump, forwards, dynamicForwards, remoteForwards, stdio, configFile, identities, options, port, login, verbosity,
                     knownHosts, auditDir, auditKey, actor, connectTimeout, help, destination, version,
                     batchMode != null && batchMode);
         }
@@ -373,24 +429,97 @@ public record CliOptions(
 
     /** Parses {@code [bind_address:]port:host:hostport}, with IPv6 addresses in brackets. */
     static ForwardSpec forward(String v) throws UsageException {
-        List<String> parts = split(v, "-L");
-        if (parts.size() != 3 && parts.size() != 4) {
-            throw new UsageException("-L \"" + printable(v) + "\": expected [bind_address:]port:host:hostport");
+        return forward(v, "-L");
+    }
+
+    /** Parses an {@code -L} (or ssh_config {@code LocalForward}, named by {@code flag}) value. */
+    static ForwardSpec forward(String v, String flag) throws UsageException {
+        int n = split(v, flag).size();
+        if (n != 3 && n != 4) {
+            throw new UsageException(flag + " \"" + printable(v) + "\": expected [bind_address:]port:host:hostport");
         }
-        int o = parts.size() - 3;
-        String bind = o == 1 ? parts.get(0) : null;
+        Endpoints e = endpoints(v, flag);
+        if (e.listenSocket() != null || e.targetSocket() != null || e.target() == null) {
+            throw new UsageException(flag + " \"" + printable(v) + "\": expected [bind_address:]port:host:hostport");
+        }
+        String bind = "*".equals(e.bind()) ? "0.0.0.0" : e.bind();
         if (bind != null && bind.isEmpty()) {
-            throw new UsageException("-L \"" + printable(v) + "\": empty bind address");
+            throw new UsageException(flag + " \"" + printable(v) + "\": empty bind address");
         }
+        return new ForwardSpec(bind, e.port(), e.target());
+    }
+
+    /** Parses a {@code -D} (or ssh_config {@code DynamicForward}) value: {@code [bind_address:]port}. */
+    static DynamicSpec dynamicForward(String v, String flag) throws UsageException {
+        List<String> parts = split(v, flag);
+        if (parts.size() > 2) {
+            throw new UsageException(flag + " \"" + printable(v) + "\": expected [bind_address:]port");
+        }
+        String bind = parts.size() == 2 ? parts.get(0) : null;
+        if (bind != null && bind.isEmpty()) {
+            throw new UsageException(flag + " \"" + printable(v) + "\": empty bind address");
+        }
+        return new DynamicSpec("*".equals(bind) ? "0.0.0.0" : bind,
+                number(parts.get(parts.size() - 1), flag + " bind port", 0, 65535));
+    }
+
+    /**
+     * Parses a {@code -R} (or ssh_config {@code RemoteForward}) value: {@code [bind_address:]port:host:hostport},
+     * {@code [bind_address:]port:/local/socket}, {@code /remote/socket:host:hostport} or
+     * {@code /remote/socket:/local/socket}. A lone {@code [bind_address:]port} (ssh's remote SOCKS proxy) is refused.
+     */
+    static RemoteSpec remoteForward(String v, String flag) throws UsageException {
+        Endpoints e = endpoints(v, flag);
+        if (e.target() == null && e.targetSocket() == null) {
+            throw new UsageException(flag + " \"" + printable(v) + "\": a remote SOCKS proxy ("
+                    + "-R [bind_address:]port alone) is not supported; give a target");
+        }
+        String bind = e.bind();
         if ("*".equals(bind)) {
-            bind = "0.0.0.0";
+            bind = "";
         }
-        int bindPort = number(parts.get(o), "-L bind port", 0, 65535);
-        String host = parts.get(o + 1);
-        if (host.isEmpty()) {
-            throw new UsageException("-L \"" + printable(v) + "\": empty target host");
+        return new RemoteSpec(bind, e.port(), e.listenSocket(), e.target(), e.targetSocket());
+    }
+
+    /** Is the listening side and the target side of a forward as written; sockets are paths starting with /. */
+    private record Endpoints(String bind, int port, String listenSocket, HostPort target, String targetSocket) {
+    }
+
+    /**
+     * Splits a forward as ssh does: the listening side ({@code [bind_address:]port} or {@code /socket}), then the
+     * target ({@code host:hostport} or {@code /socket}), or no target when only a port (and bind address) is given.
+     */
+    private static Endpoints endpoints(String v, String flag) throws UsageException {
+        List<String> parts = split(v, flag);
+        String expected = flag + " \"" + printable(v) + "\": expected [bind_address:]port:host:hostport";
+        int n = parts.size();
+        boolean socketTarget = n >= 2 && parts.get(n - 1).startsWith("/");
+        int targetParts = socketTarget ? 1 : (n >= 3 || parts.get(0).startsWith("/")) ? 2 : 0;
+        int listenParts = n - targetParts;
+        if (listenParts < 1 || listenParts > 2 || (parts.get(0).startsWith("/") && listenParts != 1)) {
+            throw new UsageException(expected);
         }
-        return new ForwardSpec(bind, bindPort, new HostPort(host, number(parts.get(o + 2), "-L host port", 1, 65535)));
+        String listenSocket = null;
+        String bind = null;
+        int port = 0;
+        if (parts.get(0).startsWith("/")) {
+            listenSocket = parts.get(0);
+        } else {
+            bind = listenParts == 2 ? parts.get(0) : null;
+            port = number(parts.get(listenParts - 1), flag + " bind port", 0, 65535);
+        }
+        HostPort target = null;
+        String targetSocket = null;
+        if (socketTarget) {
+            targetSocket = parts.get(n - 1);
+        } else if (targetParts == 2) {
+            String host = parts.get(n - 2);
+            if (host.isEmpty()) {
+                throw new UsageException(flag + " \"" + printable(v) + "\": empty target host");
+            }
+            target = new HostPort(host, number(parts.get(n - 1), flag + " host port", 1, 65535));
+        }
+        return new Endpoints(bind, port, listenSocket, target, targetSocket);
     }
 
     /** Parses {@code host:port}, with an IPv6 host in brackets. */

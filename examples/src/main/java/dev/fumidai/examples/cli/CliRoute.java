@@ -39,8 +39,11 @@ import java.util.Optional;
  */
 final class CliRoute {
 
-    /** Is the built route and the ssh_config settings of its SSH hops, for settings the CLI applies itself. */
-    record Built(Route route, List<ResolvedSshConfig> sshConfigs) {
+    /**
+     * Is the built route and the ssh_config settings of its SSH hops, for settings the CLI applies itself;
+     * {@code destination} is the destination's settings (its forwards apply), or {@code null} without one.
+     */
+    record Built(Route route, List<ResolvedSshConfig> sshConfigs, ResolvedSshConfig destination) {
 
         /** Returns the shortest {@code ConnectTimeout} any SSH hop sets, if one does. */
         Optional<Duration> connectTimeout() {
@@ -108,7 +111,9 @@ final class CliRoute {
                     prompts);
         }
         try {
-            return new Built(Route.of(hops), List.copyOf(resolved));
+            ResolvedSshConfig destination = o.destination() != null && !resolved.isEmpty()
+                    ? resolved.get(resolved.size() - 1) : null;
+            return new Built(Route.of(hops), List.copyOf(resolved), destination);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

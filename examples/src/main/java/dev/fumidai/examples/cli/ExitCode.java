@@ -42,8 +42,11 @@ public enum ExitCode {
     AUDIT_UNAVAILABLE(10, "the audit log cannot be written"),
     /** A hop session broke while the tunnel was in use. */
     DISCONNECTED(11, "a hop disconnected during the tunnel"),
-    /** A {@code -L} listener could not be bound (port in use, address not local, permission). */
-    LOCAL_BIND(12, "a -L listener could not be bound");
+    /**
+     * A {@code -L} or {@code -D} listener could not be bound (port in use, address not local, permission), or the last
+     * hop refused to listen for a {@code -R} (forwarding not allowed, port in use or privileged).
+     */
+    LOCAL_BIND(12, "a -L, -D or -R listener could not be bound (-R: the last hop refused)");
 
     private final int status;
     private final String meaning;

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples.cli;
 
+import dev.fumidai.DynamicForward;
 import dev.fumidai.ForwardOptions;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
 import dev.fumidai.ReconnectPolicy;
+import dev.fumidai.RemoteForward;
+import dev.fumidai.RemoteForwardRefusedException;
+import dev.fumidai.UnsupportedHopOperationException;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.audit.file.FileAuditSink;
+import dev.fumidai.ssh.config.ResolvedSshConfig;
+import dev.fumidai.examples.cli.CliOptions.DynamicSpec;
 import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
+import dev.fumidai.examples.cli.CliOptions.RemoteSpec;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
 import io.netty.channel.EventLoopGroup;
 import java.io.FileDescriptor;
@@ -113,19 +120,41 @@ public final class FumidaiCli {
     }
 
     /**
+     * Is every listener a forwarding command opened: {@code -L}, {@code -D} and {@code -R}, with those from
+     * ssh_config, in order.
+     */
+    public record Listening(List<LocalForward> local, List<DynamicForward> dynamic, List<RemoteForward> remote) {
+
+        /** Copies the lists. */
+        public Listening {
+            local = List.copyOf(local);
+            dynamic = List.copyOf(dynamic);
+            remote = List.copyOf(remote);
+        }
+    }
+
+    /**
      * Runs a command line and returns its exit status.
      *
      * @param stop completes when an {@code -L} command should stop listening and return
      * @param ready receives the bound {@code -L} listeners once all are listening
      */
     public int run(String[] args, CompletableFuture<?> stop, Consumer<List<LocalForward>> ready) {
+        return runListening(args, stop, l -> ready.accept(l.local()));
+    }
+
+    /**
+     * Runs a command line as {@link #run(String[], CompletableFuture, Consumer)} does; {@code ready} receives every
+     * {@code -L}, {@code -D} and {@code -R} listener once all listen.
+     */
+    public int runListening(String[] args, CompletableFuture<?> stop, Consumer<Listening> ready) {
         CliOptions o;
         try {
             o = CliOptions.parse(args);
         } catch (UsageException e) {
             err.println("fumidai: " + e.getMessage());
             err.println("usage: fumidai [-NvV] [-J route] [-F config] [-i identity] [-o Keyword=value] "
-                    + "[--known-hosts file] [--audit-file dir] [--actor id] (-W host:port | -L spec...) "
+                    + "[--known-hosts file] [--audit-file dir] [--actor id] (-W host:port | -L/-D/-R spec...) "
                     + "[[user@]host]   (--help for more)");
             return ExitCode.USAGE.status();
         }
@@ -148,6 +177,18 @@ public final class FumidaiCli {
         } catch (CliRoute.ConfigException e) {
             err.println("fumidai: " + e.getMessage());
             return ExitCode.CONFIG.status();
+        }
+        try {
+            o = withConfigForwards(o, built);
+        } catch (UsageException e) {
+            err.println("fumidai: " + e.getMessage());
+            return ExitCode.CONFIG.status();
+        }
+        if (o.stdio() == null && o.forwards().isEmpty() && o.dynamicForwards().isEmpty()
+                && o.remoteForwards().isEmpty()) {
+            err.println("fumidai: nothing to do: give -W host:port or at least one -L, -D or -R, or set"
+                    + " LocalForward, RemoteForward or DynamicForward for the destination in ssh_config");
+            return ExitCode.USAGE.status();
         }
         if (o.verbosity() > 0) {
             err.println("fumidai: route " + built.route());
@@ -193,8 +234,43 @@ public final class FumidaiCli {
         }
     }
 
+    /**
+     * Adds the destination's ssh_config {@code LocalForward}, {@code RemoteForward} and {@code DynamicForward} lines
+     * (and {@code -o} ones) after the command line's, as ssh does; with {@code -W} they are ignored, as ssh clears
+     * forwardings for {@code -W}.
+     *
+     * @throws UsageException naming the keyword if a line is malformed
+     */
+    static CliOptions withConfigForwards(CliOptions o, CliRoute.Built built) throws UsageException {
+        ResolvedSshConfig c = built.destination();
+        if (o.stdio() != null || c == null || (c.localForwards().isEmpty() && c.remoteForwards().isEmpty()
+                && c.dynamicForwards().isEmpty())) {
+            return o;
+        }
+        List<ForwardSpec> local = new ArrayList<>(o.forwards());
+        for (String line : c.localForwards()) {
+            local.add(CliOptions.forward(colons(line), "ssh_config LocalForward"));
+        }
+        List<DynamicSpec> dynamic = new ArrayList<>(o.dynamicForwards());
+        for (String line : c.dynamicForwards()) {
+            dynamic.add(CliOptions.dynamicForward(colons(line), "ssh_config DynamicForward"));
+        }
+        List<RemoteSpec> remote = new ArrayList<>(o.remoteForwards());
+        for (String line : c.remoteForwards()) {
+            remote.add(CliOptions.remoteForward(colons(line), "ssh_config RemoteForward"));
+        }
+        return new CliOptions(o.jump(), local, dynamic, remote, o.stdio(), o.configFile(), o.identities(),
+                o.options(), o.port(), o.login(), o.verbosity(), o.knownHosts(), o.auditDir(), o.auditKey(),
+                o.actor(), o.connectTimeoutSeconds(), o.help(), o.destination(), o.version(), o.batchMode());
+    }
+
+    /** Turns ssh_config's {@code listen target} (two words) into the command line's {@code listen:target}. */
+    private static String colons(String line) {
+        return line.strip().replaceAll("\\s+", ":");
+    }
+
     private int open(JumpHost.Builder b, CliOptions o, Duration timeout, CompletableFuture<?> stop,
-            Consumer<List<LocalForward>> ready) {
+            Consumer<Listening> ready) {
         JumpHost jh;
         try {
             jh = b.build();
@@ -267,7 +343,7 @@ public final class FumidaiCli {
     }
 
     private int forward(JumpHost jh, CliOptions o, Duration timeout, CompletableFuture<?> stop,
-            Consumer<List<LocalForward>> ready) throws IOException {
+            Consumer<Listening> ready) throws IOException {
         // As ssh -L does, connect the route before listening: a bad hop ends the command now, with its status,
         // rather than at each connection. The sessions stay up and carry the forwarded connections.
         jh.connectHops(timeout);
@@ -291,7 +367,49 @@ public final class FumidaiCli {
                 return ExitCode.LOCAL_BIND.status();
             }
         }
-        ready.accept(List.copyOf(listening));
+        List<DynamicForward> socks = new ArrayList<>();
+        for (DynamicSpec d : o.dynamicForwards()) {
+            ForwardOptions.Builder fo = ForwardOptions.builder().bindPort(d.bindPort());
+            if (d.bindAddress() != null) {
+                fo.bindAddress(d.bindAddress());
+            }
+            try {
+                DynamicForward df = jh.socks(fo.build());
+                socks.add(df);
+                err.println("fumidai: SOCKS proxy on " + hostPort(df.localAddress().getAddress().getHostAddress(),
+                        df.localPort()));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("fumidai: -D " + (d.bindAddress() != null ? d.bindAddress() + ":" : "") + d.bindPort()
+                        + ": cannot listen: " + e.getMessage());
+                return ExitCode.LOCAL_BIND.status();
+            }
+        }
+        List<RemoteForward> remote = new ArrayList<>();
+        for (RemoteSpec r : o.remoteForwards()) {
+            Target target = r.targetSocket() != null ? Target.unixSocket(r.targetSocket())
+                    : Target.of(r.target().host(), r.target().port());
+            try {
+                RemoteForward rf;
+                if (r.remoteSocket() != null) {
+                    rf = waitFor(jh.remoteForwardUnix(r.remoteSocket(), target), timeout, jh);
+                } else {
+                    // Without a bind address ssh asks for "localhost": loopback only, whatever GatewayPorts says.
+                    rf = jh.remoteForward(r.bindAddress() == null ? "localhost" : r.bindAddress(), r.bindPort(),
+                            target, timeout);
+                }
+                remote.add(rf);
+                String where = rf.remoteSocketPath() != null ? rf.remoteSocketPath()
+                        : hostPort(rf.remoteAddress().isEmpty() ? "*" : rf.remoteAddress(), rf.remotePort());
+                err.println("fumidai: remote forwarding " + where + " -> " + r.targetSide());
+            } catch (RemoteForwardRefusedException e) {
+                err.println("fumidai: -R " + r.listenSide() + ":" + r.targetSide() + ": " + e.getMessage());
+                return ExitCode.LOCAL_BIND.status();
+            } catch (UnsupportedHopOperationException e) {
+                err.println("fumidai: -R " + r.listenSide() + ":" + r.targetSide() + ": " + e.getMessage());
+                return ExitCode.USAGE.status();
+            }
+        }
+        ready.accept(new Listening(listening, socks, remote));
         try {
             stop.get();
         } catch (InterruptedException e) {
@@ -303,8 +421,33 @@ public final class FumidaiCli {
     }
 
     private static String hostPort(LocalForward lf) {
-        String a = lf.localAddress().getAddress().getHostAddress();
-        return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + lf.localPort();
+        return hostPort(lf.localAddress().getAddress().getHostAddress(), lf.localPort());
+    }
+
+    private static String hostPort(String a, int port) {
+        return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + port;
+    }
+
+    /** Waits for a Unix-socket remote forward as {@code JumpHost.remoteForward(..., timeout)} does for TCP. */
+    private static RemoteForward waitFor(CompletableFuture<RemoteForward> f, Duration timeout, JumpHost jh)
+            throws IOException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.thenAccept(RemoteForward::close);
+            throw new dev.fumidai.TunnelTimeoutException(jh.route().toString(), "remote forward not listening"
+                    + " within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(c), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(RemoteForward::close);
+            throw new java.io.InterruptedIOException("interrupted while asking the last hop to listen");
+        }
     }
 
     /** Returns what {@code --version} prints: the command's version, then the Java runtime's and the OS's. */
@@ -329,6 +472,7 @@ public final class FumidaiCli {
         sb.append("""
                 usage: fumidai [flags] -W host:port [[user@]host]
                        fumidai [flags] -L [bind_address:]port:host:hostport... [[user@]host]
+                       fumidai [flags] [-L spec] [-D [bind_address:]port] [-R spec]... [[user@]host]
 
                 Opens a tunnel through a route of jump hosts (SSH bastions, AWS SSM) like ssh -J, without ssh.
                 The route is the -J hops, then the destination [user@]host if given (it becomes the last hop:
@@ -347,6 +491,23 @@ public final class FumidaiCli {
                                     connected first, as ssh does, so a bad route exits with its status
                                     before anything listens; a later failure (a target refused, a hop
                                     lost) is printed per connection and the listener stays up.
+                  -D [bind_address:]port
+                                    listen (default 127.0.0.1; * for all; port 0 picks one) as a SOCKS4a/5
+                                    proxy whose CONNECTs go through the route, names resolved by the last
+                                    hop: curl --socks5-hostname 127.0.0.1:1080 http://intranet/
+                                    Repeatable; prints "fumidai: SOCKS proxy on ADDR:PORT".
+                  -R [bind_address:]port:host:hostport
+                                    ask the last (SSH) hop to listen and relay each connection it accepts
+                                    to host:hostport from this machine. No bind_address: loopback on the
+                                    hop; * asks for all (the server's GatewayPorts decides). Port 0 lets
+                                    the hop pick; prints "fumidai: remote forwarding ADDR:PORT -> target".
+                                    Also -R /remote/socket:host:hostport, -R [bind_address:]port:/local/socket
+                                    and -R /remote/socket:/local/socket. Repeatable. A hop that refuses
+                                    exits 12; a lone [bind_address:]port (remote SOCKS) is not supported.
+                                    -L, -D and -R combine; every hop is connected before any listens.
+                                    With a destination, its ssh_config LocalForward, RemoteForward and
+                                    DynamicForward lines (or -o "LocalForward 5432 db:5432") are added, as
+                                    ssh does; the -J hops' lines are not, and -W ignores them.
                   -J route          comma-separated hops, first to last: ssh_config aliases,
                                     [user@]host[:port], ssh://[user@]host[:port] or ssm://... URIs. Each SSH
                                     hop is resolved through ssh_config; the first follows its own ProxyJump

@@ -14,7 +14,9 @@ import dev.fumidai.HopUnreachableException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
+import dev.fumidai.examples.cli.CliOptions.DynamicSpec;
 import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
+import dev.fumidai.examples.cli.CliOptions.RemoteSpec;
 import dev.fumidai.examples.cli.CliOptions.HostPort;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
 import dev.fumidai.ssh.HostKeyVerificationException;
@@ -179,6 +181,46 @@ class CliOptionsTest {
     }
 
     @Test
+    void dynamicAndRemoteForwardsAreReadAsSshReadsThem() throws Exception {
+        CliOptions o = parse("-D", "1080", "-D", "*:0", "-D", "[::1]:1081", "-R", "8080:db:5432",
+                "-R", "0.0.0.0:0:[fd00::1]:22", "-R", "*:9:h:1", "-R", "/run/r.sock:h:2", "-R", "7:/run/l.sock",
+                "-R", "[::1]:6:/run/l.sock", "-R", "/run/r.sock:/run/l.sock", "-N", "b");
+        assertEquals(List.of(new DynamicSpec(null, 1080), new DynamicSpec("0.0.0.0", 0), new DynamicSpec("::1", 1081)),
+                o.dynamicForwards());
+        assertEquals(List.of(new RemoteSpec(null, 8080, null, new HostPort("db", 5432), null),
+                new RemoteSpec("0.0.0.0", 0, null, new HostPort("fd00::1", 22), null),
+                new RemoteSpec("", 9, null, new HostPort("h", 1), null),
+                new RemoteSpec(null, 0, "/run/r.sock", new HostPort("h", 2), null),
+                new RemoteSpec(null, 7, null, null, "/run/l.sock"),
+                new RemoteSpec("::1", 6, null, null, "/run/l.sock"),
+                new RemoteSpec(null, 0, "/run/r.sock", null, "/run/l.sock")), o.remoteForwards());
+        assertEquals(List.of(), o.forwards());
+        assertEquals("*:9", o.remoteForwards().get(2).listenSide());
+        assertEquals("[::1]:6", o.remoteForwards().get(5).listenSide());
+        // A destination alone may be enough: its ssh_config forwards are checked once the file is read.
+        assertEquals("b", parse("b").destination());
+    }
+
+    @Test
+    void malformedDynamicAndRemoteForwardsAreUsageErrors() {
+        assertTrue(usageError("-D", "a:b:1", "b").contains("expected [bind_address:]port"));
+        assertTrue(usageError("-D", "x", "b").contains("not a number"));
+        assertTrue(usageError("-D", ":1", "b").contains("empty bind address"));
+        assertTrue(usageError("-D", "70000", "b").contains("out of range"));
+        assertTrue(usageError("-R", "8080", "b").contains("remote SOCKS proxy"));
+        assertTrue(usageError("-R", "127.0.0.1:8080", "b").contains("remote SOCKS proxy"));
+        assertTrue(usageError("-R", "a:b:c:d:e", "b").contains("[bind_address:]port:host:hostport"));
+        assertTrue(usageError("-R", "/r.sock", "b").contains("[bind_address:]port:host:hostport"));
+        assertTrue(usageError("-R", "1::2", "b").contains("empty target host"));
+        assertTrue(usageError("-R", "1:h:0", "b").contains("out of range"));
+        // -L keeps its own forms: no socket paths.
+        assertTrue(usageError("-L", "1:/l.sock", "b").contains("[bind_address:]port:host:hostport"));
+        assertTrue(usageError("-W", "h:1", "-D", "1", "b").contains("cannot be combined"));
+        assertTrue(usageError("-W", "h:1", "-R", "1:h:2", "b").contains("cannot be combined"));
+        assertTrue(usageError("-J", "b").contains("nothing to do"));
+    }
+
+    @Test
     void theManPageAndTheCompletionScriptCoverEveryFlagAndExitStatus() throws Exception {
         String man = Files.readString(Path.of("man", "fumidai.1")).replace("\\-", "-").replace("\\fB", "")
                 .replace("\\fR", "").replace("\\fI", "");
@@ -242,7 +284,8 @@ class CliOptionsTest {
         String help = FumidaiCli.help();
         for (String flag : List.of("-W host:port", "-L [bind_address:]port:host:hostport", "-J route", "-F file",
                 "-i file", "-o Keyword=value", "-p port", "-l user", "-v ", "--known-hosts", "--audit-file", "--audit-key",
-                "--actor", "--connect-timeout", "--help", "--  ")) {
+                "--actor", "--connect-timeout", "--help", "--  ", "-D [bind_address:]port",
+                "-R [bind_address:]port:host:hostport", "-R /remote/socket:host:hostport")) {
             assertTrue(help.contains(flag), "help lacks " + flag);
         }
         for (ExitCode c : ExitCode.values()) {

@@ -41,6 +41,9 @@ import java.util.Set;
  * @param rekeyLimitTime the time part of {@code RekeyLimit}, if set and not {@code none}
  * @param preferredAuthentications {@code PreferredAuthentications}; empty means the library's order
  * @param localForwards {@code LocalForward} lines as written ({@code [bind:]port host:hostport})
+ * @param remoteForwards {@code RemoteForward} lines as written ({@code [bind:]port host:hostport}, a socket path
+ *        on either side, or a lone {@code [bind:]port})
+ * @param dynamicForwards {@code DynamicForward} lines as written ({@code [bind:]port})
  * @param setKeywords the lower-case keywords the configuration set for this host
  * @param unknownKeywords keywords we do not know, as {@code file:line keyword}, kept and not fatal
  */
@@ -72,6 +75,8 @@ public record ResolvedSshConfig(
         Optional<Duration> rekeyLimitTime,
         List<String> preferredAuthentications,
         List<String> localForwards,
+        List<String> remoteForwards,
+        List<String> dynamicForwards,
         Set<String> setKeywords,
         List<String> unknownKeywords) {
 
@@ -89,6 +94,8 @@ public record ResolvedSshConfig(
         pubkeyAcceptedAlgorithms = List.copyOf(pubkeyAcceptedAlgorithms);
         preferredAuthentications = List.copyOf(preferredAuthentications);
         localForwards = List.copyOf(localForwards);
+        remoteForwards = List.copyOf(remoteForwards);
+        dynamicForwards = List.copyOf(dynamicForwards);
         setKeywords = Set.copyOf(setKeywords);
         unknownKeywords = List.copyOf(unknownKeywords);
     }

@@ -60,8 +60,10 @@ public final class SshConfig {
             "userknownhostsfile", "globalknownhostsfile", "stricthostkeychecking", "hostkeyalias",
             "hashknownhosts", "connecttimeout", "serveraliveinterval", "serveralivecountmax", "kexalgorithms",
             "ciphers", "macs", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
-            "rekeylimit", "preferredauthentications", "localforward", "ignoreunknown");
-    private static final Set<String> ACCUMULATING = Set.of("identityfile", "certificatefile", "localforward");
+            "rekeylimit", "preferredauthentications", "localforward", "remoteforward", "dynamicforward",
+            "ignoreunknown");
+    private static final Set<String> ACCUMULATING = Set.of("identityfile", "certificatefile", "localforward",
+            "remoteforward", "dynamicforward");
 
     /** One parsed line; {@code included} holds the parsed files of an {@code Include}. */
     private record Line(String file, int number, String keyword, List<String> args, List<List<Line>> included) {
@@ -561,6 +563,14 @@ public final class SshConfig {
         for (List<String> a : acc.getOrDefault("localforward", List.of())) {
             localForwards.add(String.join(" ", a));
         }
+        List<String> remoteForwards = new ArrayList<>();
+        for (List<String> a : acc.getOrDefault("remoteforward", List.of())) {
+            remoteForwards.add(String.join(" ", a));
+        }
+        List<String> dynamicForwards = new ArrayList<>();
+        for (List<String> a : acc.getOrDefault("dynamicforward", List.of())) {
+            dynamicForwards.add(String.join(" ", a));
+        }
         Optional<String> agent = Optional.ofNullable(first.get("identityagent"))
                 .map(a -> a.get(0).equals("none") || a.get(0).equals("SSH_AUTH_SOCK") ? a.get(0)
                         : path(a.get(0), t, "IdentityAgent"));
@@ -614,7 +624,7 @@ public final class SshConfig {
         return new ResolvedSshConfig(alias, hostName, port, user, identityFiles, identitiesOnly,
                 certificateFiles, agent, jumps, proxyCommand, userKnownHosts, globalKnownHosts, strict,
                 hostKeyAlias, hash, connectTimeout, aliveInterval, aliveCount, kex, ciphers, macs, hka, pka,
-                rekeyBytes, rekeyTime, preferred, localForwards, setKeywords, new ArrayList<>(unknown));
+                rekeyBytes, rekeyTime, preferred, localForwards, remoteForwards, dynamicForwards, setKeywords, new ArrayList<>(unknown));
     }
 
     /**

@@ -42,6 +42,29 @@ class SshConfigTest {
     }
 
     @Test
+    void keepsEveryForwardingLineOfTheHostInOrderAndNoneAsUnknown() {
+        ResolvedSshConfig r = resolve("""
+                Host h
+                  LocalForward 5432 db:5432
+                  RemoteForward 8080 localhost:80
+                  DynamicForward 127.0.0.1:1080
+                  RemoteForward /run/remote.sock /run/local.sock
+                  DynamicForward 1081
+                Host other
+                  RemoteForward 9999 elsewhere:1
+                  DynamicForward 9998
+                """, "h");
+        assertEquals(List.of("5432 db:5432"), r.localForwards());
+        assertEquals(List.of("8080 localhost:80", "/run/remote.sock /run/local.sock"), r.remoteForwards());
+        assertEquals(List.of("127.0.0.1:1080", "1081"), r.dynamicForwards());
+        assertEquals(List.of(), r.unknownKeywords());
+        assertTrue(r.isSet("RemoteForward") && r.isSet("DynamicForward"));
+        ResolvedSshConfig none = resolve("Host h\n  User u\n", "h");
+        assertEquals(List.of(), none.remoteForwards());
+        assertEquals(List.of(), none.dynamicForwards());
+    }
+
+    @Test
     void appliesAlgorithmModifiersToOurDefaults() {
         List<String> kex = SshTransportConfig.defaults().kexAlgorithms();
         ResolvedSshConfig r = resolve("KexAlgorithms -ecdh-*\nCiphers ^aes256-ctr\nMACs +hmac-sha2-512\n", "x");
