@@ -103,9 +103,10 @@ public final class JumpHost implements AutoCloseable {
         String emitterId = b.emitterId != null ? b.emitterId : Ids.shortId("jh-");
         this.audit = new AuditDispatcher(b.sinks, b.actor, origin(b.processName), emitterId, sessionId, clock,
                 b.auditQueueCapacity);
+        dev.fumidai.TunnelEventListener events = dev.fumidai.internal.observe.SafeEventListener.of(b.events);
         this.runtime = new RouteRuntime(route, group, audit, clock, b.connectTimeout, b.handshakeTimeout,
-                b.reconnectPolicy);
-        this.opener = new TunnelOpener(runtime, audit, clock);
+                b.reconnectPolicy, events);
+        this.opener = new TunnelOpener(runtime, audit, clock, events);
         this.started = clock.instant();
         audit.emit(new SessionStarted(audit.header(), Outcome.SUCCESS, null, inProcess, runtime.hopInfos()));
     }
@@ -133,6 +134,25 @@ public final class JumpHost implements AutoCloseable {
     /** Returns the logical session id written as {@code session_id} in this JumpHost's audit records. */
     public String sessionId() {
         return sessionId;
+    }
+
+    /**
+     * Returns a snapshot of every hop's shared session, first hop first (empty for a direct route): whether it is
+     * up and since when, the negotiated algorithms, open streams, bytes, the last error. Cheap, never blocks; for
+     * health endpoints.
+     */
+    public java.util.List<HopStatus> status() {
+        return runtime.status();
+    }
+
+    /** Returns how many audit events wait for the sinks now (a gauge for telemetry). */
+    public int auditQueueDepth() {
+        return audit.queueDepth();
+    }
+
+    /** Returns how many audit events were dropped because the queue was full, since the start. */
+    public long auditQueueDrops() {
+        return audit.queueDrops();
     }
 
     /**
@@ -472,6 +492,7 @@ public final class JumpHost implements AutoCloseable {
                 .map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("java");
         private String emitterId;
         private int auditQueueCapacity = AuditDispatcher.DEFAULT_QUEUE_CAPACITY;
+        private TunnelEventListener events = TunnelEventListener.NONE;
 
         private Builder() {
         }
@@ -557,6 +578,15 @@ public final class JumpHost implements AutoCloseable {
                 throw new IllegalArgumentException("auditQueueCapacity must be at least 16: " + n);
             }
             this.auditQueueCapacity = n;
+            return this;
+        }
+
+        /**
+         * Sets the telemetry listener (default: none). Its callbacks run on event loops and must never block; what
+         * it throws is caught and logged. It is separate from audit: audit is the record, this is telemetry.
+         */
+        public Builder eventListener(TunnelEventListener l) {
+            this.events = Objects.requireNonNull(l, "eventListener");
             return this;
         }
 

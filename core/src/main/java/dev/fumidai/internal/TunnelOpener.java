@@ -34,9 +34,17 @@ public final class TunnelOpener {
     private final Clock clock;
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
+    private final dev.fumidai.TunnelEventListener events;
 
     /** Creates an opener over a route runtime. */
     public TunnelOpener(RouteRuntime runtime, AuditDispatcher audit, Clock clock) {
+        this(runtime, audit, clock, dev.fumidai.TunnelEventListener.NONE);
+    }
+
+    /** Creates an opener that also reports streams to a (guarded) telemetry listener. */
+    public TunnelOpener(RouteRuntime runtime, AuditDispatcher audit, Clock clock,
+            dev.fumidai.TunnelEventListener events) {
+        this.events = events;
         this.runtime = runtime;
         this.audit = audit;
         this.clock = clock;
@@ -121,7 +129,20 @@ public final class TunnelOpener {
         }
         Instant started = clock.instant();
         CompletableFuture<Opened> result = new CompletableFuture<>();
+        dev.fumidai.internal.route.SharedHopSession last = local ? null : runtime.lastShared();
+        dev.fumidai.TunnelEventListener.HopId lastId = last == null ? null : last.id();
         opening.whenComplete((ch, t) -> {
+            if (!local) {
+                Duration took = Duration.between(started, clock.instant());
+                if (t != null) {
+                    events.streamOpenFailed(lastId, took, t);
+                } else {
+                    if (last != null) {
+                        last.streamOpened();
+                    }
+                    events.streamOpened(lastId, took);
+                }
+            }
             if (t != null) {
                 audit.emit(new ForwardOpened(audit.header(), Outcome.FAILURE, RouteRuntime.reasonFor(t), source,
                         targetInfo(target, null, local), runtime.hopInfos(), runtime.lastConnectionId(), null));
@@ -136,7 +157,7 @@ public final class TunnelOpener {
             String connectionId = runtime.lastConnectionId();
             String channelId = (connectionId == null ? "direct" : connectionId) + "/ch-" + ch.id().asShortText();
             TargetInfo ti = targetInfo(target, address, local);
-            Record rec = new Record(source, ti, connectionId, channelId, started);
+            Record rec = new Record(source, ti, connectionId, channelId, started, local ? null : last, !local);
             audit.emitOpening(new ForwardOpened(audit.header(), Outcome.SUCCESS, null, source, ti, runtime.hopInfos(),
                     connectionId, channelId)).whenComplete((v, at) -> {
                         if (at == null) {
@@ -160,8 +181,13 @@ public final class TunnelOpener {
         private final String channelId;
         private final Instant started;
         private final AtomicBoolean done = new AtomicBoolean();
+        private final dev.fumidai.internal.route.SharedHopSession hop;
+        private final boolean reported;
 
-        Record(Source source, TargetInfo target, String connectionId, String channelId, Instant started) {
+        Record(Source source, TargetInfo target, String connectionId, String channelId, Instant started,
+                dev.fumidai.internal.route.SharedHopSession hop, boolean reported) {
+            this.hop = hop;
+            this.reported = reported;
             this.source = source;
             this.target = target;
             this.connectionId = connectionId;
@@ -177,6 +203,12 @@ public final class TunnelOpener {
             bytesUp.addAndGet(up);
             bytesDown.addAndGet(down);
             Instant now = clock.instant();
+            if (hop != null) {
+                hop.streamClosed(up, down);
+            }
+            if (reported) {
+                events.streamClosed(hop == null ? null : hop.id(), Duration.between(started, now), up, down);
+            }
             boolean ok = reason.code() == ReasonCode.CLOSED_BY_CLIENT || reason.code() == ReasonCode.CLOSED_BY_SERVER
                     || reason.code() == ReasonCode.CLOSED_BY_APPLICATION;
             audit.emit(new ForwardClosed(audit.header(), ok ? Outcome.SUCCESS : Outcome.ERROR, reason, source, target,

@@ -31,6 +31,15 @@ public interface HopContext {
     /** Returns how long the protocol handshake, including authentication, may take. */
     Duration handshakeTimeout();
 
+    /**
+     * Returns the application's telemetry listener, already guarded (what it throws is caught and logged). A
+     * transport reports its handshake, authentication and rekeys to it, from its event loop, naming the hop with
+     * {@code new HopId(hopIndex(), hop.name(), hop.transport())}. The default does nothing.
+     */
+    default dev.fumidai.TunnelEventListener events() {
+        return dev.fumidai.TunnelEventListener.NONE;
+    }
+
     /** Returns a fresh connection id for {@code connection_id}, unique within the {@code JumpHost}. */
     String newConnectionId();
 }

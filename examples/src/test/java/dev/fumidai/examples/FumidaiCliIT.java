@@ -183,6 +183,23 @@ class FumidaiCliIT {
     }
 
     @Test
+    void dashVPrintsEachHopsStatusAtExit() {
+        Result r = run("status\n", viaConfig("-v", "-J", "bastion-1", "-W", svc(), "bastion-2")
+                .toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("STATUS\n", r.out());
+        List<String> lines = r.err().lines().filter(l -> l.startsWith("fumidai: status ")).toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("fumidai: status hop 0 ssh:bastion-1 up since "), lines.get(0));
+        assertTrue(lines.get(1).startsWith("fumidai: status hop 1 ssh:bastion-2 up since "), lines.get(1));
+        // The one stream ended at the last hop: "status\n" up, "STATUS\n" down.
+        assertTrue(lines.get(1).contains("0 open stream(s), 7 B up, 7 B down"), lines.get(1));
+        Result quiet = run("q\n", viaConfig("-J", "bastion-1", "-W", svc(), "bastion-2").toArray(String[]::new));
+        assertEquals(0, quiet.exit(), quiet.err());
+        assertTrue(!quiet.err().contains("fumidai: status"), "no status without -v: " + quiet.err());
+    }
+
+    @Test
     void aDestinationFollowsItsOwnProxyJumpWithUserFromDashL() {
         // No -J: the destination's ProxyJump in ssh_config brings bastion-1 in front; -l names the user that the
         // b2-via-b1 block leaves unset; known_hosts comes from -o UserKnownHostsFile instead of --known-hosts.

@@ -4,6 +4,7 @@ import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopHandshakeException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.Target;
+import dev.fumidai.TunnelEventListener;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.audit.AuthAttempted;
@@ -29,6 +30,7 @@ import dev.fumidai.ssh.internal.keys.SshPrivateKey;
 import dev.fumidai.ssh.internal.keys.SshPrivateKeys;
 import dev.fumidai.ssh.internal.keys.SshPublicKeys;
 import dev.fumidai.ssh.internal.transport.PipelineNames;
+import dev.fumidai.ssh.internal.transport.SshTransportHandler;
 import dev.fumidai.ssh.internal.transport.SshClientTransport;
 import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
 import io.netty.channel.Channel;
@@ -322,6 +324,7 @@ public final class SshHop implements Hop {
             }
         }, ctx.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((s, e) -> timeout.cancel(false));
+        long handshakeStart = System.nanoTime();
         io.netty.util.concurrent.Future<SshTransportReadyEvent> ready;
         try {
             // The name checked against known_hosts is the logical hop name (its alias), never the address the
@@ -351,6 +354,11 @@ public final class SshHop implements Hop {
             }
             SshTransportReadyEvent event = (SshTransportReadyEvent) f.getNow();
             HopInfo info = connectedInfo(channel, event);
+            dev.fumidai.audit.CryptoInfo crypto = event.cryptoInfo();
+            ctx.events().handshakeEnd(eventId(ctx), Duration.ofNanos(System.nanoTime() - handshakeStart),
+                    crypto == null ? null : new TunnelEventListener.Algorithms(crypto.kex(), crypto.hostkeyAlg(),
+                            crypto.cipher(), crypto.mac()));
+            observeRekeys(ctx, channel);
             ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
                     connectionId, event.hostKeyInfo(), event.verdict() != null && event.verdict().recorded()));
             keys.whenComplete((loaded, e) -> channel.eventLoop().execute(() ->
@@ -370,6 +378,10 @@ public final class SshHop implements Hop {
         UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
                 WORKERS, preferredAuthentications);
         Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
+        TunnelEventListener.HopId id = eventId(ctx);
+        long authStart = System.nanoTime();
+        ctx.events().authStart(id);
+        auth.addListener(f -> ctx.events().authEnd(id, f.isSuccess(), Duration.ofNanos(System.nanoTime() - authStart)));
         channel.pipeline().addAfter(PipelineNames.TRANSPORT, PipelineNames.USERAUTH,
                 new SshUserAuthHandler(config, event, where, a -> ctx.audit().emit(new AuthAttempted(
                         ctx.audit().header(), a.success() ? Outcome.SUCCESS : Outcome.FAILURE,
@@ -392,6 +404,19 @@ public final class SshHop implements Hop {
                 session.close();
             }
         });
+    }
+
+    private TunnelEventListener.HopId eventId(HopContext ctx) {
+        return new TunnelEventListener.HopId(ctx.hopIndex(), name(), transport());
+    }
+
+    /** Reports the transport's key re-exchanges to the telemetry listener. */
+    private void observeRekeys(HopContext ctx, Channel channel) {
+        SshTransportHandler t = channel.pipeline().get(SshTransportHandler.class);
+        if (t != null) {
+            TunnelEventListener.HopId id = eventId(ctx);
+            t.rekeyObserver(() -> ctx.events().rekeyStart(id), took -> ctx.events().rekeyEnd(id, took));
+        }
     }
 
     private HopInfo connectedInfo(Channel channel, SshTransportReadyEvent event) {

@@ -134,6 +134,18 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicLong totalQueueDrops = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Returns how many events wait in the queue for the sinks now. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Returns how many events were dropped because the queue was full, since the start. */
+    public long queueDrops() {
+        return totalQueueDrops.get();
+    }
+
     /** Returns the emitter id that prefixes every sink's {@code stream_id}. */
     public String emitterId() {
         return emitterId;
@@ -226,6 +238,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
     }
 
     private void countQueueDrop(long s) {
+        totalQueueDrops.incrementAndGet();
         synchronized (queueDropLock) {
             if (queueDropped == 0) {
                 queueDropFrom = s;

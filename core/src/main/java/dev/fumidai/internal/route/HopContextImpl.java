@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /** Carries what core gives one hop; immutable. */
 record HopContextImpl(int hopIndex, EventLoopGroup eventLoopGroup, StreamOpener upstream, AuditEmitter audit,
-        Clock clock, Duration connectTimeout, Duration handshakeTimeout) implements HopContext {
+        Clock clock, Duration connectTimeout, Duration handshakeTimeout,
+        dev.fumidai.TunnelEventListener events) implements HopContext {
 
     @Override
     public String newConnectionId() {

@@ -37,6 +37,13 @@ public final class RouteRuntime {
     /** Builds the runtime; nothing connects until the first open. */
     public RouteRuntime(Route route, EventLoopGroup group, AuditEmitter audit, Clock clock, Duration connectTimeout,
             Duration handshakeTimeout, ReconnectPolicy policy) {
+        this(route, group, audit, clock, connectTimeout, handshakeTimeout, policy,
+                dev.fumidai.TunnelEventListener.NONE);
+    }
+
+    /** Builds the runtime reporting telemetry to a (guarded) listener; nothing connects until the first open. */
+    public RouteRuntime(Route route, EventLoopGroup group, AuditEmitter audit, Clock clock, Duration connectTimeout,
+            Duration handshakeTimeout, ReconnectPolicy policy, dev.fumidai.TunnelEventListener events) {
         this.route = route;
         this.group = group;
         this.direct = new DirectOpener(group, connectTimeout);
@@ -44,7 +51,7 @@ public final class RouteRuntime {
         int i = 0;
         for (Hop hop : route.hops()) {
             HopContextImpl ctx = new HopContextImpl(i++, group, reaching(hop, upstream), audit, clock,
-                    connectTimeout, handshakeTimeout);
+                    connectTimeout, handshakeTimeout, events);
             SharedHopSession s = new SharedHopSession(hop, ctx, policy);
             sessions.add(s);
             upstream = s::open;
@@ -123,6 +130,20 @@ public final class RouteRuntime {
     /** Returns the connection id of the last hop's live session, or {@code null} (direct routes). */
     public String lastConnectionId() {
         return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).connectionId();
+    }
+
+    /** Returns the last hop's shared session, or {@code null} for a direct route. */
+    public SharedHopSession lastShared() {
+        return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
+    }
+
+    /** Returns a snapshot of every hop's session, first hop first. */
+    public List<dev.fumidai.HopStatus> status() {
+        List<dev.fumidai.HopStatus> out = new ArrayList<>(sessions.size());
+        for (SharedHopSession s : sessions) {
+            out.add(s.status());
+        }
+        return List.copyOf(out);
     }
 
     /** Returns the last hop, or {@code null} for a direct route. */

@@ -55,6 +55,14 @@ public final class SharedHopSession {
     private volatile CompletableFuture<Void> disconnectRecorded = CompletableFuture.completedFuture(null);
     private boolean closed;
 
+    // Telemetry and status (see HopStatus); written on event loops, read by status().
+    private final dev.fumidai.TunnelEventListener.HopId id;
+    private volatile Instant connectedSince;
+    private volatile String lastError;
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytesUp = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bytesDown = new java.util.concurrent.atomic.AtomicLong();
+
     /**
      * How long {@link #close} waits, after the session closed, for its {@code hop.disconnect} to be emitted; a
      * guard against a transport whose close future never completes, not a delay anyone should see.
@@ -67,6 +75,35 @@ public final class SharedHopSession {
         this.ctx = ctx;
         this.policy = policy;
         this.lastInfo = hop.describe();
+        this.id = new dev.fumidai.TunnelEventListener.HopId(ctx.hopIndex(), hop.name(), hop.transport());
+    }
+
+    /** Returns the hop's telemetry id. */
+    public dev.fumidai.TunnelEventListener.HopId id() {
+        return id;
+    }
+
+    /** Counts a stream that opened through this (last) hop. */
+    public void streamOpened() {
+        openStreams.incrementAndGet();
+    }
+
+    /** Counts a stream through this (last) hop that closed, with its bytes. */
+    public void streamClosed(long up, long down) {
+        openStreams.decrementAndGet();
+        bytesUp.addAndGet(up);
+        bytesDown.addAndGet(down);
+    }
+
+    /** Returns a snapshot of this hop's session. */
+    public dev.fumidai.HopStatus status() {
+        Instant since = connectedSince;
+        HopInfo info = lastInfo;
+        dev.fumidai.TunnelEventListener.Algorithms algs = info == null || info.crypto() == null ? null
+                : new dev.fumidai.TunnelEventListener.Algorithms(info.crypto().kex(), info.crypto().hostkeyAlg(),
+                        info.crypto().cipher(), info.crypto().mac());
+        return new dev.fumidai.HopStatus(id, since != null, since, algs, Math.max(0, openStreams.get()),
+                bytesUp.get(), bytesDown.get(), lastError);
     }
 
     /** Returns the hop. */
@@ -124,6 +161,7 @@ public final class SharedHopSession {
 
     private void attempt(int n, CompletableFuture<HopSession> result) {
         Instant started = ctx.clock().instant();
+        ctx.events().hopConnectStart(id, n);
         CompletableFuture<HopSession> c;
         try {
             c = hop.connect(ctx);
@@ -144,15 +182,20 @@ public final class SharedHopSession {
                     return;
                 }
                 connected(s, started);
+                ctx.events().hopConnectEnd(id, Duration.between(started, ctx.clock().instant()));
                 result.complete(s);
                 return;
             }
-            Throwable cause = wrap(unwrap(t));
+            TunnelException cause = wrap(unwrap(t));
             ctx.audit().emit(new HopConnected(ctx.audit().header(), Outcome.FAILURE, reasonFor(cause),
                     ctx.hopIndex(), lastInfo, null, null));
             boolean retryable = !(cause instanceof HopHandshakeException || cause instanceof HopAuthenticationException);
-            if (n < policy.maxAttempts() && retryable && !isClosed()) {
+            boolean retry = n < policy.maxAttempts() && retryable && !isClosed();
+            lastError = cause.getMessage();
+            ctx.events().hopConnectFailed(id, Duration.between(started, ctx.clock().instant()), cause, retry);
+            if (retry) {
                 Duration wait = policy.backoffBefore(n + 1);
+                ctx.events().reconnectAttempt(id, n + 1, wait);
                 LOG.info("{}: connect attempt {} of {} failed ({}); retrying in {} ms", Hops.describe(hop), n,
                         policy.maxAttempts(), cause.getMessage(), wait.toMillis());
                 ctx.eventLoopGroup().next().schedule(() -> attempt(n + 1, result), wait.toMillis(),
@@ -166,6 +209,16 @@ public final class SharedHopSession {
     private void connected(HopSession s, Instant started) {
         HopInfo info = s.info() == null ? lastInfo : s.info();
         lastInfo = info;
+        connectedSince = ctx.clock().instant();
+        s.closeFuture().whenComplete((v, t) -> {
+            Instant since = connectedSince;
+            connectedSince = null;
+            if (t != null) {
+                lastError = String.valueOf(unwrap(t).getMessage());
+            }
+            ctx.events().hopDisconnected(id, since == null ? Duration.ZERO
+                    : Duration.between(since, ctx.clock().instant()), t == null ? null : unwrap(t));
+        });
         if (s.recordsOwnConnections()) {
             return; // one record per underlying connection comes from the session itself (SSM sessions)
         }

@@ -279,13 +279,52 @@ public final class FumidaiCli {
             return ExitCode.USAGE.status();
         }
         try (jh) {
-            return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, timeout, stop, ready);
+            // Each hop's session on SIGUSR1 (where the JVM lets us handle it), and with -v at exit.
+            Runnable printStatus = () -> printStatus(jh);
+            Object previous = onStatusSignal(printStatus);
+            try {
+                return o.stdio() != null ? stdio(jh, o, timeout, stop) : forward(jh, o, timeout, stop, ready);
+            } finally {
+                restoreStatusSignal(previous);
+                if (o.verbosity() > 0) {
+                    printStatus.run();
+                }
+            }
         } catch (IOException e) {
             err.println("fumidai: " + e.getMessage());
             return ExitCode.of(e).status();
         } catch (RuntimeException e) {
             err.println("fumidai: unexpected error: " + e);
             return ExitCode.ERROR.status();
+        }
+    }
+
+    /** Prints one {@code fumidai: status} line per hop (none for a direct route). */
+    private void printStatus(JumpHost jh) {
+        for (dev.fumidai.HopStatus st : jh.status()) {
+            err.println("fumidai: status " + st);
+        }
+    }
+
+    /**
+     * Installs a SIGUSR1 handler that runs {@code action}, returning the handler it replaced, or {@code null} when
+     * this JVM or platform has no such signal for us (sun.misc.Signal is unsupported API: guarded).
+     */
+    private static Object onStatusSignal(Runnable action) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> action.run());
+        } catch (IllegalArgumentException | LinkageError | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static void restoreStatusSignal(Object previous) {
+        if (previous instanceof sun.misc.SignalHandler h) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal("USR1"), h);
+            } catch (IllegalArgumentException | LinkageError | SecurityException e) {
+                // Nothing to restore on this platform.
+            }
         }
     }
 

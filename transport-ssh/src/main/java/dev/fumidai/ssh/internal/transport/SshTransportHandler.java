@@ -136,6 +136,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private String serverVersion;
 
     private boolean kexInProgress;
+    /** Telemetry of re-exchanges (not the first): called on the event loop. */
+    private Runnable rekeyStarted = () -> { };
+    private java.util.function.Consumer<java.time.Duration> rekeyEnded = d -> { };
+    private long rekeyStartNanos;
     private KexInitMessage ourKexInit;
     private byte[] ourKexInitBytes;
     private KexInitMessage theirKexInit;
@@ -667,6 +671,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         theirKexInit = null;
         ignoreNextKexPacket = false;
         boolean initial = kexCount == 0;
+        if (!initial) {
+            rekeyEnded.accept(java.time.Duration.ofNanos(System.nanoTime() - rekeyStartNanos));
+        }
         kexCount++;
         LOG.debug("{}: key exchange {} done ({})", where, kexCount, negotiated.kex());
         scheduleTimeRekey();
@@ -753,7 +760,20 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
 
     // ------------------------------------------------------------------ key exchange start and rekey
 
+    /**
+     * Sets what is told when a key re-exchange (not the first exchange) starts and ends. Event loop only; the
+     * callbacks must not throw (the caller guards them).
+     */
+    public void rekeyObserver(Runnable started, java.util.function.Consumer<java.time.Duration> ended) {
+        this.rekeyStarted = started;
+        this.rekeyEnded = ended;
+    }
+
     private void startKex() throws GeneralSecurityException {
+        if (kexCount > 0) {
+            rekeyStartNanos = System.nanoTime();
+            rekeyStarted.run();
+        }
         kexInProgress = true;
         // The exchange needs the peer's messages: a pause for queued replies must not stall it.
         resumeReading();
