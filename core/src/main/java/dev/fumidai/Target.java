@@ -16,6 +16,12 @@ public final class Target {
     /** Longest Unix socket path accepted, in bytes (Linux {@code sun_path} holds 108 bytes with the NUL). */
     public static final int MAX_PATH_LENGTH = 107;
 
+    /**
+     * Characters a host name never holds: path and user separators, and every shell or glob metacharacter, so a
+     * host can reach a ProxyCommand, a known_hosts line or a log without being read as a pattern or a command.
+     */
+    private static final String FORBIDDEN_IN_HOST = "/\\@,;$`|*?![]&<>(){}'\"#=~^";
+
     private final String host;
     private final int port;
     private final String path;
@@ -29,8 +35,9 @@ public final class Target {
     /**
      * Returns a TCP target.
      *
-     * @throws IllegalArgumentException if the host is blank, too long, holds white space or control
-     *     characters, starts with {@code -}, or the port is outside 1..65535
+     * @throws IllegalArgumentException if the host is blank, too long, holds white space, control characters,
+     *     shell or glob characters ({@code ; $ ` | * ? ! [ ] & < > ( ) { } ' " \\ # = ~ ^ / @ ,}; an IPv6 literal
+     *     may be wrapped in one pair of brackets), starts with {@code -}, or the port is outside 1..65535
      */
     public static Target of(String host, int port) {
         Objects.requireNonNull(host, "host");
@@ -46,7 +53,8 @@ public final class Target {
         }
         for (int i = 0; i < h.length(); i++) {
             char c = h.charAt(i);
-            if (c <= ' ' || c == 0x7f || c == '/' || c == '\\' || c == '@' || c == ',') {
+            if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                    || FORBIDDEN_IN_HOST.indexOf(c) >= 0) {
                 throw new IllegalArgumentException("host holds a forbidden character at " + i + ": \"" + host + "\"");
             }
         }

@@ -50,6 +50,26 @@ class RouteTest {
         assertThrows(IllegalArgumentException.class, () -> Route.of(hops));
     }
 
+    /**
+     * Issue #10, must hold 9: shell and glob characters never reach a host name (it may end up in a ProxyCommand,
+     * a known_hosts line or a log); IPv6 literals, bracketed or not, and zone ids still work.
+     */
+    @Test
+    void targetsRefuseShellAndGlobCharactersInHostNames() {
+        for (String c : List.of(";", "$", "`", "|", "*", "?", "!", "[", "]", "&", "<", ">", "(", ")", "{", "}", "'",
+                "\"", "\\", " ", "\t", "\u0085", "\u00a0", "\u2028", "\u0000", "\u001b", "\u007f", "\u009b")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Target.of("db" + c + "x", 5432), () -> "accepted " + (int) c.charAt(0));
+            assertTrue(e.getMessage().contains("host"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Target.of("[db", 22));
+        assertThrows(IllegalArgumentException.class, () -> Target.of("[[::1]]", 22));
+        assertThrows(IllegalArgumentException.class, () -> Target.of("|1|c2FsdA==|aGFzaA==", 22));
+        assertEquals("[fe80::1%eth0]:22", Target.of("[fe80::1%eth0]", 22).toString());
+        assertEquals("[2001:db8::1]:443", Target.of("2001:db8::1", 443).toString());
+        assertEquals("db-1.internal_x:5432", Target.of("db-1.internal_x", 5432).toString());
+    }
+
     @Test
     void targetsValidateHostAndPort() {
         assertEquals("db.internal:5432", Target.of("db.internal", 5432).toString());

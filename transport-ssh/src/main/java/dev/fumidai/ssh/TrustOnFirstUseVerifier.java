@@ -106,8 +106,15 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
             return known;
         }
         PlainSshPublicKey plain = key instanceof OpenSshCertificate cert ? cert.publicKey() : (PlainSshPublicKey) key;
-        String line = hashHostNames ? KnownHostsWriter.hashedLine(check.hostName(), check.port(), plain)
-                : KnownHostsWriter.plainLine(check.hostName(), check.port(), plain);
+        String line;
+        try {
+            line = hashHostNames ? KnownHostsWriter.hashedLine(check.hostName(), check.port(), plain)
+                    : KnownHostsWriter.plainLine(check.hostName(), check.port(), plain);
+        } catch (IllegalArgumentException e) {
+            // Issue #10, must hold 9: a name that a known_hosts line would read as a pattern is never recorded.
+            throw new HostKeyVerificationException(Kind.UNKNOWN, "host key of " + HostKeys.label(check) + " ("
+                    + key.fingerprint() + ") not recorded: " + e.getMessage());
+        }
         HostKeyVerdict[] underLock = new HostKeyVerdict[1];
         boolean written;
         try {
@@ -140,6 +147,17 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
         HostKeyVerdict verdict = KnownHostsDecisions.decide(result, check, key);
         if (verdict != null) {
             return verdict;
+        }
+        String name = dev.fumidai.ssh.internal.knownhosts.HostPatterns.lookupName(check.hostName(), check.port());
+        for (KnownHostsEntry e : entries) {
+            // Issue #10, must hold 6: a host a @cert-authority line covers is known; a raw key (or a certificate
+            // from another CA) is never trusted on first use in place of its certificate.
+            if (e.marker() == KnownHostsEntry.Marker.CERT_AUTHORITY
+                    && e.matchHost(name) == dev.fumidai.ssh.internal.knownhosts.HostPatterns.Match.MATCH) {
+                throw new HostKeyVerificationException(Kind.MISMATCH, "host key of " + HostKeys.label(check) + " ("
+                        + key.keyType() + " " + key.fingerprint() + ") not recorded: the host is trusted through "
+                        + "@cert-authority at " + e.location() + " and did not present a certificate that CA signed");
+            }
         }
         if (result.status() == KnownHostsLookup.Status.OTHER_TYPES) {
             throw new HostKeyVerificationException(Kind.MISMATCH, "host key of " + HostKeys.label(check) + " ("

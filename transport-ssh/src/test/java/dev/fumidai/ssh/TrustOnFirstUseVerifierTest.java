@@ -105,6 +105,46 @@ class TrustOnFirstUseVerifierTest {
         assertEquals(content, Files.readString(file));
     }
 
+    /**
+     * Issue #10, must hold 6: a host matched by {@code @cert-authority} is known, so trust on first use cannot
+     * downgrade it to a raw key (a plain key, or a certificate from another CA); hosts the CA line does not
+     * match are still recorded.
+     */
+    @Test
+    void aHostTrustedThroughACertificateAuthorityIsKnownAndNeverDowngradedToARawKey() throws Exception {
+        Path file = dir.resolve("known_hosts");
+        String content = "@cert-authority *.corp " + keyText("ca_ed25519.pub") + "\n";
+        Files.writeString(file, content);
+        TrustOnFirstUseVerifier v = TrustOnFirstUseVerifier.acceptNewAndRecord(file).withClock(IN_2026);
+        HostKeyVerificationException plain = assertThrows(HostKeyVerificationException.class,
+                () -> v.verify(check("db.corp", 22, "host_ed25519.pub")));
+        assertEquals(Kind.MISMATCH, plain.kind());
+        assertTrue(plain.getMessage().contains("@cert-authority"), plain.getMessage());
+        SshPublicKey otherCaCert = SshPublicKeys.parse(TestCertificates.forKey(TestCertificates.ed25519())
+                .principals("db.corp").signedBy(TestCertificates.ed25519()));
+        assertEquals(Kind.MISMATCH, assertThrows(HostKeyVerificationException.class,
+                () -> v.verify(check("db.corp", 22, otherCaCert))).kind());
+        assertEquals(content, Files.readString(file), "nothing recorded for a CA-trusted host");
+        assertTrue(v.verify(check("elsewhere", 22, "host_ed25519.pub")).recorded(), "other hosts are still TOFU");
+    }
+
+    /**
+     * Issue #10, must hold 9: a host name that reaches the verifier however it was built cannot make a line we
+     * write into a pattern, a negation or a forged hashed entry, in either recording mode.
+     */
+    @Test
+    void recordedLinesNeverCarryPatternsOrForgedHashedEntries() throws Exception {
+        for (boolean hashed : new boolean[] {true, false}) {
+            Path file = dir.resolve("known_hosts_" + hashed);
+            TrustOnFirstUseVerifier v = TrustOnFirstUseVerifier.acceptNewAndRecord(file).withHashedHostNames(hashed);
+            for (String host : List.of("*", "db?", "!db", "a,b", "|1|c2FsdA==|aGFzaA==", "[db]:22", "db #x", "db\tx")) {
+                assertThrows(HostKeyVerificationException.class, () -> v.verify(check(host, 22, "host_ed25519.pub")),
+                        () -> "recorded " + host);
+            }
+            assertFalse(Files.exists(file) && Files.size(file) > 0, () -> "written: " + file);
+        }
+    }
+
     @Test
     void appendsAfterALastLineWithoutNewlineWithoutCorruptingIt() throws Exception {
         Path file = dir.resolve("known_hosts");

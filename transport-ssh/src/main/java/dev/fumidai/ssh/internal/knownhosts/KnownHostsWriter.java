@@ -56,12 +56,34 @@ public final class KnownHostsWriter {
     public static String hashedLine(String hostName, int port, PlainSshPublicKey key) {
         byte[] salt = new byte[HostPatterns.HASH_LENGTH];
         RANDOM.nextBytes(salt);
-        return HostPatterns.hash(HostPatterns.lookupName(hostName, port), salt) + " " + SshPublicKeys.toText(key);
+        return HostPatterns.hash(HostPatterns.lookupName(literalHost(hostName), port), salt) + " " + SshPublicKeys.toText(key);
     }
 
     /** Returns the line {@code host keytype base64} ({@code [host]:port} off port 22), unhashed. */
     public static String plainLine(String hostName, int port, PlainSshPublicKey key) {
-        return HostPatterns.lookupName(hostName, port) + " " + SshPublicKeys.toText(key);
+        return HostPatterns.lookupName(literalHost(hostName), port) + " " + SshPublicKeys.toText(key);
+    }
+
+    /**
+     * Returns the host name if it can only ever stand for itself in a known_hosts line: no pattern or negation
+     * characters, no brackets, no {@code |} that could forge a hashed entry, no comment, white space or control
+     * characters (issue #10, must hold 9).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    static String literalHost(String hostName) {
+        if (hostName == null || hostName.isEmpty()) {
+            throw new IllegalArgumentException("empty host name cannot be recorded");
+        }
+        for (int i = 0; i < hostName.length(); i++) {
+            char c = hostName.charAt(i);
+            if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                    || "*?!,[]|#@\\\"'".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("host name holds a known_hosts pattern or separator character at "
+                        + i + "; not recorded");
+            }
+        }
+        return hostName;
     }
 
     /**

@@ -180,6 +180,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean heldUnwritable;
     /** Whether reading is paused because too many bytes wait for the socket (see {@link #limitQueuedReplies}). */
     private boolean readPaused;
+    /** How long a failed connection waits for its DISCONNECT to be written before it closes anyway. */
+    private static final long DISCONNECT_LINGER_SECONDS = 5;
     private ScheduledFuture<?> rekeyTimer;
     private ScheduledFuture<?> handshakeTimer;
     private boolean closedLocally;
@@ -1011,8 +1013,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             // A close asked for by an upper layer is not an error for the upper layers.
             ctx.fireExceptionCaught(typed);
         }
+        // A peer that does not read (the socket is past its high water mark) would never take the DISCONNECT, and a
+        // close waiting for it would leave the failed connection open: close at once instead (issue #10).
         if (!(root instanceof SshDisconnectException) && phase != Phase.VERSION && phase != Phase.CLOSED
-                && ctx.channel().isActive()) {
+                && ctx.channel().isActive() && ctx.channel().isWritable()) {
             int reason = root instanceof SshProtocolException p ? p.reasonCode()
                     : root instanceof HopHandshakeException ? DisconnectMessage.KEY_EXCHANGE_FAILED
                     : DisconnectMessage.BY_APPLICATION;
@@ -1020,6 +1024,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             ByteBuf b = ctx.alloc().buffer();
             new DisconnectMessage(reason, text, "").encode(b);
             ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+            // Nor may a peer that stops reading later hold the close back.
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, DISCONNECT_LINGER_SECONDS, TimeUnit.SECONDS);
         } else {
             ctx.close();
         }
