@@ -147,6 +147,16 @@ public final class JumpHost implements AutoCloseable {
      */
     private <T> CompletableFuture<T> deliver(CompletableFuture<? extends T> inner, Consumer<? super T> closer) {
         CompletableFuture<T> out = new CompletableFuture<>();
+        if (inner.isDone()) { // already settled on the caller's thread (a direct route, a closed JumpHost)
+            inner.whenComplete((v, t) -> {
+                if (t != null) {
+                    out.completeExceptionally(asTunnelCause(t));
+                } else {
+                    out.complete(v);
+                }
+            });
+            return out;
+        }
         inner.whenComplete((v, t) -> {
             if (out.isDone()) {
                 if (v != null) {
