@@ -39,11 +39,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.SocketFactory;
 
 /**
@@ -66,6 +74,11 @@ import javax.net.SocketFactory;
  * <h2>Threading</h2>
  * Immutable and thread-safe. Hop sessions are shared: all streams through a hop multiplex over one session,
  * opened on first use and re-established under the {@link ReconnectPolicy} after a failure.
+ *
+ * <p>Every future this class returns completes on the callback executor ({@link Builder#callbackExecutor}),
+ * never on an event loop or the audit thread, so a callback may block (read a stream, run JDBC) without stalling
+ * the tunnels. A failed future fails with the {@link TunnelException} itself, not wrapped. Cancelling a future,
+ * or failing it through {@code orTimeout}, closes what it would have delivered if that arrives later.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes forwards and streams, then hop sessions, then the audit sinks (after delivering what
@@ -92,6 +105,8 @@ public final class JumpHost implements AutoCloseable {
     private final List<TunnelConnection> connections = new CopyOnWriteArrayList<>();
     private final List<RemoteCommand> commands = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Executor callbacks;
+    private final ExecutorService ownedCallbacks;
     private final Source inProcess = new Source(null, 0, new Listener(ListenerKind.IN_PROCESS, null, 0));
 
     private JumpHost(Builder b) {
@@ -100,6 +115,8 @@ public final class JumpHost implements AutoCloseable {
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai") : b.group;
         this.sessionId = Ids.shortId("s-");
+        this.ownedCallbacks = b.callbackExecutor == null ? newCallbackPool() : null;
+        this.callbacks = b.callbackExecutor == null ? ownedCallbacks : b.callbackExecutor;
         String emitterId = b.emitterId != null ? b.emitterId : Ids.shortId("jh-");
         this.audit = new AuditDispatcher(b.sinks, b.actor, origin(b.processName), emitterId, sessionId, clock,
                 b.auditQueueCapacity);
@@ -109,6 +126,66 @@ public final class JumpHost implements AutoCloseable {
         this.opener = new TunnelOpener(runtime, audit, clock, events);
         this.started = clock.instant();
         audit.emit(new SessionStarted(audit.header(), Outcome.SUCCESS, null, inProcess, runtime.hopInfos()));
+    }
+
+    /** The default callback executor: up to 4 daemon threads, which end after 30 s without work. */
+    private static ExecutorService newCallbackPool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "fumidai-callback-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Returns a future that completes like {@code inner}, but on the callback executor, failing with the cause
+     * itself (not a {@code CompletionException}). If the returned future is already done when {@code inner}
+     * delivers (cancelled, or failed by {@code orTimeout}), the late value is closed at once.
+     */
+    private <T> CompletableFuture<T> deliver(CompletableFuture<? extends T> inner, Consumer<? super T> closer) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        if (inner.isDone()) { // already settled on the caller's thread (a direct route, a closed JumpHost)
+            inner.whenComplete((v, t) -> {
+                if (t != null) {
+                    out.completeExceptionally(asTunnelCause(t));
+                } else {
+                    out.complete(v);
+                }
+            });
+            return out;
+        }
+        inner.whenComplete((v, t) -> {
+            if (out.isDone()) {
+                if (v != null) {
+                    closer.accept(v);
+                }
+                return;
+            }
+            Runnable complete = () -> {
+                if (t != null) {
+                    out.completeExceptionally(asTunnelCause(t));
+                } else if (!out.complete(v)) {
+                    closer.accept(v);
+                }
+            };
+            try {
+                callbacks.execute(complete);
+            } catch (RejectedExecutionException e) {
+                complete.run(); // the executor is shut down: complete here rather than never
+            }
+        });
+        return out;
+    }
+
+    private static Throwable asTunnelCause(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static Origin origin(String processName) {
@@ -170,7 +247,7 @@ public final class JumpHost implements AutoCloseable {
             return CompletableFuture.failedFuture(new TunnelException(route.toString(), "the JumpHost is closed",
                     null));
         }
-        return runtime.connectHops();
+        return deliver(runtime.connectHops(), v -> { });
     }
 
     /**
@@ -200,7 +277,7 @@ public final class JumpHost implements AutoCloseable {
      * @return a future that completes with the connection or fails with a {@link TunnelException}
      */
     public CompletableFuture<TunnelConnection> connect(Target target) {
-        return openConnection(target, false).thenApply(c -> c);
+        return deliver(openConnection(target, false), TunnelConnection::close);
     }
 
     /**
@@ -307,7 +384,7 @@ public final class JumpHost implements AutoCloseable {
             return CompletableFuture.failedFuture(new AuditUnavailableException(Hops.describe(runtime.lastHop()),
                     "refused: a fail-closed audit sink is failing", null));
         }
-        return last.thenCompose(s -> {
+        return deliver(last.thenCompose(s -> {
             if (!(s instanceof ExecCapableSession e)) {
                 return CompletableFuture.<ExecCapableSession.ExecChannel>failedFuture(
                         new UnsupportedHopOperationException(Hops.describe(runtime.lastHop()), "a "
@@ -319,7 +396,7 @@ public final class JumpHost implements AutoCloseable {
             commands.add(c);
             ec.channel().closeFuture().addListener(f -> commands.remove(c));
             return c;
-        });
+        }), RemoteCommand::close);
     }
 
     /**
@@ -413,7 +490,7 @@ public final class JumpHost implements AutoCloseable {
             return CompletableFuture.failedFuture(new UnsupportedHopOperationException("direct",
                     "a direct route has no hop to listen on", null));
         }
-        return last.thenCompose(s -> {
+        return deliver(last.thenCompose(s -> {
             if (!(s instanceof RemoteForwardingSession r)) {
                 return CompletableFuture.<RemoteForward>failedFuture(new UnsupportedHopOperationException(
                         Hops.describe(runtime.lastHop()), "a " + runtime.lastHop().transport()
@@ -423,7 +500,7 @@ public final class JumpHost implements AutoCloseable {
         }).thenApply(f -> {
             forwards.add(f);
             return f;
-        });
+        }), RemoteForward::close);
     }
 
     /**
@@ -475,6 +552,9 @@ public final class JumpHost implements AutoCloseable {
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        if (ownedCallbacks != null) {
+            ownedCallbacks.shutdown(); // queued completions still run; its threads are daemons
+        }
     }
 
     /** Builds a {@link JumpHost}. Configuration is copied at {@link #build()}. */
@@ -493,6 +573,7 @@ public final class JumpHost implements AutoCloseable {
         private String emitterId;
         private int auditQueueCapacity = AuditDispatcher.DEFAULT_QUEUE_CAPACITY;
         private TunnelEventListener events = TunnelEventListener.NONE;
+        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -569,6 +650,18 @@ public final class JumpHost implements AutoCloseable {
         /** Sets the emitter id that starts every {@code stream_id} (default: random {@code jh-xxxxxxxx}). */
         public Builder emitterId(String id) {
             this.emitterId = Objects.requireNonNull(id, "emitterId");
+            return this;
+        }
+
+        /**
+         * Sets the executor on which the futures this JumpHost returns complete, so callbacks such as
+         * {@code thenAccept} run there and may block. The caller owns it and shuts it down after closing the
+         * JumpHost. Default: a pool of up to 4 daemon threads that the JumpHost creates and shuts down on
+         * {@link JumpHost#close()}. An executor that runs tasks inline ({@code Runnable::run}) would run callbacks
+         * on an event loop: do not pass one.
+         */
+        public Builder callbackExecutor(Executor e) {
+            this.callbackExecutor = Objects.requireNonNull(e, "callbackExecutor");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.fumidai.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.HopAuthenticationException;
-import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopHostKeyException;
+import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
 import dev.fumidai.Route;
@@ -232,18 +234,89 @@ class SshHopMinaTest {
         assertEquals(Set.of(0, 1), Set.copyOf(checks.stream().map(HostKeyChecked::hopIndex).toList()));
     }
 
+    static String pingOnCallbackThread(TunnelConnection c) {
+        try (c) {
+            c.outputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            c.outputStream().flush();
+            byte[] echoed = c.inputStream().readNBytes(5); // blocks until the event loop delivers the echo
+            return Thread.currentThread().getName() + ":" + new String(echoed, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCallbackOnTheConnectFutureMayBlockReadingTheStream() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        // One event loop: a callback run on it that blocks on a read would starve the read of its data forever.
+        JumpHost jh = closeLater(JumpHost.builder().route(Route.of(hop(b1, "bastion", "ed25519_openssh")))
+                .actor("test:ssh").auditSink(sink).handshakeTimeout(T).threads(1).build());
+        String got = jh.connect(Target.of("127.0.0.1", echo.port())).thenApply(SshHopMinaTest::pingOnCallbackThread)
+                .get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(got.startsWith("fumidai-callback-"), got);
+        assertTrue(got.endsWith(":ping\n"), got);
+    }
+
+    @Test
+    void futuresCompleteOnTheConfiguredCallbackExecutor() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "app-callbacks"));
+        try {
+            JumpHost jh = closeLater(JumpHost.builder().route(Route.of(hop(b1, "bastion", "ed25519_openssh")))
+                    .actor("test:ssh").auditSink(sink).handshakeTimeout(T).threads(1).callbackExecutor(mine)
+                    .build());
+            String hops = jh.connectHops().thenApply(v -> Thread.currentThread().getName())
+                    .get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("app-callbacks", hops);
+            String got = jh.connect(Target.of("127.0.0.1", echo.port()))
+                    .thenApply(SshHopMinaTest::pingOnCallbackThread)
+                    .get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("app-callbacks:ping\n", got);
+        } finally {
+            mine.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancelledConnectsLeaveNoStreamOpen() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        JumpHost jh = jumpHost(hop(b1, "bastion", "ed25519_openssh"));
+        Target target = Target.of("127.0.0.1", echo.port());
+        jh.connect(target, T).close(); // the hop session is up; every later open is a stream on it
+        int n = 1_000;
+        for (int i = 0; i < n; i++) {
+            jh.connect(target).cancel(false);
+        }
+        // Every open finishes one way or the other (forward.open, success or failure), and each stream that
+        // opened after its future was cancelled is closed again (forward.close).
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long opened;
+        long tried;
+        long closedStreams;
+        do {
+            Thread.sleep(100);
+            List<dev.fumidai.audit.ForwardOpened> opens = sink.events(dev.fumidai.audit.ForwardOpened.class);
+            tried = opens.size();
+            opened = opens.stream().filter(o -> o.outcome() == Outcome.SUCCESS).count();
+            closedStreams = sink.events(dev.fumidai.audit.ForwardClosed.class).size();
+        } while ((tried < n + 1 || closedStreams < opened) && System.nanoTime() < deadline);
+        assertEquals(n + 1, tried, "every connect finished opening");
+        assertTrue(opened > 1, "some streams opened after their future was cancelled: " + opened);
+        assertEquals(opened, closedStreams, "streams left open after " + n + " cancelled connects");
+    }
+
     @Test
     void wrongKeyAtHopTwoNamesHopTwo() throws Exception {
         Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
         Bastion b2 = closeLater(new Bastion(fingerprintOf("ecdsa256_openssh")));
         JumpHost jh = jumpHost(hop(b1, "outer", "ed25519_openssh"), hop(b2, "inner", "rsa_openssh"));
-        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
-        Throwable cause = e;
-        while (!(cause instanceof HopAuthenticationException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        HopAuthenticationException auth = assertInstanceOf(HopAuthenticationException.class, cause, e::toString);
+        HopAuthenticationException auth = assertThrows(HopAuthenticationException.class,
+                () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
         assertTrue(auth.getMessage().startsWith("ssh hop \"inner\" 127.0.0.1:" + b2.port()), auth.getMessage());
+        assertEquals("inner", auth.hopName());
+        assertEquals(1, auth.hopIndex());
+        assertNull(auth.target(), "a hop's own failure names no target");
         assertTrue(auth.getMessage().contains("publickey"), auth.getMessage());
         assertTrue(sink.events(AuthAttempted.class).stream()
                 .anyMatch(a -> a.hopIndex() == 0 && a.outcome() == Outcome.SUCCESS), "hop 1 unaffected");
@@ -256,13 +329,14 @@ class SshHopMinaTest {
                 .hostKeyVerifier(PinnedFingerprintVerifier.of("SHA256:" + "A".repeat(43))).name("bastion").user("ops")
                 .identity(fixture("ed25519_openssh")).build();
         JumpHost jh = jumpHost(hop);
-        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
-        Throwable cause = e;
-        while (!(cause instanceof HopHandshakeException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        assertInstanceOf(HopHandshakeException.class, cause, e::toString);
+        HopHostKeyException cause = assertThrows(HopHostKeyException.class,
+                () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
         assertTrue(cause.getMessage().startsWith("ssh hop \"bastion\""), cause.getMessage());
+        assertEquals(b1.hostKeyFingerprint, cause.fingerprint());
+        assertEquals(HopHostKeyException.Verdict.MISMATCH, cause.verdict());
+        assertEquals("ecdsa-sha2-nistp256", cause.keyAlgorithm(), "the bastion's host key");
+        assertEquals("bastion", cause.hopName());
+        assertEquals(0, cause.hopIndex());
         assertTrue(sink.events(AuthAttempted.class).isEmpty(), "no credential offered to an unverified server");
         HostKeyChecked denied = sink.await(HostKeyChecked.class, T);
         assertEquals(Outcome.DENIED, denied.outcome());
@@ -280,12 +354,26 @@ class SshHopMinaTest {
         assertInstanceOf(KnownHostsVerifier.class, ssh.hostKeyVerifier());
         // A fresh random host key is in nobody's known_hosts: strict checking refuses it.
         JumpHost jh = closeLater(JumpHost.builder().route(route).actor("test:ssh").auditSink(sink).build());
-        Exception e = assertThrows(Exception.class, () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
-        Throwable cause = e;
-        while (!(cause instanceof HopHandshakeException) && cause.getCause() != null) {
-            cause = cause.getCause();
+        HopHostKeyException e = assertThrows(HopHostKeyException.class,
+                () -> jh.connect(Target.of("127.0.0.1", echo.port()), T));
+        assertEquals(HopHostKeyException.Verdict.UNKNOWN, e.verdict());
+        assertTrue(e.fingerprint().startsWith("SHA256:"), e.fingerprint());
+    }
+
+    @Test
+    void refusedTargetNamesTheHopTheIndexAndTheTarget() throws Exception {
+        Bastion b1 = closeLater(new Bastion(fingerprintOf("ed25519_openssh")));
+        Bastion b2 = closeLater(new Bastion(fingerprintOf("ecdsa256_openssh")));
+        JumpHost jh = jumpHost(hop(b1, "outer", "ed25519_openssh"), hop(b2, "inner", "ecdsa256_openssh"));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
         }
-        assertInstanceOf(HopHandshakeException.class, cause, e::toString);
+        Target target = Target.of("127.0.0.1", closed);
+        TargetUnreachableException e = assertThrows(TargetUnreachableException.class, () -> jh.connect(target, T));
+        assertEquals("inner", e.hopName());
+        assertEquals(1, e.hopIndex());
+        assertEquals(target, e.target());
     }
 
     @Test

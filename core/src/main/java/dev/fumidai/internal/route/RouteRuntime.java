@@ -50,11 +50,12 @@ public final class RouteRuntime {
         StreamOpener upstream = direct;
         int i = 0;
         for (Hop hop : route.hops()) {
-            HopContextImpl ctx = new HopContextImpl(i++, group, reaching(hop, upstream), audit, clock,
+            HopContextImpl ctx = new HopContextImpl(i, group, reaching(hop, i, upstream), audit, clock,
                     connectTimeout, handshakeTimeout, events);
             SharedHopSession s = new SharedHopSession(hop, ctx, policy);
             sessions.add(s);
             upstream = s::open;
+            i++;
         }
         long hops = route.hops().size();
         this.openTimeout = connectTimeout.plus(handshakeTimeout).multipliedBy(hops * policy.maxAttempts() + 1);
@@ -69,7 +70,7 @@ public final class RouteRuntime {
      * other {@code TargetUnreachableException} comes out of an upstream: an earlier hop's own failure is already
      * its {@code HopUnreachableException} (or handshake, authentication, timeout failure) and passes unchanged.
      */
-    private static StreamOpener reaching(Hop hop, StreamOpener upstream) {
+    private static StreamOpener reaching(Hop hop, int index, StreamOpener upstream) {
         return address -> {
             CompletableFuture<Channel> f;
             try {
@@ -85,7 +86,8 @@ public final class RouteRuntime {
                 }
                 Throwable c = SharedHopSession.unwrap(t);
                 if (c instanceof TargetUnreachableException e) {
-                    c = new HopUnreachableException(Hops.describe(hop), reach(hop, address, e), e);
+                    c = new HopUnreachableException(Hops.describe(hop), reach(hop, address, e), e)
+                            .locate(hop.name(), index, null);
                 }
                 out.completeExceptionally(c);
             });
@@ -173,8 +175,10 @@ public final class RouteRuntime {
         CompletableFuture<Channel> f = sessions.isEmpty() ? direct.open(target)
                 : sessions.get(sessions.size() - 1).open(target);
         CompletableFuture<Channel> result = new CompletableFuture<>();
+        Hop lastHop = lastHop();
         var timer = group.next().schedule(() -> result.completeExceptionally(new TunnelTimeoutException(
-                where(target), "no stream within " + openTimeout.toMillis() + " ms", null)),
+                where(target), "no stream within " + openTimeout.toMillis() + " ms", null)
+                .locate(lastHop == null ? null : lastHop.name(), sessions.size() - 1, target)),
                 openTimeout.toMillis(), TimeUnit.MILLISECONDS);
         f.whenComplete((ch, t) -> {
             timer.cancel(false);
@@ -186,6 +190,11 @@ public final class RouteRuntime {
                 Throwable c = SharedHopSession.unwrap(t);
                 if (!(c instanceof TunnelException)) {
                     c = new TargetUnreachableException(where(target), String.valueOf(c.getMessage()), c);
+                }
+                if (c instanceof TargetUnreachableException || sessions.isEmpty()) {
+                    // Per stream (a refused target, or any failure of a direct route): it names the target.
+                    ((TunnelException) c).locate(lastHop == null ? null : lastHop.name(), sessions.size() - 1,
+                            target);
                 }
                 result.completeExceptionally(c);
             }

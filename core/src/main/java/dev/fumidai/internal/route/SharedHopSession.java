@@ -151,6 +151,9 @@ public final class SharedHopSession {
                 return CompletableFuture.completedFuture(ch);
             }
             Throwable c = unwrap(t);
+            if (c instanceof TargetUnreachableException e) {
+                e.locate(hop.name(), ctx.hopIndex(), target); // per stream: this hop could not open this target
+            }
             if (!s.isOpen() && !(c instanceof TargetUnreachableException)) {
                 LOG.debug("{}: session broke during open, reconnecting once", Hops.describe(hop));
                 return session().thenCompose(s2 -> s2.open(target));
@@ -201,6 +204,9 @@ public final class SharedHopSession {
                 ctx.eventLoopGroup().next().schedule(() -> attempt(n + 1, result), wait.toMillis(),
                         TimeUnit.MILLISECONDS);
             } else {
+                // Shared by every stream waiting for this hop, so it names the hop but no target. A failure of an
+                // earlier hop, passed on through this hop's upstream, keeps the earlier hop's name.
+                cause.locate(hop.name(), ctx.hopIndex(), null);
                 result.completeExceptionally(cause);
             }
         });

@@ -4,10 +4,10 @@ import dev.fumidai.AuditUnavailableException;
 import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelTimeoutException;
-import dev.fumidai.ssh.HostKeyVerificationException;
 import dev.fumidai.ssh.config.SshConfigException;
 
 /**
@@ -66,13 +66,13 @@ public enum ExitCode {
         return meaning;
     }
 
-    /**
-     * Returns the status for a failure from the library. A host-key rejection is told apart from other handshake
-     * failures by the verifier's exception among the causes.
-     */
+    /** Returns the status for a failure from the library, by its type alone. */
     public static ExitCode of(Throwable t) {
+        if (t instanceof HopHostKeyException) {
+            return HOST_KEY;
+        }
         if (t instanceof HopHandshakeException) {
-            return causedBy(t, HostKeyVerificationException.class) ? HOST_KEY : HANDSHAKE;
+            return HANDSHAKE;
         }
         if (t instanceof HopAuthenticationException) {
             return AUTH;
@@ -96,14 +96,5 @@ public enum ExitCode {
             return CONFIG;
         }
         return ERROR;
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -10,6 +10,7 @@ import dev.fumidai.AuditUnavailableException;
 import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelException;
@@ -19,7 +20,6 @@ import dev.fumidai.examples.cli.CliOptions.ForwardSpec;
 import dev.fumidai.examples.cli.CliOptions.RemoteSpec;
 import dev.fumidai.examples.cli.CliOptions.HostPort;
 import dev.fumidai.examples.cli.CliOptions.UsageException;
-import dev.fumidai.ssh.HostKeyVerificationException;
 import dev.fumidai.ssh.config.SshConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -266,9 +266,8 @@ class CliOptionsTest {
         assertEquals(2, ExitCode.USAGE.status());
         String w = "ssh hop \"b\" 127.0.0.1:22";
         assertEquals(ExitCode.HOP_UNREACHABLE, ExitCode.of(new HopUnreachableException(w, "refused", null)));
-        assertEquals(ExitCode.HOST_KEY, ExitCode.of(new HopHandshakeException(w, "bad key",
-                new IllegalStateException(new HostKeyVerificationException(HostKeyVerificationException.Kind.MISMATCH,
-                        "mismatch")))));
+        assertEquals(ExitCode.HOST_KEY, ExitCode.of(new HopHostKeyException(w, "bad key", null,
+                "SHA256:" + "A".repeat(43), "ssh-ed25519", HopHostKeyException.Verdict.MISMATCH)));
         assertEquals(ExitCode.HANDSHAKE, ExitCode.of(new HopHandshakeException(w, "no common cipher", null)));
         assertEquals(ExitCode.AUTH, ExitCode.of(new HopAuthenticationException(w, "denied", null)));
         assertEquals(ExitCode.TARGET_UNREACHABLE, ExitCode.of(new TargetUnreachableException(w, "refused", null)));

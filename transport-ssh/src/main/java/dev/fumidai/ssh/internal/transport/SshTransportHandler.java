@@ -2,10 +2,12 @@ package dev.fumidai.ssh.internal.transport;
 
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.ssh.HostKeyCheck;
 import dev.fumidai.ssh.HostKeyVerdict;
+import dev.fumidai.ssh.HostKeyVerificationException;
 import dev.fumidai.ssh.HostKeyVerifier;
 import dev.fumidai.ssh.SshDisconnectException;
 import dev.fumidai.ssh.SshTransportConfig;
@@ -569,8 +571,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             });
         } else {
             if (!Arrays.equals(hostKeyBlob, result.hostKey())) {
-                throw new HopHandshakeException(where, "the server's host key changed during a key re-exchange: was "
-                        + hostKeyFingerprint + ", now " + key.fingerprint(), null);
+                throw new HopHostKeyException(where, "the server's host key changed during a key re-exchange: was "
+                        + hostKeyFingerprint + ", now " + key.fingerprint(), null, key.fingerprint(), alg,
+                        HopHostKeyException.Verdict.MISMATCH);
             }
             sendNewKeys();
         }
@@ -589,9 +592,14 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             return;
         }
         if (t != null) {
-            // Any error inside the verifier means reject (security-checklist H1).
-            fail(new HopHandshakeException(where, "host key " + hostKeyFingerprint + " (" + negotiated.hostKey()
-                    + ") for " + hostName + " rejected: " + t.getMessage(), t));
+            // Any error inside the verifier means reject (security-checklist H1). A verifier's own verdict is
+            // told apart as HopHostKeyException; a verifier that broke stays a plain handshake failure.
+            String what = "host key " + hostKeyFingerprint + " (" + negotiated.hostKey() + ") for " + hostName
+                    + " rejected: " + t.getMessage();
+            fail(t instanceof HostKeyVerificationException h
+                    ? new HopHostKeyException(where, what, t, hostKeyFingerprint, negotiated.hostKey(),
+                            HopHostKeyException.Verdict.valueOf(h.kind().name()))
+                    : new HopHandshakeException(where, what, t));
             return;
         }
         verdict = v;
