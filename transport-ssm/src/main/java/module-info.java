@@ -6,6 +6,9 @@ module dev.fumidai.ssm {
     requires com.fasterxml.jackson.core;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    // The data-channel websocket tunnels through an HTTPS proxy with HTTP CONNECT.
+    requires io.netty.handler.proxy;
+    requires io.netty.resolver;
     requires transitive io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires org.slf4j;

@@ -48,8 +48,12 @@ public final class SsmHop implements Hop {
     private final String profile;
     private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
     private final software.amazon.awssdk.services.ssm.SsmClient ssmClient;
+    private final java.util.Map<String, String> proxyEnvironment;
+    private final java.util.Properties proxyProperties;
 
     private SsmHop(Builder b) {
+        this.proxyEnvironment = b.proxyEnvironment;
+        this.proxyProperties = b.proxyProperties;
         this.profile = b.profile;
         this.credentialsProvider = b.credentialsProvider;
         this.ssmClient = b.ssmClient;
@@ -92,6 +96,8 @@ public final class SsmHop implements Hop {
         private String profile;
         private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
         private software.amazon.awssdk.services.ssm.SsmClient ssmClient;
+        private java.util.Map<String, String> proxyEnvironment;
+        private java.util.Properties proxyProperties;
 
         private Builder(String target) {
             Objects.requireNonNull(target, "target");
@@ -180,6 +186,22 @@ public final class SsmHop implements Hop {
             return this;
         }
 
+        /**
+         * Reads the HTTPS proxy settings from this environment and these JDK properties instead of
+         * {@link System#getenv()} and {@link System#getProperties()}: {@code https_proxy}/{@code HTTPS_PROXY} with
+         * {@code no_proxy}/{@code NO_PROXY}, else {@code https.proxyHost}/{@code https.proxyPort} with
+         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls and the data-channel
+         * websocket (HTTP CONNECT) both go through the proxy; only listed hosts bypass it, loopback included.
+         * An application's own {@link #ssmClient} keeps its own HTTP settings.
+         */
+        public Builder proxyEnvironment(java.util.Map<String, String> environment, java.util.Properties properties) {
+            this.proxyEnvironment = java.util.Map.copyOf(environment);
+            java.util.Properties copy = new java.util.Properties();
+            copy.putAll(properties);
+            this.proxyProperties = copy;
+            return this;
+        }
+
         /** Sets the StartSession reason recorded by the service. */
         public Builder reason(String r) {
             this.reason = r;
@@ -221,7 +243,7 @@ public final class SsmHop implements Hop {
             AwsSdkSsmApi built;
             try {
                 AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region).profile(profile)
-                        .credentials(credentialsProvider).ssmClient(ssmClient);
+                        .credentials(credentialsProvider).ssmClient(ssmClient).proxy(proxy());
                 if (endpointOverride != null) {
                     b.endpointOverride(endpointOverride);
                 }
@@ -234,6 +256,18 @@ public final class SsmHop implements Hop {
             owned = built;
         }
         return CompletableFuture.completedFuture(new SsmHopSession(this, ctx, a, owned));
+    }
+
+    /**
+     * Returns the HTTPS proxy from the environment and JDK properties (see {@link Builder#proxyEnvironment}), or
+     * {@code null}.
+     *
+     * @throws IllegalArgumentException when the configured proxy is unusable
+     */
+    dev.fumidai.ssm.internal.session.HttpsProxy proxy() {
+        return dev.fumidai.ssm.internal.session.HttpsProxy.resolve(
+                proxyEnvironment != null ? proxyEnvironment : System.getenv(),
+                proxyProperties != null ? proxyProperties : System.getProperties());
     }
 
     /** Returns the SSM target. */

@@ -100,12 +100,18 @@ final class SsmHopSession implements HopSession {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new TargetUnreachableException(where, e.getMessage(), e));
         }
-        DataChannelConfig config = DataChannelConfig.defaults(where)
+        DataChannelConfig base = DataChannelConfig.defaults(where)
                 .withClientVersion(hop.clientVersion())
                 .withHandshakeTimeout(ctx.connectTimeout().plus(ctx.handshakeTimeout()))
                 .withPings(hop.pingInterval(), hop.pingInterval().multipliedBy(2).dividedBy(3))
                 .withReconnectBudget(hop.reconnectBudget())
                 .withSslContext(hop.sslContext());
+        DataChannelConfig config;
+        try {
+            config = base.withProxy(hop.proxy());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(where, e.getMessage(), e));
+        }
         java.time.Instant started = ctx.clock().instant();
         CompletableFuture<AwsIdentity> identity = callerIdentity();
         return api.startSession(request).thenCompose(ticket -> {
