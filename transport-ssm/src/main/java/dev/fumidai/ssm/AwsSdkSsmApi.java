@@ -81,6 +81,40 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         private String profile;
         private SsmClient ssmClient;
         private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
+        private URI lookupEndpoint;
+
+        /** Sends the ECS and EC2 look-ups of by-name targets to this endpoint instead of AWS's. */
+        Builder lookupEndpoint(URI endpoint) {
+            this.lookupEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Sets up another service's client (ECS, EC2) as the SSM client is: credentials, profile, region, proxy,
+         * and the look-up endpoint when one is given.
+         */
+        <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+                & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B b) {
+            AwsCredentialsProvider creds = credentials != null ? credentials
+                    : profile != null ? ProfileCredentialsProvider.builder().profileName(profile).build()
+                    : DefaultCredentialsProvider.builder().build();
+            b.httpClientBuilder(httpClient(proxy));
+            b.credentialsProvider(creds);
+            String r = region;
+            if (profile != null) {
+                b.overrideConfiguration(c -> c.defaultProfileName(profile));
+                if (r == null) {
+                    r = profileRegion(profile);
+                }
+            }
+            if (r != null) {
+                b.region(Region.of(r));
+            }
+            if (lookupEndpoint != null) {
+                b.endpointOverride(lookupEndpoint);
+            }
+            return b;
+        }
 
         /** Sends the calls through this HTTP proxy unless it bypasses the endpoint's host; {@code null}: none. */
         Builder proxy(dev.fumidai.ssm.internal.session.HttpsProxy p) {

@@ -44,6 +44,7 @@ final class SsmHopSession implements HopSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(SsmHopSession.class);
 
+    private final String ssmTarget;
     private final SsmHop hop;
     private final HopContext ctx;
     private final SsmApi api;
@@ -56,6 +57,12 @@ final class SsmHopSession implements HopSession {
     private boolean closed;
 
     SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi) {
+        this(hop, ctx, api, ownedApi, hop.target());
+    }
+
+    /** Creates a session whose StartSession target is {@code target} (the hop's, or what its name resolved to). */
+    SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi, String target) {
+        this.ssmTarget = target;
         this.hop = hop;
         this.ctx = ctx;
         this.api = api;
@@ -146,7 +153,7 @@ final class SsmHopSession implements HopSession {
                 params.put("localPortNumber", List.of("0"));
             }
         }
-        return new StartSessionRequest(hop.target(), document, params, hop.reason());
+        return new StartSessionRequest(ssmTarget, document, params, hop.reason());
     }
 
     /** Resolves the caller's AWS identity once per hop session; never fails (null when unknown). */
