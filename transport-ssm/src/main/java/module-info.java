@@ -6,6 +6,9 @@ module dev.fumidai.ssm {
     requires com.fasterxml.jackson.core;
     requires io.netty.codec;
     requires io.netty.codec.http;
+    // The data-channel websocket tunnels through an HTTPS proxy with HTTP CONNECT.
+    requires io.netty.handler.proxy;
+    requires io.netty.resolver;
     requires transitive io.netty.handler;
     requires io.netty.transport.classes.epoll;
     requires org.slf4j;
@@ -22,6 +25,10 @@ module dev.fumidai.ssm {
     requires software.amazon.awssdk.services.sso;
     requires software.amazon.awssdk.services.ssooidc;
     requires software.amazon.awssdk.services.sts;
+    // Optional (by-name targets): ecs:<cluster>/<task>/<container> and name:<Name tag>; absent, those fail naming
+    // the artifact and the plain ids keep working.
+    requires static software.amazon.awssdk.services.ecs;
+    requires static software.amazon.awssdk.services.ec2;
 
     exports dev.fumidai.ssm;
     // The fake Session Manager service (dev.fumidai.ssm.fake) lives in this module's test-jar, not here: a

@@ -464,6 +464,32 @@ class FumidaiCliIT {
     }
 
     @Test
+    void profileAndRegionFlagsReachAnSsmHop() throws Exception {
+        // The SDK reads the shared config and credentials files from these properties (as from AWS_CONFIG_FILE
+        // and AWS_SHARED_CREDENTIALS_FILE); the fake accepts only the profile's key, signed for --region.
+        Path awsConfig = Files.writeString(work.resolve("aws-config"), String.join("\n",
+                "[profile fumidai-it]", "aws_access_key_id = AKIDPROFILEIT0001",
+                "aws_secret_access_key = profile-secret-it", "region = ap-south-1", ""));
+        Path awsCredentials = Files.writeString(work.resolve("aws-credentials"), "");
+        System.setProperty("aws.configFile", awsConfig.toString());
+        System.setProperty("aws.sharedCredentialsFile", awsCredentials.toString());
+        try (FakeSsmService ssm = FakeSsmService.builder().verifySignatures(java.util.Map.of("AKIDPROFILEIT0001",
+                new dev.fumidai.ssm.fake.SigV4Verifier.Issued("profile-secret-it", null))).start()) {
+            String hop = "ssm://i-0123456789abcdef0?endpoint=" + ssm.endpoint();
+            Result r = run("by profile\n", viaConfig("--profile", "fumidai-it", "--region", "eu-central-1",
+                    "-J", hop + ",bastion-2", "-W", svc()).toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("BY PROFILE\n", r.out());
+            assertTrue(ssm.signedBy().contains("AKIDPROFILEIT0001"), ssm.signedBy().toString());
+            assertTrue(ssm.signingRegions().contains("eu-central-1"), ssm.signingRegions().toString());
+            assertFalse(ssm.signingRegions().contains("ap-south-1"), "--region wins over the profile's region");
+        } finally {
+            System.clearProperty("aws.configFile");
+            System.clearProperty("aws.sharedCredentialsFile");
+        }
+    }
+
+    @Test
     void dashOOptionsReachEveryHop() throws Exception {
         Path dir = work.resolve("audit-ciphers");
         Result r = run("x\n", viaConfig("-o", "Ciphers=aes128-ctr", "-o", "MACs hmac-sha2-256-etm@openssh.com",

@@ -47,6 +47,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private final java.util.Map<String, String> arns = new java.util.concurrent.ConcurrentHashMap<>();
     private String profile;
     private software.amazon.awssdk.services.sts.StsClient sts;
+    private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
 
     private AwsSdkSsmApi(SsmClient client, boolean ownsClient, String where, AwsCredentialsProvider credentials) {
         this.client = client;
@@ -79,6 +80,47 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         private AwsCredentialsProvider credentials;
         private String profile;
         private SsmClient ssmClient;
+        private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
+        private URI lookupEndpoint;
+
+        /** Sends the ECS and EC2 look-ups of by-name targets to this endpoint instead of AWS's. */
+        Builder lookupEndpoint(URI endpoint) {
+            this.lookupEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Sets up another service's client (ECS, EC2) as the SSM client is: credentials, profile, region, proxy,
+         * and the look-up endpoint when one is given.
+         */
+        <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+                & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B b) {
+            AwsCredentialsProvider creds = credentials != null ? credentials
+                    : profile != null ? ProfileCredentialsProvider.builder().profileName(profile).build()
+                    : DefaultCredentialsProvider.builder().build();
+            b.httpClientBuilder(httpClient(proxy));
+            b.credentialsProvider(creds);
+            String r = region;
+            if (profile != null) {
+                b.overrideConfiguration(c -> c.defaultProfileName(profile));
+                if (r == null) {
+                    r = profileRegion(profile);
+                }
+            }
+            if (r != null) {
+                b.region(Region.of(r));
+            }
+            if (lookupEndpoint != null) {
+                b.endpointOverride(lookupEndpoint);
+            }
+            return b;
+        }
+
+        /** Sends the calls through this HTTP proxy unless it bypasses the endpoint's host; {@code null}: none. */
+        Builder proxy(dev.fumidai.ssm.internal.session.HttpsProxy p) {
+            this.proxy = p;
+            return this;
+        }
 
         /** Sets the region, e.g. {@code eu-west-1}; without it the SDK's region chain decides. */
         public Builder region(String r) {
@@ -140,7 +182,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             } else {
                 creds = DefaultCredentialsProvider.builder().build();
             }
-            SsmClientBuilder b = SsmClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+            SsmClientBuilder b = SsmClient.builder().httpClientBuilder(httpClient(proxy))
                     .credentialsProvider(creds);
             String r = region;
             if (profile != null) {
@@ -157,7 +199,52 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             }
             AwsSdkSsmApi api = new AwsSdkSsmApi(b.build(), true, "ssm api" + (r == null ? "" : " " + r), creds);
             api.profile = profile;
+            api.proxy = proxy;
             return api;
+        }
+
+        /**
+         * Returns the URL connection client, with the proxy when one is set. The SDK's own reading of system
+         * properties and environment is switched off: {@link dev.fumidai.ssm.internal.session.HttpsProxy} decided
+         * already, and the JDK's default selector would bypass loopback silently. The bypass list goes to the SDK
+         * as the regular expressions it matches hosts with.
+         */
+        static UrlConnectionHttpClient.Builder httpClient(dev.fumidai.ssm.internal.session.HttpsProxy proxy) {
+            UrlConnectionHttpClient.Builder h = UrlConnectionHttpClient.builder();
+            if (proxy == null) {
+                return h;
+            }
+            var pc = software.amazon.awssdk.http.urlconnection.ProxyConfiguration.builder()
+                    .endpoint(URI.create("http://" + (proxy.host().indexOf(':') >= 0 ? "[" + proxy.host() + "]"
+                            : proxy.host()) + ":" + proxy.port()))
+                    .useSystemPropertyValues(false).useEnvironmentVariablesValues(false);
+            if (proxy.username() != null) {
+                pc.username(proxy.username()).password(proxy.password());
+            }
+            java.util.Set<String> bypass = new java.util.HashSet<>();
+            for (String p : proxy.noProxy()) {
+                if (proxy.jdkPatterns() || p.equals("*")) {
+                    StringBuilder re = new StringBuilder();
+                    for (String part : p.split("\\*", -1)) {
+                        if (re.length() > 0 || p.startsWith("*")) {
+                            re.append(".*");
+                        }
+                        re.append(java.util.regex.Pattern.quote(part));
+                    }
+                    bypass.add(p.equals("*") ? ".*" : re.toString());
+                } else {
+                    String d = p.startsWith("*.") ? p.substring(2) : p.startsWith(".") ? p.substring(1) : p;
+                    if (d.startsWith("[") && d.indexOf(']') > 0) {
+                        d = d.substring(1, d.indexOf(']'));
+                    } else if (d.indexOf(':') > 0 && d.indexOf(':') == d.lastIndexOf(':')) {
+                        d = d.substring(0, d.indexOf(':'));
+                    }
+                    bypass.add(java.util.regex.Pattern.quote(d));
+                    bypass.add(".*\\." + java.util.regex.Pattern.quote(d));
+                }
+            }
+            pc.nonProxyHosts(bypass);
+            return h.proxyConfiguration(pc.build());
         }
 
         private static String profileRegion(String profile) {
@@ -205,7 +292,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private synchronized software.amazon.awssdk.services.sts.StsClient sts() {
         if (sts == null) {
             var b = software.amazon.awssdk.services.sts.StsClient.builder()
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).credentialsProvider(credentials);
+                    .httpClientBuilder(Builder.httpClient(proxy)).credentialsProvider(credentials);
             Region r = client.serviceClientConfiguration().region();
             if (r != null) {
                 b.region(r);

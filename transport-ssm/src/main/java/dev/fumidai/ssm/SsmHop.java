@@ -32,7 +32,8 @@ public final class SsmHop implements Hop {
     public static final String DEFAULT_DOCUMENT = "AWS-StartPortForwardingSessionToRemoteHost";
 
     private static final Pattern TARGET = Pattern.compile(
-            "i-(?:[0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17}|ecs:[A-Za-z0-9_.-]+_[A-Za-z0-9]+_[A-Za-z0-9-]+");
+            "i-(?:[0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17}|ecs:[A-Za-z0-9_.-]+_[A-Za-z0-9]+_[A-Za-z0-9-]+"
+            + "|" + SsmTargetNames.ECS.pattern() + "|" + SsmTargetNames.NAME.pattern());
 
     private final String target;
     private final String name;
@@ -48,8 +49,14 @@ public final class SsmHop implements Hop {
     private final String profile;
     private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
     private final software.amazon.awssdk.services.ssm.SsmClient ssmClient;
+    private final java.util.Map<String, String> proxyEnvironment;
+    private final java.util.Properties proxyProperties;
+    private final URI lookupEndpoint;
 
     private SsmHop(Builder b) {
+        this.lookupEndpoint = b.lookupEndpoint;
+        this.proxyEnvironment = b.proxyEnvironment;
+        this.proxyProperties = b.proxyProperties;
         this.profile = b.profile;
         this.credentialsProvider = b.credentialsProvider;
         this.ssmClient = b.ssmClient;
@@ -68,7 +75,10 @@ public final class SsmHop implements Hop {
 
     /**
      * Returns a builder for a target: {@code i-…}, {@code mi-…} or {@code ecs:<cluster>_<task>_<runtimeId>}
-     * (see {@link StartSessionRequest#ecsTarget}).
+     * (see {@link StartSessionRequest#ecsTarget}); or by name, looked up at connect time:
+     * {@code ecs:<cluster>/<task>/<container>} (ECS DescribeTasks; needs the optional
+     * {@code software.amazon.awssdk:ecs}) or {@code name:<Name tag>} (the one running EC2 instance with that tag;
+     * needs the optional {@code software.amazon.awssdk:ec2}).
      *
      * @throws IllegalArgumentException if the target has none of these forms (§2.5)
      */
@@ -92,12 +102,16 @@ public final class SsmHop implements Hop {
         private String profile;
         private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
         private software.amazon.awssdk.services.ssm.SsmClient ssmClient;
+        private java.util.Map<String, String> proxyEnvironment;
+        private java.util.Properties proxyProperties;
+        private URI lookupEndpoint;
 
         private Builder(String target) {
             Objects.requireNonNull(target, "target");
             if (!TARGET.matcher(target).matches()) {
-                throw new IllegalArgumentException("SSM target must be i-<8 or 17 hex>, mi-<17 hex> or "
-                        + "ecs:<cluster>_<task>_<runtimeId>: \"" + target + "\"");
+                throw new IllegalArgumentException("SSM target must be i-<8 or 17 hex>, mi-<17 hex>, "
+                        + "ecs:<cluster>_<task>_<runtimeId>, ecs:<cluster>/<task>/<container> or name:<Name tag>: \""
+                        + target + "\"");
             }
             this.target = target;
         }
@@ -180,6 +194,33 @@ public final class SsmHop implements Hop {
             return this;
         }
 
+        /**
+         * Reads the HTTPS proxy settings from this environment and these JDK properties instead of
+         * {@link System#getenv()} and {@link System#getProperties()}: {@code https_proxy}/{@code HTTPS_PROXY} with
+         * {@code no_proxy}/{@code NO_PROXY}, else {@code https.proxyHost}/{@code https.proxyPort} with
+         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls and the data-channel
+         * websocket (HTTP CONNECT) both go through the proxy; only listed hosts bypass it, loopback included.
+         * An application's own {@link #ssmClient} keeps its own HTTP settings.
+         */
+        public Builder proxyEnvironment(java.util.Map<String, String> environment, java.util.Properties properties) {
+            this.proxyEnvironment = java.util.Map.copyOf(environment);
+            java.util.Properties copy = new java.util.Properties();
+            copy.putAll(properties);
+            this.proxyProperties = copy;
+            return this;
+        }
+
+        /**
+         * Sends the ECS {@code DescribeTasks} and EC2 {@code DescribeInstances} look-ups of a by-name target
+         * ({@code ecs:<cluster>/<task>/<container>}, {@code name:<Name tag>}) to this endpoint, e.g. a VPC
+         * endpoint or a test double; the SDK's own endpoint resolution otherwise ({@code AWS_ENDPOINT_URL_ECS},
+         * {@code AWS_ENDPOINT_URL_EC2} included).
+         */
+        public Builder lookupEndpointOverride(URI endpoint) {
+            this.lookupEndpoint = endpoint;
+            return this;
+        }
+
         /** Sets the StartSession reason recorded by the service. */
         public Builder reason(String r) {
             this.reason = r;
@@ -217,11 +258,15 @@ public final class SsmHop implements Hop {
     public CompletableFuture<HopSession> connect(HopContext ctx) {
         SsmApi a = api;
         AutoCloseable owned = null;
+        AwsSdkSsmApi.Builder lookups = AwsSdkSsmApi.builder().region(region).profile(profile)
+                .credentials(credentialsProvider).lookupEndpoint(lookupEndpoint);
         if (a == null) {
             AwsSdkSsmApi built;
             try {
                 AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region).profile(profile)
-                        .credentials(credentialsProvider).ssmClient(ssmClient);
+                        .credentials(credentialsProvider).ssmClient(ssmClient).proxy(proxy());
+                lookups = AwsSdkSsmApi.builder().region(region).profile(profile).credentials(credentialsProvider)
+                        .proxy(proxy()).lookupEndpoint(lookupEndpoint);
                 if (endpointOverride != null) {
                     b.endpointOverride(endpointOverride);
                 }
@@ -233,7 +278,42 @@ public final class SsmHop implements Hop {
             a = built;
             owned = built;
         }
-        return CompletableFuture.completedFuture(new SsmHopSession(this, ctx, a, owned));
+        if (!SsmTargetNames.isByName(target)) {
+            return CompletableFuture.completedFuture(new SsmHopSession(this, ctx, a, owned, target));
+        }
+        SsmApi api0 = a;
+        AutoCloseable owned0 = owned;
+        String where = dev.fumidai.spi.Hops.describe(this);
+        return SsmTargetNames.resolve(target, lookups, where).<HopSession>handle((resolved, err) -> {
+            if (err != null) {
+                closeQuietly(owned0);
+                throw err instanceof java.util.concurrent.CompletionException ce ? ce
+                        : new java.util.concurrent.CompletionException(err);
+            }
+            return new SsmHopSession(this, ctx, api0, owned0, resolved);
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing after a failed look-up; the look-up's error is the one reported
+            }
+        }
+    }
+
+    /**
+     * Returns the HTTPS proxy from the environment and JDK properties (see {@link Builder#proxyEnvironment}), or
+     * {@code null}.
+     *
+     * @throws IllegalArgumentException when the configured proxy is unusable
+     */
+    dev.fumidai.ssm.internal.session.HttpsProxy proxy() {
+        return dev.fumidai.ssm.internal.session.HttpsProxy.resolve(
+                proxyEnvironment != null ? proxyEnvironment : System.getenv(),
+                proxyProperties != null ? proxyProperties : System.getProperties());
     }
 
     /** Returns the SSM target. */

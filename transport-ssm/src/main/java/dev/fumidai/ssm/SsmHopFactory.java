@@ -13,7 +13,8 @@ import java.util.Set;
  * Creates {@link SsmHop}s from URIs: {@code ssm://i-0abc?region=eu-west-1&document=...}. Query parameters:
  * {@code region}, {@code profile} (a named AWS profile, as {@code aws --profile}), {@code document}, {@code endpoint} (control-plane endpoint override), {@code name},
  * {@code target} (instead of the authority, for ECS targets whose form is not a valid URI host). Unknown
- * parameters are refused.
+ * parameters are refused. By-name targets: {@code ssm://name:web-1?region=...} (the running EC2 instance with
+ * that Name tag) and {@code ssm://x?target=ecs:<cluster>/<task>/<container>} (see {@link SsmHop#builder}).
  */
 public final class SsmHopFactory implements HopFactory {
 

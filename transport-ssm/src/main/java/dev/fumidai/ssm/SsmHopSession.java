@@ -44,6 +44,7 @@ final class SsmHopSession implements HopSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(SsmHopSession.class);
 
+    private final String ssmTarget;
     private final SsmHop hop;
     private final HopContext ctx;
     private final SsmApi api;
@@ -56,6 +57,12 @@ final class SsmHopSession implements HopSession {
     private boolean closed;
 
     SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi) {
+        this(hop, ctx, api, ownedApi, hop.target());
+    }
+
+    /** Creates a session whose StartSession target is {@code target} (the hop's, or what its name resolved to). */
+    SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi, String target) {
+        this.ssmTarget = target;
         this.hop = hop;
         this.ctx = ctx;
         this.api = api;
@@ -100,12 +107,18 @@ final class SsmHopSession implements HopSession {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new TargetUnreachableException(where, e.getMessage(), e));
         }
-        DataChannelConfig config = DataChannelConfig.defaults(where)
+        DataChannelConfig base = DataChannelConfig.defaults(where)
                 .withClientVersion(hop.clientVersion())
                 .withHandshakeTimeout(ctx.connectTimeout().plus(ctx.handshakeTimeout()))
                 .withPings(hop.pingInterval(), hop.pingInterval().multipliedBy(2).dividedBy(3))
                 .withReconnectBudget(hop.reconnectBudget())
                 .withSslContext(hop.sslContext());
+        DataChannelConfig config;
+        try {
+            config = base.withProxy(hop.proxy());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(where, e.getMessage(), e));
+        }
         java.time.Instant started = ctx.clock().instant();
         CompletableFuture<AwsIdentity> identity = callerIdentity();
         return api.startSession(request).thenCompose(ticket -> {
@@ -140,7 +153,7 @@ final class SsmHopSession implements HopSession {
                 params.put("localPortNumber", List.of("0"));
             }
         }
-        return new StartSessionRequest(hop.target(), document, params, hop.reason());
+        return new StartSessionRequest(ssmTarget, document, params, hop.reason());
     }
 
     /** Resolves the caller's AWS identity once per hop session; never fails (null when unknown). */

@@ -43,6 +43,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * @param destination the positional {@code [user@]host} (the last hop), or {@code null}
  * @param version whether {@code --version} or {@code -V} was given
  * @param batchMode whether {@code -o BatchMode=yes} was given (first value wins): nothing prompts
+ * @param awsProfile the {@code --profile} AWS profile for every {@code ssm://} hop without one, or {@code null}
+ * @param awsRegion the {@code --region} AWS region for every {@code ssm://} hop without one, or {@code null}
  */
 public record CliOptions(
         String jump,
@@ -64,7 +66,9 @@ public record CliOptions(
         boolean help,
         String destination,
         boolean version,
-        boolean batchMode) {
+        boolean batchMode,
+        String awsProfile,
+        String awsRegion) {
 
     /** The default for {@code --connect-timeout}: the whole route and the target must open within it. */
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 30;
@@ -180,6 +184,8 @@ public record CliOptions(
         valued(s, "--audit-key", "file", File.class, "Ed25519 private key signing the audit checkpoints");
         valued(s, "--actor", "id", String.class, "who acts, in every audit record");
         valued(s, "--connect-timeout", "seconds", String.class, "the route and the target must open within this");
+        valued(s, "--profile", "name", String.class, "AWS profile for every ssm:// hop that names none");
+        valued(s, "--region", "region", String.class, "AWS region for every ssm:// hop that names none");
         s.addPositional(PositionalParamSpec.builder().index("0..*").paramLabel("[user@]host").type(List.class)
                 .auxiliaryTypes(String.class).description("the destination: the last hop of the route").build());
         return s;
@@ -286,6 +292,8 @@ public record CliOptions(
         boolean version;
         Boolean batchMode;
         String destination;
+        String awsProfile;
+        String awsRegion;
 
         void read(ParseResult r) throws UsageException {
             verbosity = count(r, "-v");
@@ -332,6 +340,8 @@ public record CliOptions(
             }
             String t = single(r, "--connect-timeout");
             connectTimeout = t == null ? -1 : number(t, "--connect-timeout", 1, 86_400);
+            awsProfile = awsName(single(r, "--profile"), "--profile");
+            awsRegion = awsName(single(r, "--region"), "--region");
             List<String> positional = r.matchedPositionals().isEmpty() ? List.of()
                     : r.matchedPositionals().get(0).getValue();
             if (positional.size() > 1) {
@@ -398,7 +408,15 @@ public record CliOptions(
             }
             return new CliOptions(jump, forwards, dynamicForwards, remoteForwards, stdio, configFile, identities, options, port, login, verbosity,
                     knownHosts, auditDir, auditKey, actor, connectTimeout, help, destination, version,
-                    batchMode != null && batchMode);
+                    batchMode != null && batchMode, awsProfile, awsRegion);
+        }
+
+        /** Checks a {@code --profile} or {@code --region} value: printable, no spaces, no URI query characters. */
+        private static String awsName(String v, String flag) throws UsageException {
+            if (v != null && !v.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f && ch != '&' && ch != '=' && ch != '#')) {
+                throw new UsageException(flag + " \"" + printable(v) + "\": expected a name without spaces, '&', '=' or '#'");
+            }
+            return v;
         }
     }
 

@@ -95,7 +95,7 @@ final class CliRoute {
                 }
                 int scheme = part.indexOf("://");
                 if (scheme > 0 && !part.substring(0, scheme).equalsIgnoreCase("ssh")) {
-                    hops.addAll(otherTransport(part));
+                    hops.addAll(otherTransport(withAwsDefaults(part, o)));
                     continue;
                 }
                 JumpSpec spec = spec(part, "-J hop");
@@ -191,6 +191,46 @@ final class CliRoute {
         } catch (IllegalArgumentException e) {
             throw new UsageException(what + " \"" + CliOptions.printable(text) + "\": " + e.getMessage());
         }
+    }
+
+    /**
+     * Adds {@code --profile} and {@code --region} to an {@code ssm://} hop as {@code profile=} and {@code region=}
+     * query parameters, each only when the hop names none (a hop's own parameter wins, as a hop's own user does).
+     * Other URIs are returned as given.
+     */
+    static String withAwsDefaults(String uri, CliOptions o) {
+        if (!uri.regionMatches(true, 0, "ssm://", 0, "ssm://".length())
+                || (o.awsProfile() == null && o.awsRegion() == null)) {
+            return uri;
+        }
+        int hash = uri.indexOf('#');
+        String fragment = hash < 0 ? "" : uri.substring(hash);
+        String base = hash < 0 ? uri : uri.substring(0, hash);
+        int q = base.indexOf('?');
+        java.util.Set<String> present = new java.util.HashSet<>();
+        if (q >= 0) {
+            for (String pair : base.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                present.add(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        StringBuilder sb = new StringBuilder(base);
+        char sep = q < 0 ? '?' : (base.endsWith("?") || base.endsWith("&") ? 0 : '&');
+        if (o.awsProfile() != null && !present.contains("profile")) {
+            if (sep != 0) {
+                sb.append(sep);
+            }
+            sb.append("profile=").append(o.awsProfile());
+            sep = '&';
+        }
+        if (o.awsRegion() != null && !present.contains("region")) {
+            if (sep != 0) {
+                sb.append(sep);
+            }
+            sb.append("region=").append(o.awsRegion());
+        }
+        return sb.append(fragment).toString();
     }
 
     private static List<Hop> otherTransport(String uri) throws UsageException {

@@ -261,7 +261,8 @@ public final class FumidaiCli {
         }
         return new CliOptions(o.jump(), local, dynamic, remote, o.stdio(), o.configFile(), o.identities(),
                 o.options(), o.port(), o.login(), o.verbosity(), o.knownHosts(), o.auditDir(), o.auditKey(),
-                o.actor(), o.connectTimeoutSeconds(), o.help(), o.destination(), o.version(), o.batchMode());
+                o.actor(), o.connectTimeoutSeconds(), o.help(), o.destination(), o.version(), o.batchMode(),
+                o.awsProfile(), o.awsRegion());
     }
 
     /** Turns ssh_config's {@code listen target} (two words) into the command line's {@code listen:target}. */
@@ -579,6 +580,8 @@ public final class FumidaiCli {
                   --actor id        who acts, in every audit record (default user:<local user>).
                   --connect-timeout seconds
                                     the route and the target must open within this (default 30).
+                  --profile name    AWS profile (as aws --profile) for every ssm:// hop without profile=.
+                  --region region   AWS region (as aws --region) for every ssm:// hop without region=.
                   -h, --help        print this help and exit 0.
                   -V, --version     print the version (and the Java runtime's) on standard output, exit 0.
                   --                end of flags.

@@ -221,6 +221,26 @@ class CliOptionsTest {
     }
 
     @Test
+    void profileAndRegionFillEverySsmHopThatLacksThem() throws Exception {
+        CliOptions o = parse("--profile", "dev", "--region=eu-west-1", "-W", "h:1", "-J", "b");
+        assertEquals("dev", o.awsProfile());
+        assertEquals("eu-west-1", o.awsRegion());
+        assertEquals("ssm://i-1?profile=dev&region=eu-west-1", CliRoute.withAwsDefaults("ssm://i-1", o));
+        assertEquals("ssm://i-1?document=D&profile=dev&region=eu-west-1",
+                CliRoute.withAwsDefaults("ssm://i-1?document=D", o));
+        assertEquals("ssm://i-1?region=us-east-1&profile=dev",
+                CliRoute.withAwsDefaults("ssm://i-1?region=us-east-1", o), "the hop's own region wins");
+        assertEquals("SSM://i-1?profile=ops&region=eu-west-1",
+                CliRoute.withAwsDefaults("SSM://i-1?profile=ops", o), "the hop's own profile wins");
+        assertEquals("ssh://u@h:22", CliRoute.withAwsDefaults("ssh://u@h:22", o), "only ssm:// hops change");
+        CliOptions none = parse("-W", "h:1", "-J", "b");
+        assertEquals("ssm://i-1", CliRoute.withAwsDefaults("ssm://i-1", none));
+        assertEquals(null, none.awsProfile());
+        assertTrue(usageError("--profile", "a&b", "-W", "h:1", "-J", "b").contains("--profile"));
+        assertTrue(usageError("--region", "x", "--region", "y", "-W", "h:1", "-J", "b").contains("given twice"));
+    }
+
+    @Test
     void theManPageAndTheCompletionScriptCoverEveryFlagAndExitStatus() throws Exception {
         String man = Files.readString(Path.of("man", "fumidai.1")).replace("\\-", "-").replace("\\fB", "")
                 .replace("\\fR", "").replace("\\fI", "");

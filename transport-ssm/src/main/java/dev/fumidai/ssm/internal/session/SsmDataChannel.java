@@ -350,13 +350,28 @@ public final class SsmDataChannel {
                 .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
                 .absoluteUpgradeUrl(false)
                 .build();
-        ChannelFuture cf = new Bootstrap().group(loop).channel(socketChannelFor(loop))
+        HttpsProxy proxy = config.proxy() != null && !config.proxy().bypasses(host) ? config.proxy() : null;
+        Bootstrap bootstrap = new Bootstrap();
+        if (proxy != null) {
+            // The proxy resolves the data-channel host; nothing is looked up here.
+            bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
+        }
+        bootstrap.group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.handshakeTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (proxy != null) {
+                            java.net.InetSocketAddress at = new java.net.InetSocketAddress(proxy.host(), proxy.port());
+                            io.netty.handler.proxy.HttpProxyHandler tunnel = proxy.username() == null
+                                    ? new io.netty.handler.proxy.HttpProxyHandler(at)
+                                    : new io.netty.handler.proxy.HttpProxyHandler(at, proxy.username(),
+                                            proxy.password());
+                            tunnel.setConnectTimeoutMillis(config.handshakeTimeout().toMillis());
+                            ch.pipeline().addLast(tunnel);
+                        }
                         if (ssl != null) {
                             SSLEngine engine = ssl.newEngine(ch.alloc(), host, port);
                             SSLParameters p = engine.getSSLParameters();
@@ -371,12 +386,15 @@ public final class SsmDataChannel {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(wsConfig), new WebSocketHandler());
                     }
-                })
-                .connect(host, port);
+                });
+        ChannelFuture cf = proxy == null ? bootstrap.connect(host, port)
+                : bootstrap.connect(java.net.InetSocketAddress.createUnresolved(host, port));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 onWebSocketLost(cf.channel(), new HopUnreachableException(config.where(),
-                        "cannot connect to the SSM data channel " + host + ":" + port + ": " + f.cause(),
+                        "cannot connect to the SSM data channel " + host + ":" + port
+                                + (proxy == null ? "" : " through proxy " + proxy.host() + ":" + proxy.port()) + ": "
+                                + f.cause(),
                         f.cause()));
             }
         });
