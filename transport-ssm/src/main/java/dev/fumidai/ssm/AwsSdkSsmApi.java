@@ -48,6 +48,10 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private String profile;
     private software.amazon.awssdk.services.sts.StsClient sts;
     private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
+    /** Whether StartSession goes to an endpoint given in code (a fake, a VPC endpoint) rather than AWS's own. */
+    private boolean customEndpoint;
+    /** Where GetCallerIdentity goes; {@code null}: where the SDK resolves STS. */
+    private URI identityEndpoint;
 
     private AwsSdkSsmApi(SsmClient client, boolean ownsClient, String where, AwsCredentialsProvider credentials) {
         this.client = client;
@@ -82,6 +86,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         private SsmClient ssmClient;
         private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
         private URI lookupEndpoint;
+        private URI identityEndpoint;
 
         /** Sends the ECS and EC2 look-ups of by-name targets to this endpoint instead of AWS's. */
         Builder lookupEndpoint(URI endpoint) {
@@ -128,7 +133,21 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             return this;
         }
 
-        /** Sends the calls to another endpoint, e.g. the fake service or a VPC endpoint. */
+        /**
+         * Sends the caller-identity look-up (STS {@code GetCallerIdentity}, for the ARN in audit records) to this
+         * endpoint. Without it the SDK resolves STS as usual, except when {@link #endpointOverride} is set: then no
+         * look-up is made and the ARN stays unknown, so a hop pointed at a fake or a VPC endpoint never reaches
+         * out to AWS's public STS unasked.
+         */
+        public Builder identityEndpoint(URI endpoint) {
+            this.identityEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Sends the calls to another endpoint, e.g. the fake service or a VPC endpoint (see
+         * {@link #identityEndpoint} for the caller-identity look-up).
+         */
         public Builder endpointOverride(URI endpoint) {
             this.endpointOverride = endpoint;
             return this;
@@ -200,6 +219,8 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             AwsSdkSsmApi api = new AwsSdkSsmApi(b.build(), true, "ssm api" + (r == null ? "" : " " + r), creds);
             api.profile = profile;
             api.proxy = proxy;
+            api.customEndpoint = endpointOverride != null;
+            api.identityEndpoint = identityEndpoint;
             return api;
         }
 
@@ -278,6 +299,11 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             if (keyId == null) {
                 return null;
             }
+            if (customEndpoint && identityEndpoint == null) {
+                // Calls that go to an endpoint given in code must not reach out to AWS's public STS unasked (a
+                // test against a fake, a closed network with a VPC endpoint): the ARN stays unknown.
+                return new AwsIdentity(null, keyId, null);
+            }
             String arn = arns.computeIfAbsent(keyId, k -> {
                 try {
                     return sts().getCallerIdentity().arn();
@@ -299,6 +325,9 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             }
             if (profile != null) {
                 b.overrideConfiguration(c -> c.defaultProfileName(profile));
+            }
+            if (identityEndpoint != null) {
+                b.endpointOverride(identityEndpoint);
             }
             sts = b.build();
         }
