@@ -178,6 +178,11 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
                 readRequested = false;
             }
             pipeline().fireChannelRead(buf);
+            if (!config.isAutoRead()) {
+                // The reader turned autoRead off in channelRead (back-pressure): stop here, as Netty's own
+                // transports stop their read loop, instead of handing it one more buffer it did not ask for.
+                readRequested = false;
+            }
         }
         if (delivered) {
             if (config.isAutoRead()) {
