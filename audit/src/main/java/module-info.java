@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Durable fumidai audit sinks: tamper-evident JSON Lines, RFC 5424 syslog, spool and verifier. */
 module dev.fumidai.audit {
     requires transitive dev.fumidai.core;

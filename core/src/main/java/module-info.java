@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The fumidai core: the JumpHost API, the hop SPI, relays, listeners, audit events, direct and command transports. */
 module dev.fumidai.core {
     requires transitive io.netty.transport;

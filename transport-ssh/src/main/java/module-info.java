@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The fumidai SSH transport: an SSH-2 client written as Netty handlers. */
 module dev.fumidai.ssh {
     requires transitive dev.fumidai.core;

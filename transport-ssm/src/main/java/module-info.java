@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The fumidai SSM transport: AWS Session Manager port forwarding without the session-manager-plugin. */
 module dev.fumidai.ssm {
     // SsmHop implements the core's Hop and takes its Target; builders take an AwsCredentialsProvider and

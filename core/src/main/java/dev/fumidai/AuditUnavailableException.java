@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that a tunnel was refused because a fail-closed audit sink is failing. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that authentication at a hop failed; the message lists the methods tried. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that a hop session broke or was closed by the peer while streams were using it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that the protocol handshake with a hop failed: version, key exchange, algorithm policy, host key. */

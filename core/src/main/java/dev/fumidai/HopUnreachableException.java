@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that a hop's address could not be reached (TCP connect refused or timed out, upstream stream refused). */

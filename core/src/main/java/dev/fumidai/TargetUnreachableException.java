@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
 /** Reports that the last hop could not open a stream to the target (refused, prohibited, unknown host). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Lists the kinds of credential ({@code credential.type}); {@code none} is logged as trivial auth. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Lists the audit event types of {@code docs/audit-schema.md}; the wire name is the JSON value. */

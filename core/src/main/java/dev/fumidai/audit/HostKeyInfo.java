@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Describes a hop's host key ({@code hops[i].host_key}); {@code verifiedBy} is null when it was rejected. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Says whether the audited action worked ({@code outcome}, PCI DSS 10.2.2 "success and failure indication"). */

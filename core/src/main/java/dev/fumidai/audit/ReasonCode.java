@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Lists the machine-readable reasons of the {@code reason} field (audit schema §1.3, modelled on Boundary's). */

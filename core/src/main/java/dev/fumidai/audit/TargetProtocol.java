@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Lists target protocols ({@code target.protocol}, PCI DSS 10.2.2 "name and protocol"). */

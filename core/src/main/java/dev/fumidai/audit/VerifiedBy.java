@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
 /** Lists how a host key was verified ({@code hops[i].host_key.verified_by}). */

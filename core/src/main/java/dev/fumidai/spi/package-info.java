@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Extension points for transports and sinks: {@link dev.fumidai.spi.Hop}, {@link dev.fumidai.spi.HopSession},
  * {@link dev.fumidai.spi.HopContext}, {@link dev.fumidai.spi.HopFactory} and the stream-channel contract.

@@ -1,2 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The runnable demo, the {@code fumidai} command-line tool and short example programs. */
 package dev.fumidai.examples;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh;
 
 import static dev.fumidai.ssh.HostKeyFixtures.IN_2026;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The SSM hop: {@link dev.fumidai.ssm.SsmHop} and the URI form {@code ssm://i-0abc?region=eu-west-1}, the
  * control-plane SPI {@link dev.fumidai.ssm.SsmApi} with its AWS SDK implementation, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The tamper-evident JSON Lines file sink (audit schema §3): per-stream hash chain ({@link
  * dev.fumidai.audit.file.ChainHash}), Ed25519-signed checkpoints to a second sink ({@link

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The JSON form of audit events ({@code docs/audit-schema.md}): the encoder, per-sink redaction of sensitive
  * fields, a generic decoder, and RFC 8785 canonicalisation for the integrity chain (§3).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit.verify;
 
 /** Classifies what the verifier found; {@link #isTampering()} separates evidence of editing from facts. */

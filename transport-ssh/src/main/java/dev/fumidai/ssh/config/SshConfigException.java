@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.config;
 
 /** Signals an ssh_config file that cannot be used: a syntax error, a refused keyword, or an unsafe value. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.config;
 
 /** Lists the values of the {@code StrictHostKeyChecking} keyword ({@code ssh_config(5)}). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.interop;
 
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;

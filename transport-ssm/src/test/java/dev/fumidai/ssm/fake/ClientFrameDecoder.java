@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.fake;
 
 import io.netty.buffer.ByteBuf;

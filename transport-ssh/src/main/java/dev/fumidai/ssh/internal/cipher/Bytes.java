@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.cipher;
 
 /** Reads and writes big-endian integers in arrays; shared by the ciphers. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.cipher;
 
 import java.security.GeneralSecurityException;

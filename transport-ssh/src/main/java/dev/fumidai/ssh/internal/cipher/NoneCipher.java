@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.cipher;
 
 /** Sends packets in the clear, as before the first NEWKEYS (RFC 4253 §6.3 "none"); never negotiated. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Seals and opens whole SSH packets in place (RFC 4253 §6): AES-GCM and AES-CTR + HMAC-SHA2 through the JDK,
  * chacha20-poly1305@openssh.com through Bouncy Castle's engines used directly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.connection;
 
 import dev.fumidai.ssh.internal.message.SshProtocolException;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Implements the SSH connection protocol (RFC 4254) on top of an authenticated transport: one record per
  * connection message, {@link dev.fumidai.ssh.internal.connection.SshConnection} (the channel table, global

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Parses SSH public keys, OpenSSH certificates and private keys, and makes and checks SSH signatures
  * (RFC 4253 §6.6, RFC 5656, RFC 8332, RFC 8709, OpenSSH {@code PROTOCOL.certkeys} and {@code PROTOCOL.key}).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Holds the SSH transport pipeline (RFC 4253): version exchange, packet codec and the transport handler that
  * runs key exchange, rekeying, strict kex and the service request; handler names are in

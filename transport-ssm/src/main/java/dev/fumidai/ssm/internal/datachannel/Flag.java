@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.internal.datachannel;
 
 /** Lists the flag codes carried in {@link PayloadTypes#FLAG} payloads (SSM spec §4.5). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.internal.datachannel;
 
 /** Names the values of the PayloadType header field (SSM spec §4.3). */
