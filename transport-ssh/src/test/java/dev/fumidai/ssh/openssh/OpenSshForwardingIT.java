@@ -297,7 +297,8 @@ class OpenSshForwardingIT {
                 int port = fwd.localPort();
                 assertTrue(port > 0, "allocated port " + port);
                 assertEquals(new InetSocketAddress("127.0.0.1", port), fwd.localAddress());
-                ForwardListened listened = sink.events(ForwardListened.class).get(0);
+                // The audit dispatcher delivers off the caller's thread: wait for the record.
+                ForwardListened listened = sink.await(ForwardListened.class, java.time.Duration.ofSeconds(30));
                 assertEquals(port, listened.listener().port());
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     s.setSoTimeout(30_000);
