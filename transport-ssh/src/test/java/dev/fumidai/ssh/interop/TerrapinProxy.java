@@ -141,11 +141,13 @@ final class TerrapinProxy implements AutoCloseable {
         while (true) {
             byte[] packet = readPlainPacket(in);
             if (packet[5] == NEWKEYS) {
-                // SSH_MSG_IGNORE with an empty string, in the unencrypted packet format (RFC 4253 §6, §11.2).
-                out.write(new byte[] {0, 0, 0, 12, 6, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+                // The flag is set before the IGNORE leaves: the client may fail on it, and the test may ask,
+                // before this thread runs again (CI saw injected() answer false after the client had failed).
                 synchronized (lock) {
                     injected = true;
                 }
+                // SSH_MSG_IGNORE with an empty string, in the unencrypted packet format (RFC 4253 §6, §11.2).
+                out.write(new byte[] {0, 0, 0, 12, 6, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
                 out.write(packet);
                 out.flush();
                 break;
