@@ -12,6 +12,7 @@ import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.JsonTree;
 import dev.fumidai.audit.json.Redaction;
+import dev.fumidai.audit.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * writes a directory and prefix: a second, in this process or another, fails to open (an OS file lock on
  * {@code .<prefix>.lock}).
  *
+ * <h2>File modes</h2>
+ * Segments and the lock file are created with mode {@code 0600}, and the directories the sink creates (the
+ * directory and its missing parents) with {@code 0700}, set exactly whatever the process umask; {@link
+ * Builder#groupReadable} makes them {@code 0640} and {@code 0750}. On open, existing segments and the lock file with
+ * more permissions are tightened (logged at WARN); an existing directory that grants more is left as it is, since
+ * the operator may share it on purpose, and logged at WARN. On file systems without POSIX permissions the
+ * platform's defaults apply (on Windows the parent directory's ACL): keep that directory private.
+ *
  * <h2>Checkpoints</h2>
  * With a signing key, the sink sends a signed {@link AuditCheckpoint} ({@link Checkpoints}) over each stream's chain
  * head to a second sink of the caller's choice (anchoring, PCI DSS 10.3.3): when a stream first appears after open,
@@ -97,6 +106,7 @@ public final class FileAuditSink implements AuditSink {
     private final Clock clock;
     private final AuditJsonEncoder encoder;
     private final Pattern segmentPattern;
+    private final PrivateFiles files;
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
 
@@ -129,9 +139,10 @@ public final class FileAuditSink implements AuditSink {
         this.clock = b.clock;
         this.encoder = new AuditJsonEncoder(b.redaction);
         this.segmentPattern = Pattern.compile(Pattern.quote(prefix) + "-(\\d{6,})\\.jsonl");
-        Files.createDirectories(directory);
+        this.files = PrivateFiles.of(b.groupReadable);
+        files.createDirectories(directory);
         // One writer per directory and prefix: two would fork the chains. The OS lock dies with the process.
-        lockChannel = FileChannel.open(directory.resolve("." + prefix + ".lock"), StandardOpenOption.CREATE,
+        lockChannel = files.open(directory.resolve("." + prefix + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         try {
             lock = lockChannel.tryLock();
@@ -351,7 +362,7 @@ public final class FileAuditSink implements AuditSink {
         }
         segmentIndex++;
         segment = directory.resolve(String.format("%s-%06d.jsonl", prefix, segmentIndex));
-        channel = FileChannel.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        channel = files.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         segmentSize = 0;
         segmentOpenedAt = clock.instant();
@@ -399,6 +410,7 @@ public final class FileAuditSink implements AuditSink {
             if (m.matches()) {
                 segmentIndex = Math.max(segmentIndex, Integer.parseInt(m.group(1)));
             }
+            files.tighten(p);
             byte[] bytes = Files.readAllBytes(p);
             int start = 0;
             for (int i = 0; i < bytes.length; i++) {
@@ -478,6 +490,7 @@ public final class FileAuditSink implements AuditSink {
         private AuditSink checkpointSink;
         private int checkpointEvery = 1000;
         private boolean merkle;
+        private boolean groupReadable;
         private Duration checkpointInterval = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
 
@@ -589,6 +602,18 @@ public final class FileAuditSink implements AuditSink {
                 throw new IllegalArgumentException("checkpoint interval must be positive");
             }
             this.checkpointInterval = value;
+            return this;
+        }
+
+        /**
+         * Lets one group read the log: files the sink creates get mode {@code 0640} and directories it creates
+         * {@code 0750}, instead of the default {@code 0600} and {@code 0700} (owner only). The group is the one the
+         * file system gives new files (the process's, or the directory's with the setgid bit). Existing segments
+         * with more permissions are tightened to this mode; an existing directory is left as it is, with a warning
+         * if it grants more (see the class comment).
+         */
+        public Builder groupReadable(boolean value) {
+            this.groupReadable = value;
             return this;
         }
 

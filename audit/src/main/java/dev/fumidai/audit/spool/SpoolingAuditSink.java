@@ -10,6 +10,7 @@ import dev.fumidai.audit.AuditSink;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.audit.internal.PrivateFiles;
 import dev.fumidai.audit.json.AuditJsonDecoder;
 import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
@@ -59,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * offset of the next event to hand over). A new segment starts at every open and every {@code segmentBytes};
  * segments are deleted once handed over. The spool holds sensitive values unredacted: the wrapped sink redacts.
  *
+ * <h2>File modes</h2>
+ * Segments, {@code spool.ack} and {@code spool.lock} are created with mode {@code 0600} and the directories the
+ * spool creates with {@code 0700}, exactly, whatever the process umask ({@link Builder#groupReadable}: {@code 0640}
+ * and {@code 0750}). Existing spool files with more permissions are tightened on open (WARN); an existing directory
+ * is left as it is (WARN if it grants more). Without POSIX permissions the platform's defaults apply.
+ *
  * <h2>Threading</h2>
  * {@code accept} is thread-safe; delivery runs on one daemon thread per spool.
  */
@@ -76,6 +83,7 @@ public final class SpoolingAuditSink implements AuditSink {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Clock clock;
+    private final PrivateFiles files;
     private final AuditJsonEncoder encoder = new AuditJsonEncoder(Redaction.keep());
     private final Object lock = new Object();
     private final Thread drainer;
@@ -116,9 +124,10 @@ public final class SpoolingAuditSink implements AuditSink {
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.clock = b.clock;
-        Files.createDirectories(directory);
+        this.files = PrivateFiles.of(b.groupReadable);
+        files.createDirectories(directory);
         // One spool per directory: two would hand the same events over twice and race on the ack.
-        lockChannel = FileChannel.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
+        lockChannel = files.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         java.nio.channels.FileLock l;
         try {
@@ -130,7 +139,7 @@ public final class SpoolingAuditSink implements AuditSink {
             lockChannel.close();
             throw new IOException("spool directory " + directory + " is in use by another spool");
         }
-        ack = FileChannel.open(directory.resolve("spool.ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        ack = files.open(directory.resolve("spool.ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         readAck();
         List<Integer> segments = segments();
@@ -139,6 +148,7 @@ public final class SpoolingAuditSink implements AuditSink {
             if (s < readSegment) {
                 Files.deleteIfExists(segmentPath(s));
             } else {
+                files.tighten(segmentPath(s));
                 pendingBytes += Files.size(segmentPath(s)) - (s == readSegment ? readOffset : 0);
             }
             max = Math.max(max, s);
@@ -311,7 +321,7 @@ public final class SpoolingAuditSink implements AuditSink {
 
     private void openNextSegment() throws IOException {
         writeSegment++;
-        writer = FileChannel.open(segmentPath(writeSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        writer = files.open(segmentPath(writeSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         writeSize = 0;
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
@@ -517,6 +527,7 @@ public final class SpoolingAuditSink implements AuditSink {
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private boolean groupReadable;
 
         private Builder(Path directory, AuditSink delegate) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -548,6 +559,15 @@ public final class SpoolingAuditSink implements AuditSink {
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Lets one group read the spool: files get mode {@code 0640} and the directories the spool creates
+         * {@code 0750}, instead of {@code 0600} and {@code 0700}; see "File modes" in the class comment.
+         */
+        public Builder groupReadable(boolean value) {
+            this.groupReadable = value;
             return this;
         }
 
