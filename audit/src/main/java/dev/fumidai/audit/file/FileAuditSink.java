@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * writes a directory and prefix: a second, in this process or another, fails to open (an OS file lock on
  * {@code .<prefix>.lock}).
  *
+ * <h2>Commands</h2>
+ * The {@code command} of {@code exec.*} events is written as {@value Redaction#REDACTED} (or its HMAC under
+ * {@link Redaction#hmacSha256}) unless {@link Builder#recordCommands} asks for it.
+ *
  * <h2>File modes</h2>
  * Segments and the lock file are created with mode {@code 0600}, and the directories the sink creates (the
  * directory and its missing parents) with {@code 0700}, set exactly whatever the process umask; {@link
@@ -137,7 +141,7 @@ public final class FileAuditSink implements AuditSink {
         this.checkpointEvery = b.checkpointEvery;
         this.merkle = b.merkle;
         this.clock = b.clock;
-        this.encoder = new AuditJsonEncoder(b.redaction);
+        this.encoder = new AuditJsonEncoder(b.redaction, b.recordCommands);
         this.segmentPattern = Pattern.compile(Pattern.quote(prefix) + "-(\\d{6,})\\.jsonl");
         this.files = PrivateFiles.of(b.groupReadable);
         files.createDirectories(directory);
@@ -491,6 +495,7 @@ public final class FileAuditSink implements AuditSink {
         private int checkpointEvery = 1000;
         private boolean merkle;
         private boolean groupReadable;
+        private boolean recordCommands;
         private Duration checkpointInterval = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
 
@@ -555,6 +560,17 @@ public final class FileAuditSink implements AuditSink {
         /** Sets how sensitive fields are written; default {@link Redaction#keep()}. */
         public Builder redaction(Redaction value) {
             this.redaction = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets whether the {@code command} of {@code exec.*} events is written (through the {@link #redaction}), or
+         * replaced by {@value Redaction#REDACTED}; default {@code false}, as a command line can carry a password or
+         * a token. With {@link Redaction#hmacSha256} the HMAC of the command is written either way, so that records
+         * of one command can still be matched by the key holder.
+         */
+        public Builder recordCommands(boolean value) {
+            this.recordCommands = value;
             return this;
         }
 

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * Segments {@code spool-NNNNNN.jsonl} (events as {@link AuditJsonEncoder} JSON without redaction, one per line;
  * {@code stream_id} and {@code seq} hold the emitter id and sequence number) and {@code spool.ack} (segment and
  * offset of the next event to hand over). A new segment starts at every open and every {@code segmentBytes};
- * segments are deleted once handed over. The spool holds sensitive values unredacted: the wrapped sink redacts.
+ * segments are deleted once handed over. The spool holds sensitive values unredacted, as the wrapped sink redacts;
+ * except {@code command}, stored as {@value Redaction#REDACTED} unless {@link Builder#recordCommands} asks for it.
  *
  * <h2>File modes</h2>
  * Segments, {@code spool.ack} and {@code spool.lock} are created with mode {@code 0600} and the directories the
@@ -84,7 +85,7 @@ public final class SpoolingAuditSink implements AuditSink {
     private final Duration maxBackoff;
     private final Clock clock;
     private final PrivateFiles files;
-    private final AuditJsonEncoder encoder = new AuditJsonEncoder(Redaction.keep());
+    private final AuditJsonEncoder encoder;
     private final Object lock = new Object();
     private final Thread drainer;
     private final FileChannel ack;
@@ -125,6 +126,7 @@ public final class SpoolingAuditSink implements AuditSink {
         this.maxBackoff = b.maxBackoff;
         this.clock = b.clock;
         this.files = PrivateFiles.of(b.groupReadable);
+        this.encoder = new AuditJsonEncoder(Redaction.keep(), b.recordCommands);
         files.createDirectories(directory);
         // One spool per directory: two would hand the same events over twice and race on the ack.
         lockChannel = files.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
@@ -528,6 +530,7 @@ public final class SpoolingAuditSink implements AuditSink {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
         private boolean groupReadable;
+        private boolean recordCommands;
 
         private Builder(Path directory, AuditSink delegate) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -568,6 +571,17 @@ public final class SpoolingAuditSink implements AuditSink {
          */
         public Builder groupReadable(boolean value) {
             this.groupReadable = value;
+            return this;
+        }
+
+        /**
+         * Sets whether the spool keeps the {@code command} of {@code exec.*} events for the wrapped sink, or stores
+         * {@value Redaction#REDACTED} in its place; default {@code false}. Set it when the wrapped sink records
+         * commands or their HMAC ({@code recordCommands(true)}, or an HMAC redaction): the spool then holds the
+         * command line on disk until it is handed over.
+         */
+        public Builder recordCommands(boolean value) {
+            this.recordCommands = value;
             return this;
         }
 
