@@ -134,6 +134,9 @@ class SpoolingAuditSinkTest {
                 spool.accept(event(i)); // 1..5 fit, 6..12 are dropped
             }
             assertEquals(7, spool.dropped());
+            // the outage is only seen once the drainer failed a hand-over; without waiting for one, a slow drainer
+            // would find the collector up again and (rightly) record no degraded/recovered pair
+            await(() -> collector.refusals() > 0, "a refused hand-over");
             collector.down(false);
             await(() -> forwardSeqs(collector.events()).size() == 5, "first five");
             spool.accept(event(13)); // first event after room is made: the gap is declared before it
