@@ -12,6 +12,7 @@ import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.JsonTree;
 import dev.fumidai.audit.json.Redaction;
+import dev.fumidai.audit.internal.LineReader;
 import dev.fumidai.audit.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * segment starts at every open (a torn last line of a crashed run stays where it is, at the end of its segment),
  * when the next record would make the current one exceed {@code rotateAfterBytes}, and when the next record comes
  * after the current one is {@code rotateAfter} old. The chain goes on across segments: on open the sink reads the
- * existing segments and continues every stream from its last complete record. Retention (PCI DSS 10.5.1) is the
+ * existing segments, line by line in bounded memory (a line over {@link LineReader#MAX_RECORD_BYTES} is skipped with
+ * a warning), and continues every stream from its last complete record. Retention (PCI DSS 10.5.1) is the
  * operator's: delete whole old segments, and keep the checkpoints that cover what remains. One sink at a time
  * writes a directory and prefix: a second, in this process or another, fails to open (an OS file lock on
  * {@code .<prefix>.lock}).
@@ -415,14 +417,30 @@ public final class FileAuditSink implements AuditSink {
                 segmentIndex = Math.max(segmentIndex, Integer.parseInt(m.group(1)));
             }
             files.tighten(p);
-            byte[] bytes = Files.readAllBytes(p);
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] != '\n') {
+            resume(p);
+        }
+    }
+
+    /**
+     * Reads one segment line by line: a line holds at most {@link LineReader#MAX_RECORD_BYTES} in memory, a longer
+     * one is skipped (the verifier reports it as malformed), and the last line without a line end is a torn write.
+     */
+    private void resume(Path p) throws IOException {
+        try (LineReader reader = LineReader.open(p)) {
+            for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+                if (!line.terminated()) {
+                    break; // a write cut short by a crash; the new segment starts clean
+                }
+                if (line.tooLong()) {
+                    LOG.warn("audit sink \"{}\": line of {} bytes in {} at byte {} is longer than {}; skipped, the"
+                            + " verifier will report it", name, line.length(), p, line.offset(),
+                            LineReader.MAX_RECORD_BYTES);
                     continue;
                 }
+                long start = line.offset();
+                byte[] bytes = line.bytes();
                 try {
-                    Map<String, Object> rec = JsonTree.parseObject(bytes, start, i - start);
+                    Map<String, Object> rec = JsonTree.parseObject(bytes, 0, bytes.length);
                     String streamId = JsonTree.string(rec, "stream_id");
                     Long seq = JsonTree.integer(rec, "seq");
                     String hash = JsonTree.string(rec, "hash");
@@ -439,7 +457,6 @@ public final class FileAuditSink implements AuditSink {
                     LOG.warn("audit sink \"{}\": unreadable line in {} at byte {}; the verifier will report it", name,
                             p, start);
                 }
-                start = i + 1;
             }
         }
     }
