@@ -110,6 +110,8 @@ public final class SpoolingAuditSink implements AuditSink {
     private long readOffset;
     private Instant failingSince;
     private String failure;
+    /** The first failure's type as fixed text ({@link Reason#describe}), for the audit.degraded record. */
+    private String failureDetail;
     /**
      * {@link #dropped} when the last outage ended (0 at open). Not taken when the drainer notices a failure: the
      * producer can fill the spool and drop events before the drainer's first failed hand-over, and those drops
@@ -465,6 +467,7 @@ public final class SpoolingAuditSink implements AuditSink {
                 if (failingSince == null) {
                     failingSince = clock.instant();
                     failure = e.toString();
+                    failureDetail = Reason.describe(e);
                     LOG.warn("audit sink \"{}\" fails, spooling to {}: {}", delegate.name(), directory, failure);
                 }
                 long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
@@ -480,7 +483,7 @@ public final class SpoolingAuditSink implements AuditSink {
         EventHeader h = header(like);
         delegate.accept(new AuditDegraded(new EventHeader(EventHeader.newEventId(failingSince), like.emitterId(),
                 like.emitterSeq(), failingSince, like.actor(), like.origin(), null), delegate.name(),
-                Reason.of(ReasonCode.SINK_FAILURE, failure)));
+                Reason.of(ReasonCode.SINK_FAILURE, failureDetail)));
         long lost;
         synchronized (lock) {
             lost = dropped - droppedBeforeOutage;
@@ -490,6 +493,7 @@ public final class SpoolingAuditSink implements AuditSink {
         LOG.info("audit sink \"{}\" works again after failing since {}", delegate.name(), failingSince);
         failingSince = null;
         failure = null;
+        failureDetail = null;
     }
 
     private void advance(int lineLength) {
