@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checks the modes of every file and directory the audit sinks create: event segments, their lock, the checkpoint
  * sink's segments, and the spool's segments, ack and lock. The process umask cannot be changed from inside the JVM,
- * so each test asserts the exact permission set: the sinks must set it whatever the umask is (a umask of 022 would
- * give 0644 files and 0755 directories, 077 would strip the group bit of 0640).
+ * so the in-process tests assert the exact permission set (the build's umask, typically 022, would give 0644 files
+ * and 0755 directories), and two tests run the sinks in a child JVM started under umask 000 and 077.
  */
 class AuditFileModesTest {
 
@@ -151,6 +151,45 @@ class AuditFileModesTest {
             collector.down(false);
             spool.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Runs {@link FileModesChildMain} in a JVM started by {@code sh} under {@code umask}. */
+    private static void writeUnderUmask(String umask, Path root, boolean groupReadable) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"", javaBin, "-cp",
+                System.getProperty("java.class.path"), FileModesChildMain.class.getName(), root.toString(),
+                String.valueOf(groupReadable)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "child did not finish");
+        assertEquals(0, child.exitValue(), "child failed (see its stderr above): " + out);
+        assertEquals("WRITTEN", out.strip());
+    }
+
+    private void assertTree(Path root, Set<PosixFilePermission> dirMode, Set<PosixFilePermission> fileMode)
+            throws IOException {
+        for (String d : List.of("log", "log/events", "spool", "spool/q")) {
+            assertMode(dirMode, root.resolve(d));
+        }
+        List<Path> files = new ArrayList<>(filesIn(root.resolve("log/events")));
+        files.addAll(filesIn(root.resolve("spool/q")));
+        assertEquals(5, files.size(), "segment and lock; segment, ack and lock: " + files);
+        for (Path f : files) {
+            assertMode(fileMode, f);
+        }
+    }
+
+    /** A permissive umask must not widen the modes: under umask 000 the JDK's defaults would give 0666 and 0777. */
+    @Test
+    void modesAreExactUnderAPermissiveUmask() throws Exception {
+        writeUnderUmask("000", tmp.resolve("open"), false);
+        assertTree(tmp.resolve("open"), DIR_PRIVATE, FILE_PRIVATE);
+    }
+
+    /** A strict umask must not narrow the group mode asked for: under umask 077 the group bits would be gone. */
+    @Test
+    void groupModesAreExactUnderAStrictUmask() throws Exception {
+        writeUnderUmask("077", tmp.resolve("strict"), true);
+        assertTree(tmp.resolve("strict"), DIR_GROUP, FILE_GROUP);
     }
 
     @Test
