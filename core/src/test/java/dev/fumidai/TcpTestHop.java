@@ -23,6 +23,9 @@ final class TcpTestHop implements Hop {
     volatile java.util.function.Supplier<TunnelException> failure =
             () -> new HopUnreachableException("test hop \"tcp\"", "refused by the test", null);
     volatile Session last;
+    /** Makes the next stream open fail with this, if set (taken once). */
+    final java.util.concurrent.atomic.AtomicReference<Throwable> openFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** Makes sessions say they record their own hop.connect / hop.disconnect, as an SSM hop session does. */
     volatile boolean recordsOwnConnections;
 
@@ -73,6 +76,10 @@ final class TcpTestHop implements Hop {
             if (closed.isDone()) {
                 return CompletableFuture.failedFuture(
                         new HopDisconnectedException("test hop \"tcp\"", "session is closed", null));
+            }
+            Throwable refused = openFailure.getAndSet(null);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
             }
             return ctx.upstream().open(target).thenApply(ch -> {
                 streams.put(ch, Boolean.TRUE);

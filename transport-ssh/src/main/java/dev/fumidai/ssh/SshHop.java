@@ -346,7 +346,7 @@ public final class SshHop implements Hop {
                 if (rejected != null) {
                     ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.DENIED,
                             Reason.of(rejected.kind() == HostKeyVerificationException.Kind.UNKNOWN
-                                    ? ReasonCode.HOSTKEY_UNKNOWN : ReasonCode.HOSTKEY_MISMATCH, cause.getMessage()),
+                                    ? ReasonCode.HOSTKEY_UNKNOWN : ReasonCode.HOSTKEY_MISMATCH, cause),
                             ctx.hopIndex(), describe(), connectionId, null, false));
                 }
                 result.completeExceptionally(cause instanceof TunnelException ? cause

@@ -317,7 +317,7 @@ public final class SshHopSession implements HopSession, ExecCapableSession, Remo
     private static Reason failureReason(Throwable cause) {
         ReasonCode code = cause instanceof TargetUnreachableException ? ReasonCode.TARGET_UNREACHABLE
                 : ReasonCode.NETWORK_ERROR;
-        return Reason.of(code, cause instanceof TunnelException ? cause.getMessage() : String.valueOf(cause));
+        return Reason.of(code, cause);
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -181,7 +181,7 @@ final class SsmHopSession implements HopSession {
         HopInfo info = hop.describe().withSsmSessionId(ssmSessionId);
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        Reason reason = cause == null ? null : Reason.of(ReasonCode.NETWORK_ERROR, cause.getMessage());
+        Reason reason = cause == null ? null : Reason.of(ReasonCode.NETWORK_ERROR, cause);
         AwsIdentity aws = id.getNow(null); // resolved long before the data channel's handshake ends
         Credential credential = aws == null ? Credential.of(CredentialType.AWS_IAM)
                 : new Credential(CredentialType.AWS_IAM, null, null, aws);
@@ -201,7 +201,7 @@ final class SsmHopSession implements HopSession {
             Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             Reason r = c == null ? Reason.of(isOpen() ? ReasonCode.CLOSED_BY_SERVER : ReasonCode.CLOSED_BY_APPLICATION)
                     : Reason.of(c instanceof SsmChannelClosedException ? ReasonCode.CLOSED_BY_SERVER
-                            : ReasonCode.NETWORK_ERROR, String.valueOf(c.getMessage()));
+                            : ReasonCode.NETWORK_ERROR, c);
             try {
                 ctx.audit().emit(new HopDisconnected(ctx.audit().header(), c == null ? Outcome.SUCCESS : Outcome.ERROR,
                         r, ctx.hopIndex(), info, connId, started, java.time.Duration.between(started, now).toMillis()));

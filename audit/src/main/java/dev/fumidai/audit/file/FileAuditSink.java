@@ -12,6 +12,8 @@ import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.JsonTree;
 import dev.fumidai.audit.json.Redaction;
+import dev.fumidai.audit.internal.LineReader;
+import dev.fumidai.audit.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,10 +52,23 @@ import org.slf4j.LoggerFactory;
  * segment starts at every open (a torn last line of a crashed run stays where it is, at the end of its segment),
  * when the next record would make the current one exceed {@code rotateAfterBytes}, and when the next record comes
  * after the current one is {@code rotateAfter} old. The chain goes on across segments: on open the sink reads the
- * existing segments and continues every stream from its last complete record. Retention (PCI DSS 10.5.1) is the
+ * existing segments, line by line in bounded memory (a line over {@link LineReader#MAX_RECORD_BYTES} is skipped with
+ * a warning), and continues every stream from its last complete record. Retention (PCI DSS 10.5.1) is the
  * operator's: delete whole old segments, and keep the checkpoints that cover what remains. One sink at a time
  * writes a directory and prefix: a second, in this process or another, fails to open (an OS file lock on
  * {@code .<prefix>.lock}).
+ *
+ * <h2>Commands</h2>
+ * The {@code command} of {@code exec.*} events is written as {@value Redaction#REDACTED} (or its HMAC under
+ * {@link Redaction#hmacSha256}) unless {@link Builder#recordCommands} asks for it.
+ *
+ * <h2>File modes</h2>
+ * Segments and the lock file are created with mode {@code 0600}, and the directories the sink creates (the
+ * directory and its missing parents) with {@code 0700}, set exactly whatever the process umask; {@link
+ * Builder#groupReadable} makes them {@code 0640} and {@code 0750}. On open, existing segments and the lock file with
+ * more permissions are tightened (logged at WARN); an existing directory that grants more is left as it is, since
+ * the operator may share it on purpose, and logged at WARN. On file systems without POSIX permissions the
+ * platform's defaults apply (on Windows the parent directory's ACL): keep that directory private.
  *
  * <h2>Checkpoints</h2>
  * With a signing key, the sink sends a signed {@link AuditCheckpoint} ({@link Checkpoints}) over each stream's chain
@@ -97,6 +112,7 @@ public final class FileAuditSink implements AuditSink {
     private final Clock clock;
     private final AuditJsonEncoder encoder;
     private final Pattern segmentPattern;
+    private final PrivateFiles files;
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
     private final ScheduledExecutorService timer;
 
@@ -127,11 +143,12 @@ public final class FileAuditSink implements AuditSink {
         this.checkpointEvery = b.checkpointEvery;
         this.merkle = b.merkle;
         this.clock = b.clock;
-        this.encoder = new AuditJsonEncoder(b.redaction);
+        this.encoder = new AuditJsonEncoder(b.redaction, b.recordCommands);
         this.segmentPattern = Pattern.compile(Pattern.quote(prefix) + "-(\\d{6,})\\.jsonl");
-        Files.createDirectories(directory);
+        this.files = PrivateFiles.of(b.groupReadable);
+        files.createDirectories(directory);
         // One writer per directory and prefix: two would fork the chains. The OS lock dies with the process.
-        lockChannel = FileChannel.open(directory.resolve("." + prefix + ".lock"), StandardOpenOption.CREATE,
+        lockChannel = files.open(directory.resolve("." + prefix + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         try {
             lock = lockChannel.tryLock();
@@ -351,7 +368,7 @@ public final class FileAuditSink implements AuditSink {
         }
         segmentIndex++;
         segment = directory.resolve(String.format("%s-%06d.jsonl", prefix, segmentIndex));
-        channel = FileChannel.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        channel = files.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         segmentSize = 0;
         segmentOpenedAt = clock.instant();
@@ -399,14 +416,31 @@ public final class FileAuditSink implements AuditSink {
             if (m.matches()) {
                 segmentIndex = Math.max(segmentIndex, Integer.parseInt(m.group(1)));
             }
-            byte[] bytes = Files.readAllBytes(p);
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] != '\n') {
+            files.tighten(p);
+            resume(p);
+        }
+    }
+
+    /**
+     * Reads one segment line by line: a line holds at most {@link LineReader#MAX_RECORD_BYTES} in memory, a longer
+     * one is skipped (the verifier reports it as malformed), and the last line without a line end is a torn write.
+     */
+    private void resume(Path p) throws IOException {
+        try (LineReader reader = LineReader.open(p)) {
+            for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+                if (!line.terminated()) {
+                    break; // a write cut short by a crash; the new segment starts clean
+                }
+                if (line.tooLong()) {
+                    LOG.warn("audit sink \"{}\": line of {} bytes in {} at byte {} is longer than {}; skipped, the"
+                            + " verifier will report it", name, line.length(), p, line.offset(),
+                            LineReader.MAX_RECORD_BYTES);
                     continue;
                 }
+                long start = line.offset();
+                byte[] bytes = line.bytes();
                 try {
-                    Map<String, Object> rec = JsonTree.parseObject(bytes, start, i - start);
+                    Map<String, Object> rec = JsonTree.parseObject(bytes, 0, bytes.length);
                     String streamId = JsonTree.string(rec, "stream_id");
                     Long seq = JsonTree.integer(rec, "seq");
                     String hash = JsonTree.string(rec, "hash");
@@ -423,7 +457,6 @@ public final class FileAuditSink implements AuditSink {
                     LOG.warn("audit sink \"{}\": unreadable line in {} at byte {}; the verifier will report it", name,
                             p, start);
                 }
-                start = i + 1;
             }
         }
     }
@@ -478,6 +511,8 @@ public final class FileAuditSink implements AuditSink {
         private AuditSink checkpointSink;
         private int checkpointEvery = 1000;
         private boolean merkle;
+        private boolean groupReadable;
+        private boolean recordCommands;
         private Duration checkpointInterval = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
 
@@ -546,6 +581,17 @@ public final class FileAuditSink implements AuditSink {
         }
 
         /**
+         * Sets whether the {@code command} of {@code exec.*} events is written (through the {@link #redaction}), or
+         * replaced by {@value Redaction#REDACTED}; default {@code false}, as a command line can carry a password or
+         * a token. With {@link Redaction#hmacSha256} the HMAC of the command is written either way, so that records
+         * of one command can still be matched by the key holder.
+         */
+        public Builder recordCommands(boolean value) {
+            this.recordCommands = value;
+            return this;
+        }
+
+        /**
          * Turns on signed checkpoints.
          *
          * @param key the Ed25519 private key, from the application's key source
@@ -589,6 +635,18 @@ public final class FileAuditSink implements AuditSink {
                 throw new IllegalArgumentException("checkpoint interval must be positive");
             }
             this.checkpointInterval = value;
+            return this;
+        }
+
+        /**
+         * Lets one group read the log: files the sink creates get mode {@code 0640} and directories it creates
+         * {@code 0750}, instead of the default {@code 0600} and {@code 0700} (owner only). The group is the one the
+         * file system gives new files (the process's, or the directory's with the setgid bit). Existing segments
+         * with more permissions are tightened to this mode; an existing directory is left as it is, with a warning
+         * if it grants more (see the class comment).
+         */
+        public Builder groupReadable(boolean value) {
+            this.groupReadable = value;
             return this;
         }
 

@@ -70,7 +70,9 @@ import java.util.Objects;
  * {@code stream_id}, the stream it covers, would collide with the envelope's).
  *
  * <h2>Classes</h2>
- * {@code sensitive} fields pass through the sink's {@link Redaction}; {@code secret} values never reach an event.
+ * {@code sensitive} fields pass through the sink's {@link Redaction}; {@code command} is further written as
+ * {@link Redaction#REDACTED} unless the encoder records commands (see {@link #AuditJsonEncoder(Redaction, boolean)});
+ * {@code secret} values never reach an event.
  * Lone UTF-16 surrogates in any string are written as U+FFFD, so that every event has a UTF-8 and RFC 8785 form.
  *
  * <h2>Threading</h2>
@@ -87,10 +89,42 @@ public final class AuditJsonEncoder {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final Redaction redaction;
+    private final boolean recordCommands;
 
-    /** Creates an encoder applying {@code redaction} to sensitive fields. */
+    /**
+     * Creates an encoder applying {@code redaction} to every sensitive field, {@code command} included. This is the
+     * encoder for round trips (the spool, the decoder's tests); sinks choose with {@link #AuditJsonEncoder(Redaction,
+     * boolean)}.
+     */
     public AuditJsonEncoder(Redaction redaction) {
+        this(redaction, true);
+    }
+
+    /**
+     * Creates an encoder applying {@code redaction} to sensitive fields, and deciding separately for
+     * {@code command}.
+     *
+     * @param redaction what to write for sensitive fields
+     * @param recordCommands whether {@code command} goes through {@code redaction} like the other sensitive fields;
+     *     if {@code false} it is written as {@link Redaction#REDACTED}, or as its HMAC when {@code redaction} is
+     *     {@link Redaction.Mode#HMAC_SHA256} (keyed, so a guessed command line cannot be confirmed without the key;
+     *     a plain SHA-256 is left out on purpose: command lines are short and often guessable)
+     */
+    public AuditJsonEncoder(Redaction redaction, boolean recordCommands) {
         this.redaction = Objects.requireNonNull(redaction, "redaction");
+        this.recordCommands = recordCommands;
+    }
+
+    /** Returns whether {@code command} goes through the redaction like other sensitive fields. */
+    public boolean recordsCommands() {
+        return recordCommands;
+    }
+
+    private String command(String value) {
+        if (value == null || recordCommands || redaction.mode() == Redaction.Mode.HMAC_SHA256) {
+            return redaction.apply(value);
+        }
+        return Redaction.REDACTED;
     }
 
     /** Returns the redaction this encoder applies. */
@@ -264,12 +298,12 @@ public final class AuditJsonEncoder {
             writeHops(g, e.hops());
             optString(g, "connection_id", e.connectionId());
             optString(g, "channel_id", e.channelId());
-            optString(g, "command", redaction.apply(e.command()));
+            optString(g, "command", command(e.command()));
         } else if (event instanceof ExecEnded e) {
             writeHops(g, e.hops());
             optString(g, "connection_id", e.connectionId());
             optString(g, "channel_id", e.channelId());
-            optString(g, "command", redaction.apply(e.command()));
+            optString(g, "command", command(e.command()));
             if (e.exitStatus() != null) {
                 g.writeNumberField("exit_status", e.exitStatus());
             }

@@ -10,6 +10,7 @@ import dev.fumidai.audit.AuditSink;
 import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.audit.internal.PrivateFiles;
 import dev.fumidai.audit.json.AuditJsonDecoder;
 import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
@@ -57,7 +58,14 @@ import org.slf4j.LoggerFactory;
  * Segments {@code spool-NNNNNN.jsonl} (events as {@link AuditJsonEncoder} JSON without redaction, one per line;
  * {@code stream_id} and {@code seq} hold the emitter id and sequence number) and {@code spool.ack} (segment and
  * offset of the next event to hand over). A new segment starts at every open and every {@code segmentBytes};
- * segments are deleted once handed over. The spool holds sensitive values unredacted: the wrapped sink redacts.
+ * segments are deleted once handed over. The spool holds sensitive values unredacted, as the wrapped sink redacts;
+ * except {@code command}, stored as {@value Redaction#REDACTED} unless {@link Builder#recordCommands} asks for it.
+ *
+ * <h2>File modes</h2>
+ * Segments, {@code spool.ack} and {@code spool.lock} are created with mode {@code 0600} and the directories the
+ * spool creates with {@code 0700}, exactly, whatever the process umask ({@link Builder#groupReadable}: {@code 0640}
+ * and {@code 0750}). Existing spool files with more permissions are tightened on open (WARN); an existing directory
+ * is left as it is (WARN if it grants more). Without POSIX permissions the platform's defaults apply.
  *
  * <h2>Threading</h2>
  * {@code accept} is thread-safe; delivery runs on one daemon thread per spool.
@@ -76,7 +84,8 @@ public final class SpoolingAuditSink implements AuditSink {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Clock clock;
-    private final AuditJsonEncoder encoder = new AuditJsonEncoder(Redaction.keep());
+    private final PrivateFiles files;
+    private final AuditJsonEncoder encoder;
     private final Object lock = new Object();
     private final Thread drainer;
     private final FileChannel ack;
@@ -101,6 +110,8 @@ public final class SpoolingAuditSink implements AuditSink {
     private long readOffset;
     private Instant failingSince;
     private String failure;
+    /** The first failure's type as fixed text ({@link Reason#describe}), for the audit.degraded record. */
+    private String failureDetail;
     /**
      * {@link #dropped} when the last outage ended (0 at open). Not taken when the drainer notices a failure: the
      * producer can fill the spool and drop events before the drainer's first failed hand-over, and those drops
@@ -116,9 +127,11 @@ public final class SpoolingAuditSink implements AuditSink {
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.clock = b.clock;
-        Files.createDirectories(directory);
+        this.files = PrivateFiles.of(b.groupReadable);
+        this.encoder = new AuditJsonEncoder(Redaction.keep(), b.recordCommands);
+        files.createDirectories(directory);
         // One spool per directory: two would hand the same events over twice and race on the ack.
-        lockChannel = FileChannel.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
+        lockChannel = files.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         java.nio.channels.FileLock l;
         try {
@@ -130,7 +143,7 @@ public final class SpoolingAuditSink implements AuditSink {
             lockChannel.close();
             throw new IOException("spool directory " + directory + " is in use by another spool");
         }
-        ack = FileChannel.open(directory.resolve("spool.ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        ack = files.open(directory.resolve("spool.ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         readAck();
         List<Integer> segments = segments();
@@ -139,6 +152,7 @@ public final class SpoolingAuditSink implements AuditSink {
             if (s < readSegment) {
                 Files.deleteIfExists(segmentPath(s));
             } else {
+                files.tighten(segmentPath(s));
                 pendingBytes += Files.size(segmentPath(s)) - (s == readSegment ? readOffset : 0);
             }
             max = Math.max(max, s);
@@ -311,7 +325,7 @@ public final class SpoolingAuditSink implements AuditSink {
 
     private void openNextSegment() throws IOException {
         writeSegment++;
-        writer = FileChannel.open(segmentPath(writeSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        writer = files.open(segmentPath(writeSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         writeSize = 0;
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
@@ -453,6 +467,7 @@ public final class SpoolingAuditSink implements AuditSink {
                 if (failingSince == null) {
                     failingSince = clock.instant();
                     failure = e.toString();
+                    failureDetail = Reason.describe(e);
                     LOG.warn("audit sink \"{}\" fails, spooling to {}: {}", delegate.name(), directory, failure);
                 }
                 long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
@@ -468,7 +483,7 @@ public final class SpoolingAuditSink implements AuditSink {
         EventHeader h = header(like);
         delegate.accept(new AuditDegraded(new EventHeader(EventHeader.newEventId(failingSince), like.emitterId(),
                 like.emitterSeq(), failingSince, like.actor(), like.origin(), null), delegate.name(),
-                Reason.of(ReasonCode.SINK_FAILURE, failure)));
+                Reason.of(ReasonCode.SINK_FAILURE, failureDetail)));
         long lost;
         synchronized (lock) {
             lost = dropped - droppedBeforeOutage;
@@ -478,6 +493,7 @@ public final class SpoolingAuditSink implements AuditSink {
         LOG.info("audit sink \"{}\" works again after failing since {}", delegate.name(), failingSince);
         failingSince = null;
         failure = null;
+        failureDetail = null;
     }
 
     private void advance(int lineLength) {
@@ -517,6 +533,8 @@ public final class SpoolingAuditSink implements AuditSink {
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private boolean groupReadable;
+        private boolean recordCommands;
 
         private Builder(Path directory, AuditSink delegate) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -548,6 +566,26 @@ public final class SpoolingAuditSink implements AuditSink {
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Lets one group read the spool: files get mode {@code 0640} and the directories the spool creates
+         * {@code 0750}, instead of {@code 0600} and {@code 0700}; see "File modes" in the class comment.
+         */
+        public Builder groupReadable(boolean value) {
+            this.groupReadable = value;
+            return this;
+        }
+
+        /**
+         * Sets whether the spool keeps the {@code command} of {@code exec.*} events for the wrapped sink, or stores
+         * {@value Redaction#REDACTED} in its place; default {@code false}. Set it when the wrapped sink records
+         * commands or their HMAC ({@code recordCommands(true)}, or an HMAC redaction): the spool then holds the
+         * command line on disk until it is handed over.
+         */
+        public Builder recordCommands(boolean value) {
+            this.recordCommands = value;
             return this;
         }
 

@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
  * {@code stream_id} is {@code <emitterId>/<name>}; {@code seq} counts from 1 per stream for the life of this sink
  * instance. Messages carry no hash chain: integrity belongs to the file sink and its checkpoints.
  *
+ * <h2>Commands</h2>
+ * The {@code command} of {@code exec.*} events is sent as {@value Redaction#REDACTED} (or its HMAC under
+ * {@link Redaction#hmacSha256}) unless {@link Builder#recordCommands} asks for it.
+ *
  * <h2>Threading</h2>
  * Thread-safe; calls are serialised. The sink never blocks an event loop: {@code accept} waits on the dispatcher's
  * thread, and nothing runs on the event loop but Netty's own handlers. Inbound data (a collector has nothing to say
@@ -102,7 +106,7 @@ public final class SyslogAuditSink implements AuditSink {
         this.port = b.port;
         this.name = b.name;
         this.policy = b.policy;
-        this.encoder = new SyslogMessageEncoder(b.facility, b.enterpriseNumber, new AuditJsonEncoder(b.redaction));
+        this.encoder = new SyslogMessageEncoder(b.facility, b.enterpriseNumber, new AuditJsonEncoder(b.redaction, b.recordCommands));
         this.ssl = b.tls == null ? null : b.tls.newContext();
         this.checkHostName = b.tls != null && b.tls.checksHostName();
         this.connectTimeout = b.connectTimeout;
@@ -342,6 +346,7 @@ public final class SyslogAuditSink implements AuditSink {
         private int facility = 13;
         private long enterpriseNumber = 32473;
         private Redaction redaction = Redaction.keep();
+        private boolean recordCommands;
         private SyslogTls tls;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration writeTimeout = Duration.ofSeconds(5);
@@ -386,6 +391,18 @@ public final class SyslogAuditSink implements AuditSink {
         /** Sets how sensitive fields are written in the JSON; default {@link Redaction#keep()}. */
         public Builder redaction(Redaction value) {
             this.redaction = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets whether the {@code command} of {@code exec.*} events is sent (through the {@link #redaction}), or
+         * replaced by {@value Redaction#REDACTED}; default {@code false}, as a command line can carry a password or
+         * a token. With {@link Redaction#hmacSha256} the HMAC of the command is sent either way. Behind a
+         * {@link dev.fumidai.audit.spool.SpoolingAuditSink}, set it on the spool too, or the spool has already
+         * replaced the command.
+         */
+        public Builder recordCommands(boolean value) {
+            this.recordCommands = value;
             return this;
         }
 

@@ -4,9 +4,9 @@ package dev.fumidai.audit.verify;
 import dev.fumidai.audit.file.ChainHash;
 import dev.fumidai.audit.file.Checkpoints;
 import dev.fumidai.audit.file.MerkleTree;
+import dev.fumidai.audit.internal.LineReader;
 import dev.fumidai.audit.json.JsonTree;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -28,6 +28,13 @@ import java.util.Set;
  * The event segments and the checkpoint sink's files, in any mix: records are grouped by {@code stream_id}, and
  * within a stream, files are read in the order given (pass rotated segments oldest first; names sort that way).
  * Every record with {@code event_type} {@code audit.checkpoint} is taken as a checkpoint of the stream it names.
+ *
+ * <h2>Memory</h2>
+ * Files are read line by line: a line holds at most {@link #MAX_LINE_BYTES} in memory, and a longer one (or a file
+ * with no line end at all) is counted and skipped, not buffered. The chain analysis needs every record's
+ * {@code seq}, {@code prev_hash} and {@code hash} at once (a reordered or forked record can only be placed once the
+ * rest is known), so memory grows with the number of records, a few hundred bytes each, not with their size; only
+ * {@code audit.gap} and {@code audit.checkpoint} records are kept whole.
  *
  * <h2>What is found</h2>
  * <ul>
@@ -52,8 +59,11 @@ import java.util.Set;
  */
 public final class AuditLogVerifier {
 
-    /** Is the longest line read: far above any event this library writes; a longer line is malformed. */
-    public static final int MAX_LINE_BYTES = 1 << 20;
+    /**
+     * Is the longest line read: far above any event this library writes; a longer line is malformed, and is skipped
+     * to its line end without being held in memory.
+     */
+    public static final int MAX_LINE_BYTES = LineReader.MAX_RECORD_BYTES;
 
     private AuditLogVerifier() {
     }
@@ -108,7 +118,9 @@ public final class AuditLogVerifier {
     private static final class Rec {
         final Path file;
         final int line;
+        /** The whole record, for audit.gap and audit.checkpoint only (the others need no more than the fields). */
         final Map<String, Object> tree;
+        final String type;
         final long seq;
         final String prev;
         final String hash;
@@ -119,7 +131,10 @@ public final class AuditLogVerifier {
                 int index) {
             this.file = file;
             this.line = line;
-            this.tree = tree;
+            String t = JsonTree.string(tree, "event_type");
+            boolean kept = "audit.gap".equals(t) || "audit.checkpoint".equals(t);
+            this.type = kept ? t : null;
+            this.tree = kept ? tree : null;
             this.seq = seq;
             this.prev = prev;
             this.hash = hash;
@@ -128,7 +143,7 @@ public final class AuditLogVerifier {
         }
 
         String type() {
-            return JsonTree.string(tree, "event_type");
+            return type;
         }
     }
 
@@ -155,31 +170,27 @@ public final class AuditLogVerifier {
     }
 
     private static void read(Path file, Map<String, List<Rec>> streams, List<Finding> findings) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        int start = 0;
-        int line = 0;
-        while (start < bytes.length) {
-            line++;
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
+        try (LineReader reader = LineReader.open(file)) {
+            int line = 0;
+            for (LineReader.Line l = reader.next(); l != null; l = reader.next()) {
+                line++;
+                if (!l.terminated()) {
+                    findings.add(new Finding(FindingKind.TORN_LINE, null, -1, file, line, "last line has no line end ("
+                            + l.length() + " bytes): a write cut short, not a record"));
+                    break;
+                }
+                if (l.tooLong()) {
+                    findings.add(new Finding(FindingKind.MALFORMED, null, -1, file, line,
+                            "line longer than " + MAX_LINE_BYTES));
+                    continue;
+                }
+                parseLine(file, line, l.bytes(), 0, l.bytes().length, streams, findings);
             }
-            if (end == bytes.length) {
-                findings.add(new Finding(FindingKind.TORN_LINE, null, -1, file, line,
-                        "last line has no line end (" + (end - start) + " bytes): a write cut short, not a record"));
-                break;
-            }
-            parseLine(file, line, bytes, start, end - start, streams, findings);
-            start = end + 1;
         }
     }
 
     private static void parseLine(Path file, int line, byte[] bytes, int off, int len, Map<String, List<Rec>> streams,
             List<Finding> findings) {
-        if (len > MAX_LINE_BYTES) {
-            findings.add(new Finding(FindingKind.MALFORMED, null, -1, file, line, "line longer than " + MAX_LINE_BYTES));
-            return;
-        }
         Map<String, Object> tree;
         try {
             tree = JsonTree.parseObject(bytes, off, len);

@@ -359,7 +359,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
                 refusing = true;
             }
             AuditDegraded degraded = new AuditDegraded(headerFor(null), s.sink.name(),
-                    Reason.of(ReasonCode.SINK_FAILURE, e.getClass().getSimpleName()));
+                    Reason.of(ReasonCode.SINK_FAILURE, e));
             for (SinkState other : sinks) {
                 if (other != s && !other.failing) {
                     deliverToSink(other, degraded, null);

@@ -152,7 +152,7 @@ public final class DynamicForwardImpl implements DynamicForward {
         } catch (Exception e) {
             Listener l = new Listener(ListenerKind.DYNAMIC, options.bindAddress(), options.bindPort());
             opener.audit().emit(new ForwardListened(opener.audit().header(), Outcome.FAILURE,
-                    Reason.of(ReasonCode.CONNECT_FAILED, String.valueOf(e.getMessage())), l, null,
+                    Reason.of(ReasonCode.CONNECT_FAILED, e), l, null,
                     opener.runtime().hopInfos()));
             String what = "cannot listen on " + options.bindAddress() + ":" + options.bindPort()
                     + " for a SOCKS proxy: " + e.getMessage();
@@ -431,12 +431,12 @@ public final class DynamicForwardImpl implements DynamicForward {
                 relay.done().whenComplete((r, x) -> {
                     Reason reason;
                     if (r.cause() != null) {
-                        reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause().getMessage());
+                        reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause());
                     } else if (r.endedBy() == Relay.Ender.FIRST) {
                         reason = Reason.of(ReasonCode.CLOSED_BY_CLIENT);
                     } else if (r.endedBy() == Relay.Ender.SECOND) {
                         Throwable c = opened.channel().attr(StreamChannels.CLOSE_CAUSE).get();
-                        reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c.getMessage())
+                        reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c)
                                 : Reason.of(ReasonCode.CLOSED_BY_SERVER);
                     } else {
                         reason = Reason.of(ReasonCode.CLOSED_BY_APPLICATION);

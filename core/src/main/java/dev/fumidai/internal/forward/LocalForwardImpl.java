@@ -174,7 +174,7 @@ public final class LocalForwardImpl implements LocalForward {
             Listener l = unix != null ? new Listener(ListenerKind.LOCAL, unix.toString(), 0)
                     : new Listener(ListenerKind.LOCAL, options.bindAddress(), options.bindPort());
             opener.audit().emit(new ForwardListened(opener.audit().header(), Outcome.FAILURE,
-                    Reason.of(ReasonCode.CONNECT_FAILED, String.valueOf(e.getMessage())), l,
+                    Reason.of(ReasonCode.CONNECT_FAILED, e), l,
                     opener.targetInfo(target, null), rt.hopInfos()));
             String what = "cannot listen on " + (unix != null ? l.address() : l.address() + ":" + l.port()) + " for "
                     + target + ": " + e.getMessage();
@@ -287,12 +287,12 @@ public final class LocalForwardImpl implements LocalForward {
                 activeCount.decrementAndGet();
                 Reason reason;
                 if (r.cause() != null) {
-                    reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause().getMessage());
+                    reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause());
                 } else if (r.endedBy() == Relay.Ender.FIRST) {
                     reason = Reason.of(ReasonCode.CLOSED_BY_CLIENT);
                 } else if (r.endedBy() == Relay.Ender.SECOND) {
                     Throwable c = opened.channel().attr(dev.fumidai.spi.StreamChannels.CLOSE_CAUSE).get();
-                    reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c.getMessage())
+                    reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c)
                             : Reason.of(ReasonCode.CLOSED_BY_SERVER);
                 } else {
                     reason = Reason.of(ReasonCode.CLOSED_BY_APPLICATION);

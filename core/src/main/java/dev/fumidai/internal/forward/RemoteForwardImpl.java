@@ -75,7 +75,7 @@ public final class RemoteForwardImpl implements RemoteForward {
                 Listener asked = unixPath != null ? new Listener(ListenerKind.REMOTE, unixPath, 0)
                         : new Listener(ListenerKind.REMOTE, bindAddress, port);
                 opener.audit().emit(new ForwardListened(opener.audit().header(), Outcome.FAILURE,
-                        Reason.of(ReasonCode.CONNECT_FAILED, String.valueOf(unwrap(t).getMessage())), asked,
+                        Reason.of(ReasonCode.CONNECT_FAILED, unwrap(t)), asked,
                         opener.targetInfo(target, null, true), opener.runtime().hopInfos()));
                 throw new java.util.concurrent.CompletionException(unwrap(t));
             }
@@ -127,10 +127,10 @@ public final class RemoteForwardImpl implements RemoteForward {
                 activeCount.decrementAndGet();
                 Reason reason;
                 if (r.cause() != null) {
-                    reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause().getMessage());
+                    reason = Reason.of(ReasonCode.NETWORK_ERROR, r.cause());
                 } else if (r.endedBy() == Relay.Ender.FIRST) {
                     Throwable c = remote.attr(StreamChannels.CLOSE_CAUSE).get();
-                    reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c.getMessage())
+                    reason = c != null ? Reason.of(ReasonCode.NETWORK_ERROR, c)
                             : Reason.of(ReasonCode.CLOSED_BY_CLIENT);
                 } else if (r.endedBy() == Relay.Ender.SECOND) {
                     reason = Reason.of(ReasonCode.CLOSED_BY_SERVER);
@@ -191,7 +191,7 @@ public final class RemoteForwardImpl implements RemoteForward {
         } catch (Exception e) {
             // The hop did not confirm (refused, or the session is gone and its listener with it).
             outcome = Outcome.ERROR;
-            reason = Reason.of(ReasonCode.NETWORK_ERROR, "cancel not confirmed: " + unwrap(e).getMessage());
+            reason = Reason.of(ReasonCode.NETWORK_ERROR, "cancel not confirmed: " + Reason.describe(unwrap(e)));
             LOG.info("remote forward {}: {}", listener.port(), reason.detail());
         }
         active.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -238,7 +238,7 @@ public final class SharedHopSession {
                 Instant now = ctx.clock().instant();
                 Reason reason = t == null
                         ? Reason.of(isClosed() ? ReasonCode.CLOSED_BY_APPLICATION : ReasonCode.CLOSED_BY_SERVER)
-                        : Reason.of(ReasonCode.NETWORK_ERROR, String.valueOf(unwrap(t).getMessage()));
+                        : Reason.of(ReasonCode.NETWORK_ERROR, unwrap(t));
                 ctx.audit().emit(new HopDisconnected(ctx.audit().header(), t == null ? Outcome.SUCCESS
                         : Outcome.ERROR, reason, ctx.hopIndex(), lastInfo, s.connectionId(), started,
                         Duration.between(started, now).toMillis()));
@@ -291,8 +291,9 @@ public final class SharedHopSession {
         return t;
     }
 
+    /** Returns the reason for a failure: a code and fixed text by its type, never its message ({@link Reason}). */
     static Reason reasonFor(Throwable t) {
-        String detail = t.getMessage();
+        String detail = Reason.describe(t);
         if (t instanceof TunnelTimeoutException) {
             return Reason.of(ReasonCode.TIMEOUT, detail);
         }

@@ -28,7 +28,7 @@ public final class TunnelConnectionImpl implements TunnelConnection {
         TunnelOpener.Record rec = opened.record();
         channel.closeFuture().addListener(f -> {
             Throwable cause = channel.attr(dev.fumidai.spi.StreamChannels.CLOSE_CAUSE).get();
-            Reason reason = cause != null ? Reason.of(ReasonCode.NETWORK_ERROR, cause.getMessage())
+            Reason reason = cause != null ? Reason.of(ReasonCode.NETWORK_ERROR, cause)
                     : closedByUs.get() ? Reason.of(ReasonCode.CLOSED_BY_CLIENT) : Reason.of(ReasonCode.CLOSED_BY_SERVER);
             rec.closed(bridge.bytesSent(), bridge.bytesReceived(), reason);
         });

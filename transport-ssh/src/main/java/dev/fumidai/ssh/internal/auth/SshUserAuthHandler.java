@@ -235,7 +235,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             LOG.debug("{}: cannot sign with {}: {}", where, currentKey.publicKey().fingerprint(), cause.toString());
-            attempt(PUBLICKEY, keyCredential(), false, false, false, "cannot sign: " + cause.getMessage());
+            attempt(PUBLICKEY, keyCredential(), false, false, false, "cannot sign: " + dev.fumidai.audit.Reason.describe(cause));
             next();
             return;
         }
