@@ -114,7 +114,7 @@ public final class JumpHost implements AutoCloseable {
         this.route = b.route;
         this.clock = b.clock;
         this.ownsGroup = b.group == null;
-        this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai") : b.group;
+        this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai", b.eventLoopExecutor) : b.group;
         this.sessionId = Ids.shortId("s-");
         this.ownedCallbacks = b.callbackExecutor == null ? newCallbackPool() : null;
         this.callbacks = b.callbackExecutor == null ? ownedCallbacks : b.callbackExecutor;
@@ -560,11 +560,18 @@ public final class JumpHost implements AutoCloseable {
 
     /** Builds a {@link JumpHost}. Configuration is copied at {@link #build()}. */
     public static final class Builder {
+        static {
+            // The Netty-level path (dev.fumidai.spi.NettyOptions) sets the group through here: no public method of
+            // this builder shows a Netty type.
+            dev.fumidai.internal.JumpHostAccess.installGroupSetter((b, g) -> b.group = g);
+        }
+
         private Route route;
         private Actor actor;
         private final List<AuditSink> sinks = new ArrayList<>();
         private EventLoopGroup group;
         private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Executor eventLoopExecutor;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
@@ -603,18 +610,28 @@ public final class JumpHost implements AutoCloseable {
             return this;
         }
 
-        /** Borrows an event loop group instead of creating one; the caller shuts it down. */
-        public Builder eventLoopGroup(io.netty.channel.EventLoopGroup g) {
-            this.group = Objects.requireNonNull(g, "group");
-            return this;
-        }
-
-        /** Sets the number of event loop threads the JumpHost creates (default: cores, at least 2). */
+        /**
+         * Sets the number of event loops the JumpHost creates (default: cores, at least 2). Each is one thread that
+         * runs the I/O and crypto of its channels. To run the tunnels on an existing Netty event loop group, see
+         * {@link dev.fumidai.spi.NettyOptions#eventLoopGroup}.
+         */
         public Builder threads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("threads must be at least 1: " + n);
             }
             this.threads = n;
+            return this;
+        }
+
+        /**
+         * Runs the event loops on threads {@code e} supplies instead of daemon threads the JumpHost creates (e.g. to
+         * name, group or account for them): each of the {@link #threads(int)} loops takes one thread from it and holds
+         * it until {@link JumpHost#close()}, which shuts the loops down. The caller owns the executor and shuts it
+         * down after closing the JumpHost; it must run each task on a thread of its own (a pool of at least
+         * {@code threads} threads, or one thread per task), never inline.
+         */
+        public Builder eventLoopExecutor(Executor e) {
+            this.eventLoopExecutor = Objects.requireNonNull(e, "eventLoopExecutor");
             return this;
         }
 
