@@ -15,6 +15,8 @@ module dev.fumidai.ssh {
 
     exports dev.fumidai.ssh;
     exports dev.fumidai.ssh.config;
+    // Netty-level types (an exec channel, its stderr events); the API packages above use JDK types only.
+    exports dev.fumidai.ssh.spi;
 
     provides dev.fumidai.spi.HopFactory with dev.fumidai.ssh.SshHopFactory;
     provides dev.fumidai.spi.SshConfigResolver with dev.fumidai.ssh.OpenSshConfigResolver;

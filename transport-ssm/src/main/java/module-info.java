@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The fumidai SSM transport: AWS Session Manager port forwarding without the session-manager-plugin. */
 module dev.fumidai.ssm {
-    // SsmHop implements the core's Hop and takes its Target; builders take an AwsCredentialsProvider and
-    // an SslContext (the fake service too): readers of this module get those modules.
+    // SsmHop implements the core's Hop and takes its Target; builders take an AwsCredentialsProvider (and the
+    // fake service, in the test-jar, a Netty SslContext): readers of this module get those modules.
     requires transitive dev.fumidai.core;
     requires com.fasterxml.jackson.core;
     requires io.netty.codec;

@@ -82,8 +82,17 @@ import javax.net.SocketFactory;
  * or failing it through {@code orTimeout}, closes what it would have delivered if that arrives later.
  *
  * <h2>Closing</h2>
- * {@link #close()} closes forwards and streams, then hop sessions, then the audit sinks (after delivering what
- * is queued), and last the event loops if the {@code JumpHost} created them.
+ * {@link #close()} closes forwards and streams, then hop sessions, then delivers what is queued for the audit sinks
+ * and flushes them, and last shuts down the event loops if the {@code JumpHost} created them.
+ * {@link #close(Duration)} does the same within a bound: a hop or a sink that does not finish in time is left
+ * behind (with a warning) rather than holding the application up; {@code close()} allows
+ * {@link #DEFAULT_CLOSE_TIMEOUT}.
+ *
+ * <p>Ownership follows one rule: the {@code JumpHost} closes what it created or was handed to own, and nothing else.
+ * Event loops it created are shut down; a group lent through {@link dev.fumidai.spi.NettyOptions} or an
+ * {@link Builder#eventLoopExecutor executor} is left to the caller. A sink added with {@link Builder#ownedAuditSink}
+ * is closed; a sink added with {@link Builder#auditSink} is flushed but left open, for its owner to close (it may be
+ * shared by several {@code JumpHost}s).
  *
  * <h2>Failure</h2>
  * Every failure is a {@link TunnelException} (an {@link IOException}) whose message names the hop.
@@ -92,6 +101,9 @@ public final class JumpHost implements AutoCloseable {
 
     /** The library version written into audit records: the POM's version, filtered into the jar at build time. */
     public static final String LIBRARY_VERSION = LibraryVersion.VALUE;
+
+    /** How long {@link #close()} may take: 30 s. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Route route;
     private final EventLoopGroup group;
@@ -114,12 +126,14 @@ public final class JumpHost implements AutoCloseable {
         this.route = b.route;
         this.clock = b.clock;
         this.ownsGroup = b.group == null;
-        this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai") : b.group;
+        this.group = ownsGroup ? NettyTransport.newGroup(b.threads, "fumidai", b.eventLoopExecutor) : b.group;
         this.sessionId = Ids.shortId("s-");
         this.ownedCallbacks = b.callbackExecutor == null ? newCallbackPool() : null;
         this.callbacks = b.callbackExecutor == null ? ownedCallbacks : b.callbackExecutor;
         String emitterId = b.emitterId != null ? b.emitterId : Ids.shortId("jh-");
-        this.audit = new AuditDispatcher(b.sinks, b.actor, origin(b.processName), emitterId, sessionId, clock,
+        java.util.Set<AuditSink> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        owned.addAll(b.ownedSinks);
+        this.audit = new AuditDispatcher(b.sinks, owned::contains, b.actor, origin(b.processName), emitterId, sessionId, clock,
                 b.auditQueueCapacity);
         dev.fumidai.TunnelEventListener events = dev.fumidai.internal.observe.SafeEventListener.of(b.events);
         this.runtime = new RouteRuntime(route, group, audit, clock, b.connectTimeout, b.handshakeTimeout,
@@ -519,12 +533,27 @@ public final class JumpHost implements AutoCloseable {
         return new IOException(t.getMessage(), t);
     }
 
-    /** Closes forwards, streams, hop sessions, audit sinks and owned event loops; never throws. */
+    /**
+     * Closes as {@link #close(Duration)} does, within {@link #DEFAULT_CLOSE_TIMEOUT}; never throws.
+     */
     @Override
     public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Closes forwards and streams, hop sessions, the audit sinks it owns (after delivering what is queued and
+     * flushing every sink) and the event loops it created, returning after at most about {@code timeout} (plus a
+     * few milliseconds per step). What has not finished by then (a hop that does not answer its disconnect, a sink
+     * that blocks in {@code flush} or {@code close}) is left to finish on daemon threads and logged. Never throws;
+     * a second call returns at once.
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (java.io.Closeable f : forwards) {
             try {
                 f.close();
@@ -539,7 +568,9 @@ public final class JumpHost implements AutoCloseable {
             c.close();
         }
         try {
-            runtime.close().get(10, TimeUnit.SECONDS);
+            // Hops get at most half of what is left, so that a hop that never answers its disconnect cannot take
+            // the audit's time: session.end and the records before it matter more.
+            runtime.close().get(Math.max(1, remainingMs(deadline) / 2), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -549,22 +580,37 @@ public final class JumpHost implements AutoCloseable {
         audit.emit(new SessionEnded(audit.header(), Outcome.SUCCESS, Reason.of(ReasonCode.CLOSED_BY_APPLICATION),
                 runtime.hopInfos(), started, Duration.between(started, now).toMillis(), opener.totalBytesUp(),
                 opener.totalBytesDown()));
-        audit.close(Duration.ofSeconds(10));
+        audit.close(Duration.ofMillis(remainingMs(deadline)));
         if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            long left = remainingMs(deadline);
+            group.shutdownGracefully(0, Math.min(2000, left), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(left, TimeUnit.MILLISECONDS);
         }
         if (ownedCallbacks != null) {
             ownedCallbacks.shutdown(); // queued completions still run; its threads are daemons
         }
     }
 
+    /** Milliseconds left until {@code deadline} (a {@code nanoTime}), at least 1 so that every step is tried. */
+    private static long remainingMs(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
     /** Builds a {@link JumpHost}. Configuration is copied at {@link #build()}. */
     public static final class Builder {
+        static {
+            // The Netty-level path (dev.fumidai.spi.NettyOptions) sets the group through here: no public method of
+            // this builder shows a Netty type.
+            dev.fumidai.internal.JumpHostAccess.installGroupSetter((b, g) -> b.group = g);
+        }
+
         private Route route;
         private Actor actor;
         private final List<AuditSink> sinks = new ArrayList<>();
+        private final List<AuditSink> ownedSinks = new ArrayList<>();
         private EventLoopGroup group;
         private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Executor eventLoopExecutor;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
@@ -597,24 +643,49 @@ public final class JumpHost implements AutoCloseable {
             return this;
         }
 
-        /** Adds an audit sink; events go to every sink, each under its own policy. */
+        /**
+         * Adds an audit sink that the caller owns; events go to every sink, each under its own policy. The JumpHost
+         * flushes it when it closes but does not close it: close it after closing the JumpHost (one sink may serve
+         * several). To hand the sink over, use {@link #ownedAuditSink}.
+         */
         public Builder auditSink(AuditSink sink) {
             this.sinks.add(Objects.requireNonNull(sink, "sink"));
             return this;
         }
 
-        /** Borrows an event loop group instead of creating one; the caller shuts it down. */
-        public Builder eventLoopGroup(io.netty.channel.EventLoopGroup g) {
-            this.group = Objects.requireNonNull(g, "group");
+        /**
+         * Adds an audit sink and hands it over: as {@link #auditSink}, and {@link JumpHost#close()} also closes it
+         * (after its last event and a flush). For a sink made only for this JumpHost, such as a file or syslog sink
+         * built in place.
+         */
+        public Builder ownedAuditSink(AuditSink sink) {
+            auditSink(sink);
+            this.ownedSinks.add(sink);
             return this;
         }
 
-        /** Sets the number of event loop threads the JumpHost creates (default: cores, at least 2). */
+        /**
+         * Sets the number of event loops the JumpHost creates (default: cores, at least 2). Each is one thread that
+         * runs the I/O and crypto of its channels. To run the tunnels on an existing Netty event loop group, see
+         * {@link dev.fumidai.spi.NettyOptions#eventLoopGroup}.
+         */
         public Builder threads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("threads must be at least 1: " + n);
             }
             this.threads = n;
+            return this;
+        }
+
+        /**
+         * Runs the event loops on threads {@code e} supplies instead of daemon threads the JumpHost creates (e.g. to
+         * name, group or account for them): each of the {@link #threads(int)} loops takes one thread from it and holds
+         * it until {@link JumpHost#close()}, which shuts the loops down. The caller owns the executor and shuts it
+         * down after closing the JumpHost; it must run each task on a thread of its own (a pool of at least
+         * {@code threads} threads, or one thread per task), never inline.
+         */
+        public Builder eventLoopExecutor(Executor e) {
+            this.eventLoopExecutor = Objects.requireNonNull(e, "eventLoopExecutor");
             return this;
         }
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Receives telemetry about a {@link JumpHost}'s hops and streams: connects and their timings, the algorithms a
- * handshake negotiated, authentication, streams with their bytes, rekeys and reconnect attempts. Every method has
+ * handshake negotiated, authentication, streams with their bytes, rekeys, reconnect attempts and back-pressure. Every method has
  * an empty default, so an implementation overrides only what it needs. Set one with
  * {@link JumpHost.Builder#eventListener(TunnelEventListener)}.
  *
@@ -41,6 +41,14 @@ public interface TunnelEventListener {
      * {@code null}. For SSH, {@code cipher} and {@code mac} are those client to server.
      */
     record Algorithms(String kex, String hostKey, String cipher, String mac) {
+    }
+
+    /** Which way a stream's bytes flow: {@code UP} toward the target, {@code DOWN} back from it. */
+    enum Direction {
+        /** From the application or local client toward the target. */
+        UP,
+        /** From the target back to the application or local client. */
+        DOWN
     }
 
     /** A hop's session starts to connect: attempt 1, or a later one under the {@link ReconnectPolicy}. */
@@ -102,5 +110,23 @@ public interface TunnelEventListener {
      * back.
      */
     default void streamClosed(HopId lastHop, Duration open, long bytesUp, long bytesDown) {
+    }
+
+    /**
+     * A relayed stream (a local forward's or SOCKS proxy's connection) stopped reading in {@code direction} because
+     * the side it writes to cannot take more now: for {@code DOWN}, the local client reads slower than the target
+     * sends (the tunnel stops reading, so the hop's flow control slows the target); for {@code UP}, the tunnel (the
+     * hop's window, a slow link) takes less than the client sends. Nothing is buffered beyond a high-water mark
+     * meanwhile. {@code streamId} is the stream's {@code channel_id} in audit records: fit for correlating, not for
+     * metric tags. Exactly one {@link #backPressureOff} follows for the same stream and direction.
+     */
+    default void backPressureOn(HopId lastHop, String streamId, Direction direction) {
+    }
+
+    /**
+     * A paused stream reads again in {@code direction}, after {@code paused}: the other side drained, or, at the
+     * latest, the stream closed.
+     */
+    default void backPressureOff(HopId lastHop, String streamId, Direction direction, Duration paused) {
     }
 }

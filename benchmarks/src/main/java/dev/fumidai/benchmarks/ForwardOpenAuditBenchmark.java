@@ -63,11 +63,11 @@ public class ForwardOpenAuditBenchmark {
         JumpHost.Builder b = JumpHost.builder().route(Route.direct()).actor("bench:open").emitterId("jh-bench");
         switch (audit) {
             case "off" -> { }
-            case "file-fail-closed" -> b.auditSink(FileAuditSink.builder(dir).policy(AuditPolicy.FAIL_CLOSED)
+            case "file-fail-closed" -> b.ownedAuditSink(FileAuditSink.builder(dir).policy(AuditPolicy.FAIL_CLOSED)
                     .durability(Durability.FSYNC_EACH_EVENT).build());
-            case "file-fail-closed-batch" -> b.auditSink(FileAuditSink.builder(dir).policy(AuditPolicy.FAIL_CLOSED)
+            case "file-fail-closed-batch" -> b.ownedAuditSink(FileAuditSink.builder(dir).policy(AuditPolicy.FAIL_CLOSED)
                     .durability(Durability.FSYNC_EACH_BATCH).build());
-            case "file-best-effort" -> b.auditSink(FileAuditSink.builder(dir).policy(AuditPolicy.BEST_EFFORT)
+            case "file-best-effort" -> b.ownedAuditSink(FileAuditSink.builder(dir).policy(AuditPolicy.BEST_EFFORT)
                     .durability(Durability.FSYNC_EACH_EVENT).build());
             default -> throw new IllegalArgumentException("audit=" + audit);
         }

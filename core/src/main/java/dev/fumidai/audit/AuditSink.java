@@ -17,7 +17,11 @@ import java.io.IOException;
  * dispatcher does then. It never receives secrets.
  *
  * <h2>Closing</h2>
- * {@link #close()} is called once when the {@code JumpHost} that owns the sink closes, after the last event.
+ * A {@code JumpHost} flushes every sink when it closes, after the last event, but calls {@link #close()} only on a
+ * sink it was handed to own ({@code JumpHost.Builder.ownedAuditSink}); a sink added with
+ * {@code JumpHost.Builder.auditSink} belongs to the application, which closes it after the {@code JumpHost}s that
+ * use it. A {@code JumpHost} closing within a bound ({@code close(Duration)}) leaves a sink that blocks in
+ * {@code flush} or {@code close} to finish on a daemon thread.
  */
 public interface AuditSink extends AutoCloseable {
 

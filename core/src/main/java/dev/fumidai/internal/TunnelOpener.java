@@ -196,6 +196,40 @@ public final class TunnelOpener {
             this.started = started;
         }
 
+        /**
+         * Returns the watcher that reports a relay's back-pressure for this stream to the telemetry listener, with the
+         * relay's first channel being the local client (its reads carry bytes up): {@link Relay.BackPressure#NONE}
+         * for a stream the listener does not hear about (a remote forward's local leg).
+         */
+        public dev.fumidai.internal.relay.Relay.BackPressure backPressure() {
+            if (!reported) {
+                return dev.fumidai.internal.relay.Relay.BackPressure.NONE;
+            }
+            dev.fumidai.TunnelEventListener.HopId id = hop == null ? null : hop.id();
+            // nanoTime a pause began, per reader; Relay reports a reader's pause and resume under one lock, in turn
+            long[] since = new long[2];
+            return new dev.fumidai.internal.relay.Relay.BackPressure() {
+                @Override
+                public void paused(dev.fumidai.internal.relay.Relay.Ender reader) {
+                    since[reader.ordinal()] = System.nanoTime();
+                    events.backPressureOn(id, channelId, direction(reader));
+                }
+
+                @Override
+                public void resumed(dev.fumidai.internal.relay.Relay.Ender reader) {
+                    Duration paused = Duration.ofNanos(System.nanoTime() - since[reader.ordinal()]);
+                    events.backPressureOff(id, channelId, direction(reader), paused);
+                }
+            };
+        }
+
+        private static dev.fumidai.TunnelEventListener.Direction direction(
+                dev.fumidai.internal.relay.Relay.Ender reader) {
+            // The first channel is the local client: when its reads pause, bytes going up wait.
+            return reader == dev.fumidai.internal.relay.Relay.Ender.FIRST ? dev.fumidai.TunnelEventListener.Direction.UP
+                    : dev.fumidai.TunnelEventListener.Direction.DOWN;
+        }
+
         /** Emits {@code forward.close}; later calls do nothing. */
         public void closed(long up, long down, Reason reason) {
             if (!done.compareAndSet(false, true)) {

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples;
 
+import dev.fumidai.HopAuthenticationException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.JumpHost;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
+import dev.fumidai.TunnelException;
 import dev.fumidai.audit.InMemoryAuditSink;
+import dev.fumidai.examples.cli.ExitCode;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -51,6 +55,19 @@ public final class ConnectProtocolExample {
                 c.shutdownOutput();
                 System.out.println("sent EOF; the service closed: " + (in.read() == -1));
                 System.out.println("bytes sent " + c.bytesSent() + ", received " + c.bytesReceived());
+            } catch (HopHostKeyException e) {
+                // The hop's key is unknown, changed or revoked: stop, and show what an operator must check.
+                System.err.println("hop " + e.hopIndex() + " \"" + e.hopName() + "\": host key " + e.verdict() + ", "
+                        + e.keyAlgorithm() + " " + e.fingerprint());
+                System.exit(ExitCode.HOST_KEY.status());
+            } catch (HopAuthenticationException e) {
+                System.err.println("hop \"" + e.hopName() + "\" refused every credential: " + e.getMessage());
+                System.exit(ExitCode.AUTH.status());
+            } catch (TunnelException e) {
+                // Any other tunnel failure names where it happened: no cause chain to walk.
+                System.err.println("tunnel to " + e.target() + " failed at hop " + e.hopIndex() + " \"" + e.hopName()
+                        + "\": " + e.getMessage());
+                System.exit(ExitCode.of(e).status());
             }
         }
     }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples;
 
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
+import dev.fumidai.Route;
 import dev.fumidai.Target;
+import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.audit.AuditEvent;
 import dev.fumidai.audit.AuthAttempted;
@@ -12,6 +15,8 @@ import dev.fumidai.audit.ForwardClosed;
 import dev.fumidai.audit.ForwardOpened;
 import dev.fumidai.audit.HopConnected;
 import dev.fumidai.audit.InMemoryAuditSink;
+import dev.fumidai.ssh.KnownHostsVerifier;
+import dev.fumidai.ssh.SshHop;
 import dev.fumidai.testsupport.EmbeddedBastions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,7 +35,8 @@ import java.util.Locale;
 /**
  * Shows fumidai end to end on this machine: a private service, two embedded SSH bastions (bastion-2 reachable
  * only through bastion-1), a two-hop route with known_hosts verification and public-key authentication, a local
- * forward and an in-process stream through it, and the audit records they produce.
+ * forward and an in-process stream through it, two failures caught by their type (a target the last bastion may
+ * not open, a bastion whose host key is not in known_hosts), and the audit records they produce.
  *
  * <p>Everything listens on 127.0.0.1 and stops when the demo ends.
  */
@@ -91,6 +97,32 @@ public final class Demo {
                                 StandardCharsets.UTF_8));
                         System.out.println("   sent 'hello in process', got '" + in.readLine() + "'");
                     }
+
+                    // bastion-2 may open only the service: asking for anything else fails with the type that says
+                    // so, naming the hop that refused.
+                    Target forbidden = Target.of("127.0.0.1", b1.port());
+                    try (TunnelConnection c = jh.connect(forbidden, Duration.ofSeconds(10))) {
+                        throw new IllegalStateException("bastion-2 opened " + forbidden + " against its filter");
+                    } catch (TargetUnreachableException e) {
+                        System.out.println("3. " + forbidden + " refused by hop " + e.hopIndex() + " \"" + e.hopName()
+                                + "\" (TargetUnreachableException)");
+                    }
+                }
+
+                // A route whose known_hosts lacks bastion-1's key: the first connect fails before any credential
+                // is offered, with the key's fingerprint and the verdict for an operator to check.
+                Path emptyKnownHosts = Files.createFile(work.resolve("empty_known_hosts"));
+                SshHop untrusted = SshHop.builder().address(Target.of("127.0.0.1", b1.port()))
+                        .hostKeyVerifier(KnownHostsVerifier.of(emptyKnownHosts)).name(b1.name())
+                        .user(bastions.user()).identity(bastions.clientKey()).build();
+                try (JumpHost strict = JumpHost.builder().route(Route.of(untrusted))
+                        .actor("demo:" + System.getProperty("user.name")).auditSink(InMemoryAuditSink.create())
+                        .build()) {
+                    strict.connectHops(Duration.ofSeconds(10));
+                    throw new IllegalStateException("bastion-1 was trusted without its key in known_hosts");
+                } catch (HopHostKeyException e) {
+                    System.out.println("4. hop " + e.hopIndex() + " \"" + e.hopName() + "\" not trusted: "
+                            + e.verdict() + " " + e.keyAlgorithm() + " " + e.fingerprint() + " (HopHostKeyException)");
                 }
                 System.out.println();
                 System.out.println("audit records:");

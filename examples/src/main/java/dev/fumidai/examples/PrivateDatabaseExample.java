@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.examples;
 
+import dev.fumidai.HopAuthenticationException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.JumpHost;
 import dev.fumidai.LocalForward;
 import dev.fumidai.Target;
+import dev.fumidai.TunnelException;
 import dev.fumidai.audit.ForwardClosed;
 import dev.fumidai.audit.InMemoryAuditSink;
+import dev.fumidai.examples.cli.ExitCode;
 import dev.fumidai.jdbc.FumidaiSocketFactory;
 import dev.fumidai.jdbc.JumpHosts;
 import java.io.IOException;
@@ -44,16 +48,21 @@ public final class PrivateDatabaseExample {
 
     /** Runs the example; exit status 0 when both ways queried the database. */
     public static void main(String[] args) throws Exception {
+        int status;
         if (args.length == 2) {
-            run(args[0], args[1]);
-            return;
+            status = run(args[0], args[1]);
+        } else {
+            try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
+                status = run("127.0.0.1:" + pg.port, "example");
+            } // the database stops before the process exits, whatever the status
         }
-        try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
-            run("127.0.0.1:" + pg.port, "example");
+        if (status != 0) {
+            System.exit(status);
         }
     }
 
-    private static void run(String hostPort, String user) throws Exception {
+    /** Queries the database both ways; returns the exit status (the {@code fumidai} command's, on a failure). */
+    private static int run(String hostPort, String user) throws Exception {
         int colon = hostPort.lastIndexOf(':');
         Target db = Target.of(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
         System.out.println("PostgreSQL on " + db + ", which only bastion-2 may open");
@@ -87,6 +96,19 @@ public final class PrivateDatabaseExample {
             for (int i = 0; i < 2; i++) {
                 audit.await(ForwardClosed.class, Duration.ofSeconds(10));
             }
+        } catch (HopHostKeyException e) {
+            // The hop's key is unknown, changed or revoked: stop, and show what an operator must check.
+            System.err.println("hop " + e.hopIndex() + " \"" + e.hopName() + "\": host key " + e.verdict() + ", "
+                    + e.keyAlgorithm() + " " + e.fingerprint());
+            return ExitCode.HOST_KEY.status();
+        } catch (HopAuthenticationException e) {
+            System.err.println("hop \"" + e.hopName() + "\" refused every credential: " + e.getMessage());
+            return ExitCode.AUTH.status();
+        } catch (TunnelException e) {
+            // Any other tunnel failure names where it happened: no cause chain to walk.
+            System.err.println("tunnel to " + e.target() + " failed at hop " + e.hopIndex() + " \"" + e.hopName()
+                    + "\": " + e.getMessage());
+            return ExitCode.of(e).status();
         }
         System.out.println("forward.close records:");
         for (ForwardClosed f : audit.events(ForwardClosed.class)) {
@@ -94,6 +116,7 @@ public final class PrivateDatabaseExample {
                     + f.target().port() + " up=" + f.bytesUp() + " down=" + f.bytesDown() + " duration_ms="
                     + f.durationMs());
         }
+        return 0;
     }
 
     private static String describe(Connection c) throws SQLException {

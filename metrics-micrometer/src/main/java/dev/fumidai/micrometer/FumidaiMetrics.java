@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code fumidai.auth} (timer, tag {@code outcome}): authentications;
  * <li>{@code fumidai.rekeys} (counter) and {@code fumidai.rekey} (timer): key re-exchanges;
  * <li>{@code fumidai.stream.open} (timer, tag {@code outcome}): time to open a stream through the route;
+ * <li>{@code fumidai.backpressure.pauses} (counter, tag {@code direction=up|down}): times a relayed stream stopped
+ *     reading because the other side could not take more (a slow local reader for {@code down});
  * <li>{@code fumidai.audit.queue.depth} (gauge) and {@code fumidai.audit.dropped} (function counter), tagged
  *     {@code jumphost}, once {@link #monitorAudit} is called.
  * </ul>
@@ -191,6 +193,12 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     @Override
     public void streamOpenFailed(HopId lastHop, Duration took, Throwable cause) {
         time("fumidai.stream.open", lastHop, took, "outcome", "failure");
+    }
+
+    @Override
+    public void backPressureOn(HopId lastHop, String streamId, Direction direction) {
+        count("fumidai.backpressure.pauses", lastHop, 1, "direction",
+                direction == Direction.UP ? "up" : "down");
     }
 
     @Override

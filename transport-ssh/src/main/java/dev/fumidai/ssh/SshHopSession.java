@@ -22,6 +22,7 @@ import dev.fumidai.spi.HopSession;
 import dev.fumidai.ssh.internal.connection.ExitStatus;
 import dev.fumidai.ssh.internal.connection.SshChannel;
 import dev.fumidai.ssh.internal.connection.SshConnection;
+import dev.fumidai.ssh.spi.SshExec;
 import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;

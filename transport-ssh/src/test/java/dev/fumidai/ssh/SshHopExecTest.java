@@ -12,6 +12,8 @@ import dev.fumidai.audit.ExecStarted;
 import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.ReasonCode;
 import dev.fumidai.spi.StreamChannels;
+import dev.fumidai.ssh.spi.SshExec;
+import dev.fumidai.ssh.spi.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

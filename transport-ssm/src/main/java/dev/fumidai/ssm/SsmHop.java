@@ -6,7 +6,7 @@ import dev.fumidai.audit.HopInfo;
 import dev.fumidai.spi.Hop;
 import dev.fumidai.spi.HopContext;
 import dev.fumidai.spi.HopSession;
-import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,7 +45,7 @@ public final class SsmHop implements Hop {
     private final String clientVersion;
     private final Duration pingInterval;
     private final Duration reconnectBudget;
-    private final SslContext sslContext;
+    private final SSLContext sslContext;
     private final String reason;
     private final String profile;
     private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -98,7 +98,7 @@ public final class SsmHop implements Hop {
         private String clientVersion = "1.2.677.0";
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration reconnectBudget = Duration.ofMinutes(15);
-        private SslContext sslContext;
+        private SSLContext sslContext;
         private String reason;
         private String profile;
         private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -189,8 +189,11 @@ public final class SsmHop implements Hop {
             return this;
         }
 
-        /** Sets the TLS context for {@code wss} stream URLs; the JDK's default trust otherwise. */
-        public Builder sslContext(SslContext ctx) {
+        /**
+         * Sets the TLS context for {@code wss} stream URLs (its trust managers decide which certificates are
+         * trusted; the host name is checked as for HTTPS either way); the JDK's default trust otherwise.
+         */
+        public Builder sslContext(SSLContext ctx) {
             this.sslContext = ctx;
             return this;
         }
@@ -349,7 +352,7 @@ public final class SsmHop implements Hop {
         return reconnectBudget;
     }
 
-    SslContext sslContext() {
+    SSLContext sslContext() {
         return sslContext;
     }
 

@@ -94,8 +94,8 @@ public final class SyslogAuditSink implements AuditSink {
     private final Duration connectTimeout;
     private final Duration writeTimeout;
     private final Duration tlsConfirmTimeout;
+    /** The sink's own one-thread group, shut down by {@link #close()}. */
     private final EventLoopGroup group;
-    private final boolean ownGroup;
     private final Map<String, Long> seqs = new HashMap<>();
 
     private Channel channel;
@@ -112,8 +112,7 @@ public final class SyslogAuditSink implements AuditSink {
         this.connectTimeout = b.connectTimeout;
         this.writeTimeout = b.writeTimeout;
         this.tlsConfirmTimeout = b.tlsConfirmTimeout;
-        this.ownGroup = b.group == null;
-        this.group = ownGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     /** Returns a builder for a sink sending to {@code host:port}. */
@@ -170,9 +169,7 @@ public final class SyslogAuditSink implements AuditSink {
         if (channel != null) {
             channel.close().awaitUninterruptibly(writeTimeout.toMillis());
         }
-        if (ownGroup) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private String where() {
@@ -351,7 +348,6 @@ public final class SyslogAuditSink implements AuditSink {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration writeTimeout = Duration.ofSeconds(5);
         private Duration tlsConfirmTimeout = Duration.ofSeconds(2);
-        private EventLoopGroup group;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -433,12 +429,6 @@ public final class SyslogAuditSink implements AuditSink {
                 throw new IllegalArgumentException("negative timeout " + value);
             }
             this.tlsConfirmTimeout = value;
-            return this;
-        }
-
-        /** Uses a shared event loop group instead of a one-thread group of the sink's own. */
-        public Builder eventLoopGroup(EventLoopGroup value) {
-            this.group = Objects.requireNonNull(value);
             return this;
         }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit.syslog;
 
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
@@ -17,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -26,6 +30,8 @@ import javax.net.ssl.X509TrustManager;
  * certificate for mutual authentication (RFC 5425 §5).
  *
  * <ul>
+ *   <li>{@link #sslContext} uses an application's own {@link SSLContext} (its key and trust managers, e.g. from the
+ *       organisation's keystores) and checks that the certificate names the host connected to.</li>
  *   <li>{@link #trustCertificates} validates the chain against the given roots and checks that the certificate names
  *       the host connected to (subjectAltName DNS or IP, RFC 5425 §5.2 "certificate path validation").</li>
  *   <li>{@link #pinSha256} accepts exactly the certificates whose SHA-256 fingerprint (of the DER certificate) is
@@ -39,9 +45,16 @@ public final class SyslogTls {
     private final Set<String> pins;
     private final PrivateKey clientKey;
     private final List<X509Certificate> clientChain;
+    private final SSLContext jdkContext;
 
     private SyslogTls(List<X509Certificate> roots, Set<String> pins, PrivateKey clientKey,
             List<X509Certificate> clientChain) {
+        this(roots, pins, clientKey, clientChain, null);
+    }
+
+    private SyslogTls(List<X509Certificate> roots, Set<String> pins, PrivateKey clientKey,
+            List<X509Certificate> clientChain, SSLContext jdkContext) {
+        this.jdkContext = jdkContext;
         this.roots = roots;
         this.pins = pins;
         this.clientKey = clientKey;
@@ -73,8 +86,24 @@ public final class SyslogTls {
         return new SyslogTls(List.of(), pins, null, List.of());
     }
 
-    /** Returns a copy that presents a client certificate (mutual authentication). */
+    /**
+     * Returns a configuration that uses {@code context} as it is: its trust managers decide which collectors are
+     * trusted and its key managers which client certificate is presented. The collector's certificate must also
+     * name the host connected to. TLS 1.3 and 1.2 only.
+     */
+    public static SyslogTls sslContext(SSLContext context) {
+        return new SyslogTls(List.of(), null, null, List.of(), java.util.Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * Returns a copy that presents a client certificate (mutual authentication).
+     *
+     * @throws IllegalStateException on a configuration from {@link #sslContext}: its key managers say that
+     */
     public SyslogTls withClientCertificate(PrivateKey key, X509Certificate... chain) {
+        if (jdkContext != null) {
+            throw new IllegalStateException("the SSLContext's key managers choose the client certificate");
+        }
         return new SyslogTls(roots, pins, key, List.of(chain));
     }
 
@@ -101,6 +130,10 @@ public final class SyslogTls {
     }
 
     SslContext newContext() throws SSLException {
+        if (jdkContext != null) {
+            return new JdkSslContext(jdkContext, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
+                    new String[] {"TLSv1.3", "TLSv1.2"}, false);
+        }
         SslContextBuilder b = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
         if (pins != null) {
             b.trustManager(new PinningTrustManagerFactory(pins));

@@ -214,7 +214,7 @@ class AuditSchemaConformanceTest {
         try (EchoServer echo = EchoServer.start(); FileAuditSink checkpoints = fx.checkpointSink()) {
             int refusedPort = closedPort();
             try (JumpHost jh = JumpHost.builder().route(Route.direct()).actor("ci:schema-test").emitterId("jh-direct")
-                    .auditSink(fx.eventSink(checkpoints).checkpointEvery(4).build()).build()) {
+                    .ownedAuditSink(fx.eventSink(checkpoints).checkpointEvery(4).build()).build()) {
                 roundTrip(jh, Target.of("127.0.0.1", echo.port()));
                 try (LocalForward fwd = jh.forward(Target.of("127.0.0.1", echo.port()), ForwardOptions.defaults());
                         Socket s = new Socket()) {
@@ -233,7 +233,7 @@ class AuditSchemaConformanceTest {
         try (FileAuditSink checkpoints = fx2.checkpointSink()) {
             try (JumpHost jh = JumpHost.builder().route(Route.of(CommandHop.of("cat").named("loop")))
                     .actor("ci:schema-test").emitterId("jh-command")
-                    .auditSink(fx2.eventSink(checkpoints).build()).build()) {
+                    .ownedAuditSink(fx2.eventSink(checkpoints).build()).build()) {
                 roundTrip(jh, Target.of("echo.invalid", 7));
             }
         }

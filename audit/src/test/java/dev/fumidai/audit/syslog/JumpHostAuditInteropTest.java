@@ -99,7 +99,7 @@ class JumpHostAuditInteropTest {
         SyslogAuditSink syslog = SyslogAuditSink.builder("127.0.0.1", rsyslog.port).policy(AuditPolicy.FAIL_CLOSED)
                 .connectTimeout(Duration.ofSeconds(1)).build();
         try (JumpHost jh = JumpHost.builder().route(Route.direct()).actor("test:interop").emitterId("jh-fc")
-                .auditSink(fx.eventSink(checkpoints).build()).auditSink(syslog).auditSink(observer).build()) {
+                .ownedAuditSink(fx.eventSink(checkpoints).build()).ownedAuditSink(syslog).auditSink(observer).build()) {
             tunnel(jh);
             await(() -> count(receivedTypes(), "forward.close") == 1, "first tunnel at the collector");
             rsyslog.stop();
@@ -141,7 +141,7 @@ class JumpHostAuditInteropTest {
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
         InMemoryAuditSink observer = InMemoryAuditSink.create();
         try (JumpHost jh = JumpHost.builder().route(Route.direct()).actor("test:interop").emitterId("jh-spool")
-                .auditSink(spool).auditSink(observer).build()) {
+                .ownedAuditSink(spool).auditSink(observer).build()) {
             tunnel(jh);
             await(() -> count(receivedTypes(), "forward.close") == 1, "first tunnel at the collector");
             rsyslog.stop();
@@ -172,7 +172,7 @@ class JumpHostAuditInteropTest {
         SyslogAuditSink syslog = SyslogAuditSink.builder("127.0.0.1", rsyslog.port).policy(AuditPolicy.BEST_EFFORT)
                 .connectTimeout(Duration.ofSeconds(1)).build();
         try (JumpHost jh = JumpHost.builder().route(Route.direct()).actor("test:interop").emitterId("jh-be")
-                .auditSink(syslog).build()) {
+                .ownedAuditSink(syslog).build()) {
             tunnel(jh);
             await(() -> count(receivedTypes(), "forward.close") == 1, "first tunnel at the collector");
             rsyslog.stop();

@@ -208,4 +208,43 @@ class SyslogTlsTest {
         }
         assertEquals(1, received.size());
     }
+
+    /** Returns a JDK TLS context that trusts exactly {@code cert}, as an application builds from its keystore. */
+    private static javax.net.ssl.SSLContext trusting(X509Certificate cert) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("collector", cert);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
+    void aJdkSslContextDecidesTrustAndTheHostNameIsStillChecked() throws Exception {
+        Identity right = keytool("collector", "ip:127.0.0.1");
+        try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", collector(right))
+                .tls(SyslogTls.sslContext(trusting(right.cert()))).build()) {
+            sink.accept(SampleEvents.forwardClose(SampleEvents.header("jh-01", 1)));
+            awaitReceived(1);
+        }
+        Identity wrongName = keytool("elsewhere", "dns:elsewhere.example");
+        try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", collector(wrongName))
+                .tls(SyslogTls.sslContext(trusting(wrongName.cert()))).build()) {
+            IOException e = assertThrows(IOException.class,
+                    () -> sink.accept(SampleEvents.forwardClose(SampleEvents.header("jh-01", 2))));
+            assertTrue(e.getMessage().contains("TLS handshake failed"), e.getMessage());
+        }
+        Identity untrusted = keytool("stranger", "ip:127.0.0.1");
+        try (SyslogAuditSink sink = SyslogAuditSink.builder("127.0.0.1", collector(untrusted))
+                .tls(SyslogTls.sslContext(trusting(right.cert()))).build()) {
+            assertThrows(IOException.class,
+                    () -> sink.accept(SampleEvents.forwardClose(SampleEvents.header("jh-01", 3))));
+        }
+        assertEquals(1, received.size());
+        assertThrows(IllegalStateException.class, () -> SyslogTls.sslContext(trusting(right.cert()))
+                .withClientCertificate(right.key(), right.cert()));
+    }
 }

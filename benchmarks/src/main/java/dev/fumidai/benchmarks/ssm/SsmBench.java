@@ -69,6 +69,19 @@ final class SsmBench {
         return SslContextBuilder.forClient().trustManager((X509Certificate) ks.getCertificate("fake")).build();
     }
 
+    /** Returns a JDK TLS context that trusts the fake's certificate, as {@code SsmHop.Builder.sslContext} takes. */
+    static javax.net.ssl.SSLContext clientJdk(KeyStore ks) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("fake", ks.getCertificate("fake"));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     /**
      * Is the destination behind the tunnel, one thread per connection: a request is a mode byte and a length;
      * {@code 'U'} reads that many bytes and answers one byte, {@code 'D'} writes that many bytes.

@@ -71,7 +71,7 @@ public class SsmThroughputBenchmark {
                 .build();
         destination = new SsmBench.BulkServer();
         SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1")
-                .document("AWS-StartPortForwardingSession").api(api).sslContext(SsmBench.client(ks)).build();
+                .document("AWS-StartPortForwardingSession").api(api).sslContext(SsmBench.clientJdk(ks)).build();
         jumpHost = JumpHost.builder().route(Route.of(hop)).actor("bench:ssm").build();
         try (TunnelConnection c = connect()) {
             c.shutdownOutput();

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code BEST_EFFORT} sink throws: the event is dropped and counted; the sink gets {@code audit.gap} once it
  *       accepts again.</li>
  * </ul>
+ *
+ * <h2>Closing</h2>
+ * {@link #close(Duration)} delivers what is queued, flushes every sink and closes the sinks it owns (see the
+ * constructor), all within the given time: a sink that blocks in {@code accept}, {@code flush} or {@code close} is
+ * left behind on a daemon thread, with a warning, rather than holding up the application.
  */
 public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
 
@@ -91,6 +96,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
 
     private static final class SinkState {
         final AuditSink sink;
+        final boolean owned;
         final ArrayDeque<AuditEvent> backlog = new ArrayDeque<>();
         boolean failing;
         long dropped;
@@ -99,8 +105,9 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         long nextRetryAt;
         long retryDelay = RETRY_MIN_MS;
 
-        SinkState(AuditSink sink) {
+        SinkState(AuditSink sink, boolean owned) {
             this.sink = sink;
+            this.owned = owned;
         }
 
         void countDrop(long s) {
@@ -112,9 +119,18 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         }
     }
 
-    /** Creates and starts a dispatcher. */
+    /** Creates and starts a dispatcher that owns (and so closes) every sink. */
     public AuditDispatcher(List<AuditSink> sinks, Actor actor, Origin origin, String emitterId, String sessionId,
             Clock clock, int queueCapacity) {
+        this(sinks, s -> true, actor, origin, emitterId, sessionId, clock, queueCapacity);
+    }
+
+    /**
+     * Creates and starts a dispatcher. Every sink gets the events and a flush at {@link #close}; only those
+     * {@code owns} accepts are closed then.
+     */
+    public AuditDispatcher(List<AuditSink> sinks, java.util.function.Predicate<AuditSink> owns, Actor actor,
+            Origin origin, String emitterId, String sessionId, Clock clock, int queueCapacity) {
         this.actor = actor;
         this.origin = origin;
         this.emitterId = emitterId;
@@ -122,7 +138,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         this.clock = clock;
         boolean fc = false;
         for (AuditSink s : sinks) {
-            this.sinks.add(new SinkState(s));
+            this.sinks.add(new SinkState(s, owns.test(s)));
             fc |= s.policy() == AuditPolicy.FAIL_CLOSED;
         }
         this.hasFailClosed = fc;
@@ -420,20 +436,24 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
     }
 
     /**
-     * Emits {@code audit.stop} for every sink, delivers what is queued (waiting at most {@code timeout}), flushes
-     * and closes the sinks.
+     * Emits {@code audit.stop} for every sink, delivers what is queued, flushes every sink and closes the owned
+     * ones, returning after at most about {@code timeout} whatever the sinks do. A sink still busy then is left to
+     * finish on a daemon thread, and a warning names it.
      */
     public void close(Duration timeout) {
         if (closing) {
             return;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (SinkState s : sinks) {
             emit(new AuditStopped(headerFor(null), s.sink.name()));
         }
         closing = true;
         try {
-            queue.put(new Item(null, null, true));
-            thread.join(timeout.toMillis());
+            if (!queue.offer(new Item(null, null, true), remainingMs(deadline), TimeUnit.MILLISECONDS)) {
+                LOG.warn("audit queue still full after {}; stopping without draining it", timeout);
+            }
+            thread.join(remainingMs(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -441,6 +461,28 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
             LOG.warn("audit dispatcher did not drain within {}; {} event(s) left", timeout, queue.size());
             thread.interrupt();
         }
+        // Flushing and closing run on a thread of their own, so that a sink blocking in them (a dead network
+        // collector, a hung disk) cannot hold the caller past the deadline.
+        Thread finisher = new Thread(this::finish, "fumidai-audit-close-" + emitterId);
+        finisher.setDaemon(true);
+        finisher.start();
+        try {
+            finisher.join(remainingMs(deadline));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (finisher.isAlive()) {
+            LOG.warn("audit sinks did not flush and close within {}; left to finish in the background: {}", timeout,
+                    sinks.stream().map(s -> s.sink.name()).toList());
+        }
+    }
+
+    /** Milliseconds left until {@code deadline} (a {@code nanoTime}), at least 1: {@code join(0)} waits forever. */
+    private static long remainingMs(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private void finish() {
         retryBacklogs();
         for (SinkState s : sinks) {
             if (!s.backlog.isEmpty()) {
@@ -450,6 +492,9 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
                 s.sink.flush();
             } catch (Exception e) {
                 LOG.warn("audit sink '{}' failed to flush: {}", s.sink.name(), e.toString());
+            }
+            if (!s.owned) {
+                continue; // the application's: it closes the sink itself
             }
             try {
                 s.sink.close();

@@ -427,7 +427,7 @@ public final class DynamicForwardImpl implements DynamicForward {
                 early.clear();
                 opened.channel().flush();
                 client.pipeline().remove(this);
-                Relay relay = Relay.join(client, opened.channel());
+                Relay relay = Relay.join(client, opened.channel(), opened.record().backPressure());
                 relay.done().whenComplete((r, x) -> {
                     Reason reason;
                     if (r.cause() != null) {

@@ -282,7 +282,7 @@ public final class LocalForwardImpl implements LocalForward {
             }
             active.add(opened.channel());
             tunnelLoop = opened.channel().eventLoop();
-            Relay relay = Relay.join(client, opened.channel());
+            Relay relay = Relay.join(client, opened.channel(), opened.record().backPressure());
             relay.done().whenComplete((r, rt) -> {
                 activeCount.decrementAndGet();
                 Reason reason;

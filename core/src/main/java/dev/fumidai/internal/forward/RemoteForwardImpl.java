@@ -122,7 +122,7 @@ public final class RemoteForwardImpl implements RemoteForward {
                 return;
             }
             active.add(opened.channel());
-            Relay relay = Relay.join(remote, opened.channel());
+            Relay relay = Relay.join(remote, opened.channel(), opened.record().backPressure());
             relay.done().whenComplete((r, x) -> {
                 activeCount.decrementAndGet();
                 Reason reason;

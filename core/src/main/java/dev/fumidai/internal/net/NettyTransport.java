@@ -36,11 +36,20 @@ public final class NettyTransport {
 
     /** Creates a group of daemon event loops: epoll when available, else NIO. */
     public static EventLoopGroup newGroup(int threads, String name) {
-        DefaultThreadFactory tf = new DefaultThreadFactory(name, true);
-        if (Epoll.isAvailable()) {
-            return new MultiThreadIoEventLoopGroup(threads, tf, EpollIoHandler.newFactory());
+        return newGroup(threads, name, null);
+    }
+
+    /**
+     * Creates a group of {@code threads} event loops: on daemon threads of its own, or, given an executor, each
+     * loop on one thread the executor supplies (held until the group shuts down). Epoll when available, else NIO.
+     */
+    public static EventLoopGroup newGroup(int threads, String name, java.util.concurrent.Executor executor) {
+        io.netty.channel.IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory()
+                : NioIoHandler.newFactory();
+        if (executor != null) {
+            return new MultiThreadIoEventLoopGroup(threads, executor, io);
         }
-        return new MultiThreadIoEventLoopGroup(threads, tf, NioIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), io);
     }
 
     /** Returns the transport that fits a group. */

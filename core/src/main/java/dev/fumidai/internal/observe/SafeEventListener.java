@@ -98,4 +98,14 @@ public final class SafeEventListener implements TunnelEventListener {
     public void streamClosed(HopId lastHop, Duration open, long bytesUp, long bytesDown) {
         guard("streamClosed", () -> d.streamClosed(lastHop, open, bytesUp, bytesDown));
     }
+
+    @Override
+    public void backPressureOn(HopId lastHop, String streamId, Direction direction) {
+        guard("backPressureOn", () -> d.backPressureOn(lastHop, streamId, direction));
+    }
+
+    @Override
+    public void backPressureOff(HopId lastHop, String streamId, Direction direction, Duration paused) {
+        guard("backPressureOff", () -> d.backPressureOff(lastHop, streamId, direction, paused));
+    }
 }

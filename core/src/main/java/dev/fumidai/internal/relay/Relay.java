@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>Back-pressure</h2>
  * When the destination channel is not writable, the source stops reading ({@code autoRead} off); it reads again
  * when the destination becomes writable. So at most one read's worth beyond the destination's high water mark
- * is ever buffered: never an unbounded buffer.
+ * is ever buffered: never an unbounded buffer. Each pause and resume of a side is reported once to the
+ * {@link BackPressure} watcher, in strict alternation; a side still paused when the relay ends is reported resumed
+ * then.
  *
  * <h2>Half-close</h2>
  * When one side's input ends (EOF, {@code ChannelInputShutdownEvent}), the other side's output is shut after
@@ -57,6 +59,29 @@ public final class Relay {
     public record Result(long firstToSecond, long secondToFirst, Ender endedBy, Throwable cause) {
     }
 
+    /**
+     * Hears when a side stops reading because the other side is not writable, and when it reads again. Called on
+     * event loops (either channel's); must be quick and must not throw.
+     */
+    public interface BackPressure {
+        /** Ignores every change. */
+        BackPressure NONE = new BackPressure() {
+            @Override
+            public void paused(Ender reader) {
+            }
+
+            @Override
+            public void resumed(Ender reader) {
+            }
+        };
+
+        /** {@code reader} ({@link Ender#FIRST} or {@link Ender#SECOND}) stopped reading. */
+        void paused(Ender reader);
+
+        /** {@code reader} reads again, or the relay ended while it was paused. */
+        void resumed(Ender reader);
+    }
+
     private final Channel first;
     private final Channel second;
     private final AtomicLong firstToSecond = new AtomicLong();
@@ -65,11 +90,16 @@ public final class Relay {
     private final AtomicReference<Throwable> cause = new AtomicReference<>();
     private final AtomicBoolean firstInputDone = new AtomicBoolean();
     private final AtomicBoolean secondInputDone = new AtomicBoolean();
+    /** Whether the first (second) channel's reads are paused for back-pressure, as last reported. */
+    private final AtomicBoolean firstPaused = new AtomicBoolean();
+    private final AtomicBoolean secondPaused = new AtomicBoolean();
     private final CompletableFuture<Result> done = new CompletableFuture<>();
+    private final BackPressure watcher;
 
-    private Relay(Channel first, Channel second) {
+    private Relay(Channel first, Channel second, BackPressure watcher) {
         this.first = first;
         this.second = second;
+        this.watcher = watcher;
     }
 
     /**
@@ -79,7 +109,15 @@ public final class Relay {
      * @param second the tunnel side
      */
     public static Relay join(Channel first, Channel second) {
-        Relay r = new Relay(first, second);
+        return join(first, second, BackPressure.NONE);
+    }
+
+    /**
+     * Joins two active channels, as {@link #join(Channel, Channel)} does, telling {@code watcher} when either side
+     * pauses and resumes for back-pressure.
+     */
+    public static Relay join(Channel first, Channel second, BackPressure watcher) {
+        Relay r = new Relay(first, second, java.util.Objects.requireNonNull(watcher, "watcher"));
         // Half-close must survive a peer's EOF (StreamChannels: without it the channel closes and drops writes
         // still pending toward that peer). Sockets from core already have it; hop stream channels default off.
         first.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -99,8 +137,11 @@ public final class Relay {
             closeAfterFlush(first);
             b.complete(null);
         });
-        CompletableFuture.allOf(a, b).whenComplete((v, t) -> r.done.complete(
-                new Result(r.firstToSecond.get(), r.secondToFirst.get(), r.endedBy.get(), r.cause.get())));
+        CompletableFuture.allOf(a, b).whenComplete((v, t) -> {
+            r.resumed(r.firstPaused, Ender.FIRST); // a pause ends with the relay at the latest
+            r.resumed(r.secondPaused, Ender.SECOND);
+            r.done.complete(new Result(r.firstToSecond.get(), r.secondToFirst.get(), r.endedBy.get(), r.cause.get()));
+        });
         StreamChannels.release(first);
         StreamChannels.release(second);
         enableRead(first);
@@ -130,7 +171,34 @@ public final class Relay {
         second.close();
     }
 
-    /** Shuts a channel's output once everything written before has been flushed. */
+    /**
+     * Reports a pause of {@code reader} once, however many times reading was turned off. The flag's lock keeps the
+     * report and the flag together: the two channels may be on different loops, and a resume on the other loop
+     * must not be reported before the pause it ends. Taken only when the flag changes.
+     */
+    private void paused(AtomicBoolean flag, Ender reader) {
+        if (flag.get()) {
+            return;
+        }
+        synchronized (flag) {
+            if (flag.compareAndSet(false, true)) {
+                watcher.paused(reader);
+            }
+        }
+    }
+
+    /** Reports the end of a pause of {@code reader} once; nothing if it was not paused. */
+    private void resumed(AtomicBoolean flag, Ender reader) {
+        if (!flag.get()) {
+            return;
+        }
+        synchronized (flag) {
+            if (flag.compareAndSet(true, false)) {
+                watcher.resumed(reader);
+            }
+        }
+    }
+
     /**
      * Turns {@code autoRead} on unless the channel's input has ended: Netty's epoll transport removes a channel
      * whose input was shut from its epoll set, and asking it to read again then fails with {@code ENOENT}.
@@ -142,6 +210,7 @@ public final class Relay {
         ch.config().setAutoRead(true);
     }
 
+    /** Closes a channel once everything written before has been flushed. */
     static void closeAfterFlush(Channel ch) {
         if (ch.isActive()) {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -177,11 +246,14 @@ public final class Relay {
             }
             peer.write(buf, peer.voidPromise());
             if (!peer.isWritable()) {
+                AtomicBoolean mine = self == Ender.FIRST ? firstPaused : secondPaused;
+                paused(mine, self); // reported before reading stops, so the resume that may follow is reported after
                 ctx.channel().config().setAutoRead(false);
                 // The peer may have turned writable between the check and now; re-check on its loop.
                 peer.eventLoop().execute(() -> {
                     if (peer.isWritable() && !ctx.channel().config().isAutoRead() && !inputDone.get()) {
                         enableRead(ctx.channel());
+                        resumed(mine, self);
                     }
                 });
             }
@@ -201,6 +273,11 @@ public final class Relay {
                 AtomicBoolean peerInputDone = self == Ender.FIRST ? other.secondInputDone : other.firstInputDone;
                 if (!peerInputDone.get()) {
                     enableRead(peer);
+                    if (self == Ender.FIRST) {
+                        resumed(secondPaused, Ender.SECOND);
+                    } else {
+                        resumed(firstPaused, Ender.FIRST);
+                    }
                 }
             } else {
                 ctx.channel().flush();

@@ -203,7 +203,7 @@ public final class FumidaiCli {
                 .connectTimeout(tcp.compareTo(timeout) < 0 ? tcp : timeout)
                 .handshakeTimeout(timeout)
                 // -W fails with one message and its exit status; -L reports each failed connection as it happens.
-                .auditSink(new StderrAuditSink(err, o.verbosity() > 0, o.stdio() == null));
+                .ownedAuditSink(new StderrAuditSink(err, o.verbosity() > 0, o.stdio() == null));
         if (o.stdio() != null) {
             // One stream: a script wants the failure now, not after the reconnect backoff.
             b.reconnectPolicy(ReconnectPolicy.none());
@@ -220,7 +220,7 @@ public final class FumidaiCli {
                             .filePrefix("checkpoints").checkpointInterval(null).build();
                     fb.checkpoints(key, checkpoints);
                 }
-                b.auditSink(fb.build());
+                b.ownedAuditSink(fb.build());
             }
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             err.println("fumidai: --audit-file " + o.auditDir() + ": " + e.getMessage());

@@ -3,7 +3,7 @@ package dev.fumidai.ssh.internal.connection;
 
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.spi.AbstractStreamChannel;
-import dev.fumidai.ssh.SshExtendedDataEvent;
+import dev.fumidai.ssh.spi.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.channels.ClosedChannelException;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fumidai.HopDisconnectedException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.spi.StreamChannels;
-import dev.fumidai.ssh.SshExtendedDataEvent;
+import dev.fumidai.ssh.spi.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssm.internal.session;
 
-import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param proxy the HTTP proxy the websocket tunnels through with CONNECT, or {@code null} for none
  */
 public record DataChannelConfig(String where, String clientVersion, Duration handshakeTimeout, Duration pingInterval,
-        Duration pongTimeout, Duration reconnectBudget, int maxPayload, long maxUnackedBytes, SslContext sslContext,
+        Duration pongTimeout, Duration reconnectBudget, int maxPayload, long maxUnackedBytes, SSLContext sslContext,
         HttpsProxy proxy) {
 
     /** Is the ClientVersion reported by default: the plugin release the spec was written against (§0). */
@@ -77,7 +77,7 @@ public record DataChannelConfig(String where, String clientVersion, Duration han
     }
 
     /** Returns a copy with a TLS context. */
-    public DataChannelConfig withSslContext(SslContext ctx) {
+    public DataChannelConfig withSslContext(SSLContext ctx) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout,
                 reconnectBudget, maxPayload, maxUnackedBytes, ctx, proxy);
     }

@@ -54,6 +54,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -332,8 +335,12 @@ public final class SsmDataChannel {
         int port = streamUrl.getPort() > 0 ? streamUrl.getPort() : (tls ? 443 : 80);
         SslContext ssl;
         try {
-            ssl = tls ? (config.sslContext() != null ? config.sslContext() : SslContextBuilder.forClient().build())
-                    : null;
+            // The application's JDK SSLContext is wrapped as it is (its protocols and suites); the host name is
+            // checked on the engine below either way.
+            ssl = !tls ? null : config.sslContext() != null
+                    ? new JdkSslContext(config.sslContext(), true, null, IdentityCipherSuiteFilter.INSTANCE, null,
+                            ClientAuth.NONE, null, false)
+                    : SslContextBuilder.forClient().build();
         } catch (SSLException e) {
             fail(new HopUnreachableException(config.where(), "TLS setup failed: " + e.getMessage(), e));
             return;

@@ -283,7 +283,7 @@ class SsmDataChannelTest {
                             .tls(io.netty.handler.ssl.SslContextBuilder.forServer(kmf).build()),
                     "AWS-StartPortForwardingSession", Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
                     DataChannelConfig.defaults("ssm hop \"tls\"")
-                            .withSslContext(io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(cert).build()));
+                            .withSslContext(jdk));
             echoThrough(dc, 100_000, 41);
 
             // Without trusting the fake's certificate the connection must fail, not fall back to anything.

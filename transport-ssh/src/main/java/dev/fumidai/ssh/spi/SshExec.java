@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.fumidai.ssh;
+package dev.fumidai.ssh.spi;
 
+import dev.fumidai.ssh.SshExitStatus;
+import dev.fumidai.ssh.SshHopSession;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,7 +31,8 @@ public final class SshExec {
     private final Channel channel;
     private final CompletableFuture<SshExitStatus> exit;
 
-    SshExec(String command, Channel channel, CompletableFuture<SshExitStatus> exit) {
+    /** Creates the handle; the transport does, and applications get one from {@link SshHopSession#exec}. */
+    public SshExec(String command, Channel channel, CompletableFuture<SshExitStatus> exit) {
         this.command = command;
         this.channel = channel;
         this.exit = exit;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.fumidai.ssh;
+package dev.fumidai.ssh.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
