@@ -346,10 +346,7 @@ public final class SshHop implements Hop {
                 keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
                 HopHostKeyException refused = hostKeyRefusal(cause);
                 if (refused != null) {
-                    ctx.audit().emit(new HostKeyChecked(ctx.audit().header(),
-                            refused.verdict().isError() ? Outcome.ERROR : Outcome.DENIED, reasonOf(refused.verdict()),
-                            ctx.hopIndex(), describe(), connectionId,
-                            new HostKeyInfo(refused.keyAlgorithm(), refused.fingerprint(), null), false));
+                    auditRefusal(ctx, describe(), connectionId, refused);
                 }
                 result.completeExceptionally(cause instanceof TunnelException ? cause
                         : new HopHandshakeException(where, String.valueOf(cause), cause));
@@ -362,6 +359,11 @@ public final class SshHop implements Hop {
                     crypto == null ? null : new TunnelEventListener.Algorithms(crypto.kex(), crypto.hostkeyAlg(),
                             crypto.cipher(), crypto.mac()));
             observeRekeys(ctx, channel);
+            // A key re-exchange may present another key (or sign badly) after this: audited as well.
+            SshTransportHandler transport = channel.pipeline().get(SshTransportHandler.class);
+            if (transport != null) {
+                transport.hostKeyRefusalObserver(refused -> auditRefusal(ctx, info, connectionId, refused));
+            }
             ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
                     connectionId, event.hostKeyInfo(), event.verdict() != null && event.verdict().recorded()));
             keys.whenComplete((loaded, e) -> channel.eventLoop().execute(() ->
@@ -508,6 +510,14 @@ public final class SshHop implements Hop {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** Emits the {@code hop.hostkey} record of a refused key: outcome error or denied, the refused key, no verifier. */
+    private static void auditRefusal(HopContext ctx, HopInfo hop, String connectionId, HopHostKeyException refused) {
+        ctx.audit().emit(new HostKeyChecked(ctx.audit().header(),
+                refused.verdict().isError() ? Outcome.ERROR : Outcome.DENIED, reasonOf(refused.verdict()),
+                ctx.hopIndex(), hop, connectionId, new HostKeyInfo(refused.keyAlgorithm(), refused.fingerprint(), null),
+                false));
     }
 
     /** Returns the host-key refusal in a transport failure's causes, or {@code null}. */

@@ -335,4 +335,57 @@ class SshHopHostKeyAuditTest {
         assertEquals(fingerprint(hostKey), e.fingerprint());
         audited("denied", "hostkey_bad_signature", fingerprint(hostKey));
     }
+
+    @Test
+    void anotherKeyAtAKeyReExchangeIsDeniedAsMismatch() throws Exception {
+        KeyPair first = ec();
+        KeyPair second = ec();
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(0);
+        // The first key exchange (no session id yet) gets the first key, every re-exchange the second.
+        sshd.setKeyPairProvider(new KeyPairProvider() {
+            @Override
+            public Iterable<KeyPair> loadKeys(SessionContext session) {
+                return List.of(session == null || session.getSessionId() == null ? first : second);
+            }
+        });
+        sshd.setPublickeyAuthenticator((user, key, session) -> true);
+        sshd.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
+        sshd.start();
+        toClose.add(() -> sshd.stop(true));
+        dev.fumidai.testing.EchoServer echo = dev.fumidai.testing.EchoServer.start();
+        toClose.add(echo);
+        SshHop hop = SshHop.builder().address(Target.of("127.0.0.1", sshd.getPort()))
+                .hostKeyVerifier(PinnedFingerprintVerifier.of(fingerprint(first))).name(HOP).user("ops")
+                .identity(SshHopMinaTest.fixture("ed25519_openssh"))
+                .transportConfig(SshTransportConfig.builder().rekeyBytes(64 * 1024).build()).build();
+        JumpHost jh = JumpHost.builder().route(Route.of(hop)).actor("test:hostkey").auditSink(sink)
+                .handshakeTimeout(T).build();
+        toClose.add(jh);
+        try (dev.fumidai.TunnelConnection c = jh.connect(Target.of("127.0.0.1", echo.port()), T)) {
+            // 1 MiB passes the 64 KiB rekey limit; the stream ends (or fails) once the new key is refused.
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 64; i++) {
+                c.outputStream().write(chunk);
+            }
+            c.outputStream().flush();
+            c.inputStream().readAllBytes();
+        } catch (java.io.IOException expected) {
+            // the connection was closed under the stream: what the application sees of a refused re-exchange
+        }
+        long deadline = System.nanoTime() + T.toNanos();
+        while (sink.events(HostKeyChecked.class).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // bounded polling for the dispatcher to deliver the second record
+        }
+        List<HostKeyChecked> events = sink.events(HostKeyChecked.class);
+        assertEquals(2, events.size(), events.toString());
+        assertEquals(Outcome.SUCCESS, events.get(0).outcome());
+        HostKeyChecked refused = events.get(1);
+        assertEquals(Outcome.DENIED, refused.outcome(), refused.toString());
+        assertEquals("hostkey_mismatch", refused.reason().code().wireName());
+        assertEquals(fingerprint(second), refused.hostKey().fingerprint());
+        assertEquals(null, refused.hostKey().verifiedBy());
+        assertEquals(events.get(0).connectionId(), refused.connectionId());
+    }
 }

@@ -142,6 +142,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     /** Telemetry of re-exchanges (not the first): called on the event loop. */
     private Runnable rekeyStarted = () -> { };
     private java.util.function.Consumer<java.time.Duration> rekeyEnded = d -> { };
+    private java.util.function.Consumer<HopHostKeyException> hostKeyRefusedLater = h -> { };
     private long rekeyStartNanos;
     private KexInitMessage ourKexInit;
     private byte[] ourKexInitBytes;
@@ -809,6 +810,15 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         this.rekeyEnded = ended;
     }
 
+    /**
+     * Sets who hears of a host key refused after the transport was ready: a key re-exchange whose server presents
+     * another key, or whose signature over the exchange hash does not verify. Refusals before that fail
+     * {@link #readyFuture()} instead. Called on the event loop, once at most, before the connection closes.
+     */
+    public void hostKeyRefusalObserver(java.util.function.Consumer<HopHostKeyException> observer) {
+        this.hostKeyRefusedLater = Objects.requireNonNull(observer, "observer");
+    }
+
     private void startKex() throws GeneralSecurityException {
         if (kexCount > 0) {
             rekeyStartNanos = System.nanoTime();
@@ -1043,6 +1053,13 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         cancelRekeyTimer();
         cancelHandshakeTimer();
         LOG.debug("{}: transport failed: {}", where, typed.getMessage());
+        if (typed instanceof HopHostKeyException refused && ready != null && ready.isSuccess()) {
+            try {
+                hostKeyRefusedLater.accept(refused);
+            } catch (RuntimeException e) { // an observer never stops the failure from being handled
+                LOG.warn("{}: host-key refusal observer failed", where, e);
+            }
+        }
         failPending(typed);
         if (ready != null) {
             ready.tryFailure(typed);
