@@ -4,8 +4,9 @@ package dev.fumidai;
 import java.util.Objects;
 
 /**
- * Reports that a hop's host key was not trusted: unknown, changed, revoked, an invalid certificate or a key the
- * policy refuses. The handshake stopped before any credential was sent. {@link #fingerprint()} and
+ * Reports that a hop's host key was not trusted: unknown, changed, revoked, an invalid certificate, a key the
+ * policy refuses, a server that did not prove it holds the key, or a verifier that could not decide. The handshake
+ * stopped before any credential was sent. {@link #fingerprint()} and
  * {@link #verdict()} say which key and why, so a caller need not read the message or walk the causes.
  */
 public class HopHostKeyException extends HopHandshakeException {
@@ -22,8 +23,28 @@ public class HopHostKeyException extends HopHandshakeException {
         REVOKED,
         /** A host certificate is invalid: expired, not yet valid, wrong principal, unknown CA, bad signature. */
         CERTIFICATE_INVALID,
-        /** The key type or size is not allowed by policy. */
-        POLICY
+        /** The key type or size is not allowed by policy, or the key cannot be parsed. */
+        POLICY,
+        /**
+         * The server's signature over the exchange hash does not verify with the key it presented: it did not
+         * prove that it holds the key (RFC 4253 §8). The verifier was not asked.
+         */
+        BAD_SIGNATURE,
+        /**
+         * The verifier could not decide: it threw (a bug, an I/O or parse error reading known_hosts or a revocation
+         * list). An error, not a decision about the key; the key is refused all the same (fail closed).
+         */
+        VERIFIER_ERROR,
+        /** The verifier returned no verdict ({@code null}): a verifier bug; the key is refused (fail closed). */
+        NO_VERDICT;
+
+        /**
+         * Returns whether the key was refused because verification itself failed rather than because of a
+         * decision about the key: the audit outcome is {@code error} rather than {@code denied}.
+         */
+        public boolean isError() {
+            return this == VERIFIER_ERROR || this == NO_VERDICT;
+        }
     }
 
     private final String fingerprint;
@@ -48,7 +69,11 @@ public class HopHostKeyException extends HopHandshakeException {
         this.verdict = Objects.requireNonNull(verdict, "verdict");
     }
 
-    /** Returns the refused key's fingerprint, {@code SHA256:} and unpadded base64, as OpenSSH prints it. */
+    /**
+     * Returns the refused key's fingerprint, {@code SHA256:} and unpadded base64, as OpenSSH prints it: for a host
+     * certificate the certified key's; for a key or certificate that cannot be parsed (say, a CA signature that
+     * does not verify), the SHA-256 of the blob the server sent.
+     */
     public String fingerprint() {
         return fingerprint;
     }

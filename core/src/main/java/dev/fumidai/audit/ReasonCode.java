@@ -18,6 +18,16 @@ public enum ReasonCode {
     LIMIT("limit"),
     HOSTKEY_MISMATCH("hostkey_mismatch"),
     HOSTKEY_UNKNOWN("hostkey_unknown"),
+    /** The host key, its certified key or its CA is revoked ({@code @revoked}, a KRL or a revoked-keys file). */
+    HOSTKEY_REVOKED("hostkey_revoked"),
+    /** A host certificate is invalid: expired, wrong principal, CA not trusted for the host, bad CA signature. */
+    HOSTKEY_CERT_INVALID("hostkey_cert_invalid"),
+    /** The server's signature over the exchange hash did not verify with the host key it presented. */
+    HOSTKEY_BAD_SIGNATURE("hostkey_bad_signature"),
+    /** The host-key verifier failed (threw, or could not read its files); outcome {@code error}. */
+    HOSTKEY_VERIFIER_ERROR("hostkey_verifier_error"),
+    /** The host-key verifier returned no verdict; outcome {@code error}. */
+    HOSTKEY_NO_VERDICT("hostkey_no_verdict"),
     AUDIT_FAILURE("audit_failure"),
     SHUTDOWN("shutdown"),
     QUEUE_OVERFLOW("queue_overflow"),

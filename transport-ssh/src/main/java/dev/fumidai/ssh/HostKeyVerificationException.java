@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Reports that a host key must not be trusted. The SSH transport turns it into a
- * {@link dev.fumidai.HopHandshakeException} that names the hop.
+ * {@link dev.fumidai.HopHostKeyException} that names the hop, with the verdict of the same name as the kind.
  */
 public class HostKeyVerificationException extends GeneralSecurityException {
 
@@ -23,7 +23,13 @@ public class HostKeyVerificationException extends GeneralSecurityException {
         /** A host certificate is invalid: expired, not yet valid, wrong principal, unknown CA, bad signature. */
         CERTIFICATE_INVALID,
         /** The key type or size is not allowed by policy. */
-        POLICY
+        POLICY,
+        /**
+         * The verifier could not decide: a known_hosts or revocation file could not be read or parsed, a
+         * directory could not be written. The key is refused all the same; the cause says what failed, and the
+         * {@code hop.hostkey} audit event has outcome {@code error} rather than {@code denied}.
+         */
+        VERIFIER_ERROR
     }
 
     private final Kind kind;

@@ -27,7 +27,7 @@ final class KnownHostsDecisions {
             try {
                 all.addAll(KnownHostsParser.read(file));
             } catch (IOException | InvalidSshKeyException | RuntimeException e) {
-                throw HostKeys.withCause(new HostKeyVerificationException(Kind.UNKNOWN,
+                throw HostKeys.withCause(new HostKeyVerificationException(Kind.VERIFIER_ERROR,
                         "cannot verify the host key of " + label(check) + ": reading " + file + " failed: "
                                 + e.getMessage()), e);
             }
@@ -46,7 +46,7 @@ final class KnownHostsDecisions {
             try {
                 krl = KeyRevocationList.read(file);
             } catch (IOException | InvalidSshKeyException | RuntimeException e) {
-                throw HostKeys.withCause(new HostKeyVerificationException(Kind.UNKNOWN,
+                throw HostKeys.withCause(new HostKeyVerificationException(Kind.VERIFIER_ERROR,
                         "cannot verify the host key of " + label(check) + ": revocation list " + file
                                 + " is unusable: " + e.getMessage()), e);
             }

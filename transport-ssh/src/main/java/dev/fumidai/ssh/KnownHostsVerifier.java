@@ -25,7 +25,7 @@ import java.util.Objects;
  * other types; a different key of the same type is {@link Kind#MISMATCH}; revoked keys and CAs are
  * {@link Kind#REVOKED}; unacceptable certificates {@link Kind#CERTIFICATE_INVALID}. A file that cannot be read
  * (other than missing) or a malformed {@code @revoked}/{@code @cert-authority} line refuses every key with
- * kind {@link Kind#UNKNOWN} and the error as the exception's cause. Every message names the host and the
+ * kind {@link Kind#VERIFIER_ERROR} and the error as the exception's cause. Every message names the host and the
  * key's fingerprint.
  *
  * <h2>Threading</h2>

@@ -67,7 +67,11 @@ public final class SshAlgorithms {
         }
     }
 
-    /** MACs for the CTR ciphers (RFC 6668, OpenSSH {@code PROTOCOL} §1.5 for the -etm forms). */
+    /**
+     * MACs for the CTR ciphers (RFC 6668, OpenSSH {@code PROTOCOL} §1.5 for the -etm forms). The default list is
+     * the two encrypt-then-MAC ones; {@code hmac-sha2-256} and {@code hmac-sha2-512} are offered only when a hop
+     * lists them, and never with a legacy CBC cipher.
+     */
     public static final class Mac {
         public static final String HMAC_SHA2_256_ETM = CipherAlgorithms.HMAC_SHA2_256_ETM;
         public static final String HMAC_SHA2_512_ETM = CipherAlgorithms.HMAC_SHA2_512_ETM;

@@ -3,6 +3,7 @@ package dev.fumidai.ssh;
 
 import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopHandshakeException;
+import dev.fumidai.HopHostKeyException;
 import dev.fumidai.HopUnreachableException;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelEventListener;
@@ -11,6 +12,7 @@ import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.audit.AuthAttempted;
 import dev.fumidai.audit.HopInfo;
 import dev.fumidai.audit.HostKeyChecked;
+import dev.fumidai.audit.HostKeyInfo;
 import dev.fumidai.audit.Outcome;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
@@ -342,12 +344,9 @@ public final class SshHop implements Hop {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
                 keys.thenAccept(loaded -> loaded.forEach(AuthIdentity::destroy));
-                HostKeyVerificationException rejected = hostKeyRejection(cause);
-                if (rejected != null) {
-                    ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.DENIED,
-                            Reason.of(rejected.kind() == HostKeyVerificationException.Kind.UNKNOWN
-                                    ? ReasonCode.HOSTKEY_UNKNOWN : ReasonCode.HOSTKEY_MISMATCH, cause),
-                            ctx.hopIndex(), describe(), connectionId, null, false));
+                HopHostKeyException refused = hostKeyRefusal(cause);
+                if (refused != null) {
+                    auditRefusal(ctx, describe(), connectionId, refused);
                 }
                 result.completeExceptionally(cause instanceof TunnelException ? cause
                         : new HopHandshakeException(where, String.valueOf(cause), cause));
@@ -360,6 +359,11 @@ public final class SshHop implements Hop {
                     crypto == null ? null : new TunnelEventListener.Algorithms(crypto.kex(), crypto.hostkeyAlg(),
                             crypto.cipher(), crypto.mac()));
             observeRekeys(ctx, channel);
+            // A key re-exchange may present another key (or sign badly) after this: audited as well.
+            SshTransportHandler transport = channel.pipeline().get(SshTransportHandler.class);
+            if (transport != null) {
+                transport.hostKeyRefusalObserver(refused -> auditRefusal(ctx, info, connectionId, refused));
+            }
             ctx.audit().emit(new HostKeyChecked(ctx.audit().header(), Outcome.SUCCESS, null, ctx.hopIndex(), info,
                     connectionId, event.hostKeyInfo(), event.verdict() != null && event.verdict().recorded()));
             keys.whenComplete((loaded, e) -> channel.eventLoop().execute(() ->
@@ -508,14 +512,41 @@ public final class SshHop implements Hop {
         }
     }
 
-    /** Returns the verifier's rejection in a transport failure's causes, or {@code null}. */
-    private static HostKeyVerificationException hostKeyRejection(Throwable t) {
+    /** Emits the {@code hop.hostkey} record of a refused key: outcome error or denied, the refused key, no verifier. */
+    private static void auditRefusal(HopContext ctx, HopInfo hop, String connectionId, HopHostKeyException refused) {
+        ctx.audit().emit(new HostKeyChecked(ctx.audit().header(),
+                refused.verdict().isError() ? Outcome.ERROR : Outcome.DENIED, reasonOf(refused.verdict()),
+                ctx.hopIndex(), hop, connectionId, new HostKeyInfo(refused.keyAlgorithm(), refused.fingerprint(), null),
+                false));
+    }
+
+    /** Returns the host-key refusal in a transport failure's causes, or {@code null}. */
+    private static HopHostKeyException hostKeyRefusal(Throwable t) {
         for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-            if (t instanceof HostKeyVerificationException h) {
+            if (t instanceof HopHostKeyException h) {
                 return h;
             }
         }
         return null;
+    }
+
+    /**
+     * Returns the {@code hop.hostkey} reason of a refusal (docs/audit-schema.md, Reason codes). The detail is our
+     * own fixed text: the exception's message names files and hosts, which the reader of an audit trail can find
+     * in the application's log instead.
+     */
+    static Reason reasonOf(HopHostKeyException.Verdict verdict) {
+        return switch (verdict) {
+            case UNKNOWN -> Reason.of(ReasonCode.HOSTKEY_UNKNOWN, "host key not known for the host");
+            case MISMATCH -> Reason.of(ReasonCode.HOSTKEY_MISMATCH, "host key differs from the one recorded");
+            case REVOKED -> Reason.of(ReasonCode.HOSTKEY_REVOKED, "host key or its CA is revoked");
+            case CERTIFICATE_INVALID -> Reason.of(ReasonCode.HOSTKEY_CERT_INVALID, "host certificate is not valid");
+            case POLICY -> Reason.of(ReasonCode.POLICY, "host key type or size not allowed");
+            case BAD_SIGNATURE -> Reason.of(ReasonCode.HOSTKEY_BAD_SIGNATURE,
+                    "signature over the exchange hash does not verify");
+            case VERIFIER_ERROR -> Reason.of(ReasonCode.HOSTKEY_VERIFIER_ERROR, "host-key verifier failed");
+            case NO_VERDICT -> Reason.of(ReasonCode.HOSTKEY_NO_VERDICT, "host-key verifier returned no verdict");
+        };
     }
 
     private static Throwable unwrap(Throwable t) {

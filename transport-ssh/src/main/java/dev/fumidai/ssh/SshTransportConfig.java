@@ -71,7 +71,16 @@ public final class SshTransportConfig {
         this.hostKeyAlgorithms = checked(b.hostKeyAlgorithms, DEFAULT_HOST_KEY_ALGORITHMS,
                 SshAlgorithms.InsecureLegacy.HOST_KEY, "host key");
         this.ciphers = checked(b.ciphers, CipherAlgorithms.DEFAULT_CIPHERS, CipherAlgorithms.LEGACY_CIPHERS, "cipher");
-        this.macs = checked(b.macs, CipherAlgorithms.DEFAULT_MACS, CipherAlgorithms.LEGACY_MACS, "MAC");
+        this.macs = checked(b.macs, CipherAlgorithms.SUPPORTED_MACS, CipherAlgorithms.LEGACY_MACS, "MAC");
+        // CBC with MAC-then-encrypt is the plaintext-recovery class of CVE-2008-5161. The MAC is negotiated apart
+        // from the cipher and by the client's order on both sides (RFC 4253 §7.1), so the only way to never pair
+        // them is to never offer a MAC-then-encrypt MAC next to a CBC cipher.
+        String cbc = ciphers.stream().filter(CipherAlgorithms::isCbc).findFirst().orElse(null);
+        List<String> macThenEncrypt = macs.stream().filter(m -> !CipherAlgorithms.isEtm(m)).toList();
+        if (cbc != null && !macThenEncrypt.isEmpty()) {
+            throw new IllegalArgumentException("legacy CBC cipher " + cbc + " is allowed only with encrypt-then-MAC"
+                    + " MACs (*-etm@openssh.com; CVE-2008-5161), but the MACs also list " + macThenEncrypt);
+        }
         this.requireStrictKex = b.requireStrictKex;
         this.requirePostQuantumKex = b.requirePostQuantumKex;
         this.forbidSha1 = b.forbidSha1;
@@ -320,16 +329,20 @@ public final class SshTransportConfig {
         }
 
         /**
-         * Allows the insecure legacy algorithms and appends every one of them after the current lists, so a
-         * server that offers anything better still negotiates that. The SHA-1 ones stay refused until
-         * {@code forbidSha1(false)}.
+         * Allows the insecure legacy algorithms and appends them after the current lists, so a server that offers
+         * anything better still negotiates that: every legacy key exchange, host-key algorithm and cipher, and
+         * of the MACs only {@code hmac-sha1-etm@openssh.com}, because a CBC cipher is allowed only with
+         * encrypt-then-MAC MACs (CVE-2008-5161; {@link #build()} refuses a MAC list that also holds
+         * MAC-then-encrypt ones). The SHA-1 ones stay refused until {@code forbidSha1(false)}.
          */
         public Builder appendInsecureLegacyAlgorithms() {
             allowInsecureLegacyAlgorithms();
             kexAlgorithms = appended(kexAlgorithms, SshAlgorithms.InsecureLegacy.KEX);
             hostKeyAlgorithms = appended(hostKeyAlgorithms, SshAlgorithms.InsecureLegacy.HOST_KEY);
             ciphers = appended(ciphers, SshAlgorithms.InsecureLegacy.CIPHERS);
-            macs = appended(macs, SshAlgorithms.InsecureLegacy.MACS);
+            // Only the encrypt-then-MAC legacy MAC: the CBC ciphers just appended allow no other (CVE-2008-5161).
+            // A hop that needs hmac-sha1 names it in macs(...), with no CBC cipher.
+            macs = appended(macs, List.of(SshAlgorithms.InsecureLegacy.HMAC_SHA1_ETM));
             return this;
         }
 

@@ -128,7 +128,7 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
         } catch (HostKeyVerificationException e) {
             throw e;
         } catch (Exception e) {
-            throw HostKeys.withCause(new HostKeyVerificationException(Kind.UNKNOWN, "cannot record the host key of "
+            throw HostKeys.withCause(new HostKeyVerificationException(Kind.VERIFIER_ERROR, "cannot record the host key of "
                     + HostKeys.label(check) + " (" + key.fingerprint() + ") in " + recordFile + ": "
                     + e.getMessage()), e);
         }

@@ -253,7 +253,7 @@ class KnownHostsVerifierTest {
     void r15UnreadableFileRejectsWithTheErrorAsCause() throws Exception {
         Path notAFile = Files.createDirectory(dir.resolve("known_hosts_dir"));
         KnownHostsVerifier v = KnownHostsVerifier.of(notAFile);
-        HostKeyVerificationException e = rejects(v, check("host1", 22, "host_ed25519.pub"), Kind.UNKNOWN);
+        HostKeyVerificationException e = rejects(v, check("host1", 22, "host_ed25519.pub"), Kind.VERIFIER_ERROR);
         assertInstanceOf(IOException.class, e.getCause());
         assertTrue(e.getMessage().contains(notAFile.toString()), e.getMessage());
     }
@@ -261,11 +261,11 @@ class KnownHostsVerifierTest {
     @Test
     void r15MalformedRevocationOrCaLineRejectsEverything() throws Exception {
         KnownHostsVerifier v = verifier("host1 " + keyText("host_ed25519.pub"), "@revoked * ssh-ed25519 AAAAbroken");
-        HostKeyVerificationException e = rejects(v, check("host1", 22, "host_ed25519.pub"), Kind.UNKNOWN);
+        HostKeyVerificationException e = rejects(v, check("host1", 22, "host_ed25519.pub"), Kind.VERIFIER_ERROR);
         assertNotNull(e.getCause());
         assertTrue(e.getMessage().contains(":2"), e.getMessage());
         KnownHostsVerifier ca = verifier("host1 " + keyText("host_ed25519.pub"), "@cert-authority *");
-        rejects(ca, check("host1", 22, "host_ed25519.pub"), Kind.UNKNOWN);
+        rejects(ca, check("host1", 22, "host_ed25519.pub"), Kind.VERIFIER_ERROR);
     }
 
     @Test
@@ -317,10 +317,11 @@ class KnownHostsVerifierTest {
 
         // R15: an unusable revocation list refuses everything.
         Files.delete(krl);
-        HostKeyVerificationException missing = rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+        HostKeyVerificationException missing = rejects(withKrl, check("host1", 22, "host_rsa.pub"),
+                Kind.VERIFIER_ERROR);
         assertNotNull(missing.getCause());
         Files.write(krl, new byte[] {'S', 'S', 'H', 'K', 'R', 'L', '\n', 0, 0, 0});
-        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.UNKNOWN);
+        rejects(withKrl, check("host1", 22, "host_rsa.pub"), Kind.VERIFIER_ERROR);
     }
 
     @Test

@@ -34,6 +34,7 @@ import dev.fumidai.audit.ForwardOpened;
 import dev.fumidai.audit.HopConnected;
 import dev.fumidai.audit.HopInfo;
 import dev.fumidai.audit.HostKeyChecked;
+import dev.fumidai.audit.HostKeyInfo;
 import dev.fumidai.audit.Listener;
 import dev.fumidai.audit.ListenerKind;
 import dev.fumidai.audit.Outcome;
@@ -168,9 +169,16 @@ class AuditSchemaConformanceTest {
         edges.add(new HopConnected(h(++n), Outcome.SUCCESS, null, 0, ssm.withSsmSessionId("alice-0e35"),
                 "c-1/alice-0e35", new Credential(CredentialType.AWS_IAM, null, null,
                         new AwsIdentity("arn:aws:iam::123456789012:user/ops", null, null))));
-        // SshHop: a rejected host key carries the hop as configured, without a presented key
+        // SshHop: a rejected host key carries the hop as configured and the refused key, verified by nothing
         edges.add(new HostKeyChecked(h(++n), Outcome.DENIED, Reason.of(ReasonCode.HOSTKEY_UNKNOWN, "not in known_hosts"),
                 0, sshBasic, "c-1", null, false));
+        for (ReasonCode refusal : List.of(ReasonCode.HOSTKEY_REVOKED, ReasonCode.HOSTKEY_CERT_INVALID,
+                ReasonCode.HOSTKEY_BAD_SIGNATURE, ReasonCode.HOSTKEY_VERIFIER_ERROR, ReasonCode.HOSTKEY_NO_VERDICT)) {
+            edges.add(new HostKeyChecked(h(++n), refusal == ReasonCode.HOSTKEY_VERIFIER_ERROR
+                    || refusal == ReasonCode.HOSTKEY_NO_VERDICT ? Outcome.ERROR : Outcome.DENIED,
+                    Reason.of(refusal, "fixed text"), 0, sshBasic, "c-1",
+                    new HostKeyInfo("ecdsa-sha2-nistp256", "SHA256:c2FtcGxlLWZpbmdlcnByaW50", null), false));
+        }
         // SshUserAuthHandler: trivial "none" authentication
         edges.add(new AuthAttempted(h(++n), Outcome.SUCCESS, null, 0, sshBasic, "c-1",
                 Credential.of(CredentialType.NONE), "ops", true));

@@ -68,7 +68,8 @@ class SshConfigTest {
     @Test
     void appliesAlgorithmModifiersToOurDefaults() {
         List<String> kex = SshTransportConfig.defaults().kexAlgorithms();
-        ResolvedSshConfig r = resolve("KexAlgorithms -ecdh-*\nCiphers ^aes256-ctr\nMACs +hmac-sha2-512\n", "x");
+        ResolvedSshConfig r = resolve("KexAlgorithms -ecdh-*\nCiphers ^aes256-ctr\nMACs +hmac-sha2-512-etm@openssh.com\n",
+                "x");
         List<String> want = new ArrayList<>(kex);
         want.removeIf(k -> k.startsWith("ecdh-"));
         assertEquals(want, r.kexAlgorithms());
@@ -77,6 +78,9 @@ class SshConfigTest {
         ciphers.add(0, "aes256-ctr");
         assertEquals(ciphers, r.ciphers());
         assertEquals(SshTransportConfig.defaults().macs(), r.macs(), "+ of a present name changes nothing");
+        List<String> macs = new ArrayList<>(SshTransportConfig.defaults().macs());
+        macs.add("hmac-sha2-256");
+        assertEquals(macs, resolve("MACs +hmac-sha2-256\n", "x").macs(), "a MAC-then-encrypt MAC only when named");
         assertEquals(List.of("a", "b"), resolve("HostKeyAlgorithms a,b\n", "x").hostKeyAlgorithms());
     }
 

@@ -3,6 +3,7 @@ package dev.fumidai.ssh.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.audit.VerifiedBy;
 import dev.fumidai.ssh.HostKeyVerdict;
@@ -14,6 +15,7 @@ import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import dev.fumidai.ssh.internal.keys.SshPublicKeys;
 import dev.fumidai.ssh.internal.message.KexInitMessage;
+import dev.fumidai.ssh.internal.transport.NegotiatedAlgorithms;
 import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -121,7 +124,7 @@ class DropbearInteropTest {
             if (CipherAlgorithms.cipher(c).orElseThrow().aead()) {
                 list.add(List.of(c, CipherAlgorithms.HMAC_SHA2_256));
             } else {
-                CipherAlgorithms.DEFAULT_MACS.stream().filter(offer.macServerToClient()::contains)
+                CipherAlgorithms.SUPPORTED_MACS.stream().filter(offer.macServerToClient()::contains)
                         .forEach(m -> list.add(List.of(c, m)));
             }
         }
@@ -148,5 +151,20 @@ class DropbearInteropTest {
                 .hostKeyAlgorithms(List.of(alg)).build().toBuilder()
                 .ciphers(List.of(firstCommon(CipherAlgorithms.DEFAULT_CIPHERS, offer.encryptionServerToClient())))
                 .build());
+    }
+
+    @Test
+    void theDefaultConfigurationConnects() throws Exception {
+        // The default MACs are encrypt-then-MAC only (issue 10 item 7) and Dropbear 2022.83 has none (it offers
+        // hmac-sha1 and hmac-sha2-256); the default AEAD ciphers need no MAC, so the defaults still connect.
+        try (SshTestClient client = new SshTestClient().connect("127.0.0.1", server.port, SshTransportConfig.defaults(),
+                pinned())) {
+            SshTransportReadyEvent ready = client.awaitReady();
+            for (String mac : List.of(ready.algorithms().macClientToServer(), ready.algorithms().macServerToClient())) {
+                assertTrue(mac.equals(NegotiatedAlgorithms.IMPLICIT_MAC) || CipherAlgorithms.isEtm(mac),
+                        () -> "negotiated " + ready.algorithms() + "; Dropbear offers MACs " + offer.macServerToClient());
+            }
+            assertEquals(51, client.tryNoneAuth("nobody"), "USERAUTH_FAILURE");
+        }
     }
 }

@@ -115,4 +115,45 @@ class MinaLegacyAlgorithmsTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    void appendedCbcIsNegotiatedWithAnEncryptThenMacMac() throws Exception {
+        // MINA offers every MAC, MAC-then-encrypt ones first; with the legacy list appended we offer CBC with
+        // encrypt-then-MAC MACs only (CVE-2008-5161), so that is what both sides pick.
+        SshTransportConfig config = SshTransportConfig.builder().appendInsecureLegacyAlgorithms()
+                .ciphers(List.of(SshAlgorithms.InsecureLegacy.AES128_CBC)).build();
+        try (SshTestClient client = new SshTestClient().connect("127.0.0.1", port(), config, pinned())) {
+            SshTransportReadyEvent ready = client.awaitReady();
+            assertEquals(SshAlgorithms.InsecureLegacy.AES128_CBC, ready.algorithms().cipherServerToClient());
+            assertEquals(SshAlgorithms.Mac.HMAC_SHA2_256_ETM, ready.algorithms().macClientToServer());
+            assertEquals(SshAlgorithms.Mac.HMAC_SHA2_256_ETM, ready.algorithms().macServerToClient());
+            assertEquals(51, client.tryNoneAuth("nobody"), "USERAUTH_FAILURE");
+        }
+    }
+
+    @Test
+    void aCbcServerWithoutEncryptThenMacIsRefused() throws Exception {
+        SshServer cbcOnly = SshServer.setUpDefaultServer();
+        cbcOnly.setHost("127.0.0.1");
+        cbcOnly.setPort(0);
+        cbcOnly.setKeyPairProvider(KeyPairProvider.wrap(List.of(rsa)));
+        cbcOnly.setCipherFactories(List.of(BuiltinCiphers.aes128cbc));
+        cbcOnly.setMacFactories(List.of(BuiltinMacs.hmacsha256, BuiltinMacs.hmacsha1));
+        cbcOnly.setPasswordAuthenticator((user, password, session) -> false);
+        cbcOnly.start();
+        try {
+            // Every legacy algorithm appended and SHA-1 allowed: still no MAC-then-encrypt MAC next to CBC.
+            SshTransportConfig config = SshTransportConfig.builder().appendInsecureLegacyAlgorithms().forbidSha1(false)
+                    .build();
+            try (SshTestClient client = new SshTestClient().connect("127.0.0.1", cbcOnly.getPort(), config,
+                    pinned())) {
+                Exception e = assertThrows(Exception.class, client::awaitReady);
+                assertTrue(e.getMessage().contains("no common MAC client to server algorithm; ours "
+                        + "[hmac-sha2-256-etm@openssh.com, hmac-sha2-512-etm@openssh.com, hmac-sha1-etm@openssh.com]"),
+                        e.getMessage());
+            }
+        } finally {
+            cbcOnly.stop(true);
+        }
+    }
 }

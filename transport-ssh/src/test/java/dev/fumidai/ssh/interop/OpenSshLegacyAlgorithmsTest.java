@@ -52,8 +52,12 @@ class OpenSshLegacyAlgorithmsTest {
                 Exception e = assertThrows(Exception.class, client::awaitReady);
                 assertTrue(e.getMessage().contains("no common"), e.getMessage());
             }
-            SshTransportConfig legacy = SshTransportConfig.builder().appendInsecureLegacyAlgorithms().forbidSha1(false)
-                    .build();
+            // appendInsecureLegacyAlgorithms() appends CBC, so of the MACs only the encrypt-then-MAC one
+            // (CVE-2008-5161): hmac-sha1 is named on its own, without CBC.
+            SshTransportConfig legacy = name.equals(SshAlgorithms.InsecureLegacy.HMAC_SHA1)
+                    ? SshTransportConfig.builder().allowInsecureLegacyAlgorithms().forbidSha1(false)
+                            .macs(List.of(SshAlgorithms.Mac.HMAC_SHA2_256_ETM, name)).build()
+                    : SshTransportConfig.builder().appendInsecureLegacyAlgorithms().forbidSha1(false).build();
             try (SshTestClient client = new SshTestClient().connect("127.0.0.1", server.port, legacy,
                     OpenSshInteropTest.pinned())) {
                 SshTransportReadyEvent ready = client.awaitReady();

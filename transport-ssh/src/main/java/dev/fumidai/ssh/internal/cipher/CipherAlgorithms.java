@@ -80,9 +80,22 @@ public final class CipherAlgorithms {
      */
     public static final List<String> DEFAULT_CIPHERS = CipherOrder.forRunningJvm();
 
-    /** Lists the default MAC preference: encrypt-then-MAC first (ssh-client spec, Algorithms). */
-    public static final List<String> DEFAULT_MACS =
-            List.of(HMAC_SHA2_256_ETM, HMAC_SHA2_512_ETM, HMAC_SHA2_256, HMAC_SHA2_512);
+    /**
+     * Lists the default MAC preference: encrypt-then-MAC only (security checklist T2; issue 10 item 7). The MAC is
+     * computed over the ciphertext and checked before anything is decrypted, so a tampered packet is refused
+     * before its length or padding is looked at. The AEAD ciphers first in {@link #DEFAULT_CIPHERS} need no MAC.
+     */
+    public static final List<String> DEFAULT_MACS = List.of(HMAC_SHA2_256_ETM, HMAC_SHA2_512_ETM);
+
+    /**
+     * Lists the MAC-then-encrypt SHA-2 MACs (RFC 6668): supported, not insecure, but offered only when a hop lists
+     * them (for servers without encrypt-then-MAC). A configuration never lists them next to a CBC cipher.
+     */
+    public static final List<String> EXPLICIT_ONLY_MACS = List.of(HMAC_SHA2_256, HMAC_SHA2_512);
+
+    /** Lists every MAC a hop may name without the legacy opt-in: the defaults, then the explicit-only ones. */
+    public static final List<String> SUPPORTED_MACS = List.of(HMAC_SHA2_256_ETM, HMAC_SHA2_512_ETM, HMAC_SHA2_256,
+            HMAC_SHA2_512);
 
     /**
      * Lists the insecure ciphers a hop may enable explicitly (the ssh-client spec's "opt-in only" column): CBC
@@ -100,6 +113,17 @@ public final class CipherAlgorithms {
     /** Returns the spec of a cipher name, if we implement it. */
     public static Optional<CipherSpec> cipher(String name) {
         return Optional.ofNullable(CIPHERS.get(name));
+    }
+
+    /** Says whether a cipher is one of the legacy CBC modes, which go only with encrypt-then-MAC MACs. */
+    public static boolean isCbc(String cipher) {
+        return LEGACY_CIPHERS.contains(cipher);
+    }
+
+    /** Says whether a MAC is encrypt-then-MAC (OpenSSH {@code PROTOCOL} §1.5); unknown names are not. */
+    public static boolean isEtm(String mac) {
+        MacSpec spec = MACS.get(mac);
+        return spec != null && spec.etm();
     }
 
     /** Returns the spec of a MAC name, if we implement it. */

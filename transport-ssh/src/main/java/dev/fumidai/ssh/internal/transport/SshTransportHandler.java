@@ -142,6 +142,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     /** Telemetry of re-exchanges (not the first): called on the event loop. */
     private Runnable rekeyStarted = () -> { };
     private java.util.function.Consumer<java.time.Duration> rekeyEnded = d -> { };
+    private java.util.function.Consumer<HopHostKeyException> hostKeyRefusedLater = h -> { };
     private long rekeyStartNanos;
     private KexInitMessage ourKexInit;
     private byte[] ourKexInitBytes;
@@ -534,15 +535,19 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         try {
             key = SshPublicKeys.parse(result.hostKey());
         } catch (GeneralSecurityException e) {
-            throw new HopHandshakeException(where, "cannot parse the server's " + alg + " host key: " + e.getMessage(), e);
+            // A certificate whose CA signature does not verify fails here, before any verifier sees it.
+            throw new HopHostKeyException(where, "cannot use the server's " + alg + " host key: " + e.getMessage(), e,
+                    SshPublicKeys.fingerprint(result.hostKey()), alg, KeyAlgorithms.isCertificate(alg)
+                            ? HopHostKeyException.Verdict.CERTIFICATE_INVALID : HopHostKeyException.Verdict.POLICY);
         }
         if (!key.keyType().equals(expectedKeyType(alg))) {
-            throw new HopHandshakeException(where, "server sent a " + key.keyType() + " host key for the negotiated "
-                    + alg, null);
+            throw new HopHostKeyException(where, "server sent a " + key.keyType() + " host key for the negotiated "
+                    + alg, null, key.fingerprint(), alg, HopHostKeyException.Verdict.POLICY);
         }
         if (!key.verify(KeyAlgorithms.signatureAlgorithmOf(alg), result.exchangeHash(), result.signature())) {
-            throw new HopHandshakeException(where, "the server's " + alg + " signature over the exchange hash is "
-                    + "invalid (host key " + key.fingerprint() + ")", null);
+            throw new HopHostKeyException(where, "the server's " + alg + " signature over the exchange hash is "
+                    + "invalid (host key " + key.fingerprint() + "): it did not prove that it holds the key", null,
+                    key.fingerprint(), alg, HopHostKeyException.Verdict.BAD_SIGNATURE);
         }
         boolean first = sessionId == null;
         if (first) {
@@ -555,21 +560,22 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             hostKeyFingerprint = key.fingerprint();
             awaitingVerdict = true;
             HostKeyCheck check = new HostKeyCheck(hostName, port, alg, hostKeyBlob);
-            verifierExecutor.execute(() -> {
-                HostKeyVerdict v = null;
-                Throwable t = null;
-                try {
-                    v = verifier.verify(check);
-                    if (v == null) {
-                        t = new NullPointerException("host-key verifier returned null");
+            try {
+                verifierExecutor.execute(() -> {
+                    HostKeyVerdict v = null;
+                    Throwable t = null;
+                    try {
+                        v = verifier.verify(check);
+                    } catch (Throwable e) { // fail closed on everything, Errors included (security checklist R15)
+                        t = e;
                     }
-                } catch (Throwable e) {
-                    t = e;
-                }
-                HostKeyVerdict fv = v;
-                Throwable ft = t;
-                ctx.executor().execute(() -> onVerdict(fv, ft));
-            });
+                    HostKeyVerdict fv = v;
+                    Throwable ft = t;
+                    ctx.executor().execute(() -> onVerdict(fv, ft));
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                onVerdict(null, e);
+            }
         } else {
             if (!Arrays.equals(hostKeyBlob, result.hostKey())) {
                 throw new HopHostKeyException(where, "the server's host key changed during a key re-exchange: was "
@@ -587,20 +593,33 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         return KeyAlgorithms.isCertificate(hostKeyAlgorithm) ? type + KeyAlgorithms.CERT_SUFFIX : type;
     }
 
+    /**
+     * Takes the verifier's answer: a verdict accepts the key; anything else refuses it (security checklist H1,
+     * R15; OpenSSH CVE-2025-26465 was an error path that let a key through). Every refusal is a
+     * {@link HopHostKeyException} whose verdict says whether the verifier decided (threw a
+     * {@code HostKeyVerificationException} of a kind), failed (threw anything else, or could not be scheduled)
+     * or returned {@code null}.
+     */
     private void onVerdict(HostKeyVerdict v, Throwable t) {
         awaitingVerdict = false;
         if (failure != null) {
             return;
         }
-        if (t != null) {
-            // Any error inside the verifier means reject (security-checklist H1). A verifier's own verdict is
-            // told apart as HopHostKeyException; a verifier that broke stays a plain handshake failure.
-            String what = "host key " + hostKeyFingerprint + " (" + negotiated.hostKey() + ") for " + hostName
-                    + " rejected: " + t.getMessage();
-            fail(t instanceof HostKeyVerificationException h
-                    ? new HopHostKeyException(where, what, t, hostKeyFingerprint, negotiated.hostKey(),
-                            HopHostKeyException.Verdict.valueOf(h.kind().name()))
-                    : new HopHandshakeException(where, what, t));
+        if (t != null || v == null) {
+            HopHostKeyException.Verdict why;
+            String detail;
+            if (t instanceof HostKeyVerificationException h) {
+                why = verdictOf(h.kind());
+                detail = h.getMessage();
+            } else if (t != null) {
+                why = HopHostKeyException.Verdict.VERIFIER_ERROR;
+                detail = "the host-key verifier " + verifier.getClass().getName() + " failed: " + t;
+            } else {
+                why = HopHostKeyException.Verdict.NO_VERDICT;
+                detail = "the host-key verifier " + verifier.getClass().getName() + " returned no verdict";
+            }
+            fail(new HopHostKeyException(where, "host key " + hostKeyFingerprint + " (" + negotiated.hostKey()
+                    + ") for " + hostName + " rejected: " + detail, t, hostKeyFingerprint, negotiated.hostKey(), why));
             return;
         }
         verdict = v;
@@ -610,6 +629,17 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         } catch (Exception e) {
             fail(e);
         }
+    }
+
+    private static HopHostKeyException.Verdict verdictOf(HostKeyVerificationException.Kind kind) {
+        return switch (kind) {
+            case UNKNOWN -> HopHostKeyException.Verdict.UNKNOWN;
+            case MISMATCH -> HopHostKeyException.Verdict.MISMATCH;
+            case REVOKED -> HopHostKeyException.Verdict.REVOKED;
+            case CERTIFICATE_INVALID -> HopHostKeyException.Verdict.CERTIFICATE_INVALID;
+            case POLICY -> HopHostKeyException.Verdict.POLICY;
+            case VERIFIER_ERROR -> HopHostKeyException.Verdict.VERIFIER_ERROR;
+        };
     }
 
     private void deriveKeys(KexResult r) throws GeneralSecurityException {
@@ -778,6 +808,15 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     public void rekeyObserver(Runnable started, java.util.function.Consumer<java.time.Duration> ended) {
         this.rekeyStarted = started;
         this.rekeyEnded = ended;
+    }
+
+    /**
+     * Sets who hears of a host key refused after the transport was ready: a key re-exchange whose server presents
+     * another key, or whose signature over the exchange hash does not verify. Refusals before that fail
+     * {@link #readyFuture()} instead. Called on the event loop, once at most, before the connection closes.
+     */
+    public void hostKeyRefusalObserver(java.util.function.Consumer<HopHostKeyException> observer) {
+        this.hostKeyRefusedLater = Objects.requireNonNull(observer, "observer");
     }
 
     private void startKex() throws GeneralSecurityException {
@@ -1014,6 +1053,13 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         cancelRekeyTimer();
         cancelHandshakeTimer();
         LOG.debug("{}: transport failed: {}", where, typed.getMessage());
+        if (typed instanceof HopHostKeyException refused && ready != null && ready.isSuccess()) {
+            try {
+                hostKeyRefusedLater.accept(refused);
+            } catch (RuntimeException e) { // an observer never stops the failure from being handled
+                LOG.warn("{}: host-key refusal observer failed", where, e);
+            }
+        }
         failPending(typed);
         if (ready != null) {
             ready.tryFailure(typed);

@@ -351,7 +351,9 @@ class HostilePeerTest {
             byte[] is = s.sendKexInit(s.kexInit(false, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
             byte[] ic = s.readClientKexInit();
             s.replyAndSendNewKeys(ic, is, null);
-            assertFailed(s, "rejected: disk on fire");
+            TunnelException e = assertFailed(s, "failed: java.lang.IllegalStateException: disk on fire");
+            assertEquals(dev.fumidai.HopHostKeyException.Verdict.VERIFIER_ERROR,
+                    assertInstanceOf(dev.fumidai.HopHostKeyException.class, e).verdict());
         }
     }
 
