@@ -14,6 +14,9 @@ module dev.fumidai.core {
     exports dev.fumidai;
     exports dev.fumidai.audit;
     exports dev.fumidai.spi;
+    // Internal, shared with fumidai's own modules only: the one retry backoff (full jitter) that the disk spool
+    // and the SSM reconnect use too. javac warns that these modules are absent when core is compiled alone.
+    exports dev.fumidai.internal.retry to dev.fumidai.audit, dev.fumidai.ssm;
 
     uses dev.fumidai.spi.HopFactory;
     uses dev.fumidai.spi.SshConfigResolver;
