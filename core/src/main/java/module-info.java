@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The fumidai core: the JumpHost API, the hop SPI, relays, listeners, audit events, direct and command transports. */
 module dev.fumidai.core {
+    // @NullMarked and @Nullable on the API: readers compile against them; absent at run time, nothing breaks.
+    requires static transitive org.jspecify;
     requires transitive io.netty.transport;
     requires transitive io.netty.buffer;
     requires transitive io.netty.common;

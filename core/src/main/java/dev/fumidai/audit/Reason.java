@@ -2,12 +2,13 @@
 package dev.fumidai.audit;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Explains a non-success outcome or a close: a code and a free-text detail ({@code reason},
  * {@code reason_detail}). The detail never holds secrets or payloads.
  */
-public record Reason(ReasonCode code, String detail) {
+public record Reason(ReasonCode code, @Nullable String detail) {
 
     public Reason {
         Objects.requireNonNull(code, "code");
@@ -19,7 +20,7 @@ public record Reason(ReasonCode code, String detail) {
     }
 
     /** Returns a reason with a detail. */
-    public static Reason of(ReasonCode code, String detail) {
+    public static Reason of(ReasonCode code, @Nullable String detail) {
         return new Reason(code, detail);
     }
 }

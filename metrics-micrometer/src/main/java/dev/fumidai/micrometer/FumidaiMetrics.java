@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link JumpHost}'s telemetry into Micrometer meters. Register it as the JumpHost's listener and bind it
@@ -74,7 +75,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     public FumidaiMetrics() {
     }
 
-    private static Key key(HopId hop) {
+    private static Key key(@Nullable HopId hop) {
         HopId h = hop == null ? DIRECT : hop;
         return new Key(h.name(), h.transport());
     }
@@ -157,7 +158,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void hopDisconnected(HopId hop, Duration connectedFor, Throwable cause) {
+    public void hopDisconnected(HopId hop, Duration connectedFor, @Nullable Throwable cause) {
         level(activeSessions, "fumidai.hop.sessions.active", "hop sessions connected now", hop).decrementAndGet();
     }
 
@@ -167,7 +168,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void handshakeEnd(HopId hop, Duration took, Algorithms negotiated) {
+    public void handshakeEnd(HopId hop, Duration took, @Nullable Algorithms negotiated) {
         time("fumidai.handshake", hop, took);
     }
 
@@ -183,18 +184,18 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void streamOpened(HopId lastHop, Duration took) {
+    public void streamOpened(@Nullable HopId lastHop, Duration took) {
         level(activeStreams, "fumidai.streams.active", "streams open now", lastHop).incrementAndGet();
         time("fumidai.stream.open", lastHop, took, "outcome", "success");
     }
 
     @Override
-    public void streamOpenFailed(HopId lastHop, Duration took, Throwable cause) {
+    public void streamOpenFailed(@Nullable HopId lastHop, Duration took, Throwable cause) {
         time("fumidai.stream.open", lastHop, took, "outcome", "failure");
     }
 
     @Override
-    public void streamClosed(HopId lastHop, Duration open, long bytesUp, long bytesDown) {
+    public void streamClosed(@Nullable HopId lastHop, Duration open, long bytesUp, long bytesDown) {
         level(activeStreams, "fumidai.streams.active", "streams open now", lastHop).decrementAndGet();
         bytes(lastHop, bytesUp, "up");
         bytes(lastHop, bytesDown, "down");

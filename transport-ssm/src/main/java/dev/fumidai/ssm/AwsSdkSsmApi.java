@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import dev.fumidai.audit.AwsIdentity;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -123,7 +124,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         }
 
         /** Sends the calls through this HTTP proxy unless it bypasses the endpoint's host; {@code null}: none. */
-        Builder proxy(dev.fumidai.ssm.internal.session.HttpsProxy p) {
+        Builder proxy(dev.fumidai.ssm.internal.session.@Nullable HttpsProxy p) {
             this.proxy = p;
             return this;
         }
@@ -269,7 +270,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             return h.proxyConfiguration(pc.build());
         }
 
-        private static String profileRegion(String profile) {
+        private static @Nullable String profileRegion(String profile) {
             try {
                 return DefaultAwsRegionProviderChain.builder().profileName(profile).build().getRegion().id();
             } catch (SdkException e) {
@@ -286,7 +287,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
      * {@code null} and the key id stays.
      */
     @Override
-    public CompletableFuture<AwsIdentity> callerIdentity() {
+    public CompletableFuture<@Nullable AwsIdentity> callerIdentity() {
         return CompletableFuture.supplyAsync(() -> {
             if (credentials == null) {
                 return null; // an application's client whose credentials this object cannot see

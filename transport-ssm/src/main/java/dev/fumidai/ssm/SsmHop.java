@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes an AWS Session Manager hop: port forwarding through the SSM Agent on an instance or ECS task,
@@ -246,7 +247,7 @@ public final class SsmHop implements Hop {
 
     /** Returns {@code null}: an SSM hop reaches AWS by itself, not through the route's upstream. */
     @Override
-    public Target address() {
+    public @Nullable Target address() {
         return null;
     }
 
@@ -311,7 +312,7 @@ public final class SsmHop implements Hop {
      *
      * @throws IllegalArgumentException when the configured proxy is unusable
      */
-    dev.fumidai.ssm.internal.session.HttpsProxy proxy() {
+    dev.fumidai.ssm.internal.session.@Nullable HttpsProxy proxy() {
         return dev.fumidai.ssm.internal.session.HttpsProxy.resolve(
                 proxyEnvironment != null ? proxyEnvironment : System.getenv(),
                 proxyProperties != null ? proxyProperties : System.getProperties());
@@ -323,12 +324,12 @@ public final class SsmHop implements Hop {
     }
 
     /** Returns the region, or {@code null}. */
-    public String region() {
+    public @Nullable String region() {
         return region;
     }
 
     /** Returns the AWS profile name, or {@code null} for the default chain. */
-    public String profile() {
+    public @Nullable String profile() {
         return profile;
     }
 

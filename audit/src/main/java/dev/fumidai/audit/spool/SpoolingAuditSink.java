@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -360,7 +361,7 @@ public final class SpoolingAuditSink implements AuditSink {
     }
 
     /** Reads the next spooled line, or returns null if there is none yet. Drainer thread only. */
-    private byte[] nextLine() throws IOException {
+    private byte @Nullable [] nextLine() throws IOException {
         while (true) {
             int current;
             synchronized (lock) {
