@@ -174,7 +174,7 @@ public final class ForwardOptions {
         }
 
         /** Listens on a Unix domain socket at this path instead of TCP; the socket is created with mode 0600. */
-        public Builder unixSocket(Path path) {
+        public Builder unixSocket(@Nullable Path path) {
             this.unixSocket = path;
             return this;
         }

@@ -675,13 +675,13 @@ public final class SshHop implements Hop {
         }
 
         /** Enables {@code password} authentication with a callback (RFC 4252 §8). */
-        public Builder password(PasswordCallback value) {
+        public Builder password(@Nullable PasswordCallback value) {
             this.password = value;
             return this;
         }
 
         /** Enables {@code keyboard-interactive} authentication with a callback (RFC 4256). */
-        public Builder keyboardInteractive(KeyboardInteractiveCallback value) {
+        public Builder keyboardInteractive(@Nullable KeyboardInteractiveCallback value) {
             this.keyboardInteractive = value;
             return this;
         }

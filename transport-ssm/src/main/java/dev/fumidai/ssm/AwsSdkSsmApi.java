@@ -130,7 +130,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         }
 
         /** Sets the region, e.g. {@code eu-west-1}; without it the SDK's region chain decides. */
-        public Builder region(String r) {
+        public Builder region(@Nullable String r) {
             this.region = r;
             return this;
         }
@@ -141,7 +141,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * look-up is made and the ARN stays unknown, so a hop pointed at a fake or a VPC endpoint never reaches
          * out to AWS's public STS unasked.
          */
-        public Builder identityEndpoint(URI endpoint) {
+        public Builder identityEndpoint(@Nullable URI endpoint) {
             this.identityEndpoint = endpoint;
             return this;
         }
@@ -150,13 +150,13 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * Sends the calls to another endpoint, e.g. the fake service or a VPC endpoint (see
          * {@link #identityEndpoint} for the caller-identity look-up).
          */
-        public Builder endpointOverride(URI endpoint) {
+        public Builder endpointOverride(@Nullable URI endpoint) {
             this.endpointOverride = endpoint;
             return this;
         }
 
         /** Sets the credentials; without it the default AWS chain is used. */
-        public Builder credentials(AwsCredentialsProvider provider) {
+        public Builder credentials(@Nullable AwsCredentialsProvider provider) {
             this.credentials = provider;
             return this;
         }
@@ -172,7 +172,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * {@code aws --profile} does: for credentials, for the region unless {@link #region} is set, and for the
          * client's other profile settings (such as {@code endpoint_url}).
          */
-        public Builder profile(String name) {
+        public Builder profile(@Nullable String name) {
             this.profile = name;
             return this;
         }
@@ -181,7 +181,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * Uses the application's own SDK client for every call; it wins over region, profile, credentials and
          * endpoint settings here, and {@link AwsSdkSsmApi#close()} leaves it open.
          */
-        public Builder ssmClient(SsmClient c) {
+        public Builder ssmClient(@Nullable SsmClient c) {
             this.ssmClient = c;
             return this;
         }

@@ -119,13 +119,13 @@ public final class SsmHop implements Hop {
         }
 
         /** Sets the logical hop name used in messages and audit; the target by default. */
-        public Builder name(String n) {
+        public Builder name(@Nullable String n) {
             this.name = n;
             return this;
         }
 
         /** Sets the AWS region. */
-        public Builder region(String r) {
+        public Builder region(@Nullable String r) {
             this.region = r;
             return this;
         }
@@ -134,7 +134,7 @@ public final class SsmHop implements Hop {
          * Uses this named AWS profile, as {@code aws --profile} does: its credentials (SSO, assume-role, web
          * identity, credential process or keys) and, unless {@link #region} is set, its region.
          */
-        public Builder profile(String p) {
+        public Builder profile(@Nullable String p) {
             this.profile = p;
             return this;
         }
@@ -161,13 +161,13 @@ public final class SsmHop implements Hop {
         }
 
         /** Sends control-plane calls to another endpoint (a fake, a VPC endpoint); ignored with {@link #api}. */
-        public Builder endpointOverride(URI endpoint) {
+        public Builder endpointOverride(@Nullable URI endpoint) {
             this.endpointOverride = endpoint;
             return this;
         }
 
         /** Uses this control-plane client instead of an {@link AwsSdkSsmApi} built per connection. */
-        public Builder api(SsmApi a) {
+        public Builder api(@Nullable SsmApi a) {
             this.api = a;
             return this;
         }
@@ -218,13 +218,13 @@ public final class SsmHop implements Hop {
          * endpoint or a test double; the SDK's own endpoint resolution otherwise ({@code AWS_ENDPOINT_URL_ECS},
          * {@code AWS_ENDPOINT_URL_EC2} included).
          */
-        public Builder lookupEndpointOverride(URI endpoint) {
+        public Builder lookupEndpointOverride(@Nullable URI endpoint) {
             this.lookupEndpoint = endpoint;
             return this;
         }
 
         /** Sets the StartSession reason recorded by the service. */
-        public Builder reason(String r) {
+        public Builder reason(@Nullable String r) {
             this.reason = r;
             return this;
         }
@@ -354,7 +354,7 @@ public final class SsmHop implements Hop {
         return sslContext;
     }
 
-    String reason() {
+    @Nullable String reason() {
         return reason;
     }
 
