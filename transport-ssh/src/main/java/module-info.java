@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The fumidai SSH transport: an SSH-2 client written as Netty handlers. */
 module dev.fumidai.ssh {
+    // @NullMarked and @Nullable on the API: readers compile against them; absent at run time, nothing breaks.
+    requires static transitive org.jspecify;
     requires transitive dev.fumidai.core;
     requires io.netty.codec;
     requires io.netty.handler;

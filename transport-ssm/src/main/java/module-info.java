@@ -3,6 +3,8 @@
 module dev.fumidai.ssm {
     // SsmHop implements the core's Hop and takes its Target; builders take an AwsCredentialsProvider (and the
     // fake service, in the test-jar, a Netty SslContext): readers of this module get those modules.
+    // @NullMarked and @Nullable on the API: readers compile against them; absent at run time, nothing breaks.
+    requires static transitive org.jspecify;
     requires transitive dev.fumidai.core;
     requires com.fasterxml.jackson.core;
     requires io.netty.codec;

@@ -4,6 +4,7 @@ package dev.fumidai;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Says how a remote command ended (RFC 4254 §6.10): with an exit status, killed by a signal, or neither when the
@@ -24,7 +25,8 @@ public final class CommandExit {
      * @param coreDumped whether a core was dumped (with a signal)
      * @param errorMessage the server's message with a signal, or an empty string
      */
-    public CommandExit(Integer status, String signal, boolean coreDumped, String errorMessage) {
+    public CommandExit(@Nullable Integer status, @Nullable String signal, boolean coreDumped,
+            @Nullable String errorMessage) {
         this.status = status;
         this.signal = signal;
         this.coreDumped = coreDumped;

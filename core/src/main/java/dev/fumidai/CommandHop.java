@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reaches targets by running a command and using its stdin and stdout as the stream, as OpenSSH's
@@ -120,7 +121,7 @@ public final class CommandHop implements Hop {
     }
 
     @Override
-    public Target address() {
+    public @Nullable Target address() {
         return null;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures a {@link LocalForward}: where it listens and whom it lets in. Immutable; build with
@@ -93,7 +94,7 @@ public final class ForwardOptions {
     }
 
     /** Returns the Unix socket path to listen on instead of TCP, or {@code null}. */
-    public Path unixSocket() {
+    public @Nullable Path unixSocket() {
         return unixSocket;
     }
 
@@ -131,12 +132,12 @@ public final class ForwardOptions {
     }
 
     /** Returns the user name a {@link DynamicForward} requires (RFC 1929), or {@code null} when it asks for none. */
-    public String socksUser() {
+    public @Nullable String socksUser() {
         return socksUser;
     }
 
     /** Returns a copy of the password a {@link DynamicForward} requires (RFC 1929), or {@code null}. */
-    public char[] socksPassword() {
+    public char @Nullable [] socksPassword() {
         return socksPassword == null ? null : socksPassword.clone();
     }
 
@@ -173,7 +174,7 @@ public final class ForwardOptions {
         }
 
         /** Listens on a Unix domain socket at this path instead of TCP; the socket is created with mode 0600. */
-        public Builder unixSocket(Path path) {
+        public Builder unixSocket(@Nullable Path path) {
             this.unixSocket = path;
             return this;
         }

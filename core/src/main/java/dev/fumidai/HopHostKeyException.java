@@ -2,6 +2,7 @@
 package dev.fumidai;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reports that a hop's host key was not trusted: unknown, changed, revoked, an invalid certificate, a key the
@@ -61,8 +62,8 @@ public class HopHostKeyException extends HopHandshakeException {
      * @param keyAlgorithm the negotiated host-key algorithm, e.g. {@code ssh-ed25519}
      * @param verdict why the key was refused
      */
-    public HopHostKeyException(String where, String what, Throwable cause, String fingerprint, String keyAlgorithm,
-            Verdict verdict) {
+    public HopHostKeyException(String where, String what, @Nullable Throwable cause, String fingerprint,
+            String keyAlgorithm, Verdict verdict) {
         super(where, what, cause);
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.keyAlgorithm = Objects.requireNonNull(keyAlgorithm, "keyAlgorithm");

@@ -2,6 +2,7 @@
 package dev.fumidai;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Is a snapshot of one hop's shared session, for health endpoints: immutable, taken by {@link JumpHost#status()}.
@@ -16,8 +17,9 @@ import java.time.Instant;
  * @param bytesDown bytes received from targets by closed streams
  * @param lastError the message of the last connect failure or broken session, or {@code null}
  */
-public record HopStatus(TunnelEventListener.HopId hop, boolean connected, Instant connectedSince,
-        TunnelEventListener.Algorithms negotiated, int openStreams, long bytesUp, long bytesDown, String lastError) {
+public record HopStatus(TunnelEventListener.HopId hop, boolean connected, @Nullable Instant connectedSince,
+        TunnelEventListener.@Nullable Algorithms negotiated, int openStreams, long bytesUp, long bytesDown,
+        @Nullable String lastError) {
 
     /** Returns a one-line summary, e.g. for a CLI. */
     @Override

@@ -4,6 +4,7 @@ package dev.fumidai;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Is a local listener whose every accepted connection is relayed to one target through the route, as
@@ -16,13 +17,13 @@ import java.nio.file.Path;
 public interface LocalForward extends Closeable {
 
     /** Returns the bound TCP address, or {@code null} for a Unix socket listener. */
-    InetSocketAddress localAddress();
+    @Nullable InetSocketAddress localAddress();
 
     /** Returns the bound TCP port, or -1 for a Unix socket listener. */
     int localPort();
 
     /** Returns the Unix socket path, or {@code null} for a TCP listener. */
-    Path unixSocketPath();
+    @Nullable Path unixSocketPath();
 
     /** Returns the target connections are relayed to. */
     Target target();

@@ -2,6 +2,7 @@
 package dev.fumidai;
 
 import java.io.Closeable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Is a listener on the last hop of a route whose every connection is relayed to a target reached from this
@@ -25,7 +26,7 @@ public interface RemoteForward extends Closeable {
     int remotePort();
 
     /** Returns the Unix socket path on the hop, or {@code null} for a TCP listener. */
-    String remoteSocketPath();
+    @Nullable String remoteSocketPath();
 
     /** Returns the local target connections are relayed to. */
     Target target();

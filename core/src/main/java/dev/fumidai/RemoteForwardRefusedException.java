@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reports that the hop refused to listen for a remote forward (SSH {@code SSH_MSG_REQUEST_FAILURE} to
  * {@code tcpip-forward}: forwarding disabled by {@code AllowTcpForwarding}, the port in use or privileged); the
@@ -11,7 +13,7 @@ public class RemoteForwardRefusedException extends TunnelException {
     private static final long serialVersionUID = 1L;
 
     /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
-    public RemoteForwardRefusedException(String where, String what, Throwable cause) {
+    public RemoteForwardRefusedException(@Nullable String where, String what, @Nullable Throwable cause) {
         super(where, what, cause);
     }
 }

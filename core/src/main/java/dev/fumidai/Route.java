@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lists the hops a tunnel crosses, first to last. The first hop is reached by direct TCP; each later hop through
@@ -146,7 +147,7 @@ public final class Route {
      * Returns the route through an alias of the given configuration file only, as {@code ssh -F file alias}
      * reads it; see {@link #fromSshConfig(String)}. {@code null} means OpenSSH's default files.
      */
-    public static Route fromSshConfig(String alias, Path configFile) {
+    public static Route fromSshConfig(String alias, @Nullable Path configFile) {
         ConfiguredHost h = SshConfigLookup.resolve(alias, configFile);
         List<Hop> all = new ArrayList<>(h.via());
         all.add(h.hop());
@@ -167,7 +168,7 @@ public final class Route {
     }
 
     /** Returns the route to an alias of the given configuration file; see {@link #toSshConfigHost(String)}. */
-    public static Route toSshConfigHost(String alias, Path configFile) {
+    public static Route toSshConfigHost(String alias, @Nullable Path configFile) {
         return of(SshConfigLookup.resolve(alias, configFile).via());
     }
 

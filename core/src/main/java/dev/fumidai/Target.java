@@ -2,6 +2,7 @@
 package dev.fumidai;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names the far end of a tunnel: a TCP host and port, or a Unix domain socket path on the last hop.
@@ -94,7 +95,7 @@ public final class Target {
     }
 
     /** Returns an alias's address from the given configuration file only; {@code null} for the defaults. */
-    public static Target fromSshConfig(String alias, java.nio.file.Path configFile) {
+    public static Target fromSshConfig(String alias, java.nio.file.@Nullable Path configFile) {
         return dev.fumidai.internal.SshConfigLookup.resolve(alias, configFile).address();
     }
 
@@ -104,7 +105,7 @@ public final class Target {
     }
 
     /** Returns the host name or address literal (without brackets), or {@code null} for a Unix socket. */
-    public String host() {
+    public @Nullable String host() {
         return host;
     }
 
@@ -114,7 +115,7 @@ public final class Target {
     }
 
     /** Returns the Unix socket path, or {@code null} for a TCP target. */
-    public String path() {
+    public @Nullable String path() {
         return path;
     }
 

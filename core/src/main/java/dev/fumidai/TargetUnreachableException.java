@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai;
 
+import org.jspecify.annotations.Nullable;
+
 /** Reports that the last hop could not open a stream to the target (refused, prohibited, unknown host). */
 public class TargetUnreachableException extends TunnelException {
 
@@ -19,12 +21,13 @@ public class TargetUnreachableException extends TunnelException {
     private final Refusal refusal;
 
     /** Creates an exception; see {@link TunnelException#TunnelException(String, String, Throwable)}. */
-    public TargetUnreachableException(String where, String what, Throwable cause) {
+    public TargetUnreachableException(@Nullable String where, String what, @Nullable Throwable cause) {
         this(where, what, cause, Refusal.UNKNOWN);
     }
 
     /** Creates an exception that says why the hop did not reach the target. */
-    public TargetUnreachableException(String where, String what, Throwable cause, Refusal refusal) {
+    public TargetUnreachableException(@Nullable String where, String what, @Nullable Throwable cause,
+            @Nullable Refusal refusal) {
         super(where, what, cause);
         this.refusal = refusal == null ? Refusal.UNKNOWN : refusal;
     }

@@ -3,6 +3,7 @@ package dev.fumidai;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives telemetry about a {@link JumpHost}'s hops and streams: connects and their timings, the algorithms a
@@ -40,7 +41,7 @@ public interface TunnelEventListener {
      * The algorithms a handshake negotiated; a part the transport does not have (an SSM hop has no MAC) is
      * {@code null}. For SSH, {@code cipher} and {@code mac} are those client to server.
      */
-    record Algorithms(String kex, String hostKey, String cipher, String mac) {
+    record Algorithms(@Nullable String kex, @Nullable String hostKey, @Nullable String cipher, @Nullable String mac) {
     }
 
     /** Which way a stream's bytes flow: {@code UP} toward the target, {@code DOWN} back from it. */
@@ -67,7 +68,7 @@ public interface TunnelEventListener {
     }
 
     /** A connected hop session closed; {@code cause} is {@code null} for a clean close. */
-    default void hopDisconnected(HopId hop, Duration connectedFor, Throwable cause) {
+    default void hopDisconnected(HopId hop, Duration connectedFor, @Nullable Throwable cause) {
     }
 
     /** A new attempt to connect a hop is scheduled after {@code backoff}, following a failed one. */
@@ -75,7 +76,7 @@ public interface TunnelEventListener {
     }
 
     /** A hop's protocol handshake (for SSH: key exchange and host key check) finished after {@code took}. */
-    default void handshakeEnd(HopId hop, Duration took, Algorithms negotiated) {
+    default void handshakeEnd(HopId hop, Duration took, @Nullable Algorithms negotiated) {
     }
 
     /** Authentication to a hop starts. */
@@ -98,18 +99,18 @@ public interface TunnelEventListener {
      * A stream to a target opened through the route's last hop ({@code null} for a direct route) after
      * {@code took}. The target is not passed: it would make metric tags unbounded.
      */
-    default void streamOpened(HopId lastHop, Duration took) {
+    default void streamOpened(@Nullable HopId lastHop, Duration took) {
     }
 
     /** A stream could not be opened, after {@code took}. */
-    default void streamOpenFailed(HopId lastHop, Duration took, Throwable cause) {
+    default void streamOpenFailed(@Nullable HopId lastHop, Duration took, Throwable cause) {
     }
 
     /**
      * A stream closed after {@code open}, having carried {@code bytesUp} toward the target and {@code bytesDown}
      * back.
      */
-    default void streamClosed(HopId lastHop, Duration open, long bytesUp, long bytesDown) {
+    default void streamClosed(@Nullable HopId lastHop, Duration open, long bytesUp, long bytesDown) {
     }
 
     /**
@@ -120,13 +121,13 @@ public interface TunnelEventListener {
      * meanwhile. {@code streamId} is the stream's {@code channel_id} in audit records: fit for correlating, not for
      * metric tags. Exactly one {@link #backPressureOff} follows for the same stream and direction.
      */
-    default void backPressureOn(HopId lastHop, String streamId, Direction direction) {
+    default void backPressureOn(@Nullable HopId lastHop, String streamId, Direction direction) {
     }
 
     /**
      * A paused stream reads again in {@code direction}, after {@code paused}: the other side drained, or, at the
      * latest, the stream closed.
      */
-    default void backPressureOff(HopId lastHop, String streamId, Direction direction, Duration paused) {
+    default void backPressureOff(@Nullable HopId lastHop, String streamId, Direction direction, Duration paused) {
     }
 }

@@ -2,6 +2,7 @@
 package dev.fumidai;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reports that a tunnel could not be opened or broke; the message names the hop where it happened.
@@ -26,7 +27,7 @@ public class TunnelException extends IOException {
      * @param what what went wrong, without secrets
      * @param cause the underlying failure, or {@code null}
      */
-    public TunnelException(String where, String what, Throwable cause) {
+    public TunnelException(@Nullable String where, String what, @Nullable Throwable cause) {
         super(where == null || where.isEmpty() ? what : where + ": " + what, cause);
         this.where = where == null ? "" : where;
     }
@@ -41,8 +42,8 @@ public class TunnelException extends IOException {
      * @param hopIndex the hop's position in the route, from 0, or -1 if not known or no hop
      * @param target the target being opened, or {@code null} if the failure is not about one target
      */
-    public TunnelException(String where, String what, Throwable cause, String hopName, int hopIndex,
-            Target target) {
+    public TunnelException(@Nullable String where, String what, @Nullable Throwable cause,
+            @Nullable String hopName, int hopIndex, @Nullable Target target) {
         this(where, what, cause);
         locate(hopName, hopIndex, target);
     }
@@ -56,7 +57,7 @@ public class TunnelException extends IOException {
      * Returns the name of the hop where the failure happened, as in {@link Route}; {@code null} when no hop is
      * to blame (a direct route, the JumpHost closed) or the place is not known.
      */
-    public String hopName() {
+    public @Nullable String hopName() {
         return hopName;
     }
 
@@ -69,7 +70,7 @@ public class TunnelException extends IOException {
      * Returns the target the failed operation was opening; {@code null} when the failure is a hop's own
      * (connect, handshake, authentication, shared by every stream waiting for that hop) or not about a target.
      */
-    public Target target() {
+    public @Nullable Target target() {
         return target;
     }
 
@@ -82,7 +83,7 @@ public class TunnelException extends IOException {
      * @param t the target, or {@code null} to leave it unknown
      * @return this exception
      */
-    public final TunnelException locate(String name, int index, Target t) {
+    public final TunnelException locate(@Nullable String name, int index, @Nullable Target t) {
         synchronized (this) {
             if (this.hopName == null && name != null) {
                 this.hopName = name;

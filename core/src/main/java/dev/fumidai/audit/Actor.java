@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Identifies who acts ({@code actor.*}, PCI DSS 10.2.2 "user identification"), as the embedding
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param onBehalfOf the impersonating principal, or {@code null} (sensitive)
  * @param mfa whether the actor passed MFA, or {@code null} when unknown (public)
  */
-public record Actor(String id, String name, List<String> roles, String onBehalfOf, Boolean mfa) {
+public record Actor(String id, @Nullable String name, List<String> roles, @Nullable String onBehalfOf,
+        @Nullable Boolean mfa) {
 
     public Actor {
         Objects.requireNonNull(id, "actor id");

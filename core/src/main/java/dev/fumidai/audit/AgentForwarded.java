@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that agent forwarding was requested or used ({@code agent.forward}).
@@ -15,7 +16,7 @@ import java.util.List;
 public record AgentForwarded(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         List<HopInfo> hops,
         String connectionId) implements AuditEvent {
 

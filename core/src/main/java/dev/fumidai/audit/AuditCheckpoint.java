@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a signed checkpoint over a window of a tamper-evident stream (schema §3) ({@code audit.checkpoint}).
  *
@@ -19,7 +21,7 @@ public record AuditCheckpoint(
         long firstSeq,
         long lastSeq,
         String chainHead,
-        String treeRoot,
+        @Nullable String treeRoot,
         String keyId,
         String signature) implements AuditEvent {
 
@@ -38,7 +40,7 @@ public record AuditCheckpoint(
     }
 
     @Override
-    public Reason reason() {
+    public @Nullable Reason reason() {
         return null;
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a sink is failing and its policy took over (spooling, dropping or refusing) ({@code audit.degraded}).
  *
@@ -11,7 +13,7 @@ package dev.fumidai.audit;
 public record AuditDegraded(
         EventHeader header,
         String sinkName,
-        Reason reason) implements AuditEvent {
+        @Nullable Reason reason) implements AuditEvent {
 
     public AuditDegraded {
         java.util.Objects.requireNonNull(header, "header");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Is one audit record: a past-tense fact with the envelope of {@code docs/audit-schema.md}.
  *
@@ -19,5 +21,5 @@ public sealed interface AuditEvent permits AuditStarted, AuditStopped, AuditDegr
     Outcome outcome();
 
     /** Returns why the outcome is not success or why something closed, or {@code null}. */
-    Reason reason();
+    @Nullable Reason reason();
 }

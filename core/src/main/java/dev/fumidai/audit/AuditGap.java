@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that events were lost for a sink, so that a chain with a declared gap can be told from a tampered one ({@code audit.gap}).
  *
@@ -32,7 +34,7 @@ public record AuditGap(
     }
 
     @Override
-    public Reason reason() {
+    public @Nullable Reason reason() {
         return null;
     }
 }

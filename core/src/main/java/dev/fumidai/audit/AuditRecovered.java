@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a failing sink works again ({@code audit.recovered}).
  *
@@ -28,7 +30,7 @@ public record AuditRecovered(
     }
 
     @Override
-    public Reason reason() {
+    public @Nullable Reason reason() {
         return null;
     }
 }

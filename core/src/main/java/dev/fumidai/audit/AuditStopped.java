@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a sink stopped recording ({@code audit.stop}).
  *
@@ -26,7 +28,7 @@ public record AuditStopped(
     }
 
     @Override
-    public Reason reason() {
+    public @Nullable Reason reason() {
         return null;
     }
 }

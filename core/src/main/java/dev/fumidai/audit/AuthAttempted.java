@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that one user-authentication try at a hop, with its outcome ({@code auth.attempt}).
  *
@@ -17,7 +19,7 @@ package dev.fumidai.audit;
 public record AuthAttempted(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         int hopIndex,
         HopInfo hop,
         String connectionId,

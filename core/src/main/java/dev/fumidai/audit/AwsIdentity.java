@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /** Describes the caller's AWS identity for SSM hops ({@code credential.aws}, class sensitive). */
-public record AwsIdentity(String arn, String accessKeyId, String sessionContext) {
+public record AwsIdentity(@Nullable String arn, String accessKeyId, @Nullable String sessionContext) {
 }

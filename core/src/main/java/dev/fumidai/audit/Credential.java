@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes the credential presented ({@code credential.*}). Never holds the secret itself: a
@@ -12,7 +13,8 @@ import java.util.Objects;
  * @param cert certificate facts, or {@code null}
  * @param aws AWS identity for SSM hops, or {@code null}
  */
-public record Credential(CredentialType type, String fingerprint, CertificateInfo cert, AwsIdentity aws) {
+public record Credential(CredentialType type, @Nullable String fingerprint, @Nullable CertificateInfo cert,
+        @Nullable AwsIdentity aws) {
 
     public Credential {
         Objects.requireNonNull(type, "type");

@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries the envelope fields every event has: id, emitter sequence, time, who, from where, and the
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param sessionId the logical tunnel session ({@code session_id}), or {@code null} for {@code audit.*}
  */
 public record EventHeader(String eventId, String emitterId, long emitterSeq, Instant time, Actor actor, Origin origin,
-        String sessionId) {
+        @Nullable String sessionId) {
 
     public EventHeader {
         Objects.requireNonNull(eventId, "eventId");

@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a remote command ended ({@code exec.end}).
@@ -24,13 +25,13 @@ import java.util.List;
 public record ExecEnded(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         List<HopInfo> hops,
         String connectionId,
         String channelId,
         String command,
-        Integer exitStatus,
-        String exitSignal,
+        @Nullable Integer exitStatus,
+        @Nullable String exitSignal,
         Instant startedAt,
         long durationMs,
         long bytesUp,

@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a remote command started on a hop ({@code exec.start}).
@@ -17,10 +18,10 @@ import java.util.List;
 public record ExecStarted(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         List<HopInfo> hops,
         String connectionId,
-        String channelId,
+        @Nullable String channelId,
         String command) implements AuditEvent {
 
     public ExecStarted {

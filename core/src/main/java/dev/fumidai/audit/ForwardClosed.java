@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that one proxied connection closed, with its byte counts and duration ({@code forward.close}).
@@ -23,7 +24,7 @@ import java.util.List;
 public record ForwardClosed(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         Source source,
         TargetInfo target,
         List<HopInfo> hops,

@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a connection was refused by local policy, by a fail-closed audit sink, or by the server ({@code forward.denied}).
@@ -15,11 +16,11 @@ import java.util.List;
  */
 public record ForwardDenied(
         EventHeader header,
-        Reason reason,
+        @Nullable Reason reason,
         Source source,
         TargetInfo target,
         List<HopInfo> hops,
-        String policyRuleId) implements AuditEvent {
+        @Nullable String policyRuleId) implements AuditEvent {
 
     public ForwardDenied {
         java.util.Objects.requireNonNull(header, "header");

@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a forward listener was bound, or failed to bind ({@code forward.listen}).
@@ -16,9 +17,9 @@ import java.util.List;
 public record ForwardListened(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         Listener listener,
-        TargetInfo target,
+        @Nullable TargetInfo target,
         List<HopInfo> hops) implements AuditEvent {
 
     public ForwardListened {

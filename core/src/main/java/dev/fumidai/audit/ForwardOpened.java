@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that one proxied connection was opened through the route, or failed to open ({@code forward.open}).
@@ -18,12 +19,12 @@ import java.util.List;
 public record ForwardOpened(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         Source source,
         TargetInfo target,
         List<HopInfo> hops,
         String connectionId,
-        String channelId) implements AuditEvent {
+        @Nullable String channelId) implements AuditEvent {
 
     public ForwardOpened {
         java.util.Objects.requireNonNull(header, "header");

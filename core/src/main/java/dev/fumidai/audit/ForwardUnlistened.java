@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a forward listener was removed ({@code forward.unlisten}).
@@ -20,9 +21,9 @@ import java.util.List;
 public record ForwardUnlistened(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         Listener listener,
-        TargetInfo target,
+        @Nullable TargetInfo target,
         List<HopInfo> hops,
         Instant startedAt,
         long durationMs,

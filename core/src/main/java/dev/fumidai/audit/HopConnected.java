@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a transport connection to a hop is up, or failed to come up ({@code hop.connect}).
  *
@@ -15,11 +17,11 @@ package dev.fumidai.audit;
 public record HopConnected(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         int hopIndex,
         HopInfo hop,
-        String connectionId,
-        Credential credential) implements AuditEvent {
+        @Nullable String connectionId,
+        @Nullable Credential credential) implements AuditEvent {
 
     public HopConnected {
         java.util.Objects.requireNonNull(header, "header");

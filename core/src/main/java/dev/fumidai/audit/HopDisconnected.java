@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a hop connection went down ({@code hop.disconnect}).
@@ -18,7 +19,7 @@ import java.time.Instant;
 public record HopDisconnected(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         int hopIndex,
         HopInfo hop,
         String connectionId,

@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes one hop of a route ({@code hops[i]}). SSH hops fill host, address, port, host key and crypto;
@@ -19,8 +20,9 @@ import java.util.Objects;
  * @param crypto the negotiated algorithms, or {@code null}
  * @param remoteLogin the OS login used at this hop ({@code remote_login}, sensitive), or {@code null}
  */
-public record HopInfo(String transport, String name, String host, String address, int port, HostKeyInfo hostKey,
-        String ssmTarget, String region, String ssmSessionId, CryptoInfo crypto, String remoteLogin) {
+public record HopInfo(String transport, String name, @Nullable String host, @Nullable String address, int port,
+        @Nullable HostKeyInfo hostKey, @Nullable String ssmTarget, @Nullable String region,
+        @Nullable String ssmSessionId, @Nullable CryptoInfo crypto, @Nullable String remoteLogin) {
 
     public HopInfo {
         Objects.requireNonNull(transport, "transport");
@@ -28,7 +30,7 @@ public record HopInfo(String transport, String name, String host, String address
     }
 
     /** Returns a hop description with only transport, name, host and port. */
-    public static HopInfo basic(String transport, String name, String host, int port) {
+    public static HopInfo basic(String transport, String name, @Nullable String host, int port) {
         return new HopInfo(transport, name, host, null, port, null, null, null, null, null, null);
     }
 

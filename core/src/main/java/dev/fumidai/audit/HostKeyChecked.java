@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a hop's host key was verified, accepted new (TOFU, recorded) or rejected ({@code hop.hostkey}).
  *
@@ -16,11 +18,11 @@ package dev.fumidai.audit;
 public record HostKeyChecked(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         int hopIndex,
         HopInfo hop,
         String connectionId,
-        HostKeyInfo hostKey,
+        @Nullable HostKeyInfo hostKey,
         boolean recorded) implements AuditEvent {
 
     public HostKeyChecked {

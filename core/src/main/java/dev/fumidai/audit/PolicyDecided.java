@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records that a rule engine allowed or denied ({@code policy.decision}).
  *
@@ -14,10 +16,10 @@ package dev.fumidai.audit;
 public record PolicyDecided(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         String ruleId,
         String decision,
-        TargetInfo target) implements AuditEvent {
+        @Nullable TargetInfo target) implements AuditEvent {
 
     public PolicyDecided {
         java.util.Objects.requireNonNull(header, "header");

@@ -14,6 +14,7 @@ import dev.fumidai.UnsupportedHopOperationException;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Explains a non-success outcome or a close: a code and a free-text detail ({@code reason},
@@ -24,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  * failure's type ({@link #describe}); the failure's message is never copied, since it can carry what a peer, a
  * cloud API or the operating system put there: user names, role ARNs, account ids, file paths, host names.
  */
-public record Reason(ReasonCode code, String detail) {
+public record Reason(ReasonCode code, @Nullable String detail) {
 
     public Reason {
         Objects.requireNonNull(code, "code");
@@ -36,7 +37,7 @@ public record Reason(ReasonCode code, String detail) {
     }
 
     /** Returns a reason with a detail, which must be the library's own text (never a copied message). */
-    public static Reason of(ReasonCode code, String detail) {
+    public static Reason of(ReasonCode code, @Nullable String detail) {
         return new Reason(code, detail);
     }
 

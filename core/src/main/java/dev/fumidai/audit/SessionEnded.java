@@ -3,6 +3,7 @@ package dev.fumidai.audit;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a logical tunnel session closed ({@code session.end}).
@@ -19,7 +20,7 @@ import java.util.List;
 public record SessionEnded(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         List<HopInfo> hops,
         Instant startedAt,
         long durationMs,

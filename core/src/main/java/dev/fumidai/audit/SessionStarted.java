@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records that a logical tunnel session over the full hop chain is ready ({@code session.start}).
@@ -15,7 +16,7 @@ import java.util.List;
 public record SessionStarted(
         EventHeader header,
         Outcome outcome,
-        Reason reason,
+        @Nullable Reason reason,
         Source source,
         List<HopInfo> hops) implements AuditEvent {
 

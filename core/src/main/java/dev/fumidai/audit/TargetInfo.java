@@ -2,6 +2,7 @@
 package dev.fumidai.audit;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names the destination ({@code target.*}).
@@ -13,8 +14,8 @@ import java.util.Objects;
  * @param service a label from the application's catalogue, or {@code null}
  * @param resolvedBy {@code "local"} or {@code "remote"}: who resolved the host name
  */
-public record TargetInfo(String host, String address, int port, TargetProtocol protocol, String service,
-        String resolvedBy) {
+public record TargetInfo(String host, @Nullable String address, int port, TargetProtocol protocol,
+        @Nullable String service, String resolvedBy) {
 
     public TargetInfo {
         Objects.requireNonNull(host, "host");

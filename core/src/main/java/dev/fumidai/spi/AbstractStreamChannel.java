@@ -15,6 +15,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Implements a byte-stream channel carried by a transport (an SSH channel, an smux stream, a process's stdio)
@@ -67,7 +68,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
      *
      * @param parent the transport's connection channel, or {@code null}
      */
-    protected AbstractStreamChannel(Channel parent) {
+    protected AbstractStreamChannel(@Nullable Channel parent) {
         super(parent);
     }
 
@@ -107,7 +108,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements D
     }
 
     /** Closes the stream at once because of a failure, recording the cause. */
-    public final void closeWithCause(Throwable cause) {
+    public final void closeWithCause(@Nullable Throwable cause) {
         if (cause != null && attr(StreamChannels.CLOSE_CAUSE).get() == null) {
             attr(StreamChannels.CLOSE_CAUSE).set(cause);
         }

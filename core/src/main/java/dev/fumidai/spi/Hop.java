@@ -4,6 +4,7 @@ package dev.fumidai.spi;
 import dev.fumidai.Target;
 import dev.fumidai.audit.HopInfo;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes one hop of a route and connects to it: immutable configuration that turns a byte stream into
@@ -32,7 +33,7 @@ public interface Hop {
      * Returns where the upstream must open a stream to reach this hop, or {@code null} when the hop reaches
      * its far end by itself (an SSM hop calls an AWS endpoint; a command hop runs a process).
      */
-    Target address();
+    @Nullable Target address();
 
     /** Returns this hop as the audit schema describes it, before connecting. */
     HopInfo describe();

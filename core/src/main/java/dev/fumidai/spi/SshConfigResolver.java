@@ -2,6 +2,7 @@
 package dev.fumidai.spi;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a host alias of an OpenSSH client configuration ({@code ssh_config(5)}) into hops, so that
@@ -25,5 +26,5 @@ public interface SshConfigResolver {
      *         configuration cannot be read, is malformed, or holds an unsafe value ({@code docs/security.md});
      *         the message says which file and line where known
      */
-    ConfiguredHost resolve(String alias, Path configFile);
+    ConfiguredHost resolve(String alias, @Nullable Path configFile);
 }

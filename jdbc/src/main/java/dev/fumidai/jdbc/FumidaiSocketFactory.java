@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Properties;
 import javax.net.SocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Is the {@link SocketFactory} that JDBC drivers instantiate by class name, whose sockets reach the database
@@ -48,13 +49,13 @@ public class FumidaiSocketFactory extends SocketFactory {
     }
 
     /** Uses the JumpHost registered under {@code name}, or the shared one for the route string or alias. */
-    public FumidaiSocketFactory(String name) {
+    public FumidaiSocketFactory(@Nullable String name) {
         this.name = name == null || name.isBlank() ? JumpHosts.defaultName() : name.trim();
         JumpHosts.resolve(this.name);
     }
 
     /** Uses the name in the connection property {@value #ROUTE_PROPERTY}, else {@code socketFactoryArg}. */
-    public FumidaiSocketFactory(Properties info) {
+    public FumidaiSocketFactory(@Nullable Properties info) {
         this(info == null ? null : info.getProperty(ROUTE_PROPERTY, info.getProperty("socketFactoryArg")));
     }
 

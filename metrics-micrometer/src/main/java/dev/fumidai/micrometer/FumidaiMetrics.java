@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link JumpHost}'s telemetry into Micrometer meters. Register it as the JumpHost's listener and bind it
@@ -76,7 +77,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     public FumidaiMetrics() {
     }
 
-    private static Key key(HopId hop) {
+    private static Key key(@Nullable HopId hop) {
         HopId h = hop == null ? DIRECT : hop;
         return new Key(h.name(), h.transport());
     }
@@ -125,7 +126,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
         });
     }
 
-    private void count(String name, HopId hop, double amount, String... tags) {
+    private void count(String name, @Nullable HopId hop, double amount, String... tags) {
         Tags t = key(hop).tags().and(tags);
         for (MeterRegistry r : registries) {
             r.counter(name, t).increment(amount);
@@ -159,7 +160,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void hopDisconnected(HopId hop, Duration connectedFor, Throwable cause) {
+    public void hopDisconnected(HopId hop, Duration connectedFor, @Nullable Throwable cause) {
         level(activeSessions, "fumidai.hop.sessions.active", "hop sessions connected now", hop).decrementAndGet();
     }
 
@@ -169,7 +170,7 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void handshakeEnd(HopId hop, Duration took, Algorithms negotiated) {
+    public void handshakeEnd(HopId hop, Duration took, @Nullable Algorithms negotiated) {
         time("fumidai.handshake", hop, took);
     }
 
@@ -185,24 +186,24 @@ public final class FumidaiMetrics implements TunnelEventListener, MeterBinder {
     }
 
     @Override
-    public void streamOpened(HopId lastHop, Duration took) {
+    public void streamOpened(@Nullable HopId lastHop, Duration took) {
         level(activeStreams, "fumidai.streams.active", "streams open now", lastHop).incrementAndGet();
         time("fumidai.stream.open", lastHop, took, "outcome", "success");
     }
 
     @Override
-    public void streamOpenFailed(HopId lastHop, Duration took, Throwable cause) {
+    public void streamOpenFailed(@Nullable HopId lastHop, Duration took, Throwable cause) {
         time("fumidai.stream.open", lastHop, took, "outcome", "failure");
     }
 
     @Override
-    public void backPressureOn(HopId lastHop, String streamId, Direction direction) {
+    public void backPressureOn(@Nullable HopId lastHop, String streamId, Direction direction) {
         count("fumidai.backpressure.pauses", lastHop, 1, "direction",
                 direction == Direction.UP ? "up" : "down");
     }
 
     @Override
-    public void streamClosed(HopId lastHop, Duration open, long bytesUp, long bytesDown) {
+    public void streamClosed(@Nullable HopId lastHop, Duration open, long bytesUp, long bytesDown) {
         level(activeStreams, "fumidai.streams.active", "streams open now", lastHop).decrementAndGet();
         bytes(lastHop, bytesUp, "up");
         bytes(lastHop, bytesDown, "down");

@@ -3,6 +3,7 @@ package dev.fumidai.ssh;
 
 import java.io.IOException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the prompts of SSH {@code keyboard-interactive} authentication (RFC 4256 §3.2).
@@ -32,5 +33,6 @@ public interface KeyboardInteractiveCallback {
      * @param prompts the prompts, at least one
      * @throws IOException if the answers cannot be obtained; the method is then given up
      */
-    List<String> answers(String hop, String name, String instruction, List<Prompt> prompts) throws IOException;
+    @Nullable List<String> answers(String hop, String name, String instruction, List<Prompt> prompts)
+            throws IOException;
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Reads known_hosts files and turns lookups into verdicts or exceptions; shared by the file verifiers. */
 final class KnownHostsDecisions {
@@ -61,7 +62,7 @@ final class KnownHostsDecisions {
      * Returns the verdict for an accepting result, or {@code null} for NOT_FOUND and OTHER_TYPES (the caller
      * decides: strict rejects, TOFU records), and throws for the rejecting ones.
      */
-    static HostKeyVerdict decide(KnownHostsLookup.Result result, HostKeyCheck check, SshPublicKey key)
+    static @Nullable HostKeyVerdict decide(KnownHostsLookup.Result result, HostKeyCheck check, SshPublicKey key)
             throws HostKeyVerificationException {
         String who = label(check) + " (" + key.keyType() + " " + key.fingerprint() + ")";
         return switch (result.status()) {

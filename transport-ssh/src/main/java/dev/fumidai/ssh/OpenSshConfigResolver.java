@@ -4,6 +4,7 @@ package dev.fumidai.ssh;
 import dev.fumidai.spi.ConfiguredHost;
 import dev.fumidai.spi.SshConfigResolver;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves OpenSSH client configuration aliases for core's {@code Route.fromSshConfig} and
@@ -16,7 +17,7 @@ public final class OpenSshConfigResolver implements SshConfigResolver {
     }
 
     @Override
-    public ConfiguredHost resolve(String alias, Path configFile) {
+    public ConfiguredHost resolve(String alias, @Nullable Path configFile) {
         return SshRoutes.resolve(alias, configFile);
     }
 }

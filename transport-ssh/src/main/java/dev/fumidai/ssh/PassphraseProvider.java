@@ -2,6 +2,7 @@
 package dev.fumidai.ssh;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Supplies the passphrase of an encrypted private key when it is read.
@@ -19,7 +20,7 @@ public interface PassphraseProvider {
      * @param keyName a description of the key (its file name), safe to show to a user
      * @throws IOException if the passphrase cannot be obtained
      */
-    char[] passphrase(String keyName) throws IOException;
+    char @Nullable [] passphrase(String keyName) throws IOException;
 
     /** Returns a provider for keys without a passphrase: asked for one, it gives up. */
     static PassphraseProvider none() {

@@ -2,6 +2,7 @@
 package dev.fumidai.ssh;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Supplies the password for SSH {@code password} authentication (RFC 4252 §8).
@@ -20,7 +21,7 @@ public interface PasswordCallback {
      * @param hop the hop, as {@code dev.fumidai.spi.Hops#describe} writes it
      * @throws IOException if the password cannot be obtained; the method is then skipped
      */
-    char[] password(String user, String hop) throws IOException;
+    char @Nullable [] password(String user, String hop) throws IOException;
 
     /** Returns a callback that answers with a copy of the given password. */
     static PasswordCallback of(char[] password) {

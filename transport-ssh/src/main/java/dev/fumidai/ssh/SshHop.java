@@ -53,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -521,7 +522,7 @@ public final class SshHop implements Hop {
     }
 
     /** Returns the host-key refusal in a transport failure's causes, or {@code null}. */
-    private static HopHostKeyException hostKeyRefusal(Throwable t) {
+    private static @Nullable HopHostKeyException hostKeyRefusal(@Nullable Throwable t) {
         for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
             if (t instanceof HopHostKeyException h) {
                 return h;
@@ -654,7 +655,7 @@ public final class SshHop implements Hop {
          * (PKCS#1, SEC 1, PKCS#8) form, to offer before the key files; {@code passphrase} decrypts it, or is
          * {@code null} for an unencrypted key. Both arrays are copied; the caller may zero its own.
          */
-        public Builder identity(byte[] privateKeyText, char[] passphrase) {
+        public Builder identity(byte[] privateKeyText, char @Nullable [] passphrase) {
             Objects.requireNonNull(privateKeyText, "privateKeyText");
             if (privateKeyText.length > SshPrivateKeys.MAX_FILE_SIZE) {
                 throw new IllegalArgumentException("private key text larger than " + SshPrivateKeys.MAX_FILE_SIZE
@@ -693,7 +694,7 @@ public final class SshHop implements Hop {
          * Offers the keys of the SSH agent listening on a Unix socket (OpenSSH {@code SSH_AUTH_SOCK}), before
          * the identity files; {@code null} for none. Signing happens in the agent.
          */
-        public Builder agent(Path socket) {
+        public Builder agent(@Nullable Path socket) {
             this.agentSocket = socket;
             return this;
         }
@@ -705,13 +706,13 @@ public final class SshHop implements Hop {
         }
 
         /** Enables {@code password} authentication with a callback (RFC 4252 §8). */
-        public Builder password(PasswordCallback value) {
+        public Builder password(@Nullable PasswordCallback value) {
             this.password = value;
             return this;
         }
 
         /** Enables {@code keyboard-interactive} authentication with a callback (RFC 4256). */
-        public Builder keyboardInteractive(KeyboardInteractiveCallback value) {
+        public Builder keyboardInteractive(@Nullable KeyboardInteractiveCallback value) {
             this.keyboardInteractive = value;
             return this;
         }
@@ -766,7 +767,7 @@ public final class SshHop implements Hop {
          *
          * @throws IllegalArgumentException if not positive
          */
-        public Builder connectTimeout(Duration value) {
+        public Builder connectTimeout(@Nullable Duration value) {
             if (value != null && (value.isNegative() || value.isZero())) {
                 throw new IllegalArgumentException("connectTimeout must be positive: " + value);
             }

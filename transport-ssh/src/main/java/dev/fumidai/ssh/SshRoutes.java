@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ public final class SshRoutes {
      * @throws SshConfigException if no {@code Host} or {@code Match} block names the alias (a typo would otherwise
      *         connect to whatever the name resolves to), or the configuration is malformed or unsafe
      */
-    public static ConfiguredHost resolve(String alias, Path configFile) {
+    public static ConfiguredHost resolve(String alias, @Nullable Path configFile) {
         Objects.requireNonNull(alias, "alias");
         String localUser = System.getProperty("user.name");
         SshConfig config = configFile == null ? SshConfig.openSshDefaults() : SshConfig.parse(configFile);
@@ -89,7 +90,7 @@ public final class SshRoutes {
      * @param configFile the only file read, as {@code ssh -F}; {@code null} for {@link SshConfig#openSshDefaults()}
      * @throws SshConfigException if an option or the configuration is malformed or unsafe
      */
-    public static ConfiguredHost resolveCommandLine(String host, Path configFile, List<String> options) {
+    public static ConfiguredHost resolveCommandLine(String host, @Nullable Path configFile, List<String> options) {
         Objects.requireNonNull(host, "host");
         SshConfig config = configFile == null ? SshConfig.openSshDefaults() : SshConfig.parse(configFile);
         return configured(host, config.resolveChain(host, System.getProperty("user.name"), options));

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +142,7 @@ public final class TrustOnFirstUseVerifier implements HostKeyVerifier, HostKeyAl
     }
 
     /** Returns a verdict for known keys, {@code null} for a host never seen, and throws for everything else. */
-    private HostKeyVerdict decideOrNull(List<KnownHostsEntry> entries, HostKeyCheck check, SshPublicKey key)
+    private @Nullable HostKeyVerdict decideOrNull(List<KnownHostsEntry> entries, HostKeyCheck check, SshPublicKey key)
             throws HostKeyVerificationException {
         KnownHostsLookup.Result result =
                 KnownHostsLookup.lookup(entries, check.hostName(), check.port(), key, clock.instant());

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import dev.fumidai.audit.AwsIdentity;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -123,13 +124,13 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         }
 
         /** Sends the calls through this HTTP proxy unless it bypasses the endpoint's host; {@code null}: none. */
-        Builder proxy(dev.fumidai.ssm.internal.session.HttpsProxy p) {
+        Builder proxy(dev.fumidai.ssm.internal.session.@Nullable HttpsProxy p) {
             this.proxy = p;
             return this;
         }
 
         /** Sets the region, e.g. {@code eu-west-1}; without it the SDK's region chain decides. */
-        public Builder region(String r) {
+        public Builder region(@Nullable String r) {
             this.region = r;
             return this;
         }
@@ -140,7 +141,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * look-up is made and the ARN stays unknown, so a hop pointed at a fake or a VPC endpoint never reaches
          * out to AWS's public STS unasked.
          */
-        public Builder identityEndpoint(URI endpoint) {
+        public Builder identityEndpoint(@Nullable URI endpoint) {
             this.identityEndpoint = endpoint;
             return this;
         }
@@ -149,13 +150,13 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * Sends the calls to another endpoint, e.g. the fake service or a VPC endpoint (see
          * {@link #identityEndpoint} for the caller-identity look-up).
          */
-        public Builder endpointOverride(URI endpoint) {
+        public Builder endpointOverride(@Nullable URI endpoint) {
             this.endpointOverride = endpoint;
             return this;
         }
 
         /** Sets the credentials; without it the default AWS chain is used. */
-        public Builder credentials(AwsCredentialsProvider provider) {
+        public Builder credentials(@Nullable AwsCredentialsProvider provider) {
             this.credentials = provider;
             return this;
         }
@@ -171,7 +172,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * {@code aws --profile} does: for credentials, for the region unless {@link #region} is set, and for the
          * client's other profile settings (such as {@code endpoint_url}).
          */
-        public Builder profile(String name) {
+        public Builder profile(@Nullable String name) {
             this.profile = name;
             return this;
         }
@@ -180,7 +181,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          * Uses the application's own SDK client for every call; it wins over region, profile, credentials and
          * endpoint settings here, and {@link AwsSdkSsmApi#close()} leaves it open.
          */
-        public Builder ssmClient(SsmClient c) {
+        public Builder ssmClient(@Nullable SsmClient c) {
             this.ssmClient = c;
             return this;
         }
@@ -269,7 +270,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             return h.proxyConfiguration(pc.build());
         }
 
-        private static String profileRegion(String profile) {
+        private static @Nullable String profileRegion(String profile) {
             try {
                 return DefaultAwsRegionProviderChain.builder().profileName(profile).build().getRegion().id();
             } catch (SdkException e) {
@@ -286,7 +287,7 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
      * {@code null} and the key id stays.
      */
     @Override
-    public CompletableFuture<AwsIdentity> callerIdentity() {
+    public CompletableFuture<@Nullable AwsIdentity> callerIdentity() {
         return CompletableFuture.supplyAsync(() -> {
             if (credentials == null) {
                 return null; // an application's client whose credentials this object cannot see

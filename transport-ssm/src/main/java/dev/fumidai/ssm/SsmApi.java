@@ -3,6 +3,7 @@ package dev.fumidai.ssm;
 
 import dev.fumidai.audit.AwsIdentity;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls the Session Manager control plane ({@code docs/transport-ssm.md}): StartSession, ResumeSession, TerminateSession. The
@@ -33,7 +34,7 @@ public interface SsmApi {
      * Returns the caller's AWS identity for the audit record ({@code credential.aws}), as far as it is known
      * without extra calls, or {@code null}. The default knows nothing.
      */
-    default CompletableFuture<AwsIdentity> callerIdentity() {
+    default CompletableFuture<@Nullable AwsIdentity> callerIdentity() {
         return CompletableFuture.completedFuture(null);
     }
 }

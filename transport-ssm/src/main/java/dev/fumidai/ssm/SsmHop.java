@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes an AWS Session Manager hop: port forwarding through the SSM Agent on an instance or ECS task,
@@ -118,13 +119,13 @@ public final class SsmHop implements Hop {
         }
 
         /** Sets the logical hop name used in messages and audit; the target by default. */
-        public Builder name(String n) {
+        public Builder name(@Nullable String n) {
             this.name = n;
             return this;
         }
 
         /** Sets the AWS region. */
-        public Builder region(String r) {
+        public Builder region(@Nullable String r) {
             this.region = r;
             return this;
         }
@@ -133,7 +134,7 @@ public final class SsmHop implements Hop {
          * Uses this named AWS profile, as {@code aws --profile} does: its credentials (SSO, assume-role, web
          * identity, credential process or keys) and, unless {@link #region} is set, its region.
          */
-        public Builder profile(String p) {
+        public Builder profile(@Nullable String p) {
             this.profile = p;
             return this;
         }
@@ -160,13 +161,13 @@ public final class SsmHop implements Hop {
         }
 
         /** Sends control-plane calls to another endpoint (a fake, a VPC endpoint); ignored with {@link #api}. */
-        public Builder endpointOverride(URI endpoint) {
+        public Builder endpointOverride(@Nullable URI endpoint) {
             this.endpointOverride = endpoint;
             return this;
         }
 
         /** Uses this control-plane client instead of an {@link AwsSdkSsmApi} built per connection. */
-        public Builder api(SsmApi a) {
+        public Builder api(@Nullable SsmApi a) {
             this.api = a;
             return this;
         }
@@ -220,13 +221,13 @@ public final class SsmHop implements Hop {
          * endpoint or a test double; the SDK's own endpoint resolution otherwise ({@code AWS_ENDPOINT_URL_ECS},
          * {@code AWS_ENDPOINT_URL_EC2} included).
          */
-        public Builder lookupEndpointOverride(URI endpoint) {
+        public Builder lookupEndpointOverride(@Nullable URI endpoint) {
             this.lookupEndpoint = endpoint;
             return this;
         }
 
         /** Sets the StartSession reason recorded by the service. */
-        public Builder reason(String r) {
+        public Builder reason(@Nullable String r) {
             this.reason = r;
             return this;
         }
@@ -249,7 +250,7 @@ public final class SsmHop implements Hop {
 
     /** Returns {@code null}: an SSM hop reaches AWS by itself, not through the route's upstream. */
     @Override
-    public Target address() {
+    public @Nullable Target address() {
         return null;
     }
 
@@ -314,7 +315,7 @@ public final class SsmHop implements Hop {
      *
      * @throws IllegalArgumentException when the configured proxy is unusable
      */
-    dev.fumidai.ssm.internal.session.HttpsProxy proxy() {
+    dev.fumidai.ssm.internal.session.@Nullable HttpsProxy proxy() {
         return dev.fumidai.ssm.internal.session.HttpsProxy.resolve(
                 proxyEnvironment != null ? proxyEnvironment : System.getenv(),
                 proxyProperties != null ? proxyProperties : System.getProperties());
@@ -326,12 +327,12 @@ public final class SsmHop implements Hop {
     }
 
     /** Returns the region, or {@code null}. */
-    public String region() {
+    public @Nullable String region() {
         return region;
     }
 
     /** Returns the AWS profile name, or {@code null} for the default chain. */
-    public String profile() {
+    public @Nullable String profile() {
         return profile;
     }
 
@@ -356,7 +357,7 @@ public final class SsmHop implements Hop {
         return sslContext;
     }
 
-    String reason() {
+    @Nullable String reason() {
         return reason;
     }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ final class SsmHopSession implements HopSession {
     private final Map<Target, CompletableFuture<SsmDataChannel>> sessions = new HashMap<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile String lastSessionId;
-    private CompletableFuture<AwsIdentity> identity;
+    private CompletableFuture<@Nullable AwsIdentity> identity;
     private boolean closed;
 
     SsmHopSession(SsmHop hop, HopContext ctx, SsmApi api, AutoCloseable ownedApi) {
@@ -121,7 +122,7 @@ final class SsmHopSession implements HopSession {
             return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(where, e.getMessage(), e));
         }
         java.time.Instant started = ctx.clock().instant();
-        CompletableFuture<AwsIdentity> identity = callerIdentity();
+        CompletableFuture<@Nullable AwsIdentity> identity = callerIdentity();
         return api.startSession(request).thenCompose(ticket -> {
             lastSessionId = ticket.sessionId();
             SessionCredentials creds = new SessionCredentials(ticket.sessionId(), ticket.streamUrl(),
@@ -158,9 +159,9 @@ final class SsmHopSession implements HopSession {
     }
 
     /** Resolves the caller's AWS identity once per hop session; never fails (null when unknown). */
-    private synchronized CompletableFuture<AwsIdentity> callerIdentity() {
+    private synchronized CompletableFuture<@Nullable AwsIdentity> callerIdentity() {
         if (identity == null) {
-            CompletableFuture<AwsIdentity> f;
+            CompletableFuture<@Nullable AwsIdentity> f;
             try {
                 f = api.callerIdentity();
             } catch (RuntimeException e) {
@@ -176,8 +177,8 @@ final class SsmHopSession implements HopSession {
      * AWS identity ({@code credential.aws}, classed sensitive), and its {@code hop.disconnect} when the data
      * channel ends. The route records none for this hop session ({@link #recordsOwnConnections()}).
      */
-    private void audit(Target target, String ssmSessionId, Throwable failure, CompletableFuture<AwsIdentity> id,
-            java.time.Instant started, SsmDataChannel dc) {
+    private void audit(Target target, String ssmSessionId, @Nullable Throwable failure,
+            CompletableFuture<@Nullable AwsIdentity> id, java.time.Instant started, SsmDataChannel dc) {
         HopInfo info = hop.describe().withSsmSessionId(ssmSessionId);
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;

@@ -4,6 +4,7 @@ package dev.fumidai.ssm;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes a StartSession call ({@code docs/transport-ssm.md}).
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param reason a reason recorded by the service, or {@code null}
  */
 public record StartSessionRequest(String target, String documentName, Map<String, List<String>> parameters,
-        String reason) {
+        @Nullable String reason) {
 
     public StartSessionRequest {
         Objects.requireNonNull(target, "target");

@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,7 +196,7 @@ public final class FileAuditSink implements AuditSink {
     }
 
     /** Returns the segment being written, or {@code null} before the first record. */
-    public synchronized Path currentSegment() {
+    public synchronized @Nullable Path currentSegment() {
         return segment;
     }
 
@@ -569,7 +570,7 @@ public final class FileAuditSink implements AuditSink {
         }
 
         /** Starts a new segment for the first record after a segment is this old; {@code null} never; default 1 day. */
-        public Builder rotateAfter(Duration value) {
+        public Builder rotateAfter(@Nullable Duration value) {
             this.rotateAfter = value;
             return this;
         }
@@ -630,7 +631,7 @@ public final class FileAuditSink implements AuditSink {
         }
 
         /** Sends a checkpoint this often when records were added; {@code null} turns it off; default 1 minute. */
-        public Builder checkpointInterval(Duration value) {
+        public Builder checkpointInterval(@Nullable Duration value) {
             if (value != null && (value.isNegative() || value.isZero())) {
                 throw new IllegalArgumentException("checkpoint interval must be positive");
             }

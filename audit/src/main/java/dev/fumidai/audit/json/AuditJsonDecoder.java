@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the JSON written by {@link AuditJsonEncoder} back into event records, for sinks that must store events
@@ -195,7 +196,7 @@ public final class AuditJsonDecoder {
         return result;
     }
 
-    private static HopInfo hop(Map<String, Object> m) {
+    private static @Nullable HopInfo hop(@Nullable Map<String, Object> m) {
         if (m == null) {
             return null;
         }
@@ -212,7 +213,7 @@ public final class AuditJsonDecoder {
                 str(m, "ssm_session_id"), crypto, str(m, "remote_login"));
     }
 
-    private static Credential credential(Map<String, Object> m) {
+    private static @Nullable Credential credential(@Nullable Map<String, Object> m) {
         if (m == null) {
             return null;
         }
@@ -226,7 +227,7 @@ public final class AuditJsonDecoder {
                 str(m, "fingerprint"), cert, aws);
     }
 
-    private static Source source(Map<String, Object> m) {
+    private static @Nullable Source source(@Nullable Map<String, Object> m) {
         if (m == null) {
             return null;
         }
@@ -240,7 +241,7 @@ public final class AuditJsonDecoder {
         return new Source(address, port == null ? 0 : ((Long) port).intValue(), listenerOf(m));
     }
 
-    private static Listener listenerOf(Map<String, Object> source) {
+    private static @Nullable Listener listenerOf(Map<String, Object> source) {
         Map<String, Object> l = source == null ? null : obj(source, "listener");
         if (l == null) {
             return null;
@@ -249,7 +250,7 @@ public final class AuditJsonDecoder {
                 (int) lng(l, "port"));
     }
 
-    private static TargetInfo target(Map<String, Object> m) {
+    private static @Nullable TargetInfo target(@Nullable Map<String, Object> m) {
         if (m == null) {
             return null;
         }

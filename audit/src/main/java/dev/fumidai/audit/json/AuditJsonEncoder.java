@@ -48,6 +48,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes audit events as one JSON object each, following the field dictionary of {@code docs/audit-schema.md}
@@ -502,7 +503,7 @@ public final class AuditJsonEncoder {
      * Replaces lone UTF-16 surrogates with U+FFFD: they have no UTF-8 form, I-JSON (RFC 7493 §2.1) forbids them,
      * and RFC 8785 cannot canonicalise them. A value from the application must never make an event unwritable.
      */
-    static String clean(String value) {
+    static @Nullable String clean(@Nullable String value) {
         if (value == null) {
             return null;
         }

@@ -2,6 +2,7 @@
 package dev.fumidai.audit.json;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries the per-stream fields a sink adds to an event (audit schema §1.3 and §3): {@code stream_id},
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param prevHash hex SHA-256 of the previous record of the stream, or {@code null} when integrity is off
  * @param hash hex SHA-256 of this record, or {@code null} (integrity off, or while computing it)
  */
-public record ChainStamp(String streamId, long seq, String prevHash, String hash) {
+public record ChainStamp(String streamId, long seq, @Nullable String prevHash, @Nullable String hash) {
 
     public ChainStamp {
         Objects.requireNonNull(streamId, "streamId");

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes JSON text into a generic tree for the verifier and the canonicaliser: objects become
@@ -38,13 +39,17 @@ public final class JsonTree {
     private JsonTree() {
     }
 
-    /** Parses UTF-8 JSON text. @throws IOException if it is not one well-formed JSON value */
-    public static Object parse(byte[] utf8) throws IOException {
+    /**
+     * Parses UTF-8 JSON text; the literal {@code null} gives {@code null}.
+     *
+     * @throws IOException if it is not one well-formed JSON value
+     */
+    public static @Nullable Object parse(byte[] utf8) throws IOException {
         return parse(utf8, 0, utf8.length);
     }
 
     /** Parses UTF-8 JSON text from a slice. @throws IOException if it is not one well-formed JSON value */
-    public static Object parse(byte[] utf8, int offset, int length) throws IOException {
+    public static @Nullable Object parse(byte[] utf8, int offset, int length) throws IOException {
         try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -61,7 +66,7 @@ public final class JsonTree {
     }
 
     /** Parses JSON text. @throws IOException if it is not one well-formed JSON value */
-    public static Object parse(String text) throws IOException {
+    public static @Nullable Object parse(String text) throws IOException {
         return parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -75,7 +80,7 @@ public final class JsonTree {
         return (Map<String, Object>) v;
     }
 
-    private static Object read(JsonParser p, JsonToken t) throws IOException {
+    private static @Nullable Object read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
@@ -124,20 +129,20 @@ public final class JsonTree {
     }
 
     /** Returns the string member {@code name} of an object, or {@code null} if absent or not a string. */
-    public static String string(Map<String, Object> object, String name) {
+    public static @Nullable String string(Map<String, Object> object, String name) {
         Object v = object.get(name);
         return v instanceof String s ? s : null;
     }
 
     /** Returns the integer member {@code name} of an object, or {@code null} if absent or not an integer. */
-    public static Long integer(Map<String, Object> object, String name) {
+    public static @Nullable Long integer(Map<String, Object> object, String name) {
         Object v = object.get(name);
         return v instanceof Long l ? l : null;
     }
 
     /** Returns the object member {@code name} of an object, or {@code null} if absent or not an object. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> object(Map<String, Object> object, String name) {
+    public static @Nullable Map<String, Object> object(Map<String, Object> object, String name) {
         Object v = object.get(name);
         return v instanceof Map ? (Map<String, Object>) v : null;
     }

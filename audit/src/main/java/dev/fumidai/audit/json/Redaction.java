@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides what a sink writes for the fields the audit schema (§1.3) classes {@code sensitive}: {@code actor.id},
@@ -78,7 +79,7 @@ public final class Redaction {
     }
 
     /** Returns what to write for a sensitive value; {@code null} stays {@code null}. */
-    public String apply(String value) {
+    public @Nullable String apply(@Nullable String value) {
         if (value == null) {
             return null;
         }

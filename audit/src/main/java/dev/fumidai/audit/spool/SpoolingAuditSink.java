@@ -15,6 +15,7 @@ import dev.fumidai.audit.json.AuditJsonDecoder;
 import dev.fumidai.audit.json.AuditJsonEncoder;
 import dev.fumidai.audit.json.ChainStamp;
 import dev.fumidai.audit.json.Redaction;
+import dev.fumidai.internal.retry.Backoff;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,16 +30,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Puts a write-ahead file spool in front of another sink, for the {@code SPOOL} policy (audit schema §2): every
  * event is appended and forced to a local spool before {@code accept} returns, and a thread of the spool hands
- * events to the wrapped sink in order, retrying with exponential backoff while it fails.
+ * events to the wrapped sink in order, retrying with exponential backoff and full jitter ({@link Builder#backoff})
+ * while it fails.
  *
  * <h2>Promise</h2>
  * An accepted event reaches the wrapped sink at least once, across crashes and restarts of this process (on open
@@ -81,8 +83,7 @@ public final class SpoolingAuditSink implements AuditSink {
     private final AuditSink delegate;
     private final long maxSpoolBytes;
     private final long segmentBytes;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Clock clock;
     private final PrivateFiles files;
     private final AuditJsonEncoder encoder;
@@ -124,8 +125,7 @@ public final class SpoolingAuditSink implements AuditSink {
         this.delegate = b.delegate;
         this.maxSpoolBytes = b.maxSpoolBytes;
         this.segmentBytes = b.segmentBytes;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
+        this.backoff = Backoff.fullJitter(b.initialBackoff, b.maxBackoff);
         this.clock = b.clock;
         this.files = PrivateFiles.of(b.groupReadable);
         this.encoder = new AuditJsonEncoder(Redaction.keep(), b.recordCommands);
@@ -375,7 +375,7 @@ public final class SpoolingAuditSink implements AuditSink {
     }
 
     /** Reads the next spooled line, or returns null if there is none yet. Drainer thread only. */
-    private byte[] nextLine() throws IOException {
+    private byte @Nullable [] nextLine() throws IOException {
         while (true) {
             int current;
             synchronized (lock) {
@@ -418,7 +418,8 @@ public final class SpoolingAuditSink implements AuditSink {
     }
 
     private void drain() {
-        long backoff = initialBackoff.toMillis();
+        int retries = 0; // the delegate's refusals in a row, less one once it refused: the retry number for backoff
+        int readRetries = 0;
         while (true) {
             byte[] line;
             try {
@@ -442,11 +443,13 @@ public final class SpoolingAuditSink implements AuditSink {
             } catch (IOException e) {
                 LOG.error("spool of \"{}\" cannot read {}: {}", delegate.name(), segmentPath(readSegment),
                         e.toString());
-                if (!sleep(maxBackoff.toMillis())) {
+                if (!sleep(backoff.delayMillis(readRetries))) {
                     return;
                 }
+                readRetries = Math.min(Integer.MAX_VALUE - 1, readRetries + 1);
                 continue;
             }
+            readRetries = 0;
             AuditEvent event;
             try {
                 event = AuditJsonDecoder.decode(line);
@@ -462,7 +465,7 @@ public final class SpoolingAuditSink implements AuditSink {
                 }
                 delegate.accept(event);
                 advance(line.length);
-                backoff = initialBackoff.toMillis();
+                retries = 0;
             } catch (IOException | RuntimeException e) {
                 if (failingSince == null) {
                     failingSince = clock.instant();
@@ -470,11 +473,10 @@ public final class SpoolingAuditSink implements AuditSink {
                     failureDetail = Reason.describe(e);
                     LOG.warn("audit sink \"{}\" fails, spooling to {}: {}", delegate.name(), directory, failure);
                 }
-                long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-                if (!sleep(jittered)) {
+                if (!sleep(backoff.delayMillis(retries))) {
                     return;
                 }
-                backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
+                retries = Math.min(Integer.MAX_VALUE - 1, retries + 1);
             }
         }
     }
@@ -559,7 +561,13 @@ public final class SpoolingAuditSink implements AuditSink {
             return this;
         }
 
-        /** Sets the first and the longest wait between retries (doubling, with jitter); 100 ms and 30 s. */
+        /**
+         * Sets the bounds of the wait between retries of a failing sink; 100 ms and 30 s. The wait before retry
+         * {@code n} (0 for the first) is "full jitter" as the AWS Architecture Blog's "Exponential Backoff And
+         * Jitter" defines it: drawn uniformly from 0 to {@code min(max, initial * 2^n)} milliseconds. A {@code max}
+         * beyond {@code Long.MAX_VALUE} milliseconds (such as {@code ChronoUnit.FOREVER.getDuration()}) means no cap.
+         * An unreadable spool file is retried with the same waits.
+         */
         public Builder backoff(Duration initial, Duration max) {
             if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("backoff must be positive and max >= initial");

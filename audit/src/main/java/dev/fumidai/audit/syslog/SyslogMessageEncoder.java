@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Formats an audit event as an RFC 5424 message (audit schema §1.5 and §4):
@@ -117,7 +118,7 @@ public final class SyslogMessageEncoder {
     }
 
     @SuppressWarnings("unchecked")
-    private static Object lookup(Map<String, Object> tree, String dotted) {
+    private static @Nullable Object lookup(Map<String, Object> tree, String dotted) {
         Object v = tree;
         for (String part : dotted.split("\\.")) {
             if (!(v instanceof Map)) {

@@ -3,6 +3,7 @@ package dev.fumidai.audit.verify;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reports one thing the verifier found.
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param line the 1-based line in {@code file}, or 0
  * @param detail a human-readable explanation
  */
-public record Finding(FindingKind kind, String streamId, long seq, Path file, int line, String detail) {
+public record Finding(FindingKind kind, @Nullable String streamId, long seq, @Nullable Path file, int line,
+        String detail) {
 
     public Finding {
         Objects.requireNonNull(kind, "kind");

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -87,6 +88,25 @@ class SpoolingAuditSinkTest {
             AuditRecovered recovered = assertInstanceOf(AuditRecovered.class, got.get(2));
             assertEquals(0, recovered.droppedCount());
             assertEquals(0, spool.pendingBytes());
+        }
+    }
+
+    /**
+     * Failed before the shared Backoff: the drain thread computed {@code maxBackoff.toMillis()} after the first
+     * refusal, which throws ArithmeticException for a maximum beyond Long.MAX_VALUE ms ("no cap"), and died; the
+     * spool then kept accepting but never delivered again.
+     */
+    @Test
+    void anUnboundedMaximumBackoffKeepsRetrying() throws Exception {
+        SwitchableSink collector = new SwitchableSink();
+        try (SpoolingAuditSink spool = SpoolingAuditSink.builder(tmp, collector)
+                .backoff(Duration.ofMillis(1), ChronoUnit.FOREVER.getDuration()).build()) {
+            collector.down(true);
+            spool.accept(event(1));
+            await(() -> collector.refusals() >= 4, "four refused attempts");
+            collector.down(false);
+            spool.accept(event(2));
+            await(() -> forwardSeqs(collector.events()).equals(List.of(1L, 2L)), "delivery after the outage");
         }
     }
 

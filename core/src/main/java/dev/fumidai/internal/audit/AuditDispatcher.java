@@ -15,6 +15,7 @@ import dev.fumidai.audit.EventHeader;
 import dev.fumidai.audit.Origin;
 import dev.fumidai.audit.Reason;
 import dev.fumidai.audit.ReasonCode;
+import dev.fumidai.internal.retry.Backoff;
 import dev.fumidai.spi.AuditEmitter;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code FAIL_CLOSED} sink throws: it is marked failing, {@code audit.degraded} goes to the other sinks, and
  *       {@link #isRefusing()} is true (new tunnels are refused) until it accepts an event again.</li>
  *   <li>{@code SPOOL} sink throws: the event and all later ones wait in a bounded backlog and are retried with
- *       exponential backoff; overflow is counted and reported as {@code audit.gap}.</li>
+ *       exponential backoff and full jitter ({@link Backoff}: up to 50 ms, doubling, capped at 30 s); overflow
+ *       is counted and reported as {@code audit.gap}.</li>
  *   <li>{@code BEST_EFFORT} sink throws: the event is dropped and counted; the sink gets {@code audit.gap} once it
  *       accepts again.</li>
  * </ul>
@@ -67,8 +69,8 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
     /** Events a failing SPOOL sink keeps in memory before it starts dropping (the audit module spools to disk). */
     public static final int SPOOL_BACKLOG_LIMIT = 100_000;
 
-    private static final long RETRY_MIN_MS = 50;
-    private static final long RETRY_MAX_MS = 30_000;
+    /** Waits between retries of a failing SPOOL sink's backlog: full jitter up to 50 ms, doubling, capped at 30 s. */
+    private static final Backoff RETRY = Backoff.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(30));
 
     private final String emitterId;
     private final Actor actor;
@@ -103,7 +105,8 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         long dropFrom;
         long dropTo;
         long nextRetryAt;
-        long retryDelay = RETRY_MIN_MS;
+        /** Failures since the sink last accepted an event, less one: the retry number for {@link #RETRY}. */
+        int retries;
 
         SinkState(AuditSink sink, boolean owned) {
             this.sink = sink;
@@ -368,7 +371,7 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
         long now = System.currentTimeMillis();
         if (!s.failing) {
             s.failing = true;
-            s.retryDelay = RETRY_MIN_MS;
+            s.retries = 0;
             LOG.warn("audit sink '{}' ({}) failed on {}: {}", s.sink.name(), s.sink.policy(), event.type().wireName(),
                     e.toString());
             if (s.sink.policy() == AuditPolicy.FAIL_CLOSED) {
@@ -381,18 +384,17 @@ public final class AuditDispatcher implements AuditEmitter, AutoCloseable {
                     deliverToSink(other, degraded, null);
                 }
             }
-        } else {
-            s.retryDelay = Math.min(RETRY_MAX_MS, s.retryDelay * 2);
+        } else if (s.retries < Integer.MAX_VALUE) {
+            s.retries++;
         }
-        long jitter = (long) (s.retryDelay * 0.2 * Math.random());
-        s.nextRetryAt = now + s.retryDelay + jitter;
+        s.nextRetryAt = now + RETRY.delayMillis(s.retries);
     }
 
     private void recovered(SinkState s) {
         long lost = s.dropped;
         s.failing = false;
         s.dropped = 0;
-        s.retryDelay = RETRY_MIN_MS;
+        s.retries = 0;
         LOG.info("audit sink '{}' recovered; {} event(s) lost while it failed", s.sink.name(), lost);
         if (s.sink.policy() == AuditPolicy.FAIL_CLOSED) {
             refusing = sinks.stream().anyMatch(o -> o.failing && o.sink.policy() == AuditPolicy.FAIL_CLOSED);

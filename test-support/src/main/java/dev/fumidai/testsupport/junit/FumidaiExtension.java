@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -120,7 +121,7 @@ public final class FumidaiExtension implements BeforeAllCallback, AfterAllCallba
             String sshConfigFile, String target, String targetProperty, String jdbcUrl, String actor,
             int connectTimeoutSeconds, String where) {
 
-        static Settings of(Tunnel cls, Tunnel field, String where) {
+        static Settings of(@Nullable Tunnel cls, @Nullable Tunnel field, String where) {
             return new Settings(pick(cls, field, Tunnel::route), pick(cls, field, Tunnel::routeProperty),
                     pick(cls, field, Tunnel::routeEnv), pick(cls, field, Tunnel::sshConfig),
                     pick(cls, field, Tunnel::sshConfigFile), pick(cls, field, Tunnel::target),
@@ -215,7 +216,7 @@ public final class FumidaiExtension implements BeforeAllCallback, AfterAllCallba
             return connectTimeoutSeconds > 0 ? Duration.ofSeconds(connectTimeoutSeconds) : DEFAULT_CONNECT_TIMEOUT;
         }
 
-        Path configFile() {
+        @Nullable Path configFile() {
             if (!sshConfigFile.isEmpty()) {
                 return Path.of(sshConfigFile);
             }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.config;
 
+import org.jspecify.annotations.Nullable;
+
 /** Signals an ssh_config file that cannot be used: a syntax error, a refused keyword, or an unsafe value. */
 public final class SshConfigException extends IllegalArgumentException {
 
@@ -12,7 +14,7 @@ public final class SshConfigException extends IllegalArgumentException {
     }
 
     /** Creates the exception with a message and the underlying cause. */
-    public SshConfigException(String message, Throwable cause) {
+    public SshConfigException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

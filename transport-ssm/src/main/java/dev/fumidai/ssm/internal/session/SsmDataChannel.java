@@ -7,6 +7,7 @@ import dev.fumidai.HopUnreachableException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelException;
 import dev.fumidai.TunnelTimeoutException;
+import dev.fumidai.internal.retry.Backoff;
 import dev.fumidai.ssm.SsmChannelClosedException;
 import dev.fumidai.ssm.internal.datachannel.ByteQueue;
 import dev.fumidai.ssm.internal.datachannel.ChannelClosedContent;
@@ -63,6 +64,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,6 +116,12 @@ public final class SsmDataChannel {
     /** Is the websocket frame size accepted; real frames are about 1.2 KiB (§11 item 2). */
     private static final int MAX_FRAME = 1 << 20;
 
+    /**
+     * Waits between ResumeSession attempts: full jitter up to 200 ms, doubling, capped at 10 s. The plugin starts at a
+     * random 100–200 ms and caps at 5 s (§10.3); the longer cap suits the much longer reconnect budget here.
+     */
+    private static final Backoff RECONNECT = Backoff.fullJitter(Duration.ofMillis(200), Duration.ofSeconds(10));
+
     private final EventLoop loop;
     private final DataChannelConfig config;
     private final Function<String, CompletableFuture<SessionCredentials>> resumer;
@@ -134,7 +142,8 @@ public final class SsmDataChannel {
     private boolean reconnecting;
     private long reconnectDeadlineNanos;
     private ScheduledFuture<?> reconnectDeadline;
-    private long reconnectDelayMillis;
+    /** Resume attempts scheduled in the current outage, less one: the retry number for {@link #RECONNECT}. */
+    private int reconnectRetries = -1;
     private int reconnects;
     private long lastPingNanos;
     private boolean pongOutstanding;
@@ -503,7 +512,7 @@ public final class SsmDataChannel {
                 reconnectDeadline.cancel(false);
             }
             reconnects++;
-            reconnectDelayMillis = 0;
+            reconnectRetries = -1;
             LOG.info("SSM session {}: data channel reconnected ({} so far)", sessionId, reconnects);
             endpoint.retransmitAll();
             flushOut();
@@ -557,10 +566,10 @@ public final class SsmDataChannel {
             fail(budgetExhausted(cause));
             return;
         }
-        // Jittered exponential back-off: 100–200 ms first, doubling, capped at 10 s (§10.3, with a long budget).
-        reconnectDelayMillis = reconnectDelayMillis == 0 ? ThreadLocalRandom.current().nextLong(100, 201)
-                : Math.min(10_000, reconnectDelayMillis * 2);
-        long delay = reconnectDelayMillis / 2 + ThreadLocalRandom.current().nextLong(reconnectDelayMillis / 2 + 1);
+        if (reconnectRetries < Integer.MAX_VALUE) {
+            reconnectRetries++;
+        }
+        long delay = RECONNECT.delayMillis(reconnectRetries);
         loop.schedule(this::resume, delay, TimeUnit.MILLISECONDS);
     }
 
