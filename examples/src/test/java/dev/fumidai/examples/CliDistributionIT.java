@@ -78,6 +78,8 @@ class CliDistributionIT {
         key = Files.writeString(work.resolve("id_ecdsa"), "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(user.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
+        // Owner-only, as ssh-keygen writes keys: a key file open to others is refused, as OpenSSH refuses it.
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         bastion = new EmbeddedBastion("bastion-d", user.getPublic(), Set.of(svc()));
         Path knownHosts = Files.write(work.resolve("known_hosts"), List.of(bastion.knownHostsLine()));
         config = Files.writeString(work.resolve("ssh_config"), String.join("\n",

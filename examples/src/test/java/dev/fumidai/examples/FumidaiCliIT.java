@@ -112,8 +112,11 @@ class FumidaiCliIT {
     }
 
     static Path pkcs8(KeyPair pair, String name) throws IOException {
-        return Files.writeString(work.resolve(name), "-----BEGIN PRIVATE KEY-----\n"
+        Path key = Files.writeString(work.resolve(name), "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        // Owner-only, as ssh-keygen writes keys: a key file open to others is refused, as OpenSSH refuses it.
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return key;
     }
 
     static void serve() {

@@ -79,6 +79,8 @@ public final class EmbeddedBastions implements AutoCloseable {
         this.clientKey = Files.writeString(directory.resolve("id_ecdsa"), "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(userKey.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
+        // Owner-only, as ssh-keygen writes keys: a key file open to others is refused, as OpenSSH refuses it.
+        Files.setPosixFilePermissions(clientKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         List<Bastion> started = new ArrayList<>();
         try {
             // Started last to first: each bastion but the last may open the one after it.

@@ -112,6 +112,7 @@ public final class SshHop implements Hop {
     private final boolean defaultIdentities;
     private final Path agentSocket;
     private final PassphraseProvider passphrase;
+    private final PrivateKeyPolicy privateKeyPolicy;
     private final PasswordCallback password;
     private final KeyboardInteractiveCallback keyboardInteractive;
     private final boolean refuseTrivialAuth;
@@ -132,6 +133,7 @@ public final class SshHop implements Hop {
         this.defaultIdentities = b.defaultIdentities;
         this.agentSocket = b.agentSocket;
         this.passphrase = b.passphrase;
+        this.privateKeyPolicy = b.privateKeyPolicy;
         this.password = b.password;
         this.keyboardInteractive = b.keyboardInteractive;
         this.refuseTrivialAuth = b.refuseTrivialAuth;
@@ -172,6 +174,7 @@ public final class SshHop implements Hop {
         b.defaultIdentities = defaultIdentities;
         b.agentSocket = agentSocket;
         b.passphrase = passphrase;
+        b.privateKeyPolicy = privateKeyPolicy;
         b.password = password;
         b.keyboardInteractive = keyboardInteractive;
         b.refuseTrivialAuth = refuseTrivialAuth;
@@ -212,6 +215,11 @@ public final class SshHop implements Hop {
     /** Returns whether a server that lets us in without a real credential is refused ({@code docs/security.md}). */
     public boolean isRefuseTrivialAuth() {
         return refuseTrivialAuth;
+    }
+
+    /** Returns the limits and file-mode rule applied to this hop's key files. */
+    public PrivateKeyPolicy privateKeyPolicy() {
+        return privateKeyPolicy;
     }
 
     /** Returns the host-key verifier. */
@@ -452,7 +460,7 @@ public final class SshHop implements Hop {
         // In-memory keys first (given explicitly, like -i), in the order added.
         for (InMemoryIdentity id : inMemoryIdentities) {
             try {
-                keys.add(AuthIdentity.of(id.load()));
+                keys.add(AuthIdentity.of(id.load(privateKeyPolicy)));
             } catch (Exception e) {
                 LOG.warn("{}: skipping identity {}: {}", Hops.describe(this), id.name, e.getMessage());
             }
@@ -477,7 +485,7 @@ public final class SshHop implements Hop {
         }
         for (Path file : files) {
             try {
-                SshPrivateKey key = SshPrivateKeys.read(file, passphrase);
+                SshPrivateKey key = SshPrivateKeys.read(file, passphrase, privateKeyPolicy);
                 for (String[] cert : certificates) {
                     if (certifies(cert[1], key)) {
                         try {
@@ -565,7 +573,8 @@ public final class SshHop implements Hop {
 
     /**
      * Is a key given in memory: a JDK key pair, or private key text (OpenSSH or PEM) with an optional passphrase.
-     * The text is copied once into the hop and parsed on every connect; the copy lives as long as the hop.
+     * The text is copied once into the hop and parsed on every connect from a second copy that parsing zeroes;
+     * the first copy lives as long as the hop. The file-mode rule does not apply (there is no file).
      */
     private static final class InMemoryIdentity {
         final String name;
@@ -580,12 +589,13 @@ public final class SshHop implements Hop {
             this.passphrase = passphrase;
         }
 
-        SshPrivateKey load() throws Exception {
+        SshPrivateKey load(PrivateKeyPolicy policy) throws Exception {
             if (pair != null) {
                 return SshPrivateKeys.fromKeyPair(pair, name);
             }
-            PassphraseProvider p = passphrase == null ? PassphraseProvider.none() : PassphraseProvider.of(passphrase);
-            return SshPrivateKeys.parse(text.clone(), name, p);
+            PassphraseProvider p = passphrase == null ? PassphraseProvider.none()
+                    : keyName -> passphrase.clone(); // the loader zeroes the array it is given
+            return SshPrivateKeys.parse(text.clone(), name, p, policy); // zeroes the clone
         }
     }
 
@@ -601,6 +611,7 @@ public final class SshHop implements Hop {
         private boolean defaultIdentities;
         private Path agentSocket;
         private PassphraseProvider passphrase = PassphraseProvider.none();
+        private PrivateKeyPolicy privateKeyPolicy = PrivateKeyPolicy.defaults();
         private PasswordCallback password;
         private KeyboardInteractiveCallback keyboardInteractive;
         private boolean refuseTrivialAuth = true;
@@ -702,6 +713,18 @@ public final class SshHop implements Hop {
         /** Sets where passphrases of encrypted keys come from; by default encrypted keys are skipped. */
         public Builder passphrase(PassphraseProvider value) {
             this.passphrase = Objects.requireNonNull(value, "passphrase");
+            return this;
+        }
+
+        /**
+         * Sets the caps on KDF work (bcrypt rounds, PBKDF2 iterations), the decryption deadline and whether key
+         * files open to group or others are refused, for this hop's keys; default
+         * {@link PrivateKeyPolicy#defaults()}. A key the policy refuses is skipped with a warning naming the file
+         * and the limit, as OpenSSH skips a key it cannot use. There is no {@code ssh_config} keyword for it:
+         * OpenSSH has none, and an unknown keyword would make {@code ssh} itself reject the file.
+         */
+        public Builder privateKeyPolicy(PrivateKeyPolicy value) {
+            this.privateKeyPolicy = Objects.requireNonNull(value, "privateKeyPolicy");
             return this;
         }
 

@@ -123,8 +123,15 @@ class SshHopMinaTest {
         }
     }
 
+    /**
+     * Returns a key fixture's path, readable by its owner only: key files open to others are refused as OpenSSH
+     * refuses them, and the build copies resources with the umask's mode.
+     */
     static Path fixture(String name) throws Exception {
-        return Path.of(SshHopMinaTest.class.getResource("/dev/fumidai/ssh/privkeys/" + name).toURI());
+        Path p = Path.of(SshHopMinaTest.class.getResource("/dev/fumidai/ssh/privkeys/" + name).toURI());
+        java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-------"));
+        return p;
     }
 
     static String fingerprintOf(String name) throws Exception {

@@ -141,21 +141,22 @@ final class Prompts {
         if (!interactive()) {
             return null;
         }
-        return (hop, name, instruction, prompts) -> {
-            List<String> answers = new ArrayList<>(prompts.size());
+        // Answers as character arrays, which the library zeroes once sent (a String could not be wiped).
+        return KeyboardInteractiveCallback.ofChars((hop, name, instruction, prompts) -> {
+            List<char[]> answers = new ArrayList<>(prompts.size());
             String header = (name.isBlank() ? "" : name.strip() + "\n")
                     + (instruction.isBlank() ? "" : instruction.strip() + "\n");
             for (KeyboardInteractiveCallback.Prompt p : prompts) {
                 char[] a = ask((answers.isEmpty() ? header : "") + "(" + CliOptions.printable(hop) + ") " + p.text(),
                         p.echo());
                 if (a == null) {
+                    answers.forEach(given -> Arrays.fill(given, '\0'));
                     return null;
                 }
-                answers.add(new String(a));
-                Arrays.fill(a, '\0');
+                answers.add(a);
             }
             return answers;
-        };
+        });
     }
 
     private char[] ask(String prompt, boolean echo) throws IOException {

@@ -143,7 +143,15 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     // ------------------------------------------------------------------ requests
 
     private ByteBuf requestHeader(String method) {
-        ByteBuf b = ctx.alloc().buffer();
+        return requestHeader(method, ctx.alloc().buffer());
+    }
+
+    /** Returns a buffer for a request that will carry a secret: zeroed when released (see {@link SecretByteBuf}). */
+    private ByteBuf secretBuffer() {
+        return new SecretByteBuf(ctx.alloc(), 256);
+    }
+
+    private ByteBuf requestHeader(String method, ByteBuf b) {
         b.writeByte(USERAUTH_REQUEST);
         SshWire.writeString(b, config.user());
         SshWire.writeString(b, CONNECTION_SERVICE);
@@ -267,15 +275,11 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
             next();
             return;
         }
-        ByteBuf b = requestHeader(PASSWORD);
+        ByteBuf b = requestHeader(PASSWORD, secretBuffer());
         SshWire.writeBoolean(b, false);
-        ByteBuf encoded = ByteBufUtil.encodeString(ctx.alloc(), CharBuffer.wrap(password), StandardCharsets.UTF_8);
         try {
-            b.writeInt(encoded.readableBytes());
-            b.writeBytes(encoded);
+            writeSecretString(b, password);
         } finally {
-            encoded.setZero(0, encoded.capacity());
-            encoded.release();
             zero(password);
         }
         state = State.PASSWORD_SENT;
@@ -494,33 +498,49 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         state = State.KBD_CALLBACK;
         CompletableFuture.supplyAsync(() -> {
             try {
-                return config.keyboardInteractive().answers(where, name, instruction, prompts);
+                return config.keyboardInteractive().answerChars(where, name, instruction, prompts);
             } catch (Exception e) {
                 LOG.debug("{}: keyboard-interactive callback failed: {}", where, e.toString());
                 return null;
             }
         }, config.callbackExecutor()).whenComplete((answers, e) -> ctx.executor().execute(() -> {
-            if (state != State.KBD_CALLBACK) {
-                return;
-            }
-            state = State.KBD_SENT;
-            if (answers == null || answers.size() != prompts.size()) {
-                // Giving up mid-dialogue: an empty response makes the server answer with FAILURE.
-                sendInfoResponse(List.of());
-            } else {
-                sendInfoResponse(answers);
+            try {
+                if (state != State.KBD_CALLBACK) {
+                    return;
+                }
+                state = State.KBD_SENT;
+                if (answers == null || answers.size() != prompts.size()) {
+                    // Giving up mid-dialogue: an empty response makes the server answer with FAILURE.
+                    sendInfoResponse(List.of());
+                } else {
+                    sendInfoResponse(answers);
+                }
+            } finally {
+                if (answers != null) {
+                    answers.forEach(SshUserAuthHandler::zero);
+                }
             }
         }));
     }
 
-    private void sendInfoResponse(List<String> answers) {
-        ByteBuf b = ctx.alloc().buffer();
+    /** Sends SSH_MSG_USERAUTH_INFO_RESPONSE (RFC 4256 §3.4) in a buffer zeroed on release; the caller zeroes
+     * the answers. */
+    private void sendInfoResponse(List<char[]> answers) {
+        ByteBuf b = secretBuffer();
         b.writeByte(USERAUTH_INFO_RESPONSE);
         b.writeInt(answers.size());
-        for (String a : answers) {
-            SshWire.writeString(b, a == null ? "" : a);
+        for (char[] a : answers) {
+            writeSecretString(b, a == null ? new char[0] : a);
         }
         send(b);
+    }
+
+    /** Writes an RFC 4251 §5 string of UTF-8 straight into the buffer, with no intermediate copy to wipe. */
+    private static void writeSecretString(ByteBuf b, char[] chars) {
+        int lengthAt = b.writerIndex();
+        b.writeInt(0);
+        int written = b.writeCharSequence(CharBuffer.wrap(chars), StandardCharsets.UTF_8);
+        b.setInt(lengthAt, written);
     }
 
     // ------------------------------------------------------------------ failure

@@ -36,6 +36,19 @@ final class BcryptPbkdf {
 
     /** Derives {@code keyLength} bytes from a passphrase and salt with the given number of rounds. */
     static byte[] derive(byte[] passphrase, byte[] salt, int rounds, int keyLength) {
+        try {
+            return derive(passphrase, salt, rounds, keyLength, KdfDeadline.NONE);
+        } catch (PrivateKeyException e) {
+            throw new IllegalStateException("a deadline that never passes passed", e);
+        }
+    }
+
+    /**
+     * Derives {@code keyLength} bytes from a passphrase and salt with the given number of rounds, checking the
+     * deadline after every round (one round is one bcrypt hash: milliseconds).
+     */
+    static byte[] derive(byte[] passphrase, byte[] salt, int rounds, int keyLength, KdfDeadline deadline)
+            throws PrivateKeyException {
         if (rounds < 1 || rounds > MAX_ROUNDS || keyLength < 1 || keyLength > HASH_SIZE * HASH_SIZE
                 || salt.length == 0 || salt.length > 1024) {
             throw new IllegalArgumentException("bcrypt_pbkdf parameters out of range");
@@ -49,36 +62,43 @@ final class BcryptPbkdf {
         byte[] out = new byte[HASH_SIZE];
         byte[] tmp = new byte[HASH_SIZE];
         int remaining = keyLength;
-        for (int count = 1; remaining > 0; count++) {
-            countSalt[salt.length] = (byte) (count >>> 24);
-            countSalt[salt.length + 1] = (byte) (count >>> 16);
-            countSalt[salt.length + 2] = (byte) (count >>> 8);
-            countSalt[salt.length + 3] = (byte) count;
-            byte[] sha2salt = sha512.digest(countSalt);
-            bcryptHash(state, sha2pass, sha2salt, tmp);
-            System.arraycopy(tmp, 0, out, 0, HASH_SIZE);
-            for (int r = 1; r < rounds; r++) {
-                sha2salt = sha512.digest(tmp);
+        try {
+            for (int count = 1; remaining > 0; count++) {
+                countSalt[salt.length] = (byte) (count >>> 24);
+                countSalt[salt.length + 1] = (byte) (count >>> 16);
+                countSalt[salt.length + 2] = (byte) (count >>> 8);
+                countSalt[salt.length + 3] = (byte) count;
+                byte[] sha2salt = sha512.digest(countSalt);
                 bcryptHash(state, sha2pass, sha2salt, tmp);
-                for (int j = 0; j < HASH_SIZE; j++) {
-                    out[j] ^= tmp[j];
+                System.arraycopy(tmp, 0, out, 0, HASH_SIZE);
+                for (int r = 1; r < rounds; r++) {
+                    deadline.check();
+                    sha2salt = sha512.digest(tmp);
+                    bcryptHash(state, sha2pass, sha2salt, tmp);
+                    for (int j = 0; j < HASH_SIZE; j++) {
+                        out[j] ^= tmp[j];
+                    }
                 }
-            }
-            int written = 0;
-            for (int i = 0; i < HASH_SIZE; i++) {
-                int dest = i * stride + (count - 1);
-                if (dest >= keyLength) {
-                    break;
+                int written = 0;
+                for (int i = 0; i < HASH_SIZE; i++) {
+                    int dest = i * stride + (count - 1);
+                    if (dest >= keyLength) {
+                        break;
+                    }
+                    key[dest] = out[i];
+                    written++;
                 }
-                key[dest] = out[i];
-                written++;
+                remaining -= written;
             }
-            remaining -= written;
+        } catch (PrivateKeyException | RuntimeException e) {
+            Arrays.fill(key, (byte) 0);
+            throw e;
+        } finally {
+            Arrays.fill(sha2pass, (byte) 0);
+            Arrays.fill(out, (byte) 0);
+            Arrays.fill(tmp, (byte) 0);
+            Arrays.fill(state, 0);
         }
-        Arrays.fill(sha2pass, (byte) 0);
-        Arrays.fill(out, (byte) 0);
-        Arrays.fill(tmp, (byte) 0);
-        Arrays.fill(state, 0);
         return key;
     }
 

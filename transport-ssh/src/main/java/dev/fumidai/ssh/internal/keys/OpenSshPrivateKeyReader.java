@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.keys;
 
+import dev.fumidai.ssh.PrivateKeyPolicy;
 import dev.fumidai.ssh.internal.keys.PrivateKeyException.Reason;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +48,10 @@ final class OpenSshPrivateKeyReader {
         };
     }
 
-    static SshPrivateKey read(byte[] data, String keyName, PassphraseSource passphrase) throws PrivateKeyException {
+    static SshPrivateKey read(byte[] data, String keyName, PassphraseSource passphrase, PrivateKeyPolicy policy)
+            throws PrivateKeyException {
         try {
-            return readUnchecked(data, keyName, passphrase);
+            return readUnchecked(data, keyName, passphrase, policy);
         } catch (PrivateKeyException e) {
             throw e;
         } catch (InvalidSshKeyException e) {
@@ -57,8 +59,8 @@ final class OpenSshPrivateKeyReader {
         }
     }
 
-    private static SshPrivateKey readUnchecked(byte[] data, String keyName, PassphraseSource passphrase)
-            throws InvalidSshKeyException {
+    private static SshPrivateKey readUnchecked(byte[] data, String keyName, PassphraseSource passphrase,
+            PrivateKeyPolicy policy) throws InvalidSshKeyException {
         if (data.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
             throw new PrivateKeyException(Reason.MALFORMED, keyName + ": not an openssh-key-v1 key");
         }
@@ -97,7 +99,7 @@ final class OpenSshPrivateKeyReader {
                 }
                 plain = encrypted;
             } else {
-                plain = decrypt(encrypted, tag, cipher, kdfName, kdfOptions, keyName, passphrase);
+                plain = decrypt(encrypted, tag, cipher, kdfName, kdfOptions, keyName, passphrase, policy);
             }
             return parsePrivateSection(plain, outerPublic, keyName, cipher.transformation() != null);
         } finally {
@@ -108,21 +110,29 @@ final class OpenSshPrivateKeyReader {
     }
 
     private static byte[] decrypt(byte[] encrypted, byte[] tag, KeyCipher cipher, String kdfName,
-            SshWireReader kdfOptions, String keyName, PassphraseSource passphrase) throws InvalidSshKeyException {
+            SshWireReader kdfOptions, String keyName, PassphraseSource passphrase, PrivateKeyPolicy policy)
+            throws InvalidSshKeyException {
         if (!"bcrypt".equals(kdfName)) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " uses KDF " + SshPublicKeys.printable(kdfName)
                     + "; only bcrypt is supported");
         }
         byte[] salt = kdfOptions.readString();
         long rounds = kdfOptions.readUint32();
-        if (rounds < 1 || rounds > BcryptPbkdf.MAX_ROUNDS || salt.length == 0 || salt.length > 1024) {
+        if (rounds < 1 || salt.length == 0 || salt.length > 1024) {
             throw new PrivateKeyException(Reason.MALFORMED, keyName + ": bcrypt parameters out of range (rounds "
                     + rounds + ", salt " + salt.length + " bytes)");
+        }
+        // Checked before the passphrase is asked for and before any KDF work: the rounds are the file's word.
+        if (rounds > policy.maxBcryptRounds()) {
+            throw new PrivateKeyException(Reason.OVER_LIMIT, keyName + " asks for " + rounds + " bcrypt KDF rounds,"
+                    + " more than the limit of " + policy.maxBcryptRounds() + " (PrivateKeyPolicy.maxBcryptRounds;"
+                    + " ssh-keygen writes 16 unless given -a); the key is refused");
         }
         byte[] pass = passphrase.utf8(keyName);
         byte[] derived = null;
         try {
-            derived = BcryptPbkdf.derive(pass, salt, (int) rounds, cipher.keyLength() + cipher.ivLength());
+            derived = BcryptPbkdf.derive(pass, salt, (int) rounds, cipher.keyLength() + cipher.ivLength(),
+                    KdfDeadline.start(keyName, policy.decryptionDeadline()));
             Cipher c = Cipher.getInstance(cipher.transformation());
             SecretKeySpec key = new SecretKeySpec(derived, 0, cipher.keyLength(), "AES");
             byte[] iv = Arrays.copyOfRange(derived, cipher.keyLength(), derived.length);
@@ -136,6 +146,8 @@ final class OpenSshPrivateKeyReader {
             return c.doFinal(encrypted);
         } catch (AEADBadTagException e) {
             throw new PrivateKeyException(Reason.WRONG_PASSPHRASE, "wrong passphrase for " + keyName);
+        } catch (PrivateKeyException e) {
+            throw e; // the deadline
         } catch (GeneralSecurityException e) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + ": cannot decrypt: " + e.getMessage(), e);
         } finally {

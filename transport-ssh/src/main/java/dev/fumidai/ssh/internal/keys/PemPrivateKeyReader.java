@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.keys;
 
+import dev.fumidai.ssh.PrivateKeyPolicy;
 import dev.fumidai.ssh.internal.keys.PrivateKeyException.Reason;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -17,9 +18,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -47,13 +46,10 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
  */
 final class PemPrivateKeyReader {
 
-    /** Bound on PBKDF2 iterations from a file: far above OpenSSL's 2048 default, low enough not to hang. */
-    private static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
-
     private PemPrivateKeyReader() {
     }
 
-    static SshPrivateKey read(Pem pem, String keyName, PassphraseSource passphrase)
+    static SshPrivateKey read(Pem pem, String keyName, PassphraseSource passphrase, PrivateKeyPolicy policy)
             throws PrivateKeyException {
         byte[] der = pem.body();
         byte[] decrypted = null;
@@ -64,7 +60,7 @@ final class PemPrivateKeyReader {
                 case "PRIVATE KEY":
                     return fromPkcs8(der, keyName);
                 case "ENCRYPTED PRIVATE KEY":
-                    decrypted = decryptPkcs8(der, keyName, passphrase);
+                    decrypted = decryptPkcs8(der, keyName, passphrase, policy);
                     return fromPkcs8(decrypted, keyName);
                 case "RSA PRIVATE KEY":
                     decrypted = decryptTraditional(pem, keyName, passphrase);
@@ -196,8 +192,8 @@ final class PemPrivateKeyReader {
         return KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q, dp, dq, iqmp));
     }
 
-    private static byte[] decryptPkcs8(byte[] der, String keyName, PassphraseSource passphrase)
-            throws PrivateKeyException {
+    private static byte[] decryptPkcs8(byte[] der, String keyName, PassphraseSource passphrase,
+            PrivateKeyPolicy policy) throws PrivateKeyException {
         EncryptedPrivateKeyInfo info;
         PBES2Parameters pbes2;
         PBKDF2Params kdf;
@@ -255,34 +251,39 @@ final class PemPrivateKeyReader {
         } catch (RuntimeException e) {
             throw new PrivateKeyException(Reason.MALFORMED, keyName + ": invalid encrypted PKCS#8 parameters", e);
         }
-        String jdkPrf = switch (prf) {
-            case "1.2.840.113549.2.7" -> "PBKDF2WithHmacSHA1";
-            case "1.2.840.113549.2.9" -> "PBKDF2WithHmacSHA256";
-            case "1.2.840.113549.2.10" -> "PBKDF2WithHmacSHA384";
-            case "1.2.840.113549.2.11" -> "PBKDF2WithHmacSHA512";
+        String hmacDigest = switch (prf) { // RFC 8018 B.1: hmacWithSHA1, -SHA256, -SHA384, -SHA512
+            case "1.2.840.113549.2.7" -> "SHA-1";
+            case "1.2.840.113549.2.9" -> "SHA-256";
+            case "1.2.840.113549.2.10" -> "SHA-384";
+            case "1.2.840.113549.2.11" -> "SHA-512";
             default -> null;
         };
-        if (jdkPrf == null) {
+        if (hmacDigest == null) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + " uses PBKDF2 PRF " + prf
                     + "; supported are HMAC-SHA1/256/384/512");
         }
-        if (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_PBKDF2_ITERATIONS)) > 0) {
+        if (iterations.signum() <= 0) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + ": PBKDF2 iteration count " + iterations
                     + " is out of range");
         }
-        char[] chars = passphrase.chars(keyName);
+        // Checked before the passphrase is asked for and before any KDF work: the count is the file's word.
+        if (iterations.compareTo(BigInteger.valueOf(policy.maxPbkdf2Iterations())) > 0) {
+            throw new PrivateKeyException(Reason.OVER_LIMIT, keyName + " asks for " + iterations + " PBKDF2"
+                    + " iterations, more than the limit of " + policy.maxPbkdf2Iterations() + " (PrivateKeyPolicy"
+                    + ".maxPbkdf2Iterations; OpenSSL writes 2048 unless given -iter); the key is refused");
+        }
+        byte[] pass = passphrase.utf8(keyName);
         byte[] derived = null;
         try {
-            PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations.intValue(), keyLength * 8);
-            derived = SecretKeyFactory.getInstance(jdkPrf).generateSecret(spec).getEncoded();
-            spec.clearPassword();
+            derived = Pbkdf2.derive(hmacDigest, pass, salt, iterations.intValue(), keyLength,
+                    KdfDeadline.start(keyName, policy.decryptionDeadline()));
             return decryptCbc(cipherAlgorithm, derived, iv, info.getEncryptedData(), keyName);
         } catch (PrivateKeyException e) {
             throw e;
         } catch (GeneralSecurityException e) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, keyName + ": cannot decrypt: " + e.getMessage(), e);
         } finally {
-            Arrays.fill(chars, '\0');
+            Arrays.fill(pass, (byte) 0);
             if (derived != null) {
                 Arrays.fill(derived, (byte) 0);
             }

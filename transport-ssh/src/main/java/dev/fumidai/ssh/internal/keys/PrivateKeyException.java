@@ -18,7 +18,14 @@ public class PrivateKeyException extends InvalidSshKeyException {
         /** The file is of a format, cipher, KDF or key type this library does not read. */
         UNSUPPORTED,
         /** The file is damaged or not a private key. */
-        MALFORMED
+        MALFORMED,
+        /**
+         * The file asks for more KDF work than {@code PrivateKeyPolicy} allows, or deriving its key passed the
+         * policy's deadline.
+         */
+        OVER_LIMIT,
+        /** The file is open to group or others and {@code PrivateKeyPolicy.isStrictKeyFileModes()} is on. */
+        UNPROTECTED_FILE
     }
 
     private final Reason reason;

@@ -2,12 +2,17 @@
 package dev.fumidai.ssh.internal.keys;
 
 import dev.fumidai.ssh.PassphraseProvider;
+import dev.fumidai.ssh.PrivateKeyPolicy;
 import dev.fumidai.ssh.internal.keys.PrivateKeyException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Loads private keys in the formats {@code ssh-keygen} and OpenSSL write: {@code openssh-key-v1}
@@ -16,12 +21,15 @@ import java.util.Arrays;
  *
  * <h2>Failure</h2>
  * {@link PrivateKeyException} with {@link Reason#WRONG_PASSPHRASE}, {@link Reason#PASSPHRASE_REQUIRED},
- * {@link Reason#UNSUPPORTED} (DSA, PuTTY, other curves or ciphers, several keys in one file) or
- * {@link Reason#MALFORMED}; every message names the key and never contains secrets.
+ * {@link Reason#UNSUPPORTED} (DSA, PuTTY, other curves or ciphers, several keys in one file),
+ * {@link Reason#MALFORMED}, {@link Reason#OVER_LIMIT} (more KDF work than the {@link PrivateKeyPolicy} allows, or
+ * past its deadline) or {@link Reason#UNPROTECTED_FILE} (a key file open to group or others); every message
+ * names the key and never contains secrets.
  *
  * <h2>Key material</h2>
- * Decrypted buffers, derived keys and passphrases are zeroed before returning; see {@link SshPrivateKey}
- * for what Java allows beyond that.
+ * The file's bytes, the decoded body, decrypted buffers, derived keys and passphrases are zeroed before
+ * returning, and the text is never turned into a {@code String}; see {@link SshPrivateKey} for what Java allows
+ * beyond that.
  */
 public final class SshPrivateKeys {
 
@@ -31,18 +39,54 @@ public final class SshPrivateKeys {
     private SshPrivateKeys() {
     }
 
-    /** Reads a key file; {@code passphrase} is consulted only if the key is encrypted. */
+    /** Reads a key file under the default {@link PrivateKeyPolicy}. */
     public static SshPrivateKey read(Path file, PassphraseProvider passphrase) throws IOException, PrivateKeyException {
+        return read(file, passphrase, PrivateKeyPolicy.defaults());
+    }
+
+    /**
+     * Reads a key file; {@code passphrase} is consulted only if the key is encrypted. The file's mode is checked
+     * first when the policy asks for it ({@link #requirePrivateMode}).
+     */
+    public static SshPrivateKey read(Path file, PassphraseProvider passphrase, PrivateKeyPolicy policy)
+            throws IOException, PrivateKeyException {
+        if (policy.isStrictKeyFileModes()) {
+            requirePrivateMode(file);
+        }
         long size = Files.size(file);
         if (size > MAX_FILE_SIZE) {
             throw new PrivateKeyException(Reason.UNSUPPORTED, file + " is " + size + " bytes; not a private key");
         }
-        byte[] content = Files.readAllBytes(file);
-        try {
-            return parse(content, file.toString(), passphrase);
-        } finally {
-            Arrays.fill(content, (byte) 0);
+        return parse(Files.readAllBytes(file), file.toString(), passphrase, policy);
+    }
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    /**
+     * Refuses a key file that the current user owns and that group or others may access ({@code mode & 077}),
+     * as OpenSSH's {@code sshkey_perm_ok} does ("UNPROTECTED PRIVATE KEY FILE!"). Files owned by another user
+     * are not checked (OpenSSH does not either: root-owned keys shared with a group are its use case), nor files
+     * on file systems without POSIX attributes.
+     *
+     * @throws PrivateKeyException with {@link Reason#UNPROTECTED_FILE}, naming the file and its mode
+     */
+    public static void requirePrivateMode(Path file) throws IOException, PrivateKeyException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
         }
+        PosixFileAttributes attributes = view.readAttributes();
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.stream().noneMatch(GROUP_OR_OTHERS::contains) || !FileOwner.isCurrentUser(file, attributes)) {
+            return;
+        }
+        String mode = String.format("%04o", FileOwner.mode(permissions));
+        throw new PrivateKeyException(Reason.UNPROTECTED_FILE, "UNPROTECTED PRIVATE KEY FILE: permissions " + mode
+                + " for " + file + " are too open; a private key file must not be accessible by group or others"
+                + " (chmod 600 " + file + "); the key is refused, as OpenSSH refuses it"
+                + " (PrivateKeyPolicy.strictKeyFileModes)");
     }
 
     /**
@@ -110,19 +154,31 @@ public final class SshPrivateKeys {
         return cert;
     }
 
+    /** Parses key file contents under the default {@link PrivateKeyPolicy}; see the four-argument form. */
+    public static SshPrivateKey parse(byte[] content, String keyName, PassphraseProvider passphrase)
+            throws PrivateKeyException {
+        return parse(content, keyName, passphrase, PrivateKeyPolicy.defaults());
+    }
+
     /**
-     * Parses key file contents.
+     * Parses key file contents and overwrites {@code content} with zeros when done, whether the key loaded or
+     * not: the array is consumed, so pass a copy of anything still needed.
      *
      * @param keyName names the key in messages and in the passphrase prompt
      */
-    public static SshPrivateKey parse(byte[] content, String keyName, PassphraseProvider passphrase)
-            throws PrivateKeyException {
-        Pem pem = Pem.parse(new String(content, StandardCharsets.ISO_8859_1), keyName);
+    public static SshPrivateKey parse(byte[] content, String keyName, PassphraseProvider passphrase,
+            PrivateKeyPolicy policy) throws PrivateKeyException {
+        Pem pem;
+        try {
+            pem = Pem.parse(content, keyName);
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
         PassphraseSource source = new PassphraseSource(passphrase);
         try {
             SshPrivateKey key = "OPENSSH PRIVATE KEY".equals(pem.label())
-                    ? OpenSshPrivateKeyReader.read(pem.body(), keyName, source)
-                    : PemPrivateKeyReader.read(pem, keyName, source);
+                    ? OpenSshPrivateKeyReader.read(pem.body(), keyName, source, policy)
+                    : PemPrivateKeyReader.read(pem, keyName, source, policy);
             requireConsistent(key, keyName);
             return key;
         } finally {

@@ -529,7 +529,22 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** Sees every key exchange result before it is used; package-private seam for tests, {@code null} in use. */
+    java.util.function.Consumer<KexResult> kexResultSeamForTest;
+
+    /** Checks the host key's signature over H and derives the keys; K is wiped on every path out, failures too. */
     private void onKexResult(KexResult result) throws Exception {
+        if (kexResultSeamForTest != null) {
+            kexResultSeamForTest.accept(result);
+        }
+        try {
+            checkKexResult(result);
+        } finally {
+            result.destroy();
+        }
+    }
+
+    private void checkKexResult(KexResult result) throws Exception {
         String alg = negotiated.hostKey();
         SshPublicKey key;
         try {
@@ -554,7 +569,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             sessionId = result.exchangeHash().clone();
         }
         deriveKeys(result);
-        result.destroy();
+        result.destroy(); // at once, not only on the way out: K is not needed past this point
         if (first) {
             hostKeyBlob = result.hostKey();
             hostKeyFingerprint = key.fingerprint();

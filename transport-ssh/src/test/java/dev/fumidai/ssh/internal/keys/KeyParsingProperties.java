@@ -78,9 +78,9 @@ class KeyParsingProperties {
             chars[at] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".charAt(flip % 62);
         }
         if (raisesBcryptRounds(text, new String(chars))) {
-            // A damaged rounds field that stays within BcryptPbkdf.MAX_ROUNDS is a valid, slow request: 100,000
-            // rounds take about 20 minutes here (one run of this property took 31). The bound itself is tested
-            // in BcryptPbkdfTest; here the character is left as it was, and the key must load.
+            // A damaged rounds field that stays within the default cap (PrivateKeyPolicy, 256 rounds) is a valid,
+            // slow request: seconds per key here. The cap itself is tested in PrivateKeyLimitsTest; here the
+            // character is left as it was, and the key must load. Above the cap the key is refused at once.
             chars[at] = text.charAt(at);
         }
         byte[] damaged = new String(chars).getBytes(StandardCharsets.US_ASCII);
@@ -105,7 +105,7 @@ class KeyParsingProperties {
     private static boolean raisesBcryptRounds(String original, String damaged) {
         long before = bcryptRounds(original);
         long after = bcryptRounds(damaged);
-        return before > 0 && after > before && after <= BcryptPbkdf.MAX_ROUNDS;
+        return before > 0 && after > before && after <= dev.fumidai.ssh.PrivateKeyPolicy.DEFAULT_MAX_BCRYPT_ROUNDS;
     }
 
     private static long bcryptRounds(String pem) {

@@ -60,6 +60,41 @@ class SshPrivateKeyInteropTest {
         }
     }
 
+    /**
+     * Loads keys the installed {@code ssh-keygen} encrypts with its default 16 bcrypt rounds and with the common
+     * {@code -a 100}, under the default {@link dev.fumidai.ssh.PrivateKeyPolicy}: the caps must not refuse a real
+     * user's key (issue 10 item 8).
+     */
+    @ParameterizedTest(name = "ssh-keygen -a {0}")
+    @CsvSource({"16", "100"})
+    void keysWithTheBcryptRoundsPeopleUseLoadUnderTheDefaultCaps(String rounds) throws Exception {
+        Path key = SshKeygen.generate(dir, "k", "-t", "ed25519");
+        SshKeygen.run(dir, "-q", "-p", "-a", rounds, "-N", PASS, "-P", "", "-f", "k");
+        SshPrivateKey loaded = SshPrivateKeys.read(key, PassphraseProvider.of(PASS.toCharArray()));
+        assertEquals(SshPublicKeys.parseText(Files.readString(dir.resolve("k.pub"))), loaded.publicKey());
+    }
+
+    /**
+     * Loads PKCS#8 keys OpenSSL encrypts with its default 2048 PBKDF2 iterations and with OWASP's 600,000 (for
+     * HMAC-SHA-256) under the default policy.
+     */
+    @ParameterizedTest(name = "openssl pkcs8 -iter {0}")
+    @CsvSource({"2048", "600000"})
+    void pkcs8KeysWithTheIterationsToolsWriteLoadUnderTheDefaultCaps(String iterations) throws Exception {
+        Path key = SshKeygen.generate(dir, "k", "-t", "ecdsa", "-b", "256");
+        SshKeygen.run(dir, "-q", "-p", "-m", "PEM", "-N", "", "-P", "", "-f", "k");
+        Path pkcs8 = dir.resolve("k.p8");
+        Process p = new ProcessBuilder("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256",
+                "-iter", iterations, "-passout", "pass:" + PASS, "-in", key.toString(), "-out", pkcs8.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "openssl (Debian package openssl) failed: " + out);
+        java.nio.file.Files.setPosixFilePermissions(pkcs8, java.nio.file.attribute.PosixFilePermissions
+                .fromString("rw-------"));
+        SshPrivateKey loaded = SshPrivateKeys.read(pkcs8, PassphraseProvider.of(PASS.toCharArray()));
+        assertEquals(SshPublicKeys.parseText(Files.readString(dir.resolve("k.pub"))), loaded.publicKey());
+    }
+
     /** Builds an armored SSHSIG (OpenSSH PROTOCOL.sshsig) signed by our key. */
     private static String sshsig(SshPrivateKey key, String algorithm, String namespace, byte[] message) throws Exception {
         byte[] hash = MessageDigest.getInstance("SHA-512").digest(message);

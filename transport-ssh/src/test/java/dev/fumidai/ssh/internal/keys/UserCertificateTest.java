@@ -22,6 +22,8 @@ class UserCertificateTest {
     void readsTheCertificateNextToTheKeyAndChecksItCertifiesThatKey() throws Exception {
         Path key = dir.resolve("id_ed25519");
         Files.write(key, Fixtures.bytes("id_ed25519"));
+        // Owner-only, as ssh-keygen writes keys: a key file open to others is refused, as OpenSSH refuses it.
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         SshPrivateKey loaded = SshPrivateKeys.read(key, PassphraseProvider.none());
         assertTrue(SshPrivateKeys.readCertificateNextTo(key, loaded).isEmpty());
 
