@@ -16,7 +16,7 @@ class NullSafetyTest {
 
     @Test
     void everyPublicPackageIsNullMarked() {
-        assertAllNullMarked(SshHop.class, "dev.fumidai.ssh", "dev.fumidai.ssh.config");
+        assertAllNullMarked(SshHop.class, "dev.fumidai.ssh", "dev.fumidai.ssh.config", "dev.fumidai.ssh.spi");
     }
 
     @Test
