@@ -43,14 +43,17 @@ public final class RemoteCommandImpl implements RemoteCommand {
     private final CompletableFuture<CommandExit> exit;
     private final StderrQueue stderr = new StderrQueue();
 
-    /** Wraps a started command; the channel must still be held ({@link dev.fumidai.spi.StreamChannels#hold}). */
-    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec) {
+    /**
+     * Wraps a started command; the channel must still be held ({@link dev.fumidai.spi.StreamChannels#hold}).
+     * {@code where} names the hop in the streams' exceptions.
+     */
+    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec, String where) {
         this.command = command;
         this.channel = exec.channel();
         this.exit = exec.exit();
         // Before the bridge, so standard error events stop here instead of reaching the pipeline's tail.
         channel.pipeline().addLast("fumidai-stderr", stderr);
-        this.bridge = StreamBridge.install(channel, false);
+        this.bridge = StreamBridge.install(channel, false, where);
     }
 
     @Override
