@@ -324,7 +324,8 @@ public final class JumpHost implements AutoCloseable {
                     null));
         }
         return opener.open(target, inProcess).thenApply(o -> {
-            TunnelConnectionImpl c = new TunnelConnectionImpl(target, o, socketSemantics);
+            TunnelConnectionImpl c = new TunnelConnectionImpl(target, o, socketSemantics,
+                    runtime.where(target));
             connections.add(c);
             o.channel().closeFuture().addListener(f -> connections.remove(c));
             return c;
@@ -407,7 +408,7 @@ public final class JumpHost implements AutoCloseable {
             }
             return e.exec(command, runtime.hopInfos());
         }).thenApply(ec -> {
-            RemoteCommandImpl c = new RemoteCommandImpl(command, ec);
+            RemoteCommandImpl c = new RemoteCommandImpl(command, ec, Hops.describe(runtime.lastHop()) + " exec");
             commands.add(c);
             ec.channel().closeFuture().addListener(f -> commands.remove(c));
             return c;

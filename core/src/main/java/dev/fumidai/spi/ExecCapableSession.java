@@ -22,7 +22,9 @@ public interface ExecCapableSession {
      *
      * <p>The channel follows the {@link StreamChannels} contract (held, {@code autoRead} off): bytes written are
      * standard input, {@code shutdownOutput()} sends EOF, {@code ByteBuf} reads are standard output, and standard
-     * error arrives as {@link io.netty.buffer.ByteBufHolder} user events that the consumer releases.
+     * error arrives as {@link io.netty.buffer.ByteBufHolder} user events that the consumer releases, by releasing the
+     * event once the application has read it: a transport may return the flow-control window of standard error
+     * only then (SSH does), so unread standard error holds the command back as unread standard output does.
      *
      * @param hops the route's hops, recorded in {@code exec.start} and {@code exec.end}
      * @return the started command, or failed with a {@link dev.fumidai.TunnelException} naming the hop

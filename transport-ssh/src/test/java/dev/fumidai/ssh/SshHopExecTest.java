@@ -48,7 +48,9 @@ class SshHopExecTest {
     void start() throws Exception {
         base.start();
         // "upper": copies stdin to stdout in upper case, writes "bye" to stderr, exits 5.
-        base.bastion.server.setCommandFactory((channel, command) -> new UpperCommand());
+        // "stderr-flood": writes STDERR_FLOOD seeded bytes to stderr, then "done" to stdout, exits 0.
+        base.bastion.server.setCommandFactory((channel, command) -> command.equals("stderr-flood")
+                ? new StderrFloodCommand() : new UpperCommand());
     }
 
     @AfterEach
@@ -203,6 +205,124 @@ class SshHopExecTest {
                     exit.onExit(1, e.toString());
                 }
             }, "upper-command");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+        }
+    }
+
+    /** 64 MiB: 32 receive windows, eight times what RemoteCommand used to queue before it gave up. */
+    static final long STDERR_FLOOD = 64L << 20;
+    static final long STDERR_SEED = 42;
+
+    /**
+     * Issue #10, must hold 3: standard error is flow-controlled like standard output. The command writes 64 MiB to
+     * stderr while the application reads none of it: what we hold (the bytes {@link dev.fumidai.RemoteCommand}
+     * buffers, and the channel's window) stays within one receive window plus one packet, because the window of
+     * extended data is returned only as the application reads it. Then reading stderr gets every byte. Before,
+     * the window came back on arrival and up to 8 MiB queued, then the command was ended.
+     */
+    @Test
+    void stderrNobodyReadsIsHeldToOneWindowThenDeliveredWhole() throws Exception {
+        long bound = dev.fumidai.ssh.internal.connection.SshConnectionConfig.DEFAULT_WINDOW
+                + dev.fumidai.ssh.internal.connection.SshConnectionConfig.DEFAULT_MAX_PACKET;
+        // MINA's stream gives up after 30 s without window (a slow, shared machine may take that long).
+        org.apache.sshd.core.CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(base.bastion.server,
+                java.time.Duration.ofMinutes(5));
+        byte[] chunk = new byte[64 * 1024];
+        java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(STDERR_SEED);
+        for (long done = 0; done < STDERR_FLOOD; done += chunk.length) {
+            random.nextBytes(chunk);
+            expected.update(chunk);
+        }
+        try (dev.fumidai.JumpHost jh = dev.fumidai.JumpHost.builder().route(dev.fumidai.Route.of(base.hop()))
+                .actor("test:stderr").build();
+                dev.fumidai.RemoteCommand c = jh.exec("stderr-flood", java.time.Duration.ofSeconds(30))) {
+            // Wait until nothing more arrives for a second (the server blocks on the window), or the bound breaks.
+            long seen = -1;
+            long stableSince = System.nanoTime();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long peak = 0;
+            while (System.nanoTime() < deadline) {
+                long now = c.bufferedBytes();
+                peak = Math.max(peak, now);
+                if (peak > bound || c.exit().isDone()) {
+                    break;
+                }
+                if (now != seen) {
+                    seen = now;
+                    stableSince = System.nanoTime();
+                } else if (now > 0 && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(1)) {
+                    break;
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            long held = peak;
+            assertTrue(held > 0, "some standard error arrived");
+            assertTrue(held <= bound, () -> held + " bytes of unread standard error held; bound " + bound);
+            assertTrue(!c.exit().isDone(), () -> "the command waits for the window, it did not end: " + c.exit());
+            java.security.MessageDigest got = java.security.MessageDigest.getInstance("SHA-256");
+            long count = 0;
+            InputStream err = c.stderr();
+            int n;
+            while ((n = err.read(chunk)) >= 0) {
+                got.update(chunk, 0, n);
+                count += n;
+            }
+            assertEquals(STDERR_FLOOD, count, "bytes of standard error");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.digest(), got.digest(), "SHA-256 of stderr");
+            assertEquals("done", new String(c.stdout().readAllBytes(), StandardCharsets.US_ASCII));
+            assertEquals(0, c.exit().get(30, TimeUnit.SECONDS).status().getAsInt());
+        }
+    }
+
+    /** Writes {@link #STDERR_FLOOD} bytes from {@link #STDERR_SEED} to stderr, "done" to stdout, exits 0. */
+    static final class StderrFloodCommand implements Command {
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback exit;
+
+        @Override
+        public void setInputStream(InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            Thread t = new Thread(() -> {
+                try {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(STDERR_SEED);
+                    byte[] chunk = new byte[64 * 1024];
+                    for (long done = 0; done < STDERR_FLOOD; done += chunk.length) {
+                        random.nextBytes(chunk);
+                        err.write(chunk);
+                    }
+                    err.flush();
+                    out.write("done".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    exit.onExit(0);
+                } catch (IOException e) {
+                    exit.onExit(1, e.toString());
+                }
+            }, "stderr-flood-command");
             t.setDaemon(true);
             t.start();
         }

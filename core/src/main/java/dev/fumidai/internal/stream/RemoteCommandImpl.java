@@ -23,14 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a queue of standard error buffers fed by the channel's {@link ByteBufHolder} user events.
  *
  * <h2>Reference counting</h2>
- * Standard error buffers are kept as received and released as the application reads past them, or when the
- * channel closes and the stream is closed.
+ * Standard error events are kept as received and released (the event, not only its buffer) as the application
+ * reads past them, or when the stream is closed.
  *
  * <h2>Back-pressure</h2>
- * Standard output: see {@link StreamBridge}. Standard error: the transport decides when its window returns (an
- * SSH channel returns it once the event is handed on); this queue never asks for more, and holds at most
- * {@link #MAX_STDERR_BYTES}: beyond that the command is ended and reading standard error fails, rather than
- * letting a peer grow the heap.
+ * Standard output: see {@link StreamBridge}. Standard error: the transport returns its window when an event is
+ * released (an SSH channel does, issue #10), so this queue holds at most one receive window while the
+ * application does not read, and the server waits, as for standard output. As a guard against a transport that
+ * returns the window on arrival, the queue holds at most {@link #MAX_STDERR_BYTES}: beyond that the command is
+ * ended and reading standard error fails, rather than letting a peer grow the heap.
  */
 public final class RemoteCommandImpl implements RemoteCommand {
 
@@ -43,14 +44,17 @@ public final class RemoteCommandImpl implements RemoteCommand {
     private final CompletableFuture<CommandExit> exit;
     private final StderrQueue stderr = new StderrQueue();
 
-    /** Wraps a started command; the channel must still be held ({@link dev.fumidai.spi.StreamChannels#hold}). */
-    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec) {
+    /**
+     * Wraps a started command; the channel must still be held ({@link dev.fumidai.spi.StreamChannels#hold}).
+     * {@code where} names the hop in the streams' exceptions.
+     */
+    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec, String where) {
         this.command = command;
         this.channel = exec.channel();
         this.exit = exec.exit();
         // Before the bridge, so standard error events stop here instead of reaching the pipeline's tail.
         channel.pipeline().addLast("fumidai-stderr", stderr);
-        this.bridge = StreamBridge.install(channel, false);
+        this.bridge = StreamBridge.install(channel, false, where);
     }
 
     @Override
@@ -99,7 +103,7 @@ public final class RemoteCommandImpl implements RemoteCommand {
     private final class StderrQueue extends ChannelInboundHandlerAdapter {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition readable = lock.newCondition();
-        private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+        private final ArrayDeque<ByteBufHolder> queue = new ArrayDeque<>();
         private long queued;
         private boolean done;
         private boolean discarded;
@@ -135,7 +139,7 @@ public final class RemoteCommandImpl implements RemoteCommand {
                             + " bytes of unread standard error; the command was ended");
                     overflow = true;
                 } else {
-                    queue.add(data);
+                    queue.add(holder);
                     queued += data.readableBytes();
                 }
                 readable.signalAll();
@@ -172,9 +176,9 @@ public final class RemoteCommandImpl implements RemoteCommand {
             lock.lock();
             try {
                 discarded = true;
-                ByteBuf b;
-                while ((b = queue.poll()) != null) {
-                    b.release();
+                ByteBufHolder h;
+                while ((h = queue.poll()) != null) {
+                    h.release();
                 }
                 queued = 0;
                 readable.signalAll();
@@ -216,7 +220,7 @@ public final class RemoteCommandImpl implements RemoteCommand {
                             throw new InterruptedIOException("interrupted while reading standard error");
                         }
                     }
-                    ByteBuf head = queue.peek();
+                    ByteBuf head = queue.peek().content();
                     int n = Math.min(len, head.readableBytes());
                     head.readBytes(b, off, n);
                     queued -= n;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import dev.fumidai.TunnelException;
 import dev.fumidai.spi.StreamChannels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Reference counting</h2>
  * Received buffers are released as they are consumed, or when the channel closes.
+ *
+ * <h2>Failure</h2>
+ * A stream that broke throws a {@link TunnelException} naming the hop and target it was opened through and what
+ * failed (the cause's message, or its type when it has none), never a bare "null".
  */
 public final class StreamBridge extends ChannelInboundHandlerAdapter {
 
@@ -42,6 +47,7 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
     private static final int MAX_WRITE_CHUNK = 64 * 1024;
 
     private final Channel channel;
+    private final String where;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
@@ -52,6 +58,7 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
     private boolean eof;
     private boolean closed;
     private boolean readOutstanding;
+    private volatile boolean closedByApplication;
     private Throwable failure;
     private volatile long readTimeoutMillis;
     private final Input input = new Input();
@@ -64,7 +71,15 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
      *     rather than only sending EOF
      */
     public static StreamBridge install(Channel channel, boolean closeOnOutputClose) {
-        StreamBridge b = new StreamBridge(channel, closeOnOutputClose);
+        return install(channel, closeOnOutputClose, "stream " + channel);
+    }
+
+    /**
+     * Installs a bridge as {@link #install(Channel, boolean)} does; {@code where} names the hop and target in
+     * the messages of its exceptions, as {@code dev.fumidai.spi.Hops#describe} writes it.
+     */
+    public static StreamBridge install(Channel channel, boolean closeOnOutputClose, String where) {
+        StreamBridge b = new StreamBridge(channel, closeOnOutputClose, where);
         channel.config().setAutoRead(false);
         // Keep writing after the far side's EOF: without half-closure a hop stream channel closes on EOF and
         // drops what is still queued toward it.
@@ -75,8 +90,9 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
         return b;
     }
 
-    private StreamBridge(Channel channel, boolean closeOnOutputClose) {
+    private StreamBridge(Channel channel, boolean closeOnOutputClose, String where) {
         this.channel = channel;
+        this.where = java.util.Objects.requireNonNull(where, "where");
         this.output = new Output(closeOnOutputClose);
     }
 
@@ -310,7 +326,7 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
                 }
                 if (queue.isEmpty()) {
                     if (closed && !eof && failure != null) {
-                        throw new IOException("tunnel stream failed: " + failure.getMessage(), failure);
+                        throw new TunnelException(where, "tunnel stream failed: " + summary(failure), failure);
                     }
                     return -1;
                 }
@@ -343,6 +359,7 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
 
         @Override
         public void close() {
+            closedByApplication = true;
             channel.close();
             releaseQueue();
         }
@@ -396,8 +413,9 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
                         throw new IOException("output is shut down");
                     }
                     if (closed || !channel.isActive()) {
-                        throw new IOException("tunnel stream is closed"
-                                + (failure == null ? "" : ": " + failure.getMessage()), failure);
+                        throw new TunnelException(where, "tunnel stream is closed" + (failure != null
+                                ? ": " + summary(failure) : closedByApplication ? " (closed by the application)"
+                                : " (ended by the far side or its hop without an error)"), failure);
                     }
                     if (channel.isWritable()) {
                         return;
@@ -429,11 +447,36 @@ public final class StreamBridge extends ChannelInboundHandlerAdapter {
         @Override
         public void close() {
             if (closeChannel) {
+                closedByApplication = true;
                 channel.close();
             } else {
                 shutdown();
             }
         }
+    }
+
+    /**
+     * Returns what failed, for a message: the failure's message, or its type when it has none (a
+     * {@code ClosedChannelException}, say), followed by its cause's when that adds something. A
+     * {@link TunnelException} names its own hop, which may be an earlier one than ours.
+     */
+    static String summary(Throwable failure) {
+        StringBuilder b = new StringBuilder(describe(failure));
+        Throwable cause = failure.getCause();
+        for (int depth = 0; cause != null && cause != failure && depth < 3; depth++) {
+            String c = describe(cause);
+            if (b.indexOf(c) < 0) {
+                b.append(" (caused by ").append(c).append(')');
+            }
+            failure = cause;
+            cause = cause.getCause();
+        }
+        return b.toString();
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     /** Shuts a channel's output once everything written before has been flushed (plain close otherwise). */

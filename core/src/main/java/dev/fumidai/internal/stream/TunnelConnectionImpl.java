@@ -20,11 +20,14 @@ public final class TunnelConnectionImpl implements TunnelConnection {
     private final StreamBridge bridge;
     private final AtomicBoolean closedByUs = new AtomicBoolean();
 
-    /** Wraps an opened stream; {@code closeOnOutputClose} gives {@code Socket} semantics to the output stream. */
-    public TunnelConnectionImpl(Target target, TunnelOpener.Opened opened, boolean closeOnOutputClose) {
+    /**
+     * Wraps an opened stream; {@code closeOnOutputClose} gives {@code Socket} semantics to the output stream;
+     * {@code where} names the hop and target in the streams' exceptions.
+     */
+    public TunnelConnectionImpl(Target target, TunnelOpener.Opened opened, boolean closeOnOutputClose, String where) {
         this.target = target;
         this.channel = opened.channel();
-        this.bridge = StreamBridge.install(channel, closeOnOutputClose);
+        this.bridge = StreamBridge.install(channel, closeOnOutputClose, where);
         TunnelOpener.Record rec = opened.record();
         channel.closeFuture().addListener(f -> {
             Throwable cause = channel.attr(dev.fumidai.spi.StreamChannels.CLOSE_CAUSE).get();

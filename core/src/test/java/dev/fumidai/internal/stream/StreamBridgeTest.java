@@ -68,4 +68,46 @@ class StreamBridgeTest {
         assertEquals(-1, bridge.inputStream().read());
         assertFalse(ch.finishAndReleaseAll());
     }
+
+    static final String WHERE = "ssh hop \"bastion\" 127.0.0.1:22 => db:5432";
+
+    /**
+     * A stream that fails with a cause that has no message (a {@code ClosedChannelException}, as the soak saw) used
+     * to read "tunnel stream failed: null": the reader's exception names the hop and target, and says what failed.
+     */
+    @Test
+    void aFailedStreamNamesTheHopAndTheCauseEvenWithoutAMessage() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        StreamBridge bridge = StreamBridge.install(ch, true, WHERE);
+        ch.pipeline().fireExceptionCaught(new java.nio.channels.ClosedChannelException());
+        ch.runPendingTasks();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> bridge.inputStream().read());
+        assertNamesHopAndCause(e, "ClosedChannelException");
+        IOException w = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> bridge.outputStream().write(1));
+        assertNamesHopAndCause(w, "ClosedChannelException");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    /** A stream closed with no failure recorded says so, and where, instead of "tunnel stream is closed: null". */
+    @Test
+    void writingToAStreamClosedWithoutACauseSaysWhoClosedIt() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        StreamBridge bridge = StreamBridge.install(ch, true, WHERE);
+        ch.close().syncUninterruptibly();
+        ch.runPendingTasks();
+        IOException w = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> bridge.outputStream().write(1));
+        assertNamesHopAndCause(w, "without an error");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    static void assertNamesHopAndCause(IOException e, String cause) {
+        String m = e.getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.startsWith(WHERE + ": "), m);
+        org.junit.jupiter.api.Assertions.assertFalse(m.contains("null"), m);
+        org.junit.jupiter.api.Assertions.assertTrue(m.contains(cause), m);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(dev.fumidai.TunnelException.class, e, m);
+    }
 }

@@ -39,10 +39,13 @@ import java.util.concurrent.CompletableFuture;
  * SSH_MSG_CHANNEL_EXTENDED_DATA (stderr of a command, RFC 4254 §5.2) counts against the same receive window.
  * On a channel whose owner asked for it ({@link #deliverExtendedData}, as {@code SshHopSession.exec} does) it
  * reaches the pipeline as a {@link SshExtendedDataEvent} user event as it arrives; elsewhere it is dropped. Its
- * window is returned once it has been handed on or dropped. Delivery is opt-in because a handler that swallows
+ * window is returned once the event is released (by the application reading it, for {@code RemoteCommand}), or
+ * at once when dropped, so unread standard error holds at most one window, as unread standard output does
+ * (issue #10, must hold 3). Delivery is opt-in because a handler that swallows
  * user events it does not know (a relay, say) would never release the event's buffer: a peer could then leak
  * memory by sending extended data on a {@code direct-tcpip} channel. Before the consumer releases the channel
- * ({@link dev.fumidai.spi.StreamChannels#release}), the holding handler keeps such events with the rest.
+ * ({@link dev.fumidai.spi.StreamChannels#release}), the holding handler keeps such events with the rest: at most
+ * one window of them, since none has been released yet.
  */
 public final class SshChannel extends AbstractStreamChannel {
 
@@ -187,18 +190,42 @@ public final class SshChannel extends AbstractStreamChannel {
     }
 
     /**
-     * Hands extended data to the pipeline as a {@link SshExtendedDataEvent} when asked to, or drops it, and
-     * returns its window; takes ownership of {@code data}.
+     * Hands extended data to the pipeline as a {@link SshExtendedDataEvent} when asked to, its window returned when
+     * the event is released, or drops it and returns its window at once; takes ownership of {@code data}.
      */
     void receiveExtendedData(int dataTypeCode, ByteBuf data) {
         int length = data.readableBytes();
         bytesReceived += length;
         if (deliverExtendedData && isRegistered() && isOpen()) {
-            pipeline().fireUserEventTriggered(new SshExtendedDataEvent(dataTypeCode, data));
+            // Its window returns when the consumer releases the event, as stdout's returns when it is read. The
+            // bytes are copied into a buffer of their own: a retained slice may share the packet's reference count,
+            // and then the consumer's release (on its own thread) need not be the one that frees it, which lost
+            // the window and stalled the channel.
+            ByteBuf own = alloc().buffer(length);
+            try {
+                own.writeBytes(data);
+            } finally {
+                data.release();
+            }
+            pipeline().fireUserEventTriggered(new SshExtendedDataEvent(dataTypeCode, own,
+                    () -> extendedDataReleased(length)));
         } else {
             data.release();
+            consumed(length);
         }
-        consumed(length);
+    }
+
+    /** Returns the window of released extended data, on the event loop whatever thread released it. */
+    private void extendedDataReleased(int length) {
+        if (eventLoop().inEventLoop()) {
+            consumed(length);
+            return;
+        }
+        try {
+            eventLoop().execute(() -> consumed(length));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The event loop is shutting down with the connection: no window to return any more.
+        }
     }
 
     void receiveEof() {

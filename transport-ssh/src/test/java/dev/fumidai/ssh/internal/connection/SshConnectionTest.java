@@ -388,6 +388,35 @@ class SshConnectionTest {
         assertEquals(64, ch.bytesReceived());
     }
 
+    /**
+     * Issue #10, must hold 3: stderr's window returns when the consumer releases the event, not on arrival, so a
+     * consumer that keeps stderr unread holds at most one window and the peer waits; releasing a duplicate that
+     * frees the content counts too, and only once.
+     */
+    @Test
+    void stderrWindowReturnsOnlyWhenTheEventIsReleased() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
+        SshChannel ch = openConfirmed(5, 1000, 1000);
+        ch.deliverExtendedData();
+        Collector c = collect(ch, false);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        feedExtended(ch, SshExtendedDataEvent.STDERR, new byte[32]);
+        List<SshExtendedDataEvent> ext = new ArrayList<>();
+        c.events.stream().filter(e -> e instanceof SshExtendedDataEvent).forEach(e -> ext.add((SshExtendedDataEvent) e));
+        assertEquals(2, ext.size());
+        // Its own buffer: a slice sharing the packet's count would let another release be the one that frees it.
+        assertEquals(1, ext.get(0).refCnt());
+        assertEquals(0, adjusted(allSent(), 5), "nothing released, no window returned");
+        assertEquals(0, ch.localWindow());
+        SshExtendedDataEvent dup = ext.get(0).retainedDuplicate();
+        ext.get(0).release();
+        assertEquals(0, adjusted(allSent(), 5), "the duplicate still holds the content");
+        dup.release();
+        ext.get(1).release();
+        assertEquals(64, adjusted(allSent(), 5), "both released: the whole window is back, once");
+        assertEquals(64, ch.localWindow());
+    }
+
     @Test
     void stdoutAndStderrShareOneWindow() throws Exception {
         setUp(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(64).withMaxPacketSize(32));
