@@ -293,8 +293,15 @@ class SshHopMinaTest {
         Target target = Target.of("127.0.0.1", echo.port());
         jh.connect(target, T).close(); // the hop session is up; every later open is a stream on it
         int n = 1_000;
+        int delivered = 0;
         for (int i = 0; i < n; i++) {
-            jh.connect(target).cancel(false);
+            java.util.concurrent.CompletableFuture<TunnelConnection> f = jh.connect(target);
+            if (!f.cancel(false) && !f.isCompletedExceptionally()) {
+                // The stream opened before cancel() ran (the calling thread was descheduled in between, as on a
+                // loaded machine): it was delivered, so it is the application's to close, as here.
+                f.join().close();
+                delivered++;
+            }
         }
         // Every open finishes one way or the other (forward.open, success or failure), and each stream that
         // opened after its future was cancelled is closed again (forward.close).
@@ -311,7 +318,8 @@ class SshHopMinaTest {
         } while ((tried < n + 1 || closedStreams < opened) && System.nanoTime() < deadline);
         assertEquals(n + 1, tried, "every connect finished opening");
         assertTrue(opened > 1, "some streams opened after their future was cancelled: " + opened);
-        assertEquals(opened, closedStreams, "streams left open after " + n + " cancelled connects");
+        assertEquals(opened, closedStreams, "streams left open after " + n + " cancelled connects (" + delivered
+                + " of them delivered before their cancel, and closed by the test)");
     }
 
     @Test
