@@ -10,6 +10,7 @@ import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import dev.fumidai.ssh.internal.message.SshWire;
+import dev.fumidai.ssh.internal.transport.SshTransportHandler;
 import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -431,6 +432,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         AuthAttempt a = attempt(method, credential, true, false, trivial, null);
         state = State.DONE;
         LOG.debug("{}: authenticated by {}", where, method);
+        // Only this handler knows whether a USERAUTH_SUCCESS answered a request of ours; the transport learns it
+        // from here, never from the message number going past.
+        SshTransportHandler transport = ctx.pipeline().get(SshTransportHandler.class);
+        if (transport != null) {
+            transport.userAuthSucceeded();
+        }
         ctx.pipeline().remove(this);
         result.trySuccess(a);
     }

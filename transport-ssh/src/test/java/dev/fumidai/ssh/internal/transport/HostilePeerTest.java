@@ -262,7 +262,7 @@ class HostilePeerTest {
         }
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.handshake(true);
-            s.sendMessage(52);
+            s.authenticate();
             extInfo(s);
             assertFalse(s.client.isOpen(), "EXT_INFO after USERAUTH_SUCCESS is refused");
         }
