@@ -50,15 +50,32 @@ public final class SshAgentClient {
     /** Sign-request flag asking for {@code rsa-sha2-512}. */
     static final int SSH_AGENT_RSA_SHA2_512 = 4;
 
-    private final Path socket;
+    /**
+     * Bounds one call (connect, request, answer) by default: long enough for an agent that asks its user to
+     * confirm a signature ({@code ssh-add -c}), short enough that a hung agent does not hold authentication
+     * until the handshake timeout.
+     */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
-    private SshAgentClient(Path socket) {
+    private final Path socket;
+    private final java.time.Duration timeout;
+
+    private SshAgentClient(Path socket, java.time.Duration timeout) {
         this.socket = socket;
+        this.timeout = timeout;
     }
 
-    /** Creates a client for the agent listening on a socket path. */
+    /** Creates a client for the agent listening on a socket path, each call bounded by {@link #DEFAULT_TIMEOUT}. */
     public static SshAgentClient of(Path socket) {
-        return new SshAgentClient(socket);
+        return new SshAgentClient(socket, DEFAULT_TIMEOUT);
+    }
+
+    /** Creates a client for the agent listening on a socket path, each call bounded by {@code timeout}. */
+    public static SshAgentClient of(Path socket, java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("agent timeout must be positive: " + timeout);
+        }
+        return new SshAgentClient(socket, timeout);
     }
 
     /**
