@@ -115,6 +115,7 @@ public final class SshHop implements Hop {
     private final SshTransportConfig transportConfig;
     private final List<Path> certificateFiles;
     private final List<String> preferredAuthentications;
+    private final int numberOfPasswordPrompts;
     private final Duration connectTimeout;
     private final Duration serverAliveInterval;
     private final int serverAliveCountMax;
@@ -135,6 +136,7 @@ public final class SshHop implements Hop {
         this.transportConfig = b.transportConfig;
         this.certificateFiles = List.copyOf(b.certificateFiles);
         this.preferredAuthentications = b.preferredAuthentications;
+        this.numberOfPasswordPrompts = b.numberOfPasswordPrompts;
         this.connectTimeout = b.connectTimeout;
         this.serverAliveInterval = b.serverAliveInterval;
         this.serverAliveCountMax = b.serverAliveCountMax;
@@ -175,6 +177,7 @@ public final class SshHop implements Hop {
         b.transportConfig = transportConfig;
         b.certificateFiles.addAll(certificateFiles);
         b.preferredAuthentications = preferredAuthentications;
+        b.numberOfPasswordPrompts = numberOfPasswordPrompts;
         b.connectTimeout = connectTimeout;
         b.serverAliveInterval = serverAliveInterval;
         b.serverAliveCountMax = serverAliveCountMax;
@@ -229,6 +232,14 @@ public final class SshHop implements Hop {
     /** Returns the authentication methods tried, in order (OpenSSH {@code PreferredAuthentications}). */
     public List<String> preferredAuthentications() {
         return preferredAuthentications;
+    }
+
+    /**
+     * Returns how many passwords, and how many keyboard-interactive tries, one authentication asks for at most
+     * (OpenSSH {@code NumberOfPasswordPrompts}).
+     */
+    public int numberOfPasswordPrompts() {
+        return numberOfPasswordPrompts;
     }
 
     /** Returns this hop's own bound on reaching the server and finishing key exchange, if it has one. */
@@ -377,7 +388,7 @@ public final class SshHop implements Hop {
             return;
         }
         UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
-                WORKERS, preferredAuthentications);
+                WORKERS, preferredAuthentications, numberOfPasswordPrompts);
         Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
         TunnelEventListener.HopId id = eventId(ctx);
         long authStart = System.nanoTime();
@@ -575,6 +586,7 @@ public final class SshHop implements Hop {
         private SshTransportConfig transportConfig = SshTransportConfig.defaults();
         private final List<Path> certificateFiles = new ArrayList<>();
         private List<String> preferredAuthentications = UserAuthConfig.DEFAULT_METHODS;
+        private int numberOfPasswordPrompts = UserAuthConfig.DEFAULT_PASSWORD_PROMPTS;
         private Duration connectTimeout;
         private Duration serverAliveInterval = Duration.ZERO;
         private int serverAliveCountMax = 3;
@@ -724,6 +736,22 @@ public final class SshHop implements Hop {
                 throw new IllegalArgumentException("preferredAuthentications needs at least one method");
             }
             this.preferredAuthentications = List.copyOf(methods);
+            return this;
+        }
+
+        /**
+         * Bounds how many passwords, and separately how many keyboard-interactive tries, one authentication asks
+         * for across every partial-success stage, as OpenSSH's {@code NumberOfPasswordPrompts} does (default 3).
+         * A server that keeps asking past it fails authentication with {@link dev.fumidai.HopAuthenticationException}
+         * naming this hop. 0 never asks.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder numberOfPasswordPrompts(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("numberOfPasswordPrompts must not be negative: " + value);
+            }
+            this.numberOfPasswordPrompts = value;
             return this;
         }
 

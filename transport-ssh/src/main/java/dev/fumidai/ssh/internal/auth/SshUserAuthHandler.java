@@ -89,6 +89,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     static final int MAX_INFO_REQUESTS = 16;
     /** Bound on prompts in one info request. */
     static final int MAX_PROMPTS = 32;
+    /**
+     * Bound on partial-success answers in one authentication (RFC 4252 §5.1). OpenSSH's client has none and relies
+     * on each method running dry; with an agent holding dozens of keys that is dozens of rounds. Real
+     * {@code AuthenticationMethods} lists have two or three stages; ten leaves room.
+     */
+    static final int MAX_PARTIAL_SUCCESS_ROUNDS = 10;
 
     private enum State { IDLE, NONE_SENT, PK_QUERY, PK_SIGNING, PK_SIGNED, PASSWORD_SENT, KBD_SENT, KBD_CALLBACK,
         PASSWORD_CALLBACK, DONE }
@@ -110,6 +116,10 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     private String currentAlgorithm;
     private int infoRequests;
     private boolean kbdSawPrompt;
+    private int passwordPrompts;
+    private int kbdTries;
+    private int partialRounds;
+    private String exhausted;
     private int banners;
 
     /**
@@ -311,23 +321,37 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
                     }
                 }
                 case KEYBOARD_INTERACTIVE -> {
-                    if (config.keyboardInteractive() != null && methodsDone.add(KEYBOARD_INTERACTIVE)) {
-                        sendKeyboardInteractive();
-                        return;
+                    if (config.keyboardInteractive() != null && !methodsDone.contains(KEYBOARD_INTERACTIVE)) {
+                        if (kbdTries >= config.numberOfPasswordPrompts()) {
+                            exhausted = KEYBOARD_INTERACTIVE;
+                        } else {
+                            methodsDone.add(KEYBOARD_INTERACTIVE);
+                            kbdTries++;
+                            sendKeyboardInteractive();
+                            return;
+                        }
                     }
                 }
                 case PASSWORD -> {
-                    if (config.password() != null && methodsDone.add(PASSWORD)) {
-                        askPassword();
-                        return;
+                    if (config.password() != null && !methodsDone.contains(PASSWORD)) {
+                        if (passwordPrompts >= config.numberOfPasswordPrompts()) {
+                            exhausted = PASSWORD;
+                        } else {
+                            methodsDone.add(PASSWORD);
+                            passwordPrompts++;
+                            askPassword();
+                            return;
+                        }
                     }
                 }
                 default -> {
                 }
             }
         }
+        String limit = exhausted == null ? "" : "; stopped asking for " + exhausted + " after "
+                + config.numberOfPasswordPrompts() + " (NumberOfPasswordPrompts)";
         fail(new HopAuthenticationException(where, "authentication of user \"" + config.user()
-                + "\" failed; tried " + tried + "; the server allows " + serverMethods, null));
+                + "\" failed; tried " + triedSummary() + "; the server allows " + serverMethods + limit, null));
     }
 
     // ------------------------------------------------------------------ responses
@@ -380,6 +404,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
                         "USERAUTH_FAILURE without a request in flight"));
                 return;
             }
+        }
+        if (partial && ++partialRounds >= MAX_PARTIAL_SUCCESS_ROUNDS) {
+            fail(new HopAuthenticationException(where, "authentication of user \"" + config.user()
+                    + "\" failed: the server answered partial success " + partialRounds + " times (limit "
+                    + MAX_PARTIAL_SUCCESS_ROUNDS + "); tried " + triedSummary(), null));
+            return;
         }
         if (partial) {
             // A new stage: a method that already succeeded may be asked for again with another credential
@@ -563,6 +593,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Returns the methods tried, the list cut to a bound: a message must not grow with a peer's rounds. */
+    private String triedSummary() {
+        return tried.size() <= 12 ? tried.toString()
+                : tried.subList(0, 12) + " and " + (tried.size() - 12) + " more";
+    }
 
     private Credential keyCredential() {
         return currentKey.credential();
