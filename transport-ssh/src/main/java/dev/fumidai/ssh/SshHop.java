@@ -101,6 +101,7 @@ public final class SshHop implements Hop {
     });
 
     private final String name;
+    private final String hostKeyAlias;
     private final Target address;
     private final HostKeyVerifier verifier;
     private final String user;
@@ -124,6 +125,7 @@ public final class SshHop implements Hop {
         this.address = b.address;
         this.verifier = b.verifier;
         this.name = b.name != null ? b.name : b.address.host();
+        this.hostKeyAlias = b.hostKeyAlias;
         this.user = b.user != null ? b.user : System.getProperty("user.name", "root");
         this.identityFiles = List.copyOf(b.identityFiles);
         this.inMemoryIdentities = List.copyOf(b.inMemoryIdentities);
@@ -165,6 +167,7 @@ public final class SshHop implements Hop {
     public Builder toBuilder() {
         Builder b = new Builder(address, verifier);
         b.name = name;
+        b.hostKeyAlias = hostKeyAlias;
         b.user = user;
         b.identityFiles.addAll(identityFiles);
         b.inMemoryIdentities.addAll(inMemoryIdentities);
@@ -242,6 +245,25 @@ public final class SshHop implements Hop {
         return numberOfPasswordPrompts;
     }
 
+    /** Returns the {@code HostKeyAlias} host keys are looked up under, if set. */
+    public Optional<String> hostKeyAlias() {
+        return Optional.ofNullable(hostKeyAlias);
+    }
+
+    /** Returns the name host keys are looked up and recorded under: the alias when set, else the hop name. */
+    private String hostKeyName() {
+        return hostKeyAlias != null ? hostKeyAlias : name;
+    }
+
+    /**
+     * Returns the port host keys are looked up under. With a {@code HostKeyAlias} OpenSSH looks the alias up alone,
+     * never as {@code [alias]:port} (sshconnect.c, {@code get_hostfile_hostname_ipaddr}); 22 is the port whose
+     * known_hosts form is the bare name.
+     */
+    private int hostKeyPort() {
+        return hostKeyAlias != null ? 22 : address.port();
+    }
+
     /** Returns this hop's own bound on reaching the server and finishing key exchange, if it has one. */
     public Optional<Duration> connectTimeout() {
         return Optional.ofNullable(connectTimeout);
@@ -273,7 +295,7 @@ public final class SshHop implements Hop {
         CompletableFuture<List<AuthIdentity>> keys = CompletableFuture.supplyAsync(this::loadKeys, WORKERS);
         // Reading known_hosts to order host-key algorithms reads files: off the event loop.
         CompletableFuture<SshTransportConfig> config = CompletableFuture.supplyAsync(() ->
-                transportConfig.preferringKnownHostKeyAlgorithms(verifier, address.host(), address.port()), WORKERS)
+                transportConfig.preferringKnownHostKeyAlgorithms(verifier, hostKeyName(), hostKeyPort()), WORKERS)
                 .exceptionally(e -> transportConfig);
         CompletableFuture<HopSession> result = new CompletableFuture<>();
         AtomicReference<Channel> reached = new AtomicReference<>();
@@ -339,9 +361,9 @@ public final class SshHop implements Hop {
         long handshakeStart = System.nanoTime();
         io.netty.util.concurrent.Future<SshTransportReadyEvent> ready;
         try {
-            // The name checked against known_hosts is the logical hop name (its alias), never the address the
-            // channel reached (ssh-client.md, Server authentication); it defaults to the address host.
-            ready = SshClientTransport.install(channel, config, name, address.port(), where, verifier,
+            // The name checked against known_hosts is the logical hop name (or its HostKeyAlias), never the address
+            // the channel reached (ssh-client.md, Server authentication); it defaults to the address host.
+            ready = SshClientTransport.install(channel, config, hostKeyName(), hostKeyPort(), where, verifier,
                     WORKERS);
         } catch (RuntimeException e) {
             channel.close();
@@ -574,6 +596,7 @@ public final class SshHop implements Hop {
         private final Target address;
         private final HostKeyVerifier verifier;
         private String name;
+        private String hostKeyAlias;
         private String user;
         private final List<Path> identityFiles = new ArrayList<>();
         private final List<InMemoryIdentity> inMemoryIdentities = new ArrayList<>();
@@ -602,6 +625,16 @@ public final class SshHop implements Hop {
         /** Sets the logical name used in messages, audit and host-key lookup; defaults to the host. */
         public Builder name(String value) {
             this.name = SshNames.requireSafe(value, "hop name");
+            return this;
+        }
+
+        /**
+         * Looks the server's host key up (and records it) under this name alone, as OpenSSH's {@code HostKeyAlias}
+         * does: known_hosts is searched for the bare alias whatever the port, never for {@code [alias]:port}, and
+         * verifiers see port 22. {@code null} (the default) uses the hop name and the address's port.
+         */
+        public Builder hostKeyAlias(String value) {
+            this.hostKeyAlias = value == null ? null : SshNames.requireSafe(value, "HostKeyAlias");
             return this;
         }
 
