@@ -48,7 +48,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -90,15 +89,39 @@ public final class SshHop implements Hop {
     /** The key files OpenSSH tries when none is given ({@code ssh(1)} {@code -i}), in its order. */
     static final List<String> DEFAULT_IDENTITY_FILES = List.of("id_ecdsa", "id_ed25519", "id_rsa");
 
+    /** Bounds the threads that run user callbacks at once; more callbacks wait in line for a thread. */
+    static final int MAX_CALLBACK_THREADS = 8;
+    /** Bounds the threads that read key and known_hosts files and run host-key verifiers. */
+    static final int MAX_IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     /**
-     * Reads key files and runs password and keyboard-interactive callbacks: daemon threads so that a blocked
-     * prompt never blocks an event loop nor JVM exit.
+     * Runs password and keyboard-interactive callbacks and agent signing: user code and socket I/O that may block
+     * for as long as a person takes, so never on an event loop, and on a pool of its own so that blocked prompts
+     * cannot hold back another hop's key loading or host-key check. Bounded: a thousand hops waiting for a
+     * password hold {@value #MAX_CALLBACK_THREADS} threads, not a thousand.
      */
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fumidai-ssh-auth");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService CALLBACKS = boundedDaemonPool("fumidai-ssh-callback", MAX_CALLBACK_THREADS);
+    /**
+     * Reads key files (passphrase callbacks included, they run while a key is decrypted) and known_hosts files and
+     * runs host-key verifiers: daemon threads, bounded by the number of cores (bcrypt key derivation is CPU work).
+     */
+    private static final ExecutorService WORKERS = boundedDaemonPool("fumidai-ssh-io", MAX_IO_THREADS);
+
+    /**
+     * Creates a pool of at most {@code threads} daemon threads that end after 30 s idle; tasks beyond them queue
+     * (one per hop connecting at once, which the application bounds).
+     */
+    private static ExecutorService boundedDaemonPool(String name, int threads) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+                30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     private final String name;
     private final String hostKeyAlias;
@@ -410,7 +433,7 @@ public final class SshHop implements Hop {
             return;
         }
         UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
-                WORKERS, preferredAuthentications, numberOfPasswordPrompts);
+                CALLBACKS, preferredAuthentications, numberOfPasswordPrompts);
         Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
         TunnelEventListener.HopId id = eventId(ctx);
         long authStart = System.nanoTime();
@@ -559,9 +582,9 @@ public final class SshHop implements Hop {
         return t;
     }
 
-    /** Executes a task on the shared worker pool; for the session's callbacks. */
+    /** Executes a task on the shared, bounded callback pool; for the session's callbacks. */
     static Executor workers() {
-        return WORKERS;
+        return CALLBACKS;
     }
 
     /**
