@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.HopHandshakeException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.spi.StreamChannels;
@@ -391,5 +392,24 @@ class SsmDataChannelTest {
                 id -> TestPeers.resume(fake.endpoint(), id));
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("no HandshakeRequest arrived"), e.getCause().getMessage());
+    }
+
+    /**
+     * An agent that asks for an action the client refuses (KMSEncryption on a port session) and sends
+     * HandshakeComplete anyway must not get a ready session: the open fails with the refusal, naming the hop.
+     */
+    @Test
+    void aHandshakeCompleteAfterARefusedActionFailsTheSession() throws Exception {
+        fake = FakeSsmService.builder().handshake(FakeSsmService.HandshakeBehaviour.REFUSED_ACTION_THEN_COMPLETE)
+                .start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
+                DataChannelConfig.defaults("ssm hop \"test\""), id -> TestPeers.resume(fake.endpoint(), id));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> channels.add(f.get(10, TimeUnit.SECONDS)),
+                "the session must not become ready");
+        HopHandshakeException h = assertInstanceOf(HopHandshakeException.class, e.getCause());
+        assertTrue(h.getMessage().startsWith("ssm hop \"test\""), h.getMessage());
+        assertTrue(h.getMessage().contains("unsupported handshake action KMSEncryption"), h.getMessage());
     }
 }
