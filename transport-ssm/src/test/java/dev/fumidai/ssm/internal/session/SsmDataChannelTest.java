@@ -412,4 +412,24 @@ class SsmDataChannelTest {
         assertTrue(h.getMessage().startsWith("ssm hop \"test\""), h.getMessage());
         assertTrue(h.getMessage().contains("unsupported handshake action KMSEncryption"), h.getMessage());
     }
+
+    /**
+     * A StreamUrl of {@code ws://} (a plaintext websocket carrying the session token and every byte) is refused
+     * unless the configuration opts in for tests: only {@code wss://} by default.
+     */
+    @Test
+    void aPlaintextStreamUrlIsRefusedByDefault() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        assertTrue(creds.streamUrl().startsWith("ws://"), creds.streamUrl());
+        CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
+                DataChannelConfig.defaults("ssm hop \"test\""), id -> TestPeers.resume(fake.endpoint(), id));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> channels.add(f.get(10, TimeUnit.SECONDS)),
+                "a ws:// StreamUrl must be refused");
+        HopHandshakeException h = assertInstanceOf(HopHandshakeException.class, e.getCause());
+        assertTrue(h.getMessage().startsWith("ssm hop \"test\""), h.getMessage());
+        assertTrue(h.getMessage().contains("ws://"), h.getMessage());
+        assertEquals(0, fake.sessions().stream().mapToInt(FakeSession::connects).sum(), "no websocket was opened");
+    }
 }
