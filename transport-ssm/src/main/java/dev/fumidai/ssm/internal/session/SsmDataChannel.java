@@ -142,6 +142,8 @@ public final class SsmDataChannel {
     private String agentVersion;
     private Map<String, Object> properties = Map.of();
     private boolean handshakeComplete;
+    /** Why we refused an action of the HandshakeRequest, or null; once set the handshake can never complete. */
+    private String refusedAction;
     private boolean mux;
     private SmuxSession smux;
     private BasicStreamChannel basicStream;
@@ -768,15 +770,27 @@ public final class SsmDataChannel {
         endpoint.send(PayloadTypes.HANDSHAKE_RESPONSE,
                 new HandshakeResponsePayload(config.clientVersion(), answers, List.of()).toJson());
         if (refused != null) {
-            String r = refused;
-            // The agent cancels the session; report it here without waiting for that.
-            loop.schedule(() -> fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": "
-                    + r + " (agent " + agentVersion + ")", null)), 200, TimeUnit.MILLISECONDS);
+            // Recorded before anything else can run: a HandshakeComplete arriving in the next message must find it.
+            refusedAction = refused;
+            // The agent cancels the session; report it here without waiting for that (the pause lets the
+            // HandshakeResponse reach the agent first).
+            loop.schedule(this::failRefusedHandshake, 200, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void failRefusedHandshake() {
+        fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": " + refusedAction
+                + " (agent " + agentVersion + ")", null));
     }
 
     private void onHandshakeComplete() {
         if (handshakeComplete || agentVersion == null) {
+            return;
+        }
+        if (refusedAction != null) {
+            // An agent that completes the handshake after we refused one of its actions (SSM spec §6.3: it must end
+            // the session) is broken or hostile: the session never becomes ready.
+            failRefusedHandshake();
             return;
         }
         handshakeComplete = true;
