@@ -450,7 +450,8 @@ class FumidaiCliIT {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "example");
         try (FakeSsmService ssm = FakeSsmService.builder().start()) {
-            String hop = "ssm://i-0123456789abcdef0?region=us-east-1&endpoint=" + ssm.endpoint();
+            String hop = "ssm://i-0123456789abcdef0?region=us-east-1&insecurePlaintextWebSocketForTesting=true&endpoint="
+                    + ssm.endpoint();
             Result r = run("via ssm\n", viaConfig("-v", "-J", hop + ",bastion-2", "-W", svc())
                     .toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
@@ -476,7 +477,8 @@ class FumidaiCliIT {
         System.setProperty("aws.sharedCredentialsFile", awsCredentials.toString());
         try (FakeSsmService ssm = FakeSsmService.builder().verifySignatures(java.util.Map.of("AKIDPROFILEIT0001",
                 new dev.fumidai.ssm.fake.SigV4Verifier.Issued("profile-secret-it", null))).start()) {
-            String hop = "ssm://i-0123456789abcdef0?endpoint=" + ssm.endpoint();
+            String hop = "ssm://i-0123456789abcdef0?insecurePlaintextWebSocketForTesting=true&endpoint="
+                    + ssm.endpoint();
             Result r = run("by profile\n", viaConfig("--profile", "fumidai-it", "--region", "eu-central-1",
                     "-J", hop + ",bastion-2", "-W", svc()).toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());

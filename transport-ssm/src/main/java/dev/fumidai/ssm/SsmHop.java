@@ -46,6 +46,7 @@ public final class SsmHop implements Hop {
     private final Duration pingInterval;
     private final Duration reconnectBudget;
     private final SslContext sslContext;
+    private final boolean insecurePlaintextWebSocketForTesting;
     private final String reason;
     private final String profile;
     private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -71,6 +72,7 @@ public final class SsmHop implements Hop {
         this.pingInterval = b.pingInterval;
         this.reconnectBudget = b.reconnectBudget;
         this.sslContext = b.sslContext;
+        this.insecurePlaintextWebSocketForTesting = b.insecurePlaintextWebSocketForTesting;
         this.reason = b.reason;
     }
 
@@ -99,6 +101,7 @@ public final class SsmHop implements Hop {
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration reconnectBudget = Duration.ofMinutes(15);
         private SslContext sslContext;
+        private boolean insecurePlaintextWebSocketForTesting;
         private String reason;
         private String profile;
         private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -192,6 +195,16 @@ public final class SsmHop implements Hop {
         /** Sets the TLS context for {@code wss} stream URLs; the JDK's default trust otherwise. */
         public Builder sslContext(SslContext ctx) {
             this.sslContext = ctx;
+            return this;
+        }
+
+        /**
+         * Follows a {@code ws://} StreamUrl, a websocket without TLS that carries the session token and every byte
+         * in clear. Session Manager only returns {@code wss://}; by default anything else fails the connect with
+         * {@link dev.fumidai.HopHandshakeException}. For tests against a fake service on loopback only.
+         */
+        public Builder insecurePlaintextWebSocketForTesting() {
+            this.insecurePlaintextWebSocketForTesting = true;
             return this;
         }
 
@@ -355,6 +368,10 @@ public final class SsmHop implements Hop {
 
     String reason() {
         return reason;
+    }
+
+    boolean insecurePlaintextWebSocketForTesting() {
+        return insecurePlaintextWebSocketForTesting;
     }
 
     @Override

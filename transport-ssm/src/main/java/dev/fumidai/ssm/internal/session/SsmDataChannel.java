@@ -330,6 +330,15 @@ public final class SsmDataChannel {
 
     private void connect() {
         boolean tls = "wss".equalsIgnoreCase(streamUrl.getScheme());
+        boolean plaintext = "ws".equalsIgnoreCase(streamUrl.getScheme());
+        if (!tls && !(plaintext && config.insecurePlaintextWebSocketForTesting())) {
+            // The websocket carries the session token and every byte of every stream: TLS or nothing. Session
+            // Manager only ever returns wss:// (§3.1); ws:// is for a fake service on loopback, opted into by name.
+            fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": refused StreamUrl scheme "
+                    + (plaintext ? "ws:// (plaintext websocket)" : "\"" + streamUrl.getScheme() + "\"")
+                    + "; only wss:// is allowed", null));
+            return;
+        }
         String host = streamUrl.getHost();
         int port = streamUrl.getPort() > 0 ? streamUrl.getPort() : (tls ? 443 : 80);
         SslContext ssl;
