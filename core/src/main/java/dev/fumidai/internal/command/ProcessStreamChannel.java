@@ -37,21 +37,32 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
     /** Bytes in flight each way between the pipes and the event loop. */
     static final int CREDIT = 256 * 1024;
 
+    /** Bound on one stderr line as logged, in characters; the rest is cut. */
+    static final int MAX_STDERR_LINE = 512;
+
     private static final int CHUNK = 16 * 1024;
     private static final byte[] EOF_MARK = new byte[0];
     private static final long KILL_GRACE_MS = 2000;
 
     private final Process process;
     private final String label;
+    private final java.util.function.Consumer<String> stderrLines;
     private final Semaphore readCredit = new Semaphore(CREDIT);
     private final BlockingQueue<byte[]> toProcess = new ArrayBlockingQueue<>(CREDIT / CHUNK + 2);
     private long writeCredit = CREDIT;
 
     /** Wraps a started process; call {@link #start()} once the channel is registered. */
     public ProcessStreamChannel(Process process, String label) {
+        this(process, label, null);
+    }
+
+    /** Wraps a started process whose stderr lines go to {@code stderrLines} instead of the log (tests). */
+    ProcessStreamChannel(Process process, String label, java.util.function.Consumer<String> stderrLines) {
         super(null);
         this.process = process;
         this.label = label;
+        this.stderrLines = stderrLines != null ? stderrLines
+                : line -> LOG.info("{} stderr: {}", label, line);
         markActive();
     }
 
@@ -135,7 +146,7 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
                 java.nio.charset.StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                LOG.info("{} stderr: {}", label, line.length() > 512 ? line.substring(0, 512) + "..." : line);
+                stderrLines.accept(line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "..." : line);
             }
         } catch (IOException e) {
             LOG.debug("{}: stderr closed: {}", label, e.toString());
