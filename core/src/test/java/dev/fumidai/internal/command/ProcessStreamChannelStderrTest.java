@@ -80,4 +80,21 @@ class ProcessStreamChannelStderrTest {
             }
         }
     }
+
+    @Test
+    void escapeCoversC1BidiOverridesAndTheBackslash() {
+        assertEquals("a\\\\b\\u202ec\\x9bd\\x7f", ProcessStreamChannel.escape("a\\b\u202Ec\u009Bd\u007F"));
+        assertEquals("caf\u00e9 \u65e5\u672c", ProcessStreamChannel.escape("caf\u00e9 \u65e5\u672c"));
+    }
+
+    @Test
+    void linesPastTheLimitAreCountedNotHandedOn() {
+        List<String> got = new ArrayList<>();
+        ProcessStreamChannel.StderrLines lines = new ProcessStreamChannel.StderrLines(got::add);
+        byte[] many = "x\n".repeat(ProcessStreamChannel.MAX_STDERR_LINES + 5).getBytes();
+        lines.feed(many, many.length);
+        lines.finish();
+        assertEquals(ProcessStreamChannel.MAX_STDERR_LINES, got.size());
+        assertEquals(5, lines.dropped);
+    }
 }
