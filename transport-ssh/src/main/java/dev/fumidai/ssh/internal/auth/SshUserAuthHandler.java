@@ -55,8 +55,12 @@ import org.slf4j.LoggerFactory;
  * methods tried and the methods the server still allows, and the channel is closed. A server that lets us
  * in without a real credential (accepting {@code none}, keyboard-interactive with no prompts, or
  * USERAUTH_SUCCESS to a public key query) is reported as trivial, and refused the same way when
- * {@link UserAuthConfig#refuseTrivialAuth()} is set (security-checklist A1). Transport failures fail the
- * promise with the transport's typed exception.
+ * {@link UserAuthConfig#refuseTrivialAuth()} is set (security-checklist A1). A server that keeps asking is
+ * bounded: at most {@link UserAuthConfig#numberOfPasswordPrompts()} passwords and as many keyboard-interactive
+ * tries per authentication, across stages, and at most {@link #MAX_PARTIAL_SUCCESS_ROUNDS} partial-success
+ * answers. A USERAUTH_SUCCESS that answers no request of ours is a protocol error. Only this handler tells the
+ * transport that authentication succeeded ({@link SshTransportHandler#userAuthSucceeded()}). Transport failures
+ * fail the promise with the transport's typed exception.
  */
 public final class SshUserAuthHandler extends ChannelDuplexHandler {
 
