@@ -79,7 +79,8 @@ class CliDistributionIT {
                 + Base64.getMimeEncoder().encodeToString(user.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         bastion = new EmbeddedBastion("bastion-d", user.getPublic(), Set.of(svc()));
-        Path knownHosts = Files.write(work.resolve("known_hosts"), List.of(bastion.knownHostsLine()));
+        Path knownHosts = Files.write(work.resolve("known_hosts"),
+                List.of(bastion.knownHostsLine(), bastion.aliasKnownHostsLine()));
         config = Files.writeString(work.resolve("ssh_config"), String.join("\n",
                 "Host bastion-d",
                 "  HostName 127.0.0.1",
