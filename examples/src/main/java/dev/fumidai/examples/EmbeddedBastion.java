@@ -37,6 +37,15 @@ final class EmbeddedBastion implements AutoCloseable {
         return bastion.knownHostsLine();
     }
 
+    /**
+     * Returns the known_hosts line under the name alone, {@code name ecdsa-sha2-nistp256 ...}: how OpenSSH, and this
+     * library, look a host up whose ssh_config sets {@code HostKeyAlias name}, whatever its port.
+     */
+    String aliasKnownHostsLine() {
+        String line = knownHostsLine();
+        return line.substring(1, line.indexOf(']')) + line.substring(line.indexOf(' '));
+    }
+
     /** Encodes a P-256 public key as OpenSSH writes it (RFC 5656 §3.1). */
     static String openSshPublicKey(PublicKey key) {
         return EmbeddedBastions.openSshPublicKey(key);

@@ -81,7 +81,8 @@ class CliDistributionIT {
         // Owner-only, as ssh-keygen writes keys: a key file open to others is refused, as OpenSSH refuses it.
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         bastion = new EmbeddedBastion("bastion-d", user.getPublic(), Set.of(svc()));
-        Path knownHosts = Files.write(work.resolve("known_hosts"), List.of(bastion.knownHostsLine()));
+        Path knownHosts = Files.write(work.resolve("known_hosts"),
+                List.of(bastion.knownHostsLine(), bastion.aliasKnownHostsLine()));
         config = Files.writeString(work.resolve("ssh_config"), String.join("\n",
                 "Host bastion-d",
                 "  HostName 127.0.0.1",

@@ -101,7 +101,7 @@ class CliForwardsOpenSshIT {
         reader.start();
         assertTrue(listening.await(30, TimeUnit.SECONDS), "sshd did not start: " + sshdLog);
         String[] pub = Files.readString(dir.resolve("host_ed25519.pub")).trim().split(" ");
-        knownHosts = Files.writeString(dir.resolve("known_hosts"), "[bastion]:" + sshdPort + " " + pub[0] + " "
+        knownHosts = Files.writeString(dir.resolve("known_hosts"), "bastion " + pub[0] + " "
                 + pub[1] + "\n");
         config = writeConfig("config", "");
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

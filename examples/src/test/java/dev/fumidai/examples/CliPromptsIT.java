@@ -77,7 +77,8 @@ class CliPromptsIT {
         encryptedKey = encryptedPkcs8(work, user, PASSPHRASE.toCharArray(), "id_encrypted");
         bastion = new EmbeddedBastion("bastion-p", user.getPublic(), Set.of(svc()));
         bastion.allowPassword("ops", PASSWORD);
-        Path knownHosts = Files.write(work.resolve("known_hosts"), List.of(bastion.knownHostsLine()));
+        Path knownHosts = Files.write(work.resolve("known_hosts"),
+                List.of(bastion.knownHostsLine(), bastion.aliasKnownHostsLine()));
         config = Files.writeString(work.resolve("ssh_config"), String.join("\n",
                 "Host bastion-p",
                 "  HostName 127.0.0.1",

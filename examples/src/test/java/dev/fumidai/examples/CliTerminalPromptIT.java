@@ -72,7 +72,8 @@ class CliTerminalPromptIT {
         KeyPair user = KeyPairGenerator.getInstance("EC").generateKeyPair();
         key = CliPromptsIT.encryptedPkcs8(work, user, PASSPHRASE.toCharArray(), "id_tty");
         bastion = new EmbeddedBastion("bastion-t", user.getPublic(), Set.of(svc()));
-        Path knownHosts = Files.write(work.resolve("known_hosts"), List.of(bastion.knownHostsLine()));
+        Path knownHosts = Files.write(work.resolve("known_hosts"),
+                List.of(bastion.knownHostsLine(), bastion.aliasKnownHostsLine()));
         config = Files.writeString(work.resolve("ssh_config"), String.join("\n",
                 "Host bastion-t",
                 "  HostName 127.0.0.1",

@@ -68,7 +68,8 @@ class FumidaiCliIT {
         key = pkcs8(user, "id_ecdsa");
         b2 = new EmbeddedBastion("bastion-2", user.getPublic(), Set.of("127.0.0.1:" + service.getLocalPort()));
         b1 = new EmbeddedBastion("bastion-1", user.getPublic(), Set.of("127.0.0.1:" + b2.port()));
-        knownHosts = Files.write(work.resolve("known_hosts"), List.of(b1.knownHostsLine(), b2.knownHostsLine()));
+        knownHosts = Files.write(work.resolve("known_hosts"), List.of(b1.knownHostsLine(),
+                b1.aliasKnownHostsLine(), b2.knownHostsLine(), b2.aliasKnownHostsLine()));
         knownHostsByAddress = Files.write(work.resolve("known_hosts_by_address"), List.of(
                 b1.knownHostsLine().replace("[bastion-1]", "[127.0.0.1]"),
                 b2.knownHostsLine().replace("[bastion-2]", "[127.0.0.1]")));
@@ -261,7 +262,7 @@ class FumidaiCliIT {
     void aWrongHostKeyAtHopTwoGivesExitFiveAndNamesHopTwo() throws Exception {
         KeyPair other = KeyPairGenerator.getInstance("EC").generateKeyPair();
         Path bad = Files.write(work.resolve("known_hosts_bad"), List.of(b1.knownHostsLine(),
-                "[bastion-2]:" + b2.port() + " " + EmbeddedBastion.openSshPublicKey(other.getPublic())));
+                b1.aliasKnownHostsLine(), "bastion-2 " + EmbeddedBastion.openSshPublicKey(other.getPublic())));
         Result r = run("", "-F", config.toString(), "--known-hosts", bad.toString(), "-i", key.toString(),
                 "-J", "bastion-1", "-W", svc(), "bastion-2");
         assertEquals(5, r.exit(), r.err());
@@ -272,7 +273,8 @@ class FumidaiCliIT {
 
     @Test
     void anUnknownHostGivesExitFive() throws Exception {
-        Path onlyOne = Files.write(work.resolve("known_hosts_one"), List.of(b1.knownHostsLine()));
+        Path onlyOne = Files.write(work.resolve("known_hosts_one"), List.of(b1.knownHostsLine(),
+                b1.aliasKnownHostsLine()));
         Result r = run("", "-F", config.toString(), "--known-hosts", onlyOne.toString(), "-i", key.toString(),
                 "-J", "bastion-1", "-W", svc(), "bastion-2");
         assertEquals(5, r.exit(), r.err());
@@ -344,7 +346,8 @@ class FumidaiCliIT {
 
     @Test
     void dashLWithAWrongHostKeyExitsFiveAtStartup() throws Exception {
-        Path onlyOne = Files.write(work.resolve("known_hosts_only_b1"), List.of(b1.knownHostsLine()));
+        Path onlyOne = Files.write(work.resolve("known_hosts_only_b1"), List.of(b1.knownHostsLine(),
+                b1.aliasKnownHostsLine()));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<List<LocalForward>> listened = new CopyOnWriteArrayList<>();
         int exit = new FumidaiCli(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
@@ -453,7 +456,8 @@ class FumidaiCliIT {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "example");
         try (FakeSsmService ssm = FakeSsmService.builder().start()) {
-            String hop = "ssm://i-0123456789abcdef0?region=us-east-1&endpoint=" + ssm.endpoint();
+            String hop = "ssm://i-0123456789abcdef0?region=us-east-1&insecurePlaintextWebSocketForTesting=true&endpoint="
+                    + ssm.endpoint();
             Result r = run("via ssm\n", viaConfig("-v", "-J", hop + ",bastion-2", "-W", svc())
                     .toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
@@ -479,7 +483,8 @@ class FumidaiCliIT {
         System.setProperty("aws.sharedCredentialsFile", awsCredentials.toString());
         try (FakeSsmService ssm = FakeSsmService.builder().verifySignatures(java.util.Map.of("AKIDPROFILEIT0001",
                 new dev.fumidai.ssm.fake.SigV4Verifier.Issued("profile-secret-it", null))).start()) {
-            String hop = "ssm://i-0123456789abcdef0?endpoint=" + ssm.endpoint();
+            String hop = "ssm://i-0123456789abcdef0?insecurePlaintextWebSocketForTesting=true&endpoint="
+                    + ssm.endpoint();
             Result r = run("by profile\n", viaConfig("--profile", "fumidai-it", "--region", "eu-central-1",
                     "-J", hop + ",bastion-2", "-W", svc()).toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
@@ -559,7 +564,8 @@ class FumidaiCliIT {
 
     @Test
     void thePackagedJarReportsAWrongHostKeyWithItsExitCode() throws Exception {
-        Path onlyOne = Files.write(work.resolve("known_hosts_packaged"), List.of(b1.knownHostsLine()));
+        Path onlyOne = Files.write(work.resolve("known_hosts_packaged"), List.of(b1.knownHostsLine(),
+                b1.aliasKnownHostsLine()));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "fumidai-demo-cli.jar").toString(), "-F", config.toString(),
                 "--known-hosts", onlyOne.toString(), "-i", key.toString(), "-J", "bastion-1", "-W", svc(),

@@ -66,7 +66,8 @@ class OpenSshProxyCommandIT {
             Thread t = new Thread(() -> upperCaseOne(service), "it-service");
             t.setDaemon(true);
             t.start();
-            Path cliKnownHosts = Files.write(dir.resolve("cli_known_hosts"), List.of(b1.knownHostsLine()));
+            Path cliKnownHosts = Files.write(dir.resolve("cli_known_hosts"),
+                    List.of(b1.aliasKnownHostsLine()));
             Path sshKnownHosts = Files.write(dir.resolve("ssh_known_hosts"),
                     List.of(b2.knownHostsLine().replace("[bastion-2]", "[127.0.0.1]")));
             Path cliConfig = Files.writeString(dir.resolve("cli_config"), String.join("\n",

@@ -38,7 +38,8 @@ class PostgresThroughFakeSsmIT {
                 AwsSdkSsmApi api = AwsSdkSsmApi.builder().region("us-east-1").endpointOverride(fake.endpoint())
                         .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE",
                                 "example"))).build()) {
-            SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api).build();
+            SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api)
+                    .insecurePlaintextWebSocketForTesting().build();
             InMemoryAuditSink audit = InMemoryAuditSink.create();
             try (JumpHost jh = JumpHost.builder().route(Route.of(hop)).actor("it:ssm-pg").auditSink(audit).build()) {
                 JumpHosts.register("ssm-pg", jh);

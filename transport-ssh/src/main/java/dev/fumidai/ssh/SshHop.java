@@ -50,7 +50,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -93,17 +92,42 @@ public final class SshHop implements Hop {
     /** The key files OpenSSH tries when none is given ({@code ssh(1)} {@code -i}), in its order. */
     static final List<String> DEFAULT_IDENTITY_FILES = List.of("id_ecdsa", "id_ed25519", "id_rsa");
 
+    /** Bounds the threads that run user callbacks at once; more callbacks wait in line for a thread. */
+    static final int MAX_CALLBACK_THREADS = 8;
+    /** Bounds the threads that read key and known_hosts files and run host-key verifiers. */
+    static final int MAX_IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     /**
-     * Reads key files and runs password and keyboard-interactive callbacks: daemon threads so that a blocked
-     * prompt never blocks an event loop nor JVM exit.
+     * Runs password and keyboard-interactive callbacks and agent signing: user code and socket I/O that may block
+     * for as long as a person takes, so never on an event loop, and on a pool of its own so that blocked prompts
+     * cannot hold back another hop's key loading or host-key check. Bounded: a thousand hops waiting for a
+     * password hold {@value #MAX_CALLBACK_THREADS} threads, not a thousand.
      */
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fumidai-ssh-auth");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService CALLBACKS = boundedDaemonPool("fumidai-ssh-callback", MAX_CALLBACK_THREADS);
+    /**
+     * Reads key files (passphrase callbacks included, they run while a key is decrypted) and known_hosts files and
+     * runs host-key verifiers: daemon threads, bounded by the number of cores (bcrypt key derivation is CPU work).
+     */
+    private static final ExecutorService WORKERS = boundedDaemonPool("fumidai-ssh-io", MAX_IO_THREADS);
+
+    /**
+     * Creates a pool of at most {@code threads} daemon threads that end after 30 s idle; tasks beyond them queue
+     * (one per hop connecting at once, which the application bounds).
+     */
+    private static ExecutorService boundedDaemonPool(String name, int threads) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+                30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     private final String name;
+    private final String hostKeyAlias;
     private final Target address;
     private final HostKeyVerifier verifier;
     private final String user;
@@ -119,6 +143,7 @@ public final class SshHop implements Hop {
     private final SshTransportConfig transportConfig;
     private final List<Path> certificateFiles;
     private final List<String> preferredAuthentications;
+    private final int numberOfPasswordPrompts;
     private final Duration connectTimeout;
     private final Duration serverAliveInterval;
     private final int serverAliveCountMax;
@@ -127,6 +152,7 @@ public final class SshHop implements Hop {
         this.address = b.address;
         this.verifier = b.verifier;
         this.name = b.name != null ? b.name : b.address.host();
+        this.hostKeyAlias = b.hostKeyAlias;
         this.user = b.user != null ? b.user : System.getProperty("user.name", "root");
         this.identityFiles = List.copyOf(b.identityFiles);
         this.inMemoryIdentities = List.copyOf(b.inMemoryIdentities);
@@ -140,6 +166,7 @@ public final class SshHop implements Hop {
         this.transportConfig = b.transportConfig;
         this.certificateFiles = List.copyOf(b.certificateFiles);
         this.preferredAuthentications = b.preferredAuthentications;
+        this.numberOfPasswordPrompts = b.numberOfPasswordPrompts;
         this.connectTimeout = b.connectTimeout;
         this.serverAliveInterval = b.serverAliveInterval;
         this.serverAliveCountMax = b.serverAliveCountMax;
@@ -168,6 +195,7 @@ public final class SshHop implements Hop {
     public Builder toBuilder() {
         Builder b = new Builder(address, verifier);
         b.name = name;
+        b.hostKeyAlias = hostKeyAlias;
         b.user = user;
         b.identityFiles.addAll(identityFiles);
         b.inMemoryIdentities.addAll(inMemoryIdentities);
@@ -181,6 +209,7 @@ public final class SshHop implements Hop {
         b.transportConfig = transportConfig;
         b.certificateFiles.addAll(certificateFiles);
         b.preferredAuthentications = preferredAuthentications;
+        b.numberOfPasswordPrompts = numberOfPasswordPrompts;
         b.connectTimeout = connectTimeout;
         b.serverAliveInterval = serverAliveInterval;
         b.serverAliveCountMax = serverAliveCountMax;
@@ -242,6 +271,33 @@ public final class SshHop implements Hop {
         return preferredAuthentications;
     }
 
+    /**
+     * Returns how many passwords, and how many keyboard-interactive tries, one authentication asks for at most
+     * (OpenSSH {@code NumberOfPasswordPrompts}).
+     */
+    public int numberOfPasswordPrompts() {
+        return numberOfPasswordPrompts;
+    }
+
+    /** Returns the {@code HostKeyAlias} host keys are looked up under, if set. */
+    public Optional<String> hostKeyAlias() {
+        return Optional.ofNullable(hostKeyAlias);
+    }
+
+    /** Returns the name host keys are looked up and recorded under: the alias when set, else the hop name. */
+    private String hostKeyName() {
+        return hostKeyAlias != null ? hostKeyAlias : name;
+    }
+
+    /**
+     * Returns the port host keys are looked up under. With a {@code HostKeyAlias} OpenSSH looks the alias up alone,
+     * never as {@code [alias]:port} (sshconnect.c, {@code get_hostfile_hostname_ipaddr}); 22 is the port whose
+     * known_hosts form is the bare name.
+     */
+    private int hostKeyPort() {
+        return hostKeyAlias != null ? 22 : address.port();
+    }
+
     /** Returns this hop's own bound on reaching the server and finishing key exchange, if it has one. */
     public Optional<Duration> connectTimeout() {
         return Optional.ofNullable(connectTimeout);
@@ -273,7 +329,7 @@ public final class SshHop implements Hop {
         CompletableFuture<List<AuthIdentity>> keys = CompletableFuture.supplyAsync(this::loadKeys, WORKERS);
         // Reading known_hosts to order host-key algorithms reads files: off the event loop.
         CompletableFuture<SshTransportConfig> config = CompletableFuture.supplyAsync(() ->
-                transportConfig.preferringKnownHostKeyAlgorithms(verifier, address.host(), address.port()), WORKERS)
+                transportConfig.preferringKnownHostKeyAlgorithms(verifier, hostKeyName(), hostKeyPort()), WORKERS)
                 .exceptionally(e -> transportConfig);
         CompletableFuture<HopSession> result = new CompletableFuture<>();
         AtomicReference<Channel> reached = new AtomicReference<>();
@@ -339,9 +395,9 @@ public final class SshHop implements Hop {
         long handshakeStart = System.nanoTime();
         io.netty.util.concurrent.Future<SshTransportReadyEvent> ready;
         try {
-            // The name checked against known_hosts is the logical hop name (its alias), never the address the
-            // channel reached (ssh-client.md, Server authentication); it defaults to the address host.
-            ready = SshClientTransport.install(channel, config, name, address.port(), where, verifier,
+            // The name checked against known_hosts is the logical hop name (or its HostKeyAlias), never the address
+            // the channel reached (ssh-client.md, Server authentication); it defaults to the address host.
+            ready = SshClientTransport.install(channel, config, hostKeyName(), hostKeyPort(), where, verifier,
                     WORKERS);
         } catch (RuntimeException e) {
             channel.close();
@@ -390,7 +446,7 @@ public final class SshHop implements Hop {
             return;
         }
         UserAuthConfig config = new UserAuthConfig(user, keys, password, keyboardInteractive, refuseTrivialAuth,
-                WORKERS, preferredAuthentications);
+                CALLBACKS, preferredAuthentications, numberOfPasswordPrompts);
         Promise<AuthAttempt> auth = channel.eventLoop().newPromise();
         TunnelEventListener.HopId id = eventId(ctx);
         long authStart = System.nanoTime();
@@ -566,9 +622,9 @@ public final class SshHop implements Hop {
         return t;
     }
 
-    /** Executes a task on the shared worker pool; for the session's callbacks. */
+    /** Executes a task on the shared, bounded callback pool; for the session's callbacks. */
     static Executor workers() {
-        return WORKERS;
+        return CALLBACKS;
     }
 
     /**
@@ -605,6 +661,7 @@ public final class SshHop implements Hop {
         private final Target address;
         private final HostKeyVerifier verifier;
         private String name;
+        private String hostKeyAlias;
         private String user;
         private final List<Path> identityFiles = new ArrayList<>();
         private final List<InMemoryIdentity> inMemoryIdentities = new ArrayList<>();
@@ -618,6 +675,7 @@ public final class SshHop implements Hop {
         private SshTransportConfig transportConfig = SshTransportConfig.defaults();
         private final List<Path> certificateFiles = new ArrayList<>();
         private List<String> preferredAuthentications = UserAuthConfig.DEFAULT_METHODS;
+        private int numberOfPasswordPrompts = UserAuthConfig.DEFAULT_PASSWORD_PROMPTS;
         private Duration connectTimeout;
         private Duration serverAliveInterval = Duration.ZERO;
         private int serverAliveCountMax = 3;
@@ -633,6 +691,16 @@ public final class SshHop implements Hop {
         /** Sets the logical name used in messages, audit and host-key lookup; defaults to the host. */
         public Builder name(String value) {
             this.name = SshNames.requireSafe(value, "hop name");
+            return this;
+        }
+
+        /**
+         * Looks the server's host key up (and records it) under this name alone, as OpenSSH's {@code HostKeyAlias}
+         * does: known_hosts is searched for the bare alias whatever the port, never for {@code [alias]:port}, and
+         * verifiers see port 22. {@code null} (the default) uses the hop name and the address's port.
+         */
+        public Builder hostKeyAlias(String value) {
+            this.hostKeyAlias = value == null ? null : SshNames.requireSafe(value, "HostKeyAlias");
             return this;
         }
 
@@ -779,6 +847,22 @@ public final class SshHop implements Hop {
                 throw new IllegalArgumentException("preferredAuthentications needs at least one method");
             }
             this.preferredAuthentications = List.copyOf(methods);
+            return this;
+        }
+
+        /**
+         * Bounds how many passwords, and separately how many keyboard-interactive tries, one authentication asks
+         * for across every partial-success stage, as OpenSSH's {@code NumberOfPasswordPrompts} does (default 3).
+         * A server that keeps asking past it fails authentication with {@link dev.fumidai.HopAuthenticationException}
+         * naming this hop. 0 never asks.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder numberOfPasswordPrompts(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("numberOfPasswordPrompts must not be negative: " + value);
+            }
+            this.numberOfPasswordPrompts = value;
             return this;
         }
 

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * host of the chain has a {@code ProxyCommand}.
  *
  * <h2>Keywords applied to each hop</h2>
- * {@code HostName}, {@code Port}, {@code User}, {@code HostKeyAlias} (the hop's name, checked in known_hosts),
- * {@code IdentityFile}, {@code IdentitiesOnly}, {@code IdentityAgent}, {@code CertificateFile},
- * {@code PreferredAuthentications}, {@code ConnectTimeout}, {@code ServerAliveInterval},
+ * {@code HostName}, {@code Port}, {@code User}, {@code HostKeyAlias} (the hop's name, checked in known_hosts as
+ * the bare alias whatever the port, as OpenSSH does), {@code IdentityFile}, {@code IdentitiesOnly},
+ * {@code IdentityAgent}, {@code CertificateFile}, {@code PreferredAuthentications},
+ * {@code NumberOfPasswordPrompts}, {@code ConnectTimeout}, {@code ServerAliveInterval},
  * {@code ServerAliveCountMax}, {@code KexAlgorithms}, {@code Ciphers}, {@code MACs}, {@code HostKeyAlgorithms},
  * {@code RekeyLimit}, and for host keys {@code UserKnownHostsFile}, {@code GlobalKnownHostsFile},
  * {@code StrictHostKeyChecking} and {@code HashKnownHosts}. Keywords this library does not implement are logged
@@ -186,6 +187,7 @@ public final class SshRoutes {
                 .name(c.hostKeyAlias().orElse(c.hostName()))
                 .user(c.user())
                 .transportConfig(t.build());
+        c.hostKeyAlias().ifPresent(b::hostKeyAlias);
         List<String> identities = withoutNone(c.identityFiles());
         for (String f : identities) {
             b.identity(Path.of(f));
@@ -204,6 +206,7 @@ public final class SshRoutes {
         if (!c.preferredAuthentications().isEmpty()) {
             b.preferredAuthentications(c.preferredAuthentications());
         }
+        b.numberOfPasswordPrompts(c.numberOfPasswordPrompts());
         c.connectTimeout().filter(d -> !d.isZero()).ifPresent(b::connectTimeout);
         // ServerAliveCountMax 0 would end the connection at the first probe in our model; OpenSSH never ends it.
         // Either way no liveness check results, so 0 leaves probing off.

@@ -98,6 +98,31 @@ class SshConfigRouteMinaTest {
         }
     }
 
+    /**
+     * OpenSSH looks a {@code HostKeyAlias} up in known_hosts as the bare alias whatever the port (sshconnect.c uses
+     * the alias in place of {@code [host]:port}): an entry for the bare alias verifies a server on a non-22 port.
+     */
+    @Test
+    void hostKeyAliasIsLookedUpBareOnANon22Port() throws Exception {
+        try (SshHopMinaTest.Bastion b = new SshHopMinaTest.Bastion(SshHopMinaTest.fingerprintOf("ed25519_openssh"));
+                EchoServer echo = EchoServer.start()) {
+            StringBuilder sb = new StringBuilder();
+            for (KeyPair kp : b.server.getKeyPairProvider().loadKeys(null)) {
+                sb.append("bastion-alias ")
+                        .append(SshPublicKeys.toText(SshPublicKeys.fromJavaKey(kp.getPublic()))).append('\n');
+            }
+            Path kh = Files.writeString(dir.resolve("known_hosts_alias"), sb);
+            assertTrue(b.port() != 22, "the test needs a non-22 port");
+            Path file = config("Host mina\n  HostName 127.0.0.1\n  Port " + b.port() + "\n  HostKeyAlias bastion-alias\n"
+                    + keyLines(kh) + "  StrictHostKeyChecking yes\n");
+            try (JumpHost jh = JumpHost.builder().route(Route.fromSshConfig("mina", file))
+                    .reconnectPolicy(ReconnectPolicy.none()).actor("test:hostkeyalias").build();
+                    TunnelConnection c = jh.connect(Target.of("127.0.0.1", echo.port()), T)) {
+                assertArrayEquals("aliased".getBytes(StandardCharsets.UTF_8), echo(c, "aliased"));
+            }
+        }
+    }
+
     @Test
     void connectTimeoutEndsAHandshakeThatNeverStartsAndNamesTheHop() throws Exception {
         // The kernel completes the TCP handshake for the backlog; nobody ever reads or writes.

@@ -115,6 +115,7 @@ class SshRoutesTest {
                   ServerAliveInterval 1m
                   ServerAliveCountMax 5
                   PreferredAuthentications keyboard-interactive,publickey
+                  NumberOfPasswordPrompts 1
                   IdentityFile /keys/id
                   CertificateFile /keys/id-cert.pub
                   CertificateFile none
@@ -128,6 +129,7 @@ class SshRoutesTest {
         assertEquals(Duration.ofMinutes(1), h.serverAliveInterval());
         assertEquals(5, h.serverAliveCountMax());
         assertEquals(List.of("keyboard-interactive", "publickey"), h.preferredAuthentications());
+        assertEquals(1, h.numberOfPasswordPrompts());
         assertEquals(List.of(Path.of("/keys/id-cert.pub")), h.certificateFiles());
         assertEquals(64L << 20, h.transportConfig().rekeyBytes());
         assertEquals(Duration.ofMinutes(30), h.transportConfig().rekeyInterval());
@@ -136,6 +138,7 @@ class SshRoutesTest {
         assertEquals(java.util.Optional.empty(), p.connectTimeout());
         assertEquals(Duration.ZERO, p.serverAliveInterval(), "no probes unless configured, as OpenSSH");
         assertEquals(List.of("publickey", "keyboard-interactive", "password"), p.preferredAuthentications());
+        assertEquals(3, p.numberOfPasswordPrompts(), "OpenSSH's default NumberOfPasswordPrompts");
         assertEquals(List.of(), p.certificateFiles());
         assertEquals(SshTransportConfig.DEFAULT_REKEY_BYTES, p.transportConfig().rekeyBytes());
     }
@@ -200,13 +203,16 @@ class SshRoutesTest {
         assertThrows(IllegalArgumentException.class, () -> b.serverAlive(Duration.ofSeconds(-1), 3));
         assertThrows(IllegalArgumentException.class, () -> b.serverAlive(Duration.ofSeconds(5), 0));
         assertThrows(IllegalArgumentException.class, () -> b.preferredAuthentications(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> b.numberOfPasswordPrompts(-1));
         SshHop h = b.connectTimeout(Duration.ofSeconds(3)).serverAlive(Duration.ofSeconds(5), 2)
-                .preferredAuthentications(List.of("password")).certificate(Path.of("/c")).build();
+                .preferredAuthentications(List.of("password")).certificate(Path.of("/c")).numberOfPasswordPrompts(5)
+                .build();
         SshHop copy = h.toBuilder().build();
         assertEquals(h.connectTimeout(), copy.connectTimeout(), "toBuilder keeps every setting");
         assertEquals(h.serverAliveInterval(), copy.serverAliveInterval());
         assertEquals(h.serverAliveCountMax(), copy.serverAliveCountMax());
         assertEquals(h.preferredAuthentications(), copy.preferredAuthentications());
+        assertEquals(5, copy.numberOfPasswordPrompts());
         assertEquals(h.certificateFiles(), copy.certificateFiles());
         assertEquals(java.util.Optional.empty(), h.toBuilder().connectTimeout(null).build().connectTimeout());
     }

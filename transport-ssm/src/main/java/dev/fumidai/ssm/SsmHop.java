@@ -47,6 +47,7 @@ public final class SsmHop implements Hop {
     private final Duration pingInterval;
     private final Duration reconnectBudget;
     private final SSLContext sslContext;
+    private final boolean insecurePlaintextWebSocketForTesting;
     private final String reason;
     private final String profile;
     private final software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -72,6 +73,7 @@ public final class SsmHop implements Hop {
         this.pingInterval = b.pingInterval;
         this.reconnectBudget = b.reconnectBudget;
         this.sslContext = b.sslContext;
+        this.insecurePlaintextWebSocketForTesting = b.insecurePlaintextWebSocketForTesting;
         this.reason = b.reason;
     }
 
@@ -100,6 +102,7 @@ public final class SsmHop implements Hop {
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration reconnectBudget = Duration.ofMinutes(15);
         private SSLContext sslContext;
+        private boolean insecurePlaintextWebSocketForTesting;
         private String reason;
         private String profile;
         private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentialsProvider;
@@ -196,6 +199,16 @@ public final class SsmHop implements Hop {
          */
         public Builder sslContext(SSLContext ctx) {
             this.sslContext = ctx;
+            return this;
+        }
+
+        /**
+         * Follows a {@code ws://} StreamUrl, a websocket without TLS that carries the session token and every byte
+         * in clear. Session Manager only returns {@code wss://}; by default anything else fails the connect with
+         * {@link dev.fumidai.HopHandshakeException}. For tests against a fake service on loopback only.
+         */
+        public Builder insecurePlaintextWebSocketForTesting() {
+            this.insecurePlaintextWebSocketForTesting = true;
             return this;
         }
 
@@ -359,6 +372,10 @@ public final class SsmHop implements Hop {
 
     @Nullable String reason() {
         return reason;
+    }
+
+    boolean insecurePlaintextWebSocketForTesting() {
+        return insecurePlaintextWebSocketForTesting;
     }
 
     @Override

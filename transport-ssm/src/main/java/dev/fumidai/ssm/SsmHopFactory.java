@@ -13,13 +13,16 @@ import java.util.Set;
 /**
  * Creates {@link SsmHop}s from URIs: {@code ssm://i-0abc?region=eu-west-1&document=...}. Query parameters:
  * {@code region}, {@code profile} (a named AWS profile, as {@code aws --profile}), {@code document}, {@code endpoint} (control-plane endpoint override), {@code name},
- * {@code target} (instead of the authority, for ECS targets whose form is not a valid URI host). Unknown
+ * {@code target} (instead of the authority, for ECS targets whose form is not a valid URI host),
+ * {@code insecurePlaintextWebSocketForTesting=true} (follow a {@code ws://} StreamUrl of a fake service; see
+ * {@link SsmHop.Builder#insecurePlaintextWebSocketForTesting()}). Unknown
  * parameters are refused. By-name targets: {@code ssm://name:web-1?region=...} (the running EC2 instance with
  * that Name tag) and {@code ssm://x?target=ecs:<cluster>/<task>/<container>} (see {@link SsmHop#builder}).
  */
 public final class SsmHopFactory implements HopFactory {
 
-    private static final Set<String> KNOWN = Set.of("region", "profile", "document", "endpoint", "name", "target");
+    private static final Set<String> KNOWN = Set.of("region", "profile", "document", "endpoint", "name", "target",
+            "insecurePlaintextWebSocketForTesting");
 
     @Override
     public Set<String> schemes() {
@@ -60,6 +63,16 @@ public final class SsmHopFactory implements HopFactory {
         }
         if (q.containsKey("name")) {
             b.name(q.get("name"));
+        }
+        String plaintext = q.get("insecurePlaintextWebSocketForTesting");
+        if (plaintext != null) {
+            if (!plaintext.equals("true") && !plaintext.equals("false")) {
+                throw new IllegalArgumentException("ssm:// URI: insecurePlaintextWebSocketForTesting must be true or"
+                        + " false: " + uri);
+            }
+            if (plaintext.equals("true")) {
+                b.insecurePlaintextWebSocketForTesting();
+            }
         }
         return b.build();
     }

@@ -115,6 +115,9 @@ final class SsmHopSession implements HopSession {
                 .withPings(hop.pingInterval(), hop.pingInterval().multipliedBy(2).dividedBy(3))
                 .withReconnectBudget(hop.reconnectBudget())
                 .withSslContext(hop.sslContext());
+        if (hop.insecurePlaintextWebSocketForTesting()) {
+            base = base.withInsecurePlaintextWebSocketForTesting();
+        }
         DataChannelConfig config;
         try {
             config = base.withProxy(hop.proxy());

@@ -145,7 +145,8 @@ class SsmHopTest {
     }
 
     private HopSession connect(String document) throws Exception {
-        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").document(document).api(api).build();
+        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").document(document).api(api)
+                .insecurePlaintextWebSocketForTesting().build();
         return hop.connect(context()).get(10, TimeUnit.SECONDS);
     }
 
@@ -185,7 +186,8 @@ class SsmHopTest {
 
     @Test
     void execAndRemoteForwardAreRefusedWithATypedErrorNamingTheHop() throws Exception {
-        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api).build();
+        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api)
+                .insecurePlaintextWebSocketForTesting().build();
         try (dev.fumidai.JumpHost jh = dev.fumidai.JumpHost.builder().route(Route.of(hop)).actor("test:ssm")
                 .build()) {
             java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
@@ -244,6 +246,22 @@ class SsmHopTest {
         }
         assertTrue(fs.isTerminated(), "close ends the SSM session");
         assertTrue(fs.flagsReceived().contains(Flag.TERMINATE_SESSION.code()), "TerminateSession flag sent");
+    }
+
+    @Test
+    void aPlaintextStreamUrlFailsTheStreamUnlessTheHopOptsIn() throws Exception {
+        SsmHop hop = SsmHop.builder("i-0123456789abcdef0").region("us-east-1").api(api).build();
+        HopSession hs = hop.connect(context()).get(10, TimeUnit.SECONDS);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> hs.open(Target.of("127.0.0.1", echoPort())).get(20, TimeUnit.SECONDS));
+        HopHandshakeException h = assertInstanceOf(HopHandshakeException.class, e.getCause());
+        assertTrue(h.getMessage().contains("refused StreamUrl scheme ws://"), h.getMessage());
+        hs.close().get(20, TimeUnit.SECONDS);
+        SsmHop byUri = (SsmHop) Route.parse("ssm://i-0123456789abcdef0?region=us-east-1"
+                + "&insecurePlaintextWebSocketForTesting=true").hops().get(0);
+        assertTrue(byUri.insecurePlaintextWebSocketForTesting());
+        assertThrows(IllegalArgumentException.class, () -> Route.parse("ssm://i-0123456789abcdef0"
+                + "?insecurePlaintextWebSocketForTesting=yes"));
     }
 
     @Test

@@ -126,7 +126,7 @@ class SsmProfileCredentialsTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 CredentialProbe.class.getName(),
-                "ssm://" + TARGET + query + "document=AWS-StartPortForwardingSessionToRemoteHost",
+                "ssm://" + TARGET + query + "insecurePlaintextWebSocketForTesting=true&document=AWS-StartPortForwardingSessionToRemoteHost",
                 String.valueOf(port)));
         if (resume) {
             cmd.add("resume");

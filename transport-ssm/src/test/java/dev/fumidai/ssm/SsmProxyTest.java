@@ -73,6 +73,7 @@ class SsmProxyTest {
 
     private SsmHop hop(Map<String, String> env, Properties props) {
         return SsmHop.builder("i-0123456789abcdef0").region("us-east-1").endpointOverride(fake.endpoint())
+                .insecurePlaintextWebSocketForTesting()
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE",
                         "example")))
                 .proxyEnvironment(env, props).build();

@@ -137,6 +137,7 @@ class SsmTargetNamesTest {
         try (FakeSsmService fake = FakeSsmService.builder().start()) {
             SsmHop hop = SsmHop.builder("ecs:prod/" + TASK + "/web").region("us-east-1")
                     .endpointOverride(fake.endpoint()).lookupEndpointOverride(lookups.endpoint())
+                    .insecurePlaintextWebSocketForTesting()
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE",
                             "example"))).build();
             int port = ((InetSocketAddress) echo.localAddress()).getPort();

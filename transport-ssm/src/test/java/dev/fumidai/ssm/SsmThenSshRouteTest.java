@@ -131,7 +131,7 @@ class SsmThenSshRouteTest {
     void sshRidesOnAnSsmSessionToReachAPrivateEchoService() throws Exception {
         InMemoryAuditSink sink = InMemoryAuditSink.create();
         SsmHop ssm = SsmHop.builder(INSTANCE).name("ssm-entry").region("eu-west-1").document("AWS-StartSSHSession")
-                .api(api).build();
+                .api(api).insecurePlaintextWebSocketForTesting().build();
         SshHop ssh = SshHop.builder().address(Target.of("127.0.0.1", sshdPort()))
                 .hostKeyVerifier(PinnedFingerprintVerifier.of(hostKeyFingerprint))
                 .name("private-bastion").user("ops").identity(clientKey).defaultIdentities(false).build();

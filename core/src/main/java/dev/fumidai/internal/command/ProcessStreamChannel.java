@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries a stream over a child process's stdin and stdout, as OpenSSH's {@code ProxyCommand} does. Its stderr
- * goes to the log, line by line.
+ * goes to the log, line by line: each line cut to {@link #MAX_STDERR_LINE} bytes while it is read (a command that
+ * writes megabytes without a newline costs a fixed buffer), control characters and Unicode format characters
+ * escaped (no terminal escape sequence or forged log line reaches the log), and at most {@link #MAX_STDERR_LINES}
+ * lines per process; the rest is read and counted.
  *
  * <h2>Threading</h2>
  * Process pipes block, so three daemon threads per process move bytes: stdout reader, stdin writer, stderr
@@ -37,21 +40,34 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
     /** Bytes in flight each way between the pipes and the event loop. */
     static final int CREDIT = 256 * 1024;
 
+    /** Bound on one stderr line as kept and logged, in bytes before escaping; the rest is read and counted. */
+    static final int MAX_STDERR_LINE = 512;
+    /** Bound on stderr lines logged per process; later lines are read and counted, not logged. */
+    static final int MAX_STDERR_LINES = 1000;
+
     private static final int CHUNK = 16 * 1024;
     private static final byte[] EOF_MARK = new byte[0];
     private static final long KILL_GRACE_MS = 2000;
 
     private final Process process;
     private final String label;
+    private final java.util.function.Consumer<String> stderrLines;
     private final Semaphore readCredit = new Semaphore(CREDIT);
     private final BlockingQueue<byte[]> toProcess = new ArrayBlockingQueue<>(CREDIT / CHUNK + 2);
     private long writeCredit = CREDIT;
 
     /** Wraps a started process; call {@link #start()} once the channel is registered. */
     public ProcessStreamChannel(Process process, String label) {
+        this(process, label, null);
+    }
+
+    /** Wraps a started process whose stderr lines go to {@code stderrLines} instead of the log (tests). */
+    ProcessStreamChannel(Process process, String label, java.util.function.Consumer<String> stderrLines) {
         super(null);
         this.process = process;
         this.label = label;
+        this.stderrLines = stderrLines != null ? stderrLines
+                : line -> LOG.info("{} stderr: {}", label, line);
         markActive();
     }
 
@@ -131,15 +147,97 @@ public final class ProcessStreamChannel extends AbstractStreamChannel {
     }
 
     private void pumpStderr() {
-        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                LOG.info("{} stderr: {}", label, line.length() > 512 ? line.substring(0, 512) + "..." : line);
+        StderrLines lines = new StderrLines(stderrLines);
+        try (InputStream in = process.getErrorStream()) {
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                lines.feed(buf, n);
             }
         } catch (IOException e) {
             LOG.debug("{}: stderr closed: {}", label, e.toString());
+        } finally {
+            lines.finish();
+            if (lines.dropped > 0) {
+                LOG.info("{}: {} more stderr lines not logged (limit {})", label, lines.dropped, MAX_STDERR_LINES);
+            }
         }
+    }
+
+    /**
+     * Splits stderr bytes into lines of at most {@link #MAX_STDERR_LINE} bytes (the rest of a longer line is counted
+     * and dropped as it arrives) and hands each on escaped. One reader thread only.
+     */
+    static final class StderrLines {
+        private final java.util.function.Consumer<String> sink;
+        private final byte[] line = new byte[MAX_STDERR_LINE];
+        private int length;
+        private long cut;
+        private boolean pending;
+        private int emitted;
+        long dropped;
+
+        StderrLines(java.util.function.Consumer<String> sink) {
+            this.sink = sink;
+        }
+
+        void feed(byte[] buf, int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (b == '\n') {
+                    emit();
+                } else if (length < line.length) {
+                    line[length++] = b;
+                    pending = true;
+                } else {
+                    cut++;
+                }
+            }
+        }
+
+        /** Hands on an unterminated last line. */
+        void finish() {
+            if (pending || cut > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            if (emitted >= MAX_STDERR_LINES) {
+                dropped++;
+            } else {
+                emitted++;
+                String text = escape(new String(line, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+                sink.accept(cut == 0 ? text : text + "... (" + cut + " bytes cut)");
+            }
+            length = 0;
+            cut = 0;
+            pending = false;
+        }
+    }
+
+    /**
+     * Escapes what a terminal or log reader would act on: C0 and C1 control characters and DEL as {@code \xNN},
+     * Unicode format characters (bidirectional overrides) and line separators as {@code \}{@code uNNNN}, and the
+     * backslash itself.
+     */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int type = Character.getType(c);
+            if (c == '\\') {
+                b.append("\\\\");
+            } else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else if (type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     @Override

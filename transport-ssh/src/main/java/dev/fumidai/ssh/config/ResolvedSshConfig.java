@@ -41,6 +41,7 @@ import java.util.Set;
  * @param rekeyLimitBytes the data part of {@code RekeyLimit}, if set and not {@code default}
  * @param rekeyLimitTime the time part of {@code RekeyLimit}, if set and not {@code none}
  * @param preferredAuthentications {@code PreferredAuthentications}; empty means the library's order
+ * @param numberOfPasswordPrompts {@code NumberOfPasswordPrompts}, 3 by default
  * @param localForwards {@code LocalForward} lines as written ({@code [bind:]port host:hostport})
  * @param remoteForwards {@code RemoteForward} lines as written ({@code [bind:]port host:hostport}, a socket path
  *        on either side, or a lone {@code [bind:]port})
@@ -75,6 +76,7 @@ public record ResolvedSshConfig(
         Optional<Long> rekeyLimitBytes,
         Optional<Duration> rekeyLimitTime,
         List<String> preferredAuthentications,
+        int numberOfPasswordPrompts,
         List<String> localForwards,
         List<String> remoteForwards,
         List<String> dynamicForwards,

@@ -61,7 +61,7 @@ public final class SshConfig {
             "userknownhostsfile", "globalknownhostsfile", "stricthostkeychecking", "hostkeyalias",
             "hashknownhosts", "connecttimeout", "serveraliveinterval", "serveralivecountmax", "kexalgorithms",
             "ciphers", "macs", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
-            "rekeylimit", "preferredauthentications", "localforward", "remoteforward", "dynamicforward",
+            "rekeylimit", "preferredauthentications", "numberofpasswordprompts", "localforward", "remoteforward", "dynamicforward",
             "ignoreunknown");
     private static final Set<String> ACCUMULATING = Set.of("identityfile", "certificatefile", "localforward",
             "remoteforward", "dynamicforward");
@@ -619,13 +619,18 @@ public final class SshConfig {
         }
         List<String> preferred = first.containsKey("preferredauthentications")
                 ? List.of(one(first, "preferredauthentications").split(",")) : List.of();
+        int passwordPrompts = first.containsKey("numberofpasswordprompts")
+                ? integer(one(first, "numberofpasswordprompts"), "NumberOfPasswordPrompts") : 3;
+        if (passwordPrompts < 0) {
+            throw new SshConfigException("NumberOfPasswordPrompts: must not be negative: " + passwordPrompts);
+        }
         if (!unknown.isEmpty()) {
             LOG.debug("ssh_config for {}: {} unknown keyword(s) ignored", alias, unknown.size());
         }
         return new ResolvedSshConfig(alias, hostName, port, user, identityFiles, identitiesOnly,
                 certificateFiles, agent, jumps, proxyCommand, userKnownHosts, globalKnownHosts, strict,
                 hostKeyAlias, hash, connectTimeout, aliveInterval, aliveCount, kex, ciphers, macs, hka, pka,
-                rekeyBytes, rekeyTime, preferred, localForwards, remoteForwards, dynamicForwards, setKeywords, new ArrayList<>(unknown));
+                rekeyBytes, rekeyTime, preferred, passwordPrompts, localForwards, remoteForwards, dynamicForwards, setKeywords, new ArrayList<>(unknown));
     }
 
     /**

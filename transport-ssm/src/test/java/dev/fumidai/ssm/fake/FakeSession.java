@@ -287,8 +287,16 @@ public final class FakeSession {
             handshakeRequested = true;
             if (service.handshake() != FakeSsmService.HandshakeBehaviour.NEVER_REQUEST) {
                 Map<String, Object> props = new java.util.LinkedHashMap<>(properties);
-                endpoint.send(PayloadTypes.HANDSHAKE_REQUEST,
-                        HandshakeRequestPayload.sessionType(service.agentVersion(), "Port", props).toJson());
+                HandshakeRequestPayload request = HandshakeRequestPayload.sessionType(service.agentVersion(), "Port",
+                        props);
+                if (service.handshake() == FakeSsmService.HandshakeBehaviour.REFUSED_ACTION_THEN_COMPLETE) {
+                    List<HandshakeRequestPayload.RequestedClientAction> actions =
+                            new ArrayList<>(request.requestedClientActions());
+                    actions.add(new HandshakeRequestPayload.RequestedClientAction(
+                            HandshakeRequestPayload.ACTION_KMS_ENCRYPTION, Map.of("KMSKeyId", "fake-key")));
+                    request = new HandshakeRequestPayload(service.agentVersion(), actions);
+                }
+                endpoint.send(PayloadTypes.HANDSHAKE_REQUEST, request.toJson());
                 handshakeTimer = loop.schedule(() -> {
                     if (!handshakeComplete && clientVersion == null) {
                         terminate("Handshake timed out. Please ensure that you have the latest version of the "
@@ -571,7 +579,8 @@ public final class FakeSession {
             handshakeTimer.cancel(false);
         }
         for (HandshakeResponsePayload.ProcessedClientAction a : r.processedClientActions()) {
-            if (a.actionStatus() != HandshakeResponsePayload.STATUS_SUCCESS) {
+            if (a.actionStatus() != HandshakeResponsePayload.STATUS_SUCCESS
+                    && service.handshake() != FakeSsmService.HandshakeBehaviour.REFUSED_ACTION_THEN_COMPLETE) {
                 terminate("Handshake failed: action " + a.actionType() + " status " + a.actionStatus());
                 return;
             }

@@ -76,7 +76,13 @@ public final class FakeSsmService implements AutoCloseable {
         /** Never sends the HandshakeRequest: a client waits until its own timeout. */
         NEVER_REQUEST,
         /** Answers nothing after the HandshakeResponse: no HandshakeComplete ever comes. */
-        NEVER_COMPLETE
+        NEVER_COMPLETE,
+        /**
+         * Asks for KMSEncryption as well as the SessionType (an action a port-forwarding client refuses) and sends
+         * HandshakeComplete whatever the client answered, as a broken or hostile agent might; a real agent ends
+         * the session instead.
+         */
+        REFUSED_ACTION_THEN_COMPLETE
     }
 
     /** Says how the fake agent retransmits unacknowledged messages. */

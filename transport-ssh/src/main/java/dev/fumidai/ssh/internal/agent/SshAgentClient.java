@@ -11,11 +11,14 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe. Calls block on socket I/O: never call them on a Netty event loop.
  *
  * <h2>Failure</h2>
- * {@link SshAgentException} when the socket cannot be reached, the agent answers {@code SSH_AGENT_FAILURE}
+ * {@link SshAgentException} when the socket cannot be reached, the agent does not answer within the client's
+ * timeout ({@link #DEFAULT_TIMEOUT} unless given), the agent answers {@code SSH_AGENT_FAILURE}
  * (for example because the user declined a confirmation), or an answer is malformed or larger than
  * {@link #MAX_MESSAGE_LENGTH}. Identities whose key type this library cannot parse are skipped.
  */
@@ -50,15 +54,32 @@ public final class SshAgentClient {
     /** Sign-request flag asking for {@code rsa-sha2-512}. */
     static final int SSH_AGENT_RSA_SHA2_512 = 4;
 
-    private final Path socket;
+    /**
+     * Bounds one call (connect, request, answer) by default: long enough for an agent that asks its user to
+     * confirm a signature ({@code ssh-add -c}), short enough that a hung agent does not hold authentication
+     * until the handshake timeout.
+     */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
-    private SshAgentClient(Path socket) {
+    private final Path socket;
+    private final java.time.Duration timeout;
+
+    private SshAgentClient(Path socket, java.time.Duration timeout) {
         this.socket = socket;
+        this.timeout = timeout;
     }
 
-    /** Creates a client for the agent listening on a socket path. */
+    /** Creates a client for the agent listening on a socket path, each call bounded by {@link #DEFAULT_TIMEOUT}. */
     public static SshAgentClient of(Path socket) {
-        return new SshAgentClient(socket);
+        return new SshAgentClient(socket, DEFAULT_TIMEOUT);
+    }
+
+    /** Creates a client for the agent listening on a socket path, each call bounded by {@code timeout}. */
+    public static SshAgentClient of(Path socket, java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("agent timeout must be positive: " + timeout);
+        }
+        return new SshAgentClient(socket, timeout);
     }
 
     /**
@@ -154,22 +175,33 @@ public final class SshAgentClient {
                 : new SshAgentException("agent at " + socket + " answered message type " + type + " to " + what);
     }
 
-    /** Sends one framed request ({@code uint32 length, byte type, ...}) and reads one framed answer. */
+    /**
+     * Sends one framed request ({@code uint32 length, byte type, ...}) and reads one framed answer, the whole call
+     * bounded by the timeout: the channel is non-blocking and every wait goes through a selector with the time
+     * left (JDK socket channels have no read timeout of their own).
+     */
     private byte[] call(byte[] request, String what) throws SshAgentException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
+            // A Unix socket connects at once or fails; only reads and writes can wait on the agent.
             channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, 0);
             ByteBuffer out = ByteBuffer.allocate(4 + request.length);
             out.putInt(request.length).put(request).flip();
             while (out.hasRemaining()) {
-                channel.write(out);
+                if (channel.write(out) == 0) {
+                    await(selector, key, SelectionKey.OP_WRITE, deadline, what);
+                }
             }
-            ByteBuffer header = readFully(channel, ByteBuffer.allocate(4), what);
+            ByteBuffer header = readFully(channel, selector, key, ByteBuffer.allocate(4), deadline, what);
             int length = header.flip().getInt();
             if (length <= 0 || length > MAX_MESSAGE_LENGTH) {
                 throw new SshAgentException("agent at " + socket + " sent a message of " + Integer.toUnsignedString(length)
                         + " bytes (limit " + MAX_MESSAGE_LENGTH + ") to " + what);
             }
-            return readFully(channel, ByteBuffer.allocate(length), what).array();
+            return readFully(channel, selector, key, ByteBuffer.allocate(length), deadline, what).array();
         } catch (SshAgentException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -177,13 +209,35 @@ public final class SshAgentClient {
         }
     }
 
-    private ByteBuffer readFully(SocketChannel channel, ByteBuffer buffer, String what) throws IOException {
+    private ByteBuffer readFully(SocketChannel channel, Selector selector, SelectionKey key, ByteBuffer buffer,
+            long deadline, String what) throws IOException {
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
+            int n = channel.read(buffer);
+            if (n < 0) {
                 throw new SshAgentException("agent at " + socket + " closed the connection during " + what);
+            }
+            if (n == 0) {
+                await(selector, key, SelectionKey.OP_READ, deadline, what);
             }
         }
         return buffer;
+    }
+
+    /** Waits until the channel is ready for {@code op}, failing once the call's deadline has passed. */
+    private void await(Selector selector, SelectionKey key, int op, long deadline, String what) throws IOException {
+        key.interestOps(op);
+        while (true) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMillis <= 0) {
+                throw new SshAgentException("agent at " + socket + " did not answer within " + timeout.toMillis()
+                        + " ms to " + what);
+            }
+            selector.selectedKeys().clear();
+            if (selector.select(leftMillis) > 0 && key.isValid() && (key.readyOps() & op) != 0) {
+                key.interestOps(0);
+                return;
+            }
+        }
     }
 
     /** Reads agent message fields with every length checked against what is left. */

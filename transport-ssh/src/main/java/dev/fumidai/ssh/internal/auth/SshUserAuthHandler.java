@@ -10,6 +10,7 @@ import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import dev.fumidai.ssh.internal.message.SshWire;
+import dev.fumidai.ssh.internal.transport.SshTransportHandler;
 import dev.fumidai.ssh.internal.transport.SshTransportReadyEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -54,8 +55,12 @@ import org.slf4j.LoggerFactory;
  * methods tried and the methods the server still allows, and the channel is closed. A server that lets us
  * in without a real credential (accepting {@code none}, keyboard-interactive with no prompts, or
  * USERAUTH_SUCCESS to a public key query) is reported as trivial, and refused the same way when
- * {@link UserAuthConfig#refuseTrivialAuth()} is set (security-checklist A1). Transport failures fail the
- * promise with the transport's typed exception.
+ * {@link UserAuthConfig#refuseTrivialAuth()} is set (security-checklist A1). A server that keeps asking is
+ * bounded: at most {@link UserAuthConfig#numberOfPasswordPrompts()} passwords and as many keyboard-interactive
+ * tries per authentication, across stages, and at most {@link #MAX_PARTIAL_SUCCESS_ROUNDS} partial-success
+ * answers. A USERAUTH_SUCCESS that answers no request of ours is a protocol error. Only this handler tells the
+ * transport that authentication succeeded ({@link SshTransportHandler#userAuthSucceeded()}). Transport failures
+ * fail the promise with the transport's typed exception.
  */
 public final class SshUserAuthHandler extends ChannelDuplexHandler {
 
@@ -88,6 +93,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     static final int MAX_INFO_REQUESTS = 16;
     /** Bound on prompts in one info request. */
     static final int MAX_PROMPTS = 32;
+    /**
+     * Bound on partial-success answers in one authentication (RFC 4252 §5.1). OpenSSH's client has none and relies
+     * on each method running dry; with an agent holding dozens of keys that is dozens of rounds. Real
+     * {@code AuthenticationMethods} lists have two or three stages; ten leaves room.
+     */
+    static final int MAX_PARTIAL_SUCCESS_ROUNDS = 10;
 
     private enum State { IDLE, NONE_SENT, PK_QUERY, PK_SIGNING, PK_SIGNED, PASSWORD_SENT, KBD_SENT, KBD_CALLBACK,
         PASSWORD_CALLBACK, DONE }
@@ -109,6 +120,10 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     private String currentAlgorithm;
     private int infoRequests;
     private boolean kbdSawPrompt;
+    private int passwordPrompts;
+    private int kbdTries;
+    private int partialRounds;
+    private String exhausted;
     private int banners;
 
     /**
@@ -314,23 +329,37 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
                     }
                 }
                 case KEYBOARD_INTERACTIVE -> {
-                    if (config.keyboardInteractive() != null && methodsDone.add(KEYBOARD_INTERACTIVE)) {
-                        sendKeyboardInteractive();
-                        return;
+                    if (config.keyboardInteractive() != null && !methodsDone.contains(KEYBOARD_INTERACTIVE)) {
+                        if (kbdTries >= config.numberOfPasswordPrompts()) {
+                            exhausted = KEYBOARD_INTERACTIVE;
+                        } else {
+                            methodsDone.add(KEYBOARD_INTERACTIVE);
+                            kbdTries++;
+                            sendKeyboardInteractive();
+                            return;
+                        }
                     }
                 }
                 case PASSWORD -> {
-                    if (config.password() != null && methodsDone.add(PASSWORD)) {
-                        askPassword();
-                        return;
+                    if (config.password() != null && !methodsDone.contains(PASSWORD)) {
+                        if (passwordPrompts >= config.numberOfPasswordPrompts()) {
+                            exhausted = PASSWORD;
+                        } else {
+                            methodsDone.add(PASSWORD);
+                            passwordPrompts++;
+                            askPassword();
+                            return;
+                        }
                     }
                 }
                 default -> {
                 }
             }
         }
+        String limit = exhausted == null ? "" : "; stopped asking for " + exhausted + " after "
+                + config.numberOfPasswordPrompts() + " (NumberOfPasswordPrompts)";
         fail(new HopAuthenticationException(where, "authentication of user \"" + config.user()
-                + "\" failed; tried " + tried + "; the server allows " + serverMethods, null));
+                + "\" failed; tried " + triedSummary() + "; the server allows " + serverMethods + limit, null));
     }
 
     // ------------------------------------------------------------------ responses
@@ -384,6 +413,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
                 return;
             }
         }
+        if (partial && ++partialRounds >= MAX_PARTIAL_SUCCESS_ROUNDS) {
+            fail(new HopAuthenticationException(where, "authentication of user \"" + config.user()
+                    + "\" failed: the server answered partial success " + partialRounds + " times (limit "
+                    + MAX_PARTIAL_SUCCESS_ROUNDS + "); tried " + triedSummary(), null));
+            return;
+        }
         if (partial) {
             // A new stage: a method that already succeeded may be asked for again with another credential
             // (RFC 4252 §5.1); keys are not re-offered, OpenSSH does not either.
@@ -435,6 +470,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         AuthAttempt a = attempt(method, credential, true, false, trivial, null);
         state = State.DONE;
         LOG.debug("{}: authenticated by {}", where, method);
+        // Only this handler knows whether a USERAUTH_SUCCESS answered a request of ours; the transport learns it
+        // from here, never from the message number going past.
+        SshTransportHandler transport = ctx.pipeline().get(SshTransportHandler.class);
+        if (transport != null) {
+            transport.userAuthSucceeded();
+        }
         ctx.pipeline().remove(this);
         result.trySuccess(a);
     }
@@ -576,6 +617,12 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Returns the methods tried, the list cut to a bound: a message must not grow with a peer's rounds. */
+    private String triedSummary() {
+        return tried.size() <= 12 ? tried.toString()
+                : tried.subList(0, 12) + " and " + (tried.size() - 12) + " more";
+    }
 
     private Credential keyCredential() {
         return currentKey.credential();

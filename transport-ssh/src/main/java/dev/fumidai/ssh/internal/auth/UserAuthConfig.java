@@ -19,10 +19,15 @@ import java.util.concurrent.Executor;
  *     (security-checklist A1)
  * @param callbackExecutor where callbacks run, never an event loop
  * @param methods the methods to try, in order (OpenSSH {@code PreferredAuthentications}); others are never tried
+ * @param numberOfPasswordPrompts how many passwords, and separately how many keyboard-interactive tries, one
+ *     authentication may ask for across all partial-success stages (OpenSSH {@code NumberOfPasswordPrompts})
  */
 public record UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
         KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor,
-        List<String> methods) {
+        List<String> methods, int numberOfPasswordPrompts) {
+
+    /** OpenSSH's default {@code NumberOfPasswordPrompts} (ssh_config(5)). */
+    public static final int DEFAULT_PASSWORD_PROMPTS = 3;
 
     /** The order OpenSSH tries the methods we implement in ({@code PreferredAuthentications} default). */
     public static final List<String> DEFAULT_METHODS = List.of(SshUserAuthHandler.PUBLICKEY,
@@ -33,6 +38,18 @@ public record UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallb
         keys = List.copyOf(keys);
         Objects.requireNonNull(callbackExecutor, "callbackExecutor");
         methods = List.copyOf(methods);
+        if (numberOfPasswordPrompts < 0) {
+            throw new IllegalArgumentException("numberOfPasswordPrompts must not be negative: "
+                    + numberOfPasswordPrompts);
+        }
+    }
+
+    /** Creates a configuration that asks for at most {@value #DEFAULT_PASSWORD_PROMPTS} passwords. */
+    public UserAuthConfig(String user, List<AuthIdentity> keys, PasswordCallback password,
+            KeyboardInteractiveCallback keyboardInteractive, boolean refuseTrivialAuth, Executor callbackExecutor,
+            List<String> methods) {
+        this(user, keys, password, keyboardInteractive, refuseTrivialAuth, callbackExecutor, methods,
+                DEFAULT_PASSWORD_PROMPTS);
     }
 
     /** Creates a configuration that tries the methods in OpenSSH's default order. */

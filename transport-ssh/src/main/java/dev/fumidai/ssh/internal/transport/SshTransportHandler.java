@@ -110,9 +110,6 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     static final int PONG = 193;
     /** The EXT_INFO extension by which an OpenSSH server says it answers and accepts PING. */
     static final String PING_EXTENSION = "ping@openssh.com";
-    /** USERAUTH_SUCCESS (RFC 4252 §5.1); after it, EXT_INFO is no longer allowed (RFC 8308 §2.4). */
-    private static final int USERAUTH_SUCCESS = 52;
-
     /** The user-defined writability flag the hold-back queue owns (Netty allows 1 to 31). */
     static final int HELD_WRITABILITY_INDEX = 7;
 
@@ -221,6 +218,16 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     /** Returns what the latest key exchange negotiated, or {@code null} before the first. */
     public NegotiatedAlgorithms negotiatedAlgorithms() {
         return negotiated;
+    }
+
+    /**
+     * Records that user authentication succeeded, as the user-auth handler judged it: a USERAUTH_SUCCESS the
+     * transport merely saw pass (one with no request in flight, or one the handler refused as trivial) never
+     * counts. From here on PING is answered, EXT_INFO is no longer allowed (RFC 8308 §2.4) and rekeys may start.
+     * Event loop only.
+     */
+    public void userAuthSucceeded() {
+        userauthSucceeded = true;
     }
 
     /**
@@ -415,9 +422,6 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (kexInProgress && theirKexInit != null && !theirNewKeysReceived) {
             throw new SshProtocolException("message " + type
                     + " between the server's KEXINIT and NEWKEYS (RFC 4253 §7.1)");
-        }
-        if (type == USERAUTH_SUCCESS) {
-            userauthSucceeded = true;
         }
         if (type == PING && serverOffersPing) {
             handlePing(payload);

@@ -153,4 +153,39 @@ class SshAgentClientTest {
             assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
         }
     }
+    /**
+     * An agent that accepts the connection and never answers (a hung agent, a forwarded socket whose far end is
+     * gone) ends the call after the client's timeout with an error naming the socket, instead of hanging
+     * authentication forever.
+     */
+    @Test
+    void anAgentThatNeverAnswersTimesOut() throws Exception {
+        Path socket = dir.resolve("silent.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        java.util.concurrent.CountDownLatch accepted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Future<?> silent = executor.submit(() -> {
+            try (server; SocketChannel c = server.accept()) {
+                accepted.countDown();
+                release.await(); // holds the connection open and says nothing
+            }
+            return null;
+        });
+        try {
+            SshAgentClient client = SshAgentClient.of(socket, java.time.Duration.ofMillis(500));
+            long start = System.nanoTime();
+            SshAgentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(20),
+                    () -> assertThrows(SshAgentException.class, client::identities));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(accepted.await(5, TimeUnit.SECONDS), "the agent accepted the connection");
+            assertTrue(e.getMessage().contains("did not answer within 500 ms"), e.getMessage());
+            assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
+            assertTrue(tookMillis >= 400, "waited for the timeout: " + tookMillis + " ms");
+        } finally {
+            release.countDown();
+            silent.get(5, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -157,6 +157,120 @@ class SshUserAuthHandlerTest {
         channel.finishAndReleaseAll();
     }
 
+    /** Reads the next request, if any, after running the tasks the callbacks queued on the event loop. */
+    ByteBuf nextRequest() {
+        channel.runPendingTasks();
+        return channel.readOutbound();
+    }
+
+    static ByteBuf partialFailure(String methods) {
+        ByteBuf b = Unpooled.buffer();
+        SshWire.writeString(b, methods);
+        SshWire.writeBoolean(b, true);
+        return b;
+    }
+
+    /**
+     * Plays a server that answers every password with partial success and asks for a password again (an
+     * AuthenticationMethods list that never ends): the client stops after NumberOfPasswordPrompts (3) passwords.
+     */
+    @Test
+    void passwordsAnsweredWithPartialSuccessForeverEndAfterThreePrompts() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger prompts = new java.util.concurrent.atomic.AtomicInteger();
+        channel = new EmbeddedChannel();
+        result = channel.eventLoop().newPromise();
+        UserAuthConfig config = new UserAuthConfig("alice", List.of(), (user, hop) -> {
+            prompts.incrementAndGet();
+            return "secret".toCharArray();
+        }, null, true, Runnable::run);
+        channel.pipeline().addLast(new SshUserAuthHandler(config, READY, "ssh hop \"s\" h:22", attempts::add, result));
+        assertEquals("none", nextRequestMethod());
+        serverSends(51, failure("password"));
+        int requests = 0;
+        ByteBuf b;
+        while (requests < 100 && (b = nextRequest()) != null) {
+            b.release();
+            requests++;
+            serverSends(51, partialFailure("password"));
+        }
+        assertEquals(3, prompts.get(), "password prompts");
+        assertEquals(3, requests, "password requests sent");
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().startsWith("ssh hop \"s\" h:22: "), e.getMessage());
+        assertTrue(e.getMessage().contains("NumberOfPasswordPrompts"), e.getMessage());
+        assertFalse(channel.isOpen());
+        channel.finishAndReleaseAll();
+    }
+
+    /** The same for keyboard-interactive: each try answered with partial success listing it again. */
+    @Test
+    void keyboardInteractiveAnsweredWithPartialSuccessForeverEndsAfterThreeTries() throws Exception {
+        channel = new EmbeddedChannel();
+        result = channel.eventLoop().newPromise();
+        UserAuthConfig config = new UserAuthConfig("alice", List.of(), null,
+                (hop, name, instruction, prompts) -> List.of("123456"), true, Runnable::run);
+        channel.pipeline().addLast(new SshUserAuthHandler(config, READY, "ssh hop \"s\" h:22", attempts::add, result));
+        assertEquals("none", nextRequestMethod());
+        serverSends(51, failure("keyboard-interactive"));
+        int tries = 0;
+        ByteBuf b;
+        while (tries < 100 && (b = nextRequest()) != null) {
+            b.release();
+            tries++;
+            serverSends(51, partialFailure("keyboard-interactive"));
+        }
+        assertEquals(3, tries, "keyboard-interactive tries");
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().startsWith("ssh hop \"s\" h:22: "), e.getMessage());
+        assertTrue(e.getMessage().contains("NumberOfPasswordPrompts"), e.getMessage());
+        channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Plays a server that accepts every key's signature only as partial success: with many keys (an agent holding
+     * dozens) the rounds are capped, not one per key.
+     */
+    @Test
+    void partialSuccessRoundsAreCapped() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+        List<SshPrivateKey> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add(SshPrivateKeys.fromKeyPair(g.generateKeyPair(), "k" + i));
+        }
+        start(keys, true);
+        assertEquals("none", nextRequestMethod());
+        serverSends(51, failure("publickey"));
+        int partials = 0;
+        ByteBuf b;
+        while (partials < 100 && (b = nextRequest()) != null) {
+            try {
+                assertEquals(50, b.readUnsignedByte());
+                SshWire.readString(b);
+                SshWire.readString(b);
+                assertEquals("publickey", SshWire.readString(b));
+                boolean signed = SshWire.readBoolean(b);
+                String alg = SshWire.readString(b);
+                byte[] blob = SshWire.readBytes(b);
+                if (!signed) {
+                    ByteBuf ok = Unpooled.buffer();
+                    SshWire.writeString(ok, alg);
+                    SshWire.writeString(ok, blob);
+                    serverSends(60, ok);
+                } else {
+                    partials++;
+                    serverSends(51, partialFailure("publickey"));
+                }
+            } finally {
+                b.release();
+            }
+        }
+        assertEquals(10, partials, "partial-success rounds (SshUserAuthHandler.MAX_PARTIAL_SUCCESS_ROUNDS)");
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().startsWith("ssh hop \"s\" h:22: "), e.getMessage());
+        assertTrue(e.getMessage().contains("partial success"), e.getMessage());
+        channel.finishAndReleaseAll();
+    }
+
     @Test
     void sanitiseReplacesControlCharactersAndBounds() {
         assertEquals("a?[31mb c", SshUserAuthHandler.sanitise("a\u001b[31mb\nc", 100));

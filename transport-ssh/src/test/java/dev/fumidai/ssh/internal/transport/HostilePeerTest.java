@@ -202,6 +202,34 @@ class HostilePeerTest {
         }
     }
 
+    /**
+     * A USERAUTH_SUCCESS the user-auth layer did not accept (here: a layer that accepts nothing) must not make the
+     * transport act as authenticated: PING stays unanswered (CVE-2025-26466) and EXT_INFO stays allowed once.
+     */
+    @Test
+    void r10UserauthSuccessTheAuthLayerDidNotAcceptDoesNotAuthenticateTheTransport() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            s.strict = true;
+            s.sendVersion();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            byte[] ic = s.readClientKexInit();
+            s.replyAndSendNewKeys(ic, is, null);
+            encode(s, b -> new ExtInfoMessage(Map.of("ping@openssh.com", "0".getBytes(StandardCharsets.US_ASCII)))
+                    .encode(b));
+            s.expectClientNewKeys();
+            s.expectServiceRequestAndAccept();
+            s.sendMessage(52);
+            assertTrue(s.upperLayer.stream().anyMatch(o -> o instanceof byte[] b && b.length == 1 && b[0] == 52),
+                    "the USERAUTH_SUCCESS went to the user-auth layer");
+            ByteBuf ping = Unpooled.buffer().writeByte(192);
+            dev.fumidai.ssh.internal.message.SshWire.writeString(ping, "x");
+            s.send(ping);
+            assertEquals(-1, s.nextNumberFromClient(), "no PONG: the auth layer never said authentication succeeded");
+            extInfo(s);
+            assertTrue(s.client.isOpen(), "EXT_INFO during authentication is still allowed");
+        }
+    }
+
     static void extInfo(ScriptedServer s) {
         encode(s, b -> new ExtInfoMessage(Map.of("server-sig-algs", "rsa-sha2-512".getBytes(StandardCharsets.US_ASCII)))
                 .encode(b));
@@ -234,7 +262,7 @@ class HostilePeerTest {
         }
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             s.handshake(true);
-            s.sendMessage(52);
+            s.authenticate();
             extInfo(s);
             assertFalse(s.client.isOpen(), "EXT_INFO after USERAUTH_SUCCESS is refused");
         }

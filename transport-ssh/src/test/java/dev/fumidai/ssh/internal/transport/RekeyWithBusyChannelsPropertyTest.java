@@ -123,7 +123,7 @@ class RekeyWithBusyChannelsPropertyTest {
         try (ScriptedServer s = new ScriptedServer(config)) {
             s.handshake(true);
             s.maxPiece = 16 * 1024;
-            s.sendMessage(52); // USERAUTH_SUCCESS
+            s.authenticate(); // USERAUTH_SUCCESS
             s.client.pipeline().remove(PipelineNames.USERAUTH);
             SshConnection connection = SshConnection.install(s.client,
                     SshConnectionConfig.defaults(where).withInitialWindowSize(clientWindow));

@@ -336,6 +336,16 @@ final class ScriptedServer implements AutoCloseable {
         send(b -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b));
     }
 
+    /**
+     * Sends USERAUTH_SUCCESS and tells the transport authentication succeeded, as the real user-auth handler
+     * does when the message answers a request of its own (the stand-in upper layer here judges nothing).
+     */
+    void authenticate() {
+        sendMessage(52);
+        client.pipeline().get(SshTransportHandler.class).userAuthSucceeded();
+        pump();
+    }
+
     /** Returns the failure the client's transport reported, waiting for nothing: the channel is embedded. */
     Throwable failure() {
         pump();

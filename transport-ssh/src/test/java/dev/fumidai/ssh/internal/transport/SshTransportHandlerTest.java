@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.HopAuthenticationException;
 import dev.fumidai.HopHandshakeException;
 import dev.fumidai.audit.VerifiedBy;
+import dev.fumidai.ssh.PasswordCallback;
 import dev.fumidai.ssh.SshAlgorithms;
 import dev.fumidai.ssh.SshTransportConfig;
+import dev.fumidai.ssh.internal.auth.AuthAttempt;
+import dev.fumidai.ssh.internal.auth.SshUserAuthHandler;
+import dev.fumidai.ssh.internal.auth.UserAuthConfig;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.ExtInfoMessage;
@@ -90,7 +95,7 @@ class SshTransportHandlerTest {
             authenticated(s);
             s.send(ping("early"));
             assertEquals(-1, s.nextNumberFromClient(), "no PONG before authentication (CVE-2025-26466)");
-            s.sendMessage(52);
+            s.authenticate();
             s.send(ping("hello"));
             ByteBuf pong = s.nextFromClient();
             assertEquals(193, pong.readUnsignedByte());
@@ -100,11 +105,58 @@ class SshTransportHandlerTest {
         }
     }
 
+    /** Replaces the scripted stand-in with the real user-auth handler; it sends {@code none} at once. */
+    static io.netty.util.concurrent.Promise<AuthAttempt> realAuth(ScriptedServer s, PasswordCallback password,
+            java.util.concurrent.Executor callbacks) {
+        io.netty.util.concurrent.Promise<AuthAttempt> result = s.client.eventLoop().newPromise();
+        UserAuthConfig config = new UserAuthConfig("alice", List.of(), password, null, false, callbacks);
+        s.client.pipeline().replace(PipelineNames.USERAUTH, PipelineNames.USERAUTH,
+                new SshUserAuthHandler(config, s.ready.getNow(), "ssh hop \"scripted\" 127.0.0.1:22", a -> { },
+                        result));
+        return result;
+    }
+
+    @Test
+    void theUserAuthHandlersSuccessAuthenticatesTheTransport() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            authenticated(s);
+            io.netty.util.concurrent.Promise<AuthAttempt> auth = realAuth(s, null, Runnable::run);
+            assertEquals(50, s.nextNumberFromClient(), "USERAUTH_REQUEST none");
+            s.sendMessage(52);
+            assertTrue(auth.isSuccess(), () -> String.valueOf(auth.cause()));
+            s.send(ping("after"));
+            ByteBuf pong = s.nextFromClient();
+            assertEquals(193, pong.readUnsignedByte(), "PONG once the auth handler accepted the success");
+            pong.release();
+        }
+    }
+
+    @Test
+    void aUserauthSuccessWhileNoRequestIsOutstandingFailsAuthentication() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            authenticated(s);
+            List<Runnable> parked = new java.util.ArrayList<>();
+            io.netty.util.concurrent.Promise<AuthAttempt> auth = realAuth(s, (user, where) -> "pw".toCharArray(),
+                    parked::add);
+            assertEquals(50, s.nextNumberFromClient(), "USERAUTH_REQUEST none");
+            ByteBuf failure = Unpooled.buffer().writeByte(51);
+            SshWire.writeString(failure, "password");
+            SshWire.writeBoolean(failure, false);
+            s.send(failure);
+            assertEquals(1, parked.size(), "the password callback is running (parked), no request in flight");
+            s.sendMessage(52);
+            assertTrue(auth.isDone());
+            HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, auth.cause());
+            assertTrue(e.getMessage().contains("USERAUTH_SUCCESS without a request in flight"), e.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
     @Test
     void aServerRefusingOurKexInitFailsInsteadOfHanging() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG.toBuilder().rekeyBytes(1024).build())) {
             s.handshake(true);
-            s.sendMessage(52);
+            s.authenticate();
             s.client.writeAndFlush(Unpooled.buffer().writeByte(94).writeZero(2000));
             int last = -1;
             ByteBuf b;

@@ -29,7 +29,7 @@ class SshTransportRekeyTest {
     static ScriptedServer established(SshTransportConfig config) throws Exception {
         ScriptedServer s = new ScriptedServer(config);
         s.handshake(true);
-        s.sendMessage(52);
+        s.authenticate();
         assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
         return s;
     }
@@ -196,7 +196,7 @@ class SshTransportRekeyTest {
             s.client.advanceTimeBy(61, TimeUnit.SECONDS);
             s.client.runScheduledPendingTasks();
             assertEquals(-1, s.nextNumberFromClient(), "no rekey before USERAUTH_SUCCESS");
-            s.sendMessage(52);
+            s.authenticate();
             s.client.advanceTimeBy(61, TimeUnit.SECONDS);
             s.client.runScheduledPendingTasks();
             assertEquals(20, s.nextNumberFromClient(), "KEXINIT after the interval");

@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param maxUnackedBytes the bound on sent-but-unacknowledged frame bytes (§5.4)
  * @param sslContext the TLS context for {@code wss} URLs, or {@code null} for the JDK's default trust
  * @param proxy the HTTP proxy the websocket tunnels through with CONNECT, or {@code null} for none
+ * @param insecurePlaintextWebSocketForTesting whether a {@code ws://} StreamUrl is followed; off by default, when
+ *     only {@code wss://} is (a fake service on loopback in tests is the only use)
  */
 public record DataChannelConfig(String where, String clientVersion, Duration handshakeTimeout, Duration pingInterval,
         Duration pongTimeout, Duration reconnectBudget, int maxPayload, long maxUnackedBytes, SSLContext sslContext,
-        HttpsProxy proxy) {
+        HttpsProxy proxy, boolean insecurePlaintextWebSocketForTesting) {
 
     /** Is the ClientVersion reported by default: the plugin release the spec was written against (§0). */
     public static final String DEFAULT_CLIENT_VERSION = "1.2.677.0";
@@ -43,48 +45,57 @@ public record DataChannelConfig(String where, String clientVersion, Duration han
     public static DataChannelConfig defaults(String where) {
         return new DataChannelConfig(where, DEFAULT_CLIENT_VERSION, Duration.ofSeconds(30), Duration.ofSeconds(30),
                 Duration.ofSeconds(20), Duration.ofMinutes(15), 1024,
-                dev.fumidai.ssm.internal.datachannel.OutgoingMessageBuffer.DEFAULT_MAX_BYTES, null, null);
+                dev.fumidai.ssm.internal.datachannel.OutgoingMessageBuffer.DEFAULT_MAX_BYTES, null, null, false);
     }
 
     /** Returns a copy with another handshake timeout. */
     public DataChannelConfig withHandshakeTimeout(Duration d) {
         return new DataChannelConfig(where, clientVersion, d, pingInterval, pongTimeout, reconnectBudget, maxPayload,
-                maxUnackedBytes, sslContext, proxy);
+                maxUnackedBytes, sslContext, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy with another ping interval and pong deadline. */
     public DataChannelConfig withPings(Duration interval, Duration timeout) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, interval, timeout, reconnectBudget,
-                maxPayload, maxUnackedBytes, sslContext, proxy);
+                maxPayload, maxUnackedBytes, sslContext, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy with another reconnect budget. */
     public DataChannelConfig withReconnectBudget(Duration d) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout, d, maxPayload,
-                maxUnackedBytes, sslContext, proxy);
+                maxUnackedBytes, sslContext, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy with another client version. */
     public DataChannelConfig withClientVersion(String v) {
         return new DataChannelConfig(where, v, handshakeTimeout, pingInterval, pongTimeout, reconnectBudget,
-                maxPayload, maxUnackedBytes, sslContext, proxy);
+                maxPayload, maxUnackedBytes, sslContext, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy with another largest Output payload. */
     public DataChannelConfig withMaxPayload(int bytes) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout,
-                reconnectBudget, bytes, maxUnackedBytes, sslContext, proxy);
+                reconnectBudget, bytes, maxUnackedBytes, sslContext, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy with a TLS context. */
     public DataChannelConfig withSslContext(SSLContext ctx) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout,
-                reconnectBudget, maxPayload, maxUnackedBytes, ctx, proxy);
+                reconnectBudget, maxPayload, maxUnackedBytes, ctx, proxy, insecurePlaintextWebSocketForTesting);
     }
 
     /** Returns a copy whose websocket goes through this proxy ({@code null}: none). */
     public DataChannelConfig withProxy(HttpsProxy p) {
         return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout,
-                reconnectBudget, maxPayload, maxUnackedBytes, sslContext, p);
+                reconnectBudget, maxPayload, maxUnackedBytes, sslContext, p, insecurePlaintextWebSocketForTesting);
+    }
+
+    /**
+     * Returns a copy that follows a {@code ws://} StreamUrl (no TLS: the session token and all data in clear). For
+     * tests against a fake service on loopback only.
+     */
+    public DataChannelConfig withInsecurePlaintextWebSocketForTesting() {
+        return new DataChannelConfig(where, clientVersion, handshakeTimeout, pingInterval, pongTimeout,
+                reconnectBudget, maxPayload, maxUnackedBytes, sslContext, proxy, true);
     }
 }

@@ -154,6 +154,8 @@ public final class SsmDataChannel {
     private String agentVersion;
     private Map<String, Object> properties = Map.of();
     private boolean handshakeComplete;
+    /** Why we refused an action of the HandshakeRequest, or null; once set the handshake can never complete. */
+    private String refusedAction;
     private boolean mux;
     private SmuxSession smux;
     private BasicStreamChannel basicStream;
@@ -340,6 +342,15 @@ public final class SsmDataChannel {
 
     private void connect() {
         boolean tls = "wss".equalsIgnoreCase(streamUrl.getScheme());
+        boolean plaintext = "ws".equalsIgnoreCase(streamUrl.getScheme());
+        if (!tls && !(plaintext && config.insecurePlaintextWebSocketForTesting())) {
+            // The websocket carries the session token and every byte of every stream: TLS or nothing. Session
+            // Manager only ever returns wss:// (§3.1); ws:// is for a fake service on loopback, opted into by name.
+            fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": refused StreamUrl scheme "
+                    + (plaintext ? "ws:// (plaintext websocket)" : "\"" + streamUrl.getScheme() + "\"")
+                    + "; only wss:// is allowed", null));
+            return;
+        }
         String host = streamUrl.getHost();
         int port = streamUrl.getPort() > 0 ? streamUrl.getPort() : (tls ? 443 : 80);
         SslContext ssl;
@@ -784,15 +795,27 @@ public final class SsmDataChannel {
         endpoint.send(PayloadTypes.HANDSHAKE_RESPONSE,
                 new HandshakeResponsePayload(config.clientVersion(), answers, List.of()).toJson());
         if (refused != null) {
-            String r = refused;
-            // The agent cancels the session; report it here without waiting for that.
-            loop.schedule(() -> fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": "
-                    + r + " (agent " + agentVersion + ")", null)), 200, TimeUnit.MILLISECONDS);
+            // Recorded before anything else can run: a HandshakeComplete arriving in the next message must find it.
+            refusedAction = refused;
+            // The agent cancels the session; report it here without waiting for that (the pause lets the
+            // HandshakeResponse reach the agent first).
+            loop.schedule(this::failRefusedHandshake, 200, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void failRefusedHandshake() {
+        fail(new HopHandshakeException(config.where(), "SSM session " + sessionId + ": " + refusedAction
+                + " (agent " + agentVersion + ")", null));
     }
 
     private void onHandshakeComplete() {
         if (handshakeComplete || agentVersion == null) {
+            return;
+        }
+        if (refusedAction != null) {
+            // An agent that completes the handshake after we refused one of its actions (SSM spec §6.3: it must end
+            // the session) is broken or hostile: the session never becomes ready.
+            failRefusedHandshake();
             return;
         }
         handshakeComplete = true;

@@ -76,7 +76,8 @@ class FakeFidelityTest {
         URI ep = fake.endpoint();
         SessionCredentials creds = TestPeers.startSession(ep, "AWS-StartPortForwardingSession",
                 Map.of("portNumber", String.valueOf(destinationPort)));
-        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, DataChannelConfig.defaults("ssm hop \"fidelity\""),
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, DataChannelConfig.defaults("ssm hop \"fidelity\"")
+                .withInsecurePlaintextWebSocketForTesting(),
                 id -> TestPeers.resume(ep, id)).get(20, TimeUnit.SECONDS);
         channels.add(dc);
         return dc;

@@ -90,7 +90,7 @@ class FakeWireFramingTest {
                 SessionCredentials creds = TestPeers.startSession(ep, "AWS-StartPortForwardingSession",
                         Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
                 SsmDataChannel dc = SsmDataChannel.open(group.next(), creds,
-                        DataChannelConfig.defaults("ssm hop \"framing\""), id -> TestPeers.resume(ep, id))
+                        DataChannelConfig.defaults("ssm hop \"framing\"").withInsecurePlaintextWebSocketForTesting(), id -> TestPeers.resume(ep, id))
                         .get(20, TimeUnit.SECONDS);
                 try {
                     echo(dc, 512 * 1024, seed);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fumidai.HopHandshakeException;
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.TunnelTimeoutException;
 import dev.fumidai.spi.StreamChannels;
@@ -75,9 +76,14 @@ class SsmDataChannelTest {
         return dc;
     }
 
+    /** Returns the defaults opted in to the fake's {@code ws://} StreamUrl (the fake runs without TLS here). */
+    static DataChannelConfig plaintext(String where) {
+        return DataChannelConfig.defaults(where).withInsecurePlaintextWebSocketForTesting();
+    }
+
     private SsmDataChannel openPortForward(FakeSsmService.Builder b) throws Exception {
         return open(b, "AWS-StartPortForwardingSession", Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
-                DataChannelConfig.defaults("ssm hop \"test\""));
+                plaintext("ssm hop \"test\""));
     }
 
     /** Sends {@code size} bytes through a new stream and checks the echo's digest. */
@@ -151,7 +157,7 @@ class SsmDataChannelTest {
     void aMissedPongDeadlineCountsTheWebSocketAsLostAndReconnects() throws Exception {
         SsmDataChannel dc = open(FakeSsmService.builder(), "AWS-StartPortForwardingSession",
                 Map.of("portNumber", String.valueOf(TestPeers.port(echo))),
-                DataChannelConfig.defaults("ssm hop \"pong\"").withPings(Duration.ofMillis(300), Duration.ofMillis(250)));
+                plaintext("ssm hop \"pong\"").withPings(Duration.ofMillis(300), Duration.ofMillis(250)));
         FakeSession fs = fake.sessions().get(0);
         echoThrough(dc, 10_000, 51);
         assertEquals(0, dc.reconnects());
@@ -173,7 +179,7 @@ class SsmDataChannelTest {
                 Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
         List<String> resumed = new java.util.concurrent.CopyOnWriteArrayList<>();
         SsmDataChannel dc = SsmDataChannel.open(group.next(), creds,
-                DataChannelConfig.defaults("ssm hop \"budget\"").withReconnectBudget(Duration.ofMillis(1500)),
+                plaintext("ssm hop \"budget\"").withReconnectBudget(Duration.ofMillis(1500)),
                 id -> {
                     resumed.add(id);
                     return new CompletableFuture<>(); // the control plane never answers
@@ -205,7 +211,7 @@ class SsmDataChannelTest {
         fake = FakeSsmService.builder().start();
         SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
                 Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
-        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, DataChannelConfig.defaults("ssm hop \"empty\""),
+        SsmDataChannel dc = SsmDataChannel.open(group.next(), creds, plaintext("ssm hop \"empty\""),
                 id -> CompletableFuture.completedFuture(new SessionCredentials(id, creds.streamUrl(), "")))
                 .get(20, TimeUnit.SECONDS);
         channels.add(dc);
@@ -346,7 +352,7 @@ class SsmDataChannelTest {
         int deadPort = TestPeers.port(closed);
         closed.close().sync();
         SsmDataChannel dc = open(FakeSsmService.builder(), "AWS-StartPortForwardingSession",
-                Map.of("portNumber", String.valueOf(deadPort)), DataChannelConfig.defaults("ssm hop \"test\""));
+                Map.of("portNumber", String.valueOf(deadPort)), plaintext("ssm hop \"test\""));
         Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
         s.config().setAutoRead(true);
         assertTrue(s.closeFuture().await(10, TimeUnit.SECONDS), "stream closed");
@@ -373,7 +379,7 @@ class SsmDataChannelTest {
         SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
                 Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
         CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
-                DataChannelConfig.defaults("ssm hop \"test\"").withHandshakeTimeout(Duration.ofMillis(800)),
+                plaintext("ssm hop \"test\"").withHandshakeTimeout(Duration.ofMillis(800)),
                 id -> TestPeers.resume(fake.endpoint(), id));
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         TunnelTimeoutException t = assertInstanceOf(TunnelTimeoutException.class, e.getCause());
@@ -387,9 +393,48 @@ class SsmDataChannelTest {
         SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
                 Map.of("portNumber", "80"));
         CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
-                DataChannelConfig.defaults("ssm hop \"test\"").withHandshakeTimeout(Duration.ofMillis(500)),
+                plaintext("ssm hop \"test\"").withHandshakeTimeout(Duration.ofMillis(500)),
                 id -> TestPeers.resume(fake.endpoint(), id));
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("no HandshakeRequest arrived"), e.getCause().getMessage());
+    }
+
+    /**
+     * An agent that asks for an action the client refuses (KMSEncryption on a port session) and sends
+     * HandshakeComplete anyway must not get a ready session: the open fails with the refusal, naming the hop.
+     */
+    @Test
+    void aHandshakeCompleteAfterARefusedActionFailsTheSession() throws Exception {
+        fake = FakeSsmService.builder().handshake(FakeSsmService.HandshakeBehaviour.REFUSED_ACTION_THEN_COMPLETE)
+                .start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
+                plaintext("ssm hop \"test\""), id -> TestPeers.resume(fake.endpoint(), id));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> channels.add(f.get(10, TimeUnit.SECONDS)),
+                "the session must not become ready");
+        HopHandshakeException h = assertInstanceOf(HopHandshakeException.class, e.getCause());
+        assertTrue(h.getMessage().startsWith("ssm hop \"test\""), h.getMessage());
+        assertTrue(h.getMessage().contains("unsupported handshake action KMSEncryption"), h.getMessage());
+    }
+
+    /**
+     * A StreamUrl of {@code ws://} (a plaintext websocket carrying the session token and every byte) is refused
+     * unless the configuration opts in for tests: only {@code wss://} by default.
+     */
+    @Test
+    void aPlaintextStreamUrlIsRefusedByDefault() throws Exception {
+        fake = FakeSsmService.builder().start();
+        SessionCredentials creds = TestPeers.startSession(fake.endpoint(), "AWS-StartPortForwardingSession",
+                Map.of("portNumber", String.valueOf(TestPeers.port(echo))));
+        assertTrue(creds.streamUrl().startsWith("ws://"), creds.streamUrl());
+        CompletableFuture<SsmDataChannel> f = SsmDataChannel.open(group.next(), creds,
+                DataChannelConfig.defaults("ssm hop \"test\""), id -> TestPeers.resume(fake.endpoint(), id));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> channels.add(f.get(10, TimeUnit.SECONDS)),
+                "a ws:// StreamUrl must be refused");
+        HopHandshakeException h = assertInstanceOf(HopHandshakeException.class, e.getCause());
+        assertTrue(h.getMessage().startsWith("ssm hop \"test\""), h.getMessage());
+        assertTrue(h.getMessage().contains("ws://"), h.getMessage());
+        assertEquals(0, fake.sessions().stream().mapToInt(FakeSession::connects).sum(), "no websocket was opened");
     }
 }
