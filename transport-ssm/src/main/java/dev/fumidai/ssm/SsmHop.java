@@ -266,12 +266,13 @@ public final class SsmHop implements Hop {
             try {
                 AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region).profile(profile)
                         .credentials(credentialsProvider).ssmClient(ssmClient).proxy(proxy());
-                lookups = AwsSdkSsmApi.builder().region(region).profile(profile).credentials(credentialsProvider)
-                        .proxy(proxy()).lookupEndpoint(lookupEndpoint);
                 if (endpointOverride != null) {
                     b.endpointOverride(endpointOverride);
                 }
                 built = b.build();
+                // The look-ups sign with the SSM calls' credentials (one SSO or STS exchange, not two).
+                lookups = AwsSdkSsmApi.builder().region(region).profile(profile)
+                        .credentials(built.credentialsProvider()).proxy(proxy()).lookupEndpoint(lookupEndpoint);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(
                         dev.fumidai.spi.Hops.describe(this), "cannot set up the AWS SDK client: " + e.getMessage(), e));

@@ -646,7 +646,8 @@ public final class FakeSsmService implements AutoCloseable {
 
         private void handleApi(ChannelHandlerContext ctx, FullHttpRequest req) {
             String target = req.headers().get("X-Amz-Target", "");
-            if (req.method() != HttpMethod.POST || !"/".equals(URI.create(req.uri()).getPath())) {
+            String path = URI.create(SigV4Verifier.originForm(req.uri())).getPath();
+            if (req.method() != HttpMethod.POST || !"/".equals(path)) {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, error("UnknownOperationException", "POST / only"));
                 return;
             }
