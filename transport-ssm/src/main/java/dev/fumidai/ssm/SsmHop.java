@@ -250,6 +250,11 @@ public final class SsmHop implements Hop {
         return null;
     }
 
+    /**
+     * Returns the hop as configured; its {@code ssm_target} is a by-name form until connected, after which the hop
+     * session's description (and every audit record) carries the id it resolved to and keeps the name as
+     * {@code host}.
+     */
     @Override
     public HopInfo describe() {
         return new HopInfo("ssm", name, null, null, 0, null, target, region, null, null, null);
