@@ -78,9 +78,11 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
      * Builds an {@link AwsSdkSsmApi}. Precedence, as the AWS CLI: an application's own {@link #ssmClient} wins
      * over everything; else an explicit {@link #credentials} provider; else the named {@link #profile} (its
      * {@code sso_session}, legacy SSO, {@code role_arn} with {@code source_profile} or
-     * {@code credential_source}, web identity, {@code credential_process} or static keys, through the SDK's
-     * profile providers); else the SDK's default chain (environment, {@code AWS_PROFILE}, the default profile,
-     * web identity, container and instance roles). The region is the one given, else the profile's.
+     * {@code credential_source}, web identity, {@code credential_process} or static keys); else the default
+     * chain (system properties, environment, web identity, {@code AWS_PROFILE} or the default profile, container
+     * and instance roles). Profiles that need SSO or STS calls get clients built here with this builder's proxy
+     * and the profile's region and endpoints ({@link AwsCredentialChain}). The region is the one given, else the
+     * profile's.
      */
     public static final class Builder {
         private String region;

@@ -199,8 +199,9 @@ public final class SsmHop implements Hop {
          * Reads the HTTPS proxy settings from this environment and these JDK properties instead of
          * {@link System#getenv()} and {@link System#getProperties()}: {@code https_proxy}/{@code HTTPS_PROXY} with
          * {@code no_proxy}/{@code NO_PROXY}, else {@code https.proxyHost}/{@code https.proxyPort} with
-         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls and the data-channel
-         * websocket (HTTP CONNECT) both go through the proxy; only listed hosts bypass it, loopback included.
+         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls, the SSO and STS calls
+         * of a profile's credentials, the look-ups and the data-channel websocket (HTTP CONNECT) all go through the
+         * proxy; only listed hosts bypass it, loopback included.
          * An application's own {@link #ssmClient} keeps its own HTTP settings.
          */
         public Builder proxyEnvironment(java.util.Map<String, String> environment, java.util.Properties properties) {
