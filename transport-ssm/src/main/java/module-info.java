@@ -24,7 +24,8 @@ module dev.fumidai.ssm {
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
     requires software.amazon.awssdk.utils;
-    // Resolved for the SDK's profile credential providers, which load them by name (SSO, assume-role, web id).
+    requires software.amazon.awssdk.profiles;
+    // The SSO, SSO OIDC and STS clients that SSO, assume-role and web-identity profiles need (AwsCredentialChain).
     requires software.amazon.awssdk.services.sso;
     requires software.amazon.awssdk.services.ssooidc;
     requires software.amazon.awssdk.services.sts;

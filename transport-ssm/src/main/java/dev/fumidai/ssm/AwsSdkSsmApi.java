@@ -13,10 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import dev.fumidai.audit.AwsIdentity;
+import dev.fumidai.ssm.internal.credentials.AwsCredentialChain;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,7 +29,9 @@ import software.amazon.awssdk.services.ssm.model.StartSessionResponse;
 /**
  * Calls the Session Manager control plane through the AWS SDK v2 with the JDK's URL connection HTTP client
  * (so the SDK's Netty 4.1 client never joins our Netty 4.2). Credentials come from the standard AWS chain
- * unless given; {@link Builder#endpointOverride} points it at a fake or a VPC endpoint.
+ * unless given, resolved by {@link AwsCredentialChain} so that the SSO and STS calls a profile needs use the same
+ * HTTP client and proxy, and the profile's region and endpoints; {@link Builder#endpointOverride} points it at a
+ * fake or a VPC endpoint.
  *
  * <h2>Threading</h2>
  * Thread-safe. Blocking SDK calls run on a small daemon thread pool owned by this object; {@link #close()}
@@ -52,6 +53,8 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
     private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
     /** Whether StartSession goes to an endpoint given in code (a fake, a VPC endpoint) rather than AWS's own. */
     private boolean customEndpoint;
+    /** Holds the SDK clients our credential resolution built, or {@code null}; closed with this object. */
+    private AwsCredentialChain.Resolved chain;
     /** Where GetCallerIdentity goes; {@code null}: where the SDK resolves STS. */
     private URI identityEndpoint;
 
@@ -76,9 +79,11 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
      * Builds an {@link AwsSdkSsmApi}. Precedence, as the AWS CLI: an application's own {@link #ssmClient} wins
      * over everything; else an explicit {@link #credentials} provider; else the named {@link #profile} (its
      * {@code sso_session}, legacy SSO, {@code role_arn} with {@code source_profile} or
-     * {@code credential_source}, web identity, {@code credential_process} or static keys, through the SDK's
-     * profile providers); else the SDK's default chain (environment, {@code AWS_PROFILE}, the default profile,
-     * web identity, container and instance roles). The region is the one given, else the profile's.
+     * {@code credential_source}, web identity, {@code credential_process} or static keys); else the default
+     * chain (system properties, environment, web identity, {@code AWS_PROFILE} or the default profile, container
+     * and instance roles). Profiles that need SSO or STS calls get clients built here with this builder's proxy
+     * and the profile's region and endpoints ({@link AwsCredentialChain}). The region is the one given, else the
+     * profile's.
      */
     public static final class Builder {
         private String region;
@@ -89,6 +94,16 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
         private dev.fumidai.ssm.internal.session.HttpsProxy proxy;
         private URI lookupEndpoint;
         private URI identityEndpoint;
+        /** Holds the credential chains {@link #configure} built, closed by {@link #closeLookupCredentials()}. */
+        private final java.util.List<AwsCredentialChain.Resolved> builtForLookups = new java.util.ArrayList<>();
+
+        /** Closes the SDK clients of the credential chains {@link #configure} built. */
+        synchronized void closeLookupCredentials() {
+            for (AwsCredentialChain.Resolved r : builtForLookups) {
+                r.close();
+            }
+            builtForLookups.clear();
+        }
 
         /** Sends the ECS and EC2 look-ups of by-name targets to this endpoint instead of AWS's. */
         Builder lookupEndpoint(URI endpoint) {
@@ -102,9 +117,14 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
          */
         <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
                 & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B b) {
-            AwsCredentialsProvider creds = credentials != null ? credentials
-                    : profile != null ? ProfileCredentialsProvider.builder().profileName(profile).build()
-                    : DefaultCredentialsProvider.builder().build();
+            AwsCredentialsProvider creds = credentials;
+            if (creds == null) {
+                AwsCredentialChain.Resolved r = AwsCredentialChain.resolve(profile, region, () -> httpClient(proxy));
+                synchronized (this) {
+                    builtForLookups.add(r);
+                }
+                creds = r.provider();
+            }
             b.httpClientBuilder(httpClient(proxy));
             b.credentialsProvider(creds);
             String r = region;
@@ -196,12 +216,14 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
                         creds);
             }
             AwsCredentialsProvider creds;
+            AwsCredentialChain.Resolved chain = null;
             if (credentials != null) {
                 creds = credentials;
-            } else if (profile != null) {
-                creds = ProfileCredentialsProvider.builder().profileName(profile).build();
             } else {
-                creds = DefaultCredentialsProvider.builder().build();
+                // Our own resolution, not the SDK's profile providers: the SSO and STS clients that profiles need get
+                // the proxy and the profile's own region and endpoint (see AwsCredentialChain).
+                chain = AwsCredentialChain.resolve(profile, region, () -> httpClient(proxy));
+                creds = chain.provider();
             }
             SsmClientBuilder b = SsmClient.builder().httpClientBuilder(httpClient(proxy))
                     .credentialsProvider(creds);
@@ -218,7 +240,17 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
             if (endpointOverride != null) {
                 b.endpointOverride(endpointOverride);
             }
-            AwsSdkSsmApi api = new AwsSdkSsmApi(b.build(), true, "ssm api" + (r == null ? "" : " " + r), creds);
+            SsmClient built;
+            try {
+                built = b.build();
+            } catch (RuntimeException e) {
+                if (chain != null) {
+                    chain.close();
+                }
+                throw e;
+            }
+            AwsSdkSsmApi api = new AwsSdkSsmApi(built, true, "ssm api" + (r == null ? "" : " " + r), creds);
+            api.chain = chain;
             api.profile = profile;
             api.proxy = proxy;
             api.customEndpoint = endpointOverride != null;
@@ -410,5 +442,13 @@ public final class AwsSdkSsmApi implements SsmApi, AutoCloseable {
                 sts.close();
             }
         }
+        if (chain != null) {
+            chain.close();
+        }
+    }
+
+    /** Returns the credentials provider the calls are signed with, or {@code null} (an application's client). */
+    AwsCredentialsProvider credentialsProvider() {
+        return credentials;
     }
 }

@@ -216,8 +216,9 @@ public final class SsmHop implements Hop {
          * Reads the HTTPS proxy settings from this environment and these JDK properties instead of
          * {@link System#getenv()} and {@link System#getProperties()}: {@code https_proxy}/{@code HTTPS_PROXY} with
          * {@code no_proxy}/{@code NO_PROXY}, else {@code https.proxyHost}/{@code https.proxyPort} with
-         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls and the data-channel
-         * websocket (HTTP CONNECT) both go through the proxy; only listed hosts bypass it, loopback included.
+         * {@code http.nonProxyHosts}, as the AWS CLI honours them. The control-plane calls, the SSO and STS calls
+         * of a profile's credentials, the look-ups and the data-channel websocket (HTTP CONNECT) all go through the
+         * proxy; only listed hosts bypass it, loopback included.
          * An application's own {@link #ssmClient} keeps its own HTTP settings.
          */
         public Builder proxyEnvironment(java.util.Map<String, String> environment, java.util.Properties properties) {
@@ -267,6 +268,11 @@ public final class SsmHop implements Hop {
         return null;
     }
 
+    /**
+     * Returns the hop as configured; its {@code ssm_target} is a by-name form until connected, after which the hop
+     * session's description (and every audit record) carries the id it resolved to and keeps the name as
+     * {@code host}.
+     */
     @Override
     public HopInfo describe() {
         return new HopInfo("ssm", name, null, null, 0, null, target, region, null, null, null);
@@ -283,12 +289,13 @@ public final class SsmHop implements Hop {
             try {
                 AwsSdkSsmApi.Builder b = AwsSdkSsmApi.builder().region(region).profile(profile)
                         .credentials(credentialsProvider).ssmClient(ssmClient).proxy(proxy());
-                lookups = AwsSdkSsmApi.builder().region(region).profile(profile).credentials(credentialsProvider)
-                        .proxy(proxy()).lookupEndpoint(lookupEndpoint);
                 if (endpointOverride != null) {
                     b.endpointOverride(endpointOverride);
                 }
                 built = b.build();
+                // The look-ups sign with the SSM calls' credentials (one SSO or STS exchange, not two).
+                lookups = AwsSdkSsmApi.builder().region(region).profile(profile)
+                        .credentials(built.credentialsProvider()).proxy(proxy()).lookupEndpoint(lookupEndpoint);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(new dev.fumidai.HopUnreachableException(
                         dev.fumidai.spi.Hops.describe(this), "cannot set up the AWS SDK client: " + e.getMessage(), e));

@@ -182,7 +182,7 @@ final class SsmHopSession implements HopSession {
      */
     private void audit(Target target, String ssmSessionId, @Nullable Throwable failure,
             CompletableFuture<@Nullable AwsIdentity> id, java.time.Instant started, SsmDataChannel dc) {
-        HopInfo info = hop.describe().withSsmSessionId(ssmSessionId);
+        HopInfo info = described().withSsmSessionId(ssmSessionId);
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         Reason reason = cause == null ? null : Reason.of(ReasonCode.NETWORK_ERROR, cause);
@@ -231,7 +231,21 @@ final class SsmHopSession implements HopSession {
 
     @Override
     public HopInfo info() {
-        return hop.describe().withSsmSessionId(lastSessionId);
+        return described().withSsmSessionId(lastSessionId);
+    }
+
+    /**
+     * Returns the hop's description with the target Session Manager was asked for: for a by-name target
+     * ({@code name:web-1}, {@code ecs:<cluster>/<task>/<container>}) {@code ssm_target} is the instance or ECS target
+     * it resolved to, which CloudTrail records, and {@code host} keeps the form as configured.
+     */
+    private HopInfo described() {
+        HopInfo d = hop.describe();
+        if (ssmTarget.equals(d.ssmTarget())) {
+            return d;
+        }
+        return new HopInfo(d.transport(), d.name(), d.ssmTarget(), d.address(), d.port(), d.hostKey(), ssmTarget,
+                d.region(), d.ssmSessionId(), d.crypto(), d.remoteLogin());
     }
 
     @Override

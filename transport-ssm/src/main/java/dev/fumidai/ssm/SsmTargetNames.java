@@ -70,6 +70,8 @@ final class SsmTargetNames {
                 return Ec2Lookup.instanceByName(clients, name.group(1));
             } catch (RuntimeException e) {
                 throw new CompletionException(new dev.fumidai.HopUnreachableException(where, e.getMessage(), e));
+            } finally {
+                clients.closeLookupCredentials();
             }
         });
     }

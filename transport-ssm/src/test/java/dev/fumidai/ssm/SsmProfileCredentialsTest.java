@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.ssm.fake.FakeAwsIdentity;
 import dev.fumidai.ssm.fake.FakeSsmService;
+import dev.fumidai.ssm.fake.LoopbackRelayProxy;
 import dev.fumidai.ssm.fake.SigV4Verifier;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -53,9 +54,15 @@ class SsmProfileCredentialsTest {
     private final Map<String, SigV4Verifier.Issued> issued = new ConcurrentHashMap<>();
     private FakeAwsIdentity identity;
     private FakeSsmService ssm;
+    /**
+     * Is where the child JVM's JDK and SDK proxy settings point for every host but loopback: a request that would
+     * leave the machine (towards AWS's public endpoints) is refused there and recorded, and fails the test.
+     */
+    private LoopbackRelayProxy trap;
 
     @BeforeEach
     void start() throws Exception {
+        trap = new LoopbackRelayProxy();
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         echo = dev.fumidai.ssm.internal.session.TestPeersAccess.echoServer(group);
         identity = new FakeAwsIdentity(issued);
@@ -98,12 +105,30 @@ class SsmProfileCredentialsTest {
                 "aws_access_key_id = AKIDBASEUSER0001",
                 "aws_secret_access_key = not-the-secret",
                 "region = eu-west-1",
+                "",
+                "[profile web]",
+                "role_arn = arn:aws:iam::" + ACCOUNT + ":role/Web",
+                "web_identity_token_file = " + dir.resolve("web-identity-token"),
+                "role_session_name = web-probe",
+                "region = eu-west-1",
+                "",
+                "[profile web-endpoint]",
+                "role_arn = arn:aws:iam::" + ACCOUNT + ":role/Web",
+                "web_identity_token_file = " + dir.resolve("web-identity-token"),
+                "role_session_name = web-probe",
+                "region = eu-west-1",
+                "services = fakes",
+                "",
+                "[services fakes]",
+                "sts =",
+                "  endpoint_url = " + identity.endpoint(),
                 ""));
         Files.writeString(dir.resolve("credentials"), "");
     }
 
     @AfterEach
     void stop() throws Exception {
+        trap.close();
         ssm.close();
         identity.close();
         echo.close().sync();
@@ -123,8 +148,13 @@ class SsmProfileCredentialsTest {
 
     private Process startProbe(String query, Map<String, String> extraEnv, boolean resume) throws Exception {
         int port = ((InetSocketAddress) echo.localAddress()).getPort();
+        String trapPort = Integer.toString(trap.port());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                // Every HTTP client of the child (the JDK's, and the SDK's own, which read these) sends what is not
+                // for loopback to the trap, which refuses and records it: no test reaches out to AWS.
+                "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=" + trapPort, "-Dhttp.proxyHost=127.0.0.1",
+                "-Dhttp.proxyPort=" + trapPort, "-Dhttp.nonProxyHosts=127.0.0.1|localhost",
                 CredentialProbe.class.getName(),
                 "ssm://" + TARGET + query + "insecurePlaintextWebSocketForTesting=true&document=AWS-StartPortForwardingSessionToRemoteHost",
                 String.valueOf(port)));
@@ -141,7 +171,13 @@ class SsmProfileCredentialsTest {
         env.put("AWS_ENDPOINT_URL_STS", identity.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SSO", identity.endpoint().toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.putAll(extraEnv);
+        for (Map.Entry<String, String> e : extraEnv.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                env.remove(e.getKey()); // an empty value in extraEnv unsets the variable
+            } else {
+                env.put(e.getKey(), e.getValue());
+            }
+        }
         return pb.start();
     }
 
@@ -150,6 +186,7 @@ class SsmProfileCredentialsTest {
     }
 
     private void assertTunnelSignedBy(String[] r, String arnPart, String identityCall) {
+        assertEquals(List.of(), trap.refused(), "requests for hosts other than loopback: " + r[1]);
         assertEquals("0", r[0], r[1]);
         assertTrue(r[1].contains("OK"), r[1]);
         assertTrue(identity.calls().contains(identityCall), identity.calls().toString());
@@ -188,6 +225,60 @@ class SsmProfileCredentialsTest {
                 "AWS_WEB_IDENTITY_TOKEN_FILE", dir.resolve("web-identity-token").toString(),
                 "AWS_ROLE_SESSION_NAME", "web-probe", "AWS_REGION", "eu-west-1"));
         assertTunnelSignedBy(r, ":assumed-role/Web/web-probe", "STS AssumeRoleWithWebIdentity");
+    }
+
+    /**
+     * Web identity in a named profile ({@code role_arn} + {@code web_identity_token_file}) with no region in the
+     * environment: the SDK's own provider builds its STS client from the default region chain, not the profile,
+     * and without a region sends AssumeRoleWithWebIdentity to {@code https://sts.amazonaws.com}; ours takes the
+     * profile's region and endpoint settings, so the call reaches the fake STS.
+     */
+    @Test
+    void aWebIdentityProfileUsesTheProfilesRegionAndEndpoint() throws Exception {
+        assertTunnelSignedBy("web", ":assumed-role/Web/web-probe", "STS AssumeRoleWithWebIdentity");
+    }
+
+    /** As above with STS named only by the profile's {@code services} section, not by the environment. */
+    @Test
+    void aWebIdentityProfileUsesTheEndpointOfItsServicesSection() throws Exception {
+        String[] r = probe("?profile=web-endpoint&", Map.of("AWS_ENDPOINT_URL_STS", ""));
+        assertTunnelSignedBy(r, ":assumed-role/Web/web-probe", "STS AssumeRoleWithWebIdentity");
+    }
+
+    /**
+     * With {@code HTTPS_PROXY} set, the credential calls go through the proxy as well as StartSession and the
+     * websocket: STS AssumeRole for an assume-role profile (the SDK's own provider builds its STS client without
+     * our proxy settings).
+     */
+    @Test
+    void theAssumeRoleCallOfAProfileGoesThroughTheProxy() throws Exception {
+        assertCredentialCallThroughTheProxy("admin", ":assumed-role/Admin/", "STS AssumeRole", "POST");
+    }
+
+    /** As above for the SSO portal's GetRoleCredentials of an {@code sso_session} profile. */
+    @Test
+    void theSsoPortalCallOfAProfileGoesThroughTheProxy() throws Exception {
+        assertCredentialCallThroughTheProxy("sso-dev", "AWSReservedSSO_Developer", "SSO GetRoleCredentials", "GET");
+    }
+
+    private void assertCredentialCallThroughTheProxy(String profile, String arnPart, String call, String method)
+            throws Exception {
+        try (LoopbackRelayProxy corporate = new LoopbackRelayProxy()) {
+            Map<String, String> env = Map.of("HTTPS_PROXY", "http://127.0.0.1:" + corporate.port());
+            assertTunnelSignedBy(probe("?profile=" + profile + "&", env), arnPart, call);
+            int idPort = identity.endpoint().getPort();
+            int ssmPort = ssm.endpoint().getPort();
+            List<String> seen = corporate.relayed();
+            assertTrue(seen.contains(method + " 127.0.0.1:" + idPort), call + " through the proxy: " + seen);
+            List<String> calls = identity.calls();
+            List<Integer> from = identity.callSourcePorts();
+            int i = calls.indexOf(call);
+            assertTrue(corporate.upstreamPorts().contains(from.get(i)), call + " came from port " + from.get(i)
+                    + ", not from the proxy's " + corporate.upstreamPorts() + "; calls " + calls);
+            assertTrue(seen.contains("POST 127.0.0.1:" + ssmPort), "StartSession through the proxy: " + seen);
+            assertTrue(seen.contains("CONNECT 127.0.0.1:" + ssmPort), "the websocket through the proxy: " + seen);
+            assertEquals(List.of(), corporate.refused());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.fumidai.Route;
 import dev.fumidai.Target;
 import dev.fumidai.TunnelConnection;
 import dev.fumidai.ssm.fake.FakeSsmService;
+import dev.fumidai.ssm.fake.LoopbackRelayProxy;
 import dev.fumidai.ssm.internal.session.HttpsProxy;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -53,14 +54,14 @@ class SsmProxyTest {
     private EventLoopGroup group;
     private Channel echo;
     private FakeSsmService fake;
-    private RelayProxy proxy;
+    private LoopbackRelayProxy proxy;
 
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         echo = dev.fumidai.ssm.internal.session.TestPeersAccess.echoServer(group);
         fake = FakeSsmService.builder().start();
-        proxy = new RelayProxy();
+        proxy = new LoopbackRelayProxy();
     }
 
     @AfterEach
@@ -175,136 +176,5 @@ class SsmProxyTest {
         }
         assertTrue(all.toString().contains("HTTPS_PROXY"), all.toString());
         assertEquals(0, proxy.accepted());
-    }
-
-    /** An HTTP proxy on 127.0.0.1 that relays only to loopback targets and records each relayed request line. */
-    static final class RelayProxy implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<String> relayed = new CopyOnWriteArrayList<>();
-        private final List<String> refused = new CopyOnWriteArrayList<>();
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile int accepted;
-
-        RelayProxy() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread t = new Thread(this::acceptLoop, "test-proxy");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        /** Returns {@code CONNECT host:port} or {@code METHOD host:port} per relayed connection. */
-        List<String> relayed() {
-            return List.copyOf(relayed);
-        }
-
-        /** Returns the request lines refused because they named a non-loopback destination. */
-        List<String> refused() {
-            return List.copyOf(refused);
-        }
-
-        int accepted() {
-            return accepted;
-        }
-
-        private void acceptLoop() {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    accepted++;
-                    sockets.add(s);
-                    Thread t = new Thread(() -> serve(s), "test-proxy-conn");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return; // closed
-                }
-            }
-        }
-
-        private void serve(Socket client) {
-            try {
-                InputStream in = client.getInputStream();
-                ByteArrayOutputStream head = new ByteArrayOutputStream();
-                while (head.size() < 16_384) {
-                    int b = in.read();
-                    if (b < 0) {
-                        client.close();
-                        return;
-                    }
-                    head.write(b);
-                    byte[] h = head.toByteArray();
-                    int n = h.length;
-                    if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                        break;
-                    }
-                }
-                String text = head.toString(StandardCharsets.ISO_8859_1);
-                String[] line = text.substring(0, text.indexOf("\r\n")).split(" ");
-                String authority;
-                boolean connect = line[0].equals("CONNECT");
-                if (connect) {
-                    authority = line[1];
-                } else {
-                    java.net.URI u = java.net.URI.create(line[1]);
-                    authority = u.getHost() + ":" + u.getPort();
-                }
-                int colon = authority.lastIndexOf(':');
-                String host = authority.substring(0, colon);
-                int port = Integer.parseInt(authority.substring(colon + 1));
-                if (!host.startsWith("127.")) {
-                    refused.add(line[0] + " " + authority);
-                    client.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    client.close();
-                    return;
-                }
-                Socket upstream = new Socket(host, port);
-                sockets.add(upstream);
-                relayed.add(line[0] + " " + host + ":" + port);
-                if (connect) {
-                    client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                } else {
-                    upstream.getOutputStream().write(head.toByteArray());
-                }
-                Thread up = new Thread(() -> pump(in, upstream), "test-proxy-up");
-                up.setDaemon(true);
-                up.start();
-                pump(upstream.getInputStream(), client);
-            } catch (IOException | RuntimeException e) {
-                try {
-                    client.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
-        }
-
-        private static void pump(InputStream from, Socket to) {
-            byte[] buf = new byte[8192];
-            try {
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = from.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-                to.shutdownOutput();
-            } catch (IOException e) {
-                // one side went away
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

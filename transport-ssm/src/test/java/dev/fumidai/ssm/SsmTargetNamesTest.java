@@ -132,28 +132,91 @@ class SsmTargetNamesTest {
     void anEcsTargetByNameOpensATunnelThroughTheFakeSessionManager() throws Exception {
         lookups.ecsBody = "{\"tasks\":[{\"taskArn\":\"arn:aws:ecs:us-east-1:111122223333:task/prod/" + TASK
                 + "\",\"containers\":[{\"name\":\"web\",\"runtimeId\":\"" + RUNTIME + "\"}]}],\"failures\":[]}";
+        String resolved = "ecs:prod_" + TASK + "_" + RUNTIME;
+        List<dev.fumidai.audit.AuditEvent> events = tunnelByName("ecs:prod/" + TASK + "/web", resolved);
+        assertAuditCarries(events, "ecs:prod/" + TASK + "/web", resolved);
+    }
+
+    /**
+     * The audit trail of a by-name target names the instance or task Session Manager was asked for: every hop
+     * description ({@code hop.connect}, {@code hop.disconnect}, the {@code hops[]} of {@code forward.open}) carries
+     * the resolved id as {@code ssm_target}, the requested form as {@code host}, and the hop's name stays the
+     * requested form; the EC2 form here, the ECS form above.
+     */
+    @Test
+    void anEc2TargetByNameOpensATunnelAndTheAuditNamesTheInstance() throws Exception {
+        lookups.ec2Body = ec2Response("i-0123456789abcdef0");
+        List<dev.fumidai.audit.AuditEvent> events = tunnelByName("name:web-1", "i-0123456789abcdef0");
+        assertAuditCarries(events, "name:web-1", "i-0123456789abcdef0");
+    }
+
+    private static void assertAuditCarries(List<dev.fumidai.audit.AuditEvent> events, String requested,
+            String resolved) {
+        List<dev.fumidai.audit.HopInfo> hops = new java.util.ArrayList<>();
+        for (dev.fumidai.audit.AuditEvent e : events) {
+            if (e instanceof dev.fumidai.audit.HopConnected hc) {
+                hops.add(hc.hop());
+            } else if (e instanceof dev.fumidai.audit.HopDisconnected hd) {
+                hops.add(hd.hop());
+            } else if (e instanceof dev.fumidai.audit.ForwardOpened fo) {
+                hops.addAll(fo.hops());
+            }
+        }
+        assertTrue(events.stream().anyMatch(e -> e instanceof dev.fumidai.audit.HopConnected), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e instanceof dev.fumidai.audit.ForwardOpened), events.toString());
+        for (dev.fumidai.audit.HopInfo h : hops) {
+            assertEquals(resolved, h.ssmTarget(), "the resolved target id: " + h);
+            assertEquals(requested, h.host(), "the requested name: " + h);
+            assertEquals(requested, h.name(), "the hop's name: " + h);
+        }
+    }
+
+    /** Opens a tunnel through a by-name hop, echoes a line, and returns the audit events recorded. */
+    private List<dev.fumidai.audit.AuditEvent> tunnelByName(String target, String resolved) throws Exception {
+        List<dev.fumidai.audit.AuditEvent> events = new CopyOnWriteArrayList<>();
+        dev.fumidai.audit.AuditSink sink = new dev.fumidai.audit.AuditSink() {
+            @Override
+            public String name() {
+                return "by-name";
+            }
+
+            @Override
+            public dev.fumidai.audit.AuditPolicy policy() {
+                return dev.fumidai.audit.AuditPolicy.FAIL_CLOSED;
+            }
+
+            @Override
+            public void accept(dev.fumidai.audit.AuditEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Channel echo = dev.fumidai.ssm.internal.session.TestPeersAccess.echoServer(group);
         try (FakeSsmService fake = FakeSsmService.builder().start()) {
-            SsmHop hop = SsmHop.builder("ecs:prod/" + TASK + "/web").region("us-east-1")
+            SsmHop hop = SsmHop.builder(target).region("us-east-1")
                     .endpointOverride(fake.endpoint()).lookupEndpointOverride(lookups.endpoint())
                     .insecurePlaintextWebSocketForTesting()
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE",
                             "example"))).build();
             int port = ((InetSocketAddress) echo.localAddress()).getPort();
             byte[] data = "by name\n".getBytes(StandardCharsets.UTF_8);
-            try (JumpHost jh = JumpHost.builder().route(Route.of(hop)).actor("test:ecs").handshakeTimeout(T)
-                    .build(); TunnelConnection c = jh.connect(Target.of("127.0.0.1", port), T)) {
+            try (JumpHost jh = JumpHost.builder().route(Route.of(hop)).actor("test:by-name").handshakeTimeout(T)
+                    .auditSink(sink).build(); TunnelConnection c = jh.connect(Target.of("127.0.0.1", port), T)) {
                 c.outputStream().write(data);
                 c.outputStream().flush();
                 assertEquals("by name\n", new String(c.inputStream().readNBytes(data.length),
                         StandardCharsets.UTF_8));
             }
-            assertEquals("ecs:prod_" + TASK + "_" + RUNTIME, fake.sessions().get(0).target());
+            assertEquals(resolved, fake.sessions().get(0).target());
         } finally {
             echo.close().sync();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+        return events;
     }
 
     @Test

@@ -51,6 +51,7 @@ public final class FakeAwsIdentity implements AutoCloseable {
     private final Map<String, String> ssoTokens = new ConcurrentHashMap<>();
     private final Map<String, String> webIdentityTokens = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<Integer> callSourcePorts = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
     private volatile long lifetimeSeconds = 3600;
     private final EventLoopGroup group;
@@ -105,6 +106,14 @@ public final class FakeAwsIdentity implements AutoCloseable {
         return List.copyOf(calls);
     }
 
+    /**
+     * Returns the client port of each call's connection, in the order of {@link #calls()}, so that a test can tell
+     * a call relayed by a proxy (whose upstream ports it knows) from one made directly.
+     */
+    public List<Integer> callSourcePorts() {
+        return List.copyOf(callSourcePorts);
+    }
+
     @Override
     public void close() {
         server.close().syncUninterruptibly();
@@ -124,7 +133,7 @@ public final class FakeAwsIdentity implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            QueryStringDecoder path = new QueryStringDecoder(req.uri());
+            QueryStringDecoder path = new QueryStringDecoder(SigV4Verifier.originForm(req.uri()));
             if (req.method() == HttpMethod.GET && "/federation/credentials".equals(path.path())) {
                 sso(ctx, req, path);
             } else if (req.method() == HttpMethod.POST && "/".equals(path.path())) {
@@ -134,8 +143,13 @@ public final class FakeAwsIdentity implements AutoCloseable {
             }
         }
 
+        private void record(ChannelHandlerContext ctx, String call) {
+            callSourcePorts.add(((InetSocketAddress) ctx.channel().remoteAddress()).getPort());
+            calls.add(call);
+        }
+
         private void sso(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
-            calls.add("SSO GetRoleCredentials");
+            record(ctx, "SSO GetRoleCredentials");
             String token = req.headers().get("x-amz-sso_bearer_token");
             if (token == null || !ssoTokens.containsKey(token)) {
                 respond(ctx, HttpResponseStatus.UNAUTHORIZED, "application/json",
@@ -154,7 +168,7 @@ public final class FakeAwsIdentity implements AutoCloseable {
         private void sts(ChannelHandlerContext ctx, FullHttpRequest req) {
             QueryStringDecoder form = new QueryStringDecoder(req.content().toString(StandardCharsets.UTF_8), false);
             String action = first(form, "Action");
-            calls.add("STS " + action);
+            record(ctx, "STS " + action);
             if ("AssumeRoleWithWebIdentity".equals(action)) {
                 String token = first(form, "WebIdentityToken");
                 if (token == null || !webIdentityTokens.containsKey(token)) {

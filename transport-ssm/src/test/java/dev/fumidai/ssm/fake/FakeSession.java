@@ -15,7 +15,6 @@ import dev.fumidai.ssm.internal.datachannel.MessageTypes;
 import dev.fumidai.ssm.internal.datachannel.OutgoingMessageBuffer;
 import dev.fumidai.ssm.internal.datachannel.PayloadTypes;
 import dev.fumidai.ssm.internal.datachannel.Versions;
-import dev.fumidai.ssm.internal.mux.SmuxConfig;
 import dev.fumidai.ssm.internal.mux.SmuxProtocolException;
 import dev.fumidai.ssm.internal.mux.SmuxSession;
 import io.netty.bootstrap.Bootstrap;
@@ -597,7 +596,7 @@ public final class FakeSession {
         handshakeComplete = true;
         endpoint.send(PayloadTypes.HANDSHAKE_COMPLETE, new HandshakeCompletePayload(1_000_000L, "").toJson());
         if (muxMode) {
-            smux = new SmuxSession(SmuxSession.Role.SERVER, SmuxConfig.defaults(keepAliveMode), pendingOut::add,
+            smux = new SmuxSession(SmuxSession.Role.SERVER, service.smuxConfig(keepAliveMode), pendingOut::add,
                     new MuxListener(), System.nanoTime());
         } else {
             dialBasic(true);

@@ -113,6 +113,7 @@ public final class FakeSsmService implements AutoCloseable {
     private final io.netty.channel.WriteBufferWaterMark waterMark;
     private final int bindPort;
     private final Map<String, SigV4Verifier.Issued> signers;
+    private final long keepAliveTimeoutNanos;
     private final List<String> signedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> signingRegions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> signedCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -136,6 +137,7 @@ public final class FakeSsmService implements AutoCloseable {
         this.waterMark = b.waterMark;
         this.bindPort = b.port;
         this.signers = b.signers;
+        this.keepAliveTimeoutNanos = b.keepAliveTimeoutNanos;
     }
 
     /** Returns a builder with the defaults: agent 3.3.1142.0, no pacing, 1 KiB payloads, normal handshake. */
@@ -157,6 +159,17 @@ public final class FakeSsmService implements AutoCloseable {
         private io.netty.channel.WriteBufferWaterMark waterMark;
         private int port;
         private Map<String, SigV4Verifier.Issued> signers;
+        private long keepAliveTimeoutNanos = 30_000_000_000L;
+
+        /**
+         * Sets how long the agent's smux waits for any frame before it ends the session, when it runs keepalive
+         * (agents up to 3.1.1511.0, §8.1); smux's {@code KeepAliveTimeout}, 30 s, by default. Its NOPs go out every
+         * third of it, at most every 10 s ({@code KeepAliveInterval}).
+         */
+        public Builder smuxKeepAliveTimeout(java.time.Duration timeout) {
+            this.keepAliveTimeoutNanos = timeout.toNanos();
+            return this;
+        }
 
         /**
          * Sets the AgentVersion the fake reports, which selects its behaviour (§8.1): e.g. {@code 3.0.196.0} for
@@ -364,6 +377,14 @@ public final class FakeSsmService implements AutoCloseable {
 
     String agentVersion() {
         return agentVersion;
+    }
+
+    /** Returns the agent's smux configuration (§8.4) with keepalive on or off. */
+    dev.fumidai.ssm.internal.mux.SmuxConfig smuxConfig(boolean keepAlive) {
+        dev.fumidai.ssm.internal.mux.SmuxConfig d = dev.fumidai.ssm.internal.mux.SmuxConfig.defaults(keepAlive);
+        return new dev.fumidai.ssm.internal.mux.SmuxConfig(d.version(), d.maxFrameSize(), d.maxReceiveBuffer(),
+                d.maxStreams(), keepAlive, Math.min(d.keepAliveIntervalNanos(), keepAliveTimeoutNanos / 3),
+                keepAliveTimeoutNanos);
     }
 
     Retransmission retransmission() {
@@ -652,7 +673,8 @@ public final class FakeSsmService implements AutoCloseable {
 
         private void handleApi(ChannelHandlerContext ctx, FullHttpRequest req) {
             String target = req.headers().get("X-Amz-Target", "");
-            if (req.method() != HttpMethod.POST || !"/".equals(URI.create(req.uri()).getPath())) {
+            String path = URI.create(SigV4Verifier.originForm(req.uri())).getPath();
+            if (req.method() != HttpMethod.POST || !"/".equals(path)) {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, error("UnknownOperationException", "POST / only"));
                 return;
             }

@@ -71,7 +71,7 @@ public final class SigV4Verifier {
         if (amzDate == null) {
             return "no X-Amz-Date";
         }
-        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        QueryStringDecoder q = new QueryStringDecoder(originForm(req.uri()));
         StringBuilder canonical = new StringBuilder();
         canonical.append(req.method().name()).append('\n');
         canonical.append(uriEncode(q.rawPath(), false)).append('\n');
@@ -156,5 +156,21 @@ public final class SigV4Verifier {
 
     private static String hex(byte[] b) {
         return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Returns a request target in origin form: an absolute-form target ({@code http://host:port/path?q}, as a
+     * client sends it to a proxy and as a proxy may pass on a kept-alive connection) loses its scheme and authority.
+     */
+    public static String originForm(String uri) {
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+            int query = uri.indexOf('?', uri.indexOf("//") + 2);
+            if (slash < 0 || (query >= 0 && query < slash)) {
+                return "/" + (query < 0 ? "" : uri.substring(query));
+            }
+            return uri.substring(slash);
+        }
+        return uri;
     }
 }

@@ -264,4 +264,99 @@ class FakeFidelityTest {
         assertArrayEquals(sent, c.digest.digest());
         assertTrue(dc.reconnects() >= 1, "reconnects " + dc.reconnects());
     }
+
+    /**
+     * (e) Like the real service, the fake sends {@code start_publication} on every connect, before anything else,
+     * the handshake request included: on the first websocket and on the one a ResumeSession reconnect opens.
+     */
+    @Test
+    void startPublicationIsTheFirstMessageOnEveryConnect() throws Exception {
+        SsmDataChannel dc = open(FakeSsmService.builder().wireTap(true), TestPeers.port(echo));
+        FakeSession fs = fake.sessions().get(0);
+        echoThrough(dc, 10_000, 41);
+        fs.closeWebSocket(false);
+        waitFor(() -> dc.reconnects() >= 1 && fs.connects() >= 2, "a reconnect after the reset");
+        echoThrough(dc, 10_000, 42);
+        List<List<String>> perConnection = new ArrayList<>();
+        for (byte[] conn : fake.wireLog()) {
+            List<String> types = new ArrayList<>();
+            if (FakeWireFramingTest.checkFrames(conn, "connection " + perConnection.size(), op -> { },
+                    m -> types.add(m.messageType())) > 0) {
+                perConnection.add(types);
+            }
+        }
+        assertTrue(perConnection.size() >= 2, "websocket connections: " + perConnection);
+        for (List<String> types : perConnection) {
+            assertFalse(types.isEmpty(), "messages per connection: " + perConnection);
+            assertEquals(dev.fumidai.ssm.internal.datachannel.MessageTypes.START_PUBLICATION, types.get(0),
+                    "the first message of a connection: " + types);
+        }
+        assertEquals(dev.fumidai.ssm.internal.datachannel.MessageTypes.OUTPUT_STREAM_DATA, perConnection.get(0).get(1),
+                "the handshake request follows on the first connection");
+    }
+
+    /**
+     * (e) Our client acts on {@code start_publication}: paused by {@code pause_publication}, it numbers what a
+     * stream writes but holds it; the destination gets nothing until the service says {@code start_publication},
+     * then everything, once and in order.
+     */
+    @Test
+    void aPauseHoldsStreamDataUntilStartPublication() throws Exception {
+        SsmDataChannel dc = open(FakeSsmService.builder(), TestPeers.port(echo));
+        FakeSession fs = fake.sessions().get(0);
+        echoThrough(dc, 10_000, 43);
+        Channel s = dc.openStream().get(10, TimeUnit.SECONDS);
+        TestPeers.Collector c = new TestPeers.Collector();
+        s.pipeline().addLast(c);
+        s.config().setAutoRead(true);
+        waitFor(() -> fs.streamsOpened() >= 2, "the second stream opened at the agent");
+        long before = fs.bytesToDestination();
+        fs.pausePublication();
+        waitFor(() -> dc.debugState().contains("paused=true"), "the client paused");
+        String held = dc.debugState();
+        Pump p = Pump.start(s, 20_000, 44);
+        byte[] sent = p.done.get(30, TimeUnit.SECONDS);
+        waitFor(() -> !dc.debugState().split(" ")[1].equals(held.split(" ")[1]), "the client numbered the data");
+        // A negative check needs a time: data sent despite the pause would reach the agent within milliseconds.
+        Thread.sleep(500);
+        assertEquals(before, fs.bytesToDestination(), "data went out while paused: " + dc.debugState());
+        fs.startPublication();
+        waitFor(() -> c.bytes >= 20_000, "everything echoed after start_publication");
+        assertArrayEquals(sent, c.digest.digest());
+        assertFalse(dc.debugState().contains("paused=true"));
+    }
+
+    /**
+     * (e) When the agent's smux keepalive times out (agents up to 3.1.1511.0 run it), the real service ends the
+     * session with a {@code channel_closed} whose Output is empty; our client ends with
+     * {@link SsmChannelClosedException} whose reason is empty and whose message says no reason was given.
+     */
+    @Test
+    void aSmuxKeepaliveTimeoutEndsTheSessionWithAnEmptyReason() throws Exception {
+        SsmDataChannel dc = open(FakeSsmService.builder().wireTap(true).agentVersion("3.1.1511.0")
+                .smuxKeepAliveTimeout(java.time.Duration.ofSeconds(2)), TestPeers.port(echo));
+        FakeSession fs = fake.sessions().get(0);
+        assertTrue(fs.isKeepAlive(), "the agent runs smux keepalive");
+        echoThrough(dc, 10_000, 45);
+        fake.faults().dropInbound(1.0); // nothing the client sends reaches the agent's smux any more
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> dc.closeFuture().get(30, TimeUnit.SECONDS));
+        SsmChannelClosedException closed = assertInstanceOf(SsmChannelClosedException.class, e.getCause());
+        assertEquals("", closed.reason());
+        assertTrue(closed.getMessage().endsWith("closed by the service: (no reason given)"), closed.getMessage());
+        List<String> outputs = new ArrayList<>();
+        for (byte[] conn : fake.wireLog()) {
+            FakeWireFramingTest.checkFrames(conn, "keepalive", op -> { }, m -> {
+                if (dev.fumidai.ssm.internal.datachannel.MessageTypes.CHANNEL_CLOSED.equals(m.messageType())) {
+                    try {
+                        outputs.add(dev.fumidai.ssm.internal.datachannel.ChannelClosedContent.parse(m.payload())
+                                .output());
+                    } catch (dev.fumidai.ssm.internal.datachannel.MalformedMessageException x) {
+                        throw new AssertionError(x);
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(""), outputs, "one channel_closed, with an empty Output");
+    }
 }

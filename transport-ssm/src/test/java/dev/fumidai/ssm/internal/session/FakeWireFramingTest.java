@@ -134,6 +134,12 @@ class FakeWireFramingTest {
 
     /** Parses one connection's bytes as {@link #checkFrames(byte[], String)}, telling each frame's opcode. */
     static int checkFrames(byte[] wire, String what, java.util.function.IntConsumer opcodes) {
+        return checkFrames(wire, what, opcodes, m -> { });
+    }
+
+    /** Parses one connection's bytes as above, also handing over each binary frame's decoded message in order. */
+    static int checkFrames(byte[] wire, String what, java.util.function.IntConsumer opcodes,
+            java.util.function.Consumer<dev.fumidai.ssm.internal.datachannel.ClientMessage> messages) {
         String head = new String(wire, 0, Math.min(wire.length, 40), StandardCharsets.ISO_8859_1);
         if (!head.startsWith("HTTP/1.1 101")) {
             return 0; // a control-plane connection
@@ -172,7 +178,7 @@ class FakeWireFramingTest {
             switch (opcode) {
                 case 0x2:
                     try {
-                        ClientMessageCodec.decode(payload);
+                        messages.accept(ClientMessageCodec.decode(payload));
                     } catch (MalformedMessageException e) {
                         fail(what + ": frame " + n + " at offset " + start + " is no whole message: "
                                 + e.getMessage());
