@@ -176,8 +176,9 @@ class CliAwsProfilesIT {
                 // for loopback to the trap, which refuses and records it.
                 "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=" + trapPort, "-Dhttp.proxyHost=127.0.0.1",
                 "-Dhttp.proxyPort=" + trapPort, "-Dhttp.nonProxyHosts=127.0.0.1|localhost",
-                FumidaiCli.class.getName(), "-F", "none", "--profile", profile, "-J", "ssm://" + TARGET,
-                "-W", "127.0.0.1:" + service.getLocalPort()));
+                FumidaiCli.class.getName(), "-F", "none", "--profile", profile, "-J",
+                // The fake hands out ws:// stream URLs; a hop follows them only when told to by name.
+                "ssm://" + TARGET + "?insecurePlaintextWebSocketForTesting=true", "-W", "127.0.0.1:" + service.getLocalPort()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(k -> k.startsWith("AWS_") || k.equalsIgnoreCase("https_proxy")
