@@ -408,7 +408,8 @@ public final class JumpHost implements AutoCloseable {
             }
             return e.exec(command, runtime.hopInfos());
         }).thenApply(ec -> {
-            RemoteCommandImpl c = new RemoteCommandImpl(command, ec, Hops.describe(runtime.lastHop()) + " exec");
+            RemoteCommandImpl c = new RemoteCommandImpl(command, ec, Hops.describe(runtime.lastHop()) + " exec",
+                    callbacks);
             commands.add(c);
             ec.channel().closeFuture().addListener(f -> commands.remove(c));
             return c;

@@ -40,7 +40,8 @@ public interface RemoteCommand extends Closeable {
 
     /**
      * Returns how the command ended; completed once the channel has closed (a server may send the status after its
-     * EOF), with neither status nor signal when the connection broke first.
+     * EOF), with neither status nor signal when the connection broke first. Like every future the
+     * {@link JumpHost} returns, it completes on the callback executor, never on an event loop.
      */
     CompletableFuture<CommandExit> exit();
 

@@ -280,6 +280,35 @@ class SshHopExecTest {
         }
     }
 
+    /**
+     * Issue 16: futures returned to the application complete on the callback executor, never on an event loop.
+     * The exit future completes when the channel closes, on the SSH connection's event loop; a callback that blocks
+     * there (here: on a second command through the same connection) would stall the connection it waits for.
+     */
+    @Test
+    void theExitFutureCompletesOnTheCallbackExecutorWhereACallbackMayBlock() throws Exception {
+        try (dev.fumidai.JumpHost jh = dev.fumidai.JumpHost.builder().route(dev.fumidai.Route.of(base.hop()))
+                .actor("test:exit").threads(1).build();
+                dev.fumidai.RemoteCommand first = jh.exec("upper", java.time.Duration.ofSeconds(30))) {
+            first.stdin().close();
+            java.util.concurrent.CompletableFuture<String> after = first.exit().thenApply(exit -> {
+                // Blocking on the same (single) event loop from here deadlocks unless this runs elsewhere.
+                try (dev.fumidai.RemoteCommand second = jh.exec("upper", java.time.Duration.ofSeconds(20))) {
+                    second.stdin().write("again".getBytes(StandardCharsets.US_ASCII));
+                    second.stdin().close();
+                    return Thread.currentThread().getName() + ":"
+                            + new String(second.stdout().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String got = after.get(60, TimeUnit.SECONDS);
+            assertTrue(got.startsWith("fumidai-callback-"), got);
+            assertTrue(got.endsWith(":AGAIN"), got);
+            assertEquals(5, first.exit().get().status().getAsInt());
+        }
+    }
+
     /** Writes {@link #STDERR_FLOOD} bytes from {@link #STDERR_SEED} to stderr, "done" to stdout, exits 0. */
     static final class StderrFloodCommand implements Command {
         private OutputStream out;

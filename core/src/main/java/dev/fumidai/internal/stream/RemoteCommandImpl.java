@@ -48,10 +48,27 @@ public final class RemoteCommandImpl implements RemoteCommand {
      * Wraps a started command; the channel must still be held ({@link dev.fumidai.spi.StreamChannels#hold}).
      * {@code where} names the hop in the streams' exceptions.
      */
-    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec, String where) {
+    public RemoteCommandImpl(String command, ExecCapableSession.ExecChannel exec, String where,
+            java.util.concurrent.Executor callbacks) {
         this.command = command;
         this.channel = exec.channel();
-        this.exit = exec.exit();
+        // The transport completes its exit future on the connection's event loop; the application's callbacks
+        // run on the JumpHost's callback executor instead, where they may block (issue 16).
+        this.exit = new CompletableFuture<>();
+        exec.exit().whenComplete((status, failure) -> {
+            Runnable complete = () -> {
+                if (failure != null) {
+                    exit.completeExceptionally(failure);
+                } else {
+                    exit.complete(status);
+                }
+            };
+            try {
+                callbacks.execute(complete);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                complete.run(); // the executor is shut down: complete here rather than never
+            }
+        });
         // Before the bridge, so standard error events stop here instead of reaching the pipeline's tail.
         channel.pipeline().addLast("fumidai-stderr", stderr);
         this.bridge = StreamBridge.install(channel, false, where);
