@@ -114,7 +114,7 @@ class HostileFloodTest {
 
     private static void floodWithPings(ScriptedServer s, StalledChannel client) throws Exception {
         SshTransportHandlerTest.authenticated(s); // EXT_INFO offers ping@openssh.com
-        s.sendMessage(52); // USERAUTH_SUCCESS: PINGs are answered from now on
+        s.authenticate(); // USERAUTH_SUCCESS, as the user-auth layer judges it: PINGs are answered from now on
         assertTrue(s.ready.isSuccess(), () -> "handshake: " + s.ready.cause());
         s.maxPiece = 64 * 1024;
         client.stalled = true;
