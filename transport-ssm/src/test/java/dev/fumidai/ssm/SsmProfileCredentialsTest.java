@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Opens a tunnel with each common kind of AWS profile, resolved by the SDK exactly as the AWS CLI resolves it:
  * an {@code sso_session} profile with a cached token (fake IAM Identity Center portal), an assume-role profile
  * ({@code role_arn} + {@code source_profile}, fake STS AssumeRole) and a web identity token file as EKS IRSA
- * sets it (fake STS AssumeRoleWithWebIdentity). Each runs in a child JVM whose environment points the SDK at the fakes on
+ * sets it (fake STS AssumeRoleWithWebIdentity); and the other sources of the AWS CLI's chain: environment variables,
+ * {@code AWS_PROFILE}, a legacy SSO profile, {@code credential_source = Environment}, {@code credential_process},
+ * a container credentials endpoint and IMDSv2 (both small HTTP fakes on loopback). Each runs in a child JVM whose environment points the SDK at the fakes on
  * 127.0.0.1 with {@code AWS_ENDPOINT_URL_SSO}, {@code AWS_ENDPOINT_URL_STS} and {@code AWS_ENDPOINT_URL_SSM}, and
  * at a temporary HOME and config file. The fake Session Manager verifies the SigV4 signature of StartSession
  * with the secret the identity fakes issued, so a tunnel opened with any other credentials fails.
@@ -45,6 +47,7 @@ class SsmProfileCredentialsTest {
 
     private static final String ACCOUNT = "111122223333";
     private static final String TARGET = "i-0123456789abcdef0";
+    private static final String LEGACY_START_URL = "https://legacy.awsapps.com/start";
 
     @TempDir
     Path dir;
@@ -118,6 +121,22 @@ class SsmProfileCredentialsTest {
                 "role_session_name = web-probe",
                 "region = eu-west-1",
                 "services = fakes",
+                "",
+                "[profile sso-legacy]",
+                "sso_start_url = " + LEGACY_START_URL,
+                "sso_region = us-east-1",
+                "sso_account_id = " + ACCOUNT,
+                "sso_role_name = Legacy",
+                "region = eu-west-1",
+                "",
+                "[profile env-role]",
+                "role_arn = arn:aws:iam::" + ACCOUNT + ":role/FromEnv",
+                "credential_source = Environment",
+                "region = eu-west-1",
+                "",
+                "[profile proc]",
+                "credential_process = " + dir.resolve("credential-process.sh"),
+                "region = eu-west-1",
                 "",
                 "[services fakes]",
                 "sts =",
@@ -326,6 +345,196 @@ class SsmProfileCredentialsTest {
                 + ssm.signedCalls() + ", first " + first);
         assertTrue(identity.calls().stream().filter("STS AssumeRole"::equals).count() >= 2, identity.calls()
                 .toString());
+    }
+
+    /**
+     * Makes temporary credentials that only the path under test hands out (from the environment, a process, the
+     * container or the instance endpoint), registered with the fakes under {@code arn}: a tunnel signed with them
+     * proves that path supplied them.
+     */
+    private String[] givenCredentials(String arn) {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String id = "ASIA" + HexFormat.of().formatHex(random.generateSeed(8)).toUpperCase(java.util.Locale.ROOT);
+        String secret = HexFormat.of().formatHex(random.generateSeed(20));
+        String token = "given-session-" + HexFormat.of().formatHex(random.generateSeed(24));
+        identity.addUser(id, secret, arn);
+        issued.put(id, new SigV4Verifier.Issued(secret, token)); // the session token is checked too
+        return new String[] {id, secret, token};
+    }
+
+    private static String expiresInAnHour() {
+        return Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    /** The default chain (no profile chosen) takes AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN. */
+    @Test
+    void environmentVariablesOpenATunnel() throws Exception {
+        String arn = "arn:aws:sts::" + ACCOUNT + ":assumed-role/FromEnvVars/ci";
+        String[] k = givenCredentials(arn);
+        String[] r = probe("?", Map.of("AWS_ACCESS_KEY_ID", k[0], "AWS_SECRET_ACCESS_KEY", k[1],
+                "AWS_SESSION_TOKEN", k[2], "AWS_REGION", "eu-west-1"));
+        assertTunnelSignedBy(r, arn, "STS GetCallerIdentity");
+        assertEquals(List.of(k[0]), ssm.signedBy().stream().distinct().toList());
+    }
+
+    /** {@code AWS_PROFILE} chooses the profile (an assume-role one) when the hop names none; its region too. */
+    @Test
+    void awsProfileChoosesTheProfile() throws Exception {
+        String[] r = probe("?", Map.of("AWS_PROFILE", "admin"));
+        assertTunnelSignedBy(r, ":assumed-role/Admin/", "STS AssumeRole");
+    }
+
+    /**
+     * A legacy SSO profile ({@code sso_start_url} etc. in the profile itself): the token {@code aws sso login}
+     * cached under {@code ~/.aws/sso/cache/<SHA-1 of the start URL>.json} is used for GetRoleCredentials.
+     */
+    @Test
+    void aLegacySsoProfileWithACachedTokenOpensATunnel() throws Exception {
+        String token = "legacy-sso-token-" + System.nanoTime();
+        identity.acceptSsoToken(token);
+        Files.writeString(dir.resolve("home/.aws/sso/cache").resolve(sha1Hex(LEGACY_START_URL) + ".json"),
+                "{\"startUrl\":\"" + LEGACY_START_URL + "\",\"region\":\"us-east-1\",\"accessToken\":\"" + token
+                        + "\",\"expiresAt\":\"" + expiresInAnHour() + "\"}");
+        assertTunnelSignedBy("sso-legacy", "AWSReservedSSO_Legacy", "SSO GetRoleCredentials");
+    }
+
+    /** {@code role_arn} with {@code credential_source = Environment}: AssumeRole signed with the env's keys. */
+    @Test
+    void anAssumeRoleProfileWithEnvironmentAsSourceOpensATunnel() throws Exception {
+        String[] r = probe("?profile=env-role&", Map.of("AWS_ACCESS_KEY_ID", "AKIDBASEUSER0001",
+                "AWS_SECRET_ACCESS_KEY", "base-secret-0001"));
+        assertTunnelSignedBy(r, ":assumed-role/FromEnv/", "STS AssumeRole");
+    }
+
+    /** {@code credential_process}: a program prints the credentials as JSON (Version 1). */
+    @Test
+    void aCredentialProcessProfileOpensATunnel() throws Exception {
+        String arn = "arn:aws:sts::" + ACCOUNT + ":assumed-role/FromProcess/helper";
+        String[] k = givenCredentials(arn);
+        Path script = dir.resolve("credential-process.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' '{\"Version\":1,\"AccessKeyId\":\"" + k[0]
+                + "\",\"SecretAccessKey\":\"" + k[1] + "\",\"SessionToken\":\"" + k[2] + "\",\"Expiration\":\""
+                + expiresInAnHour() + "\"}'\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertTunnelSignedBy(probe("proc"), arn, "STS GetCallerIdentity");
+        assertEquals(List.of(k[0]), ssm.signedBy().stream().distinct().toList());
+    }
+
+    /**
+     * Container role (ECS, EKS Pod Identity): {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} on loopback, with the
+     * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} sent as {@code Authorization}.
+     */
+    @Test
+    void aContainerRoleOpensATunnel() throws Exception {
+        String arn = "arn:aws:sts::" + ACCOUNT + ":assumed-role/TaskRole/task-1";
+        String[] k = givenCredentials(arn);
+        String auth = "container-auth-" + System.nanoTime();
+        List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Channel agent = httpServer(req -> {
+            String path = req.uri();
+            boolean authorized = auth.equals(req.headers().get("Authorization"));
+            served.add(req.method() + " " + path + (authorized ? "" : " unauthorized"));
+            if (!authorized || !path.equals("/creds")) {
+                return Map.entry(403, "{}");
+            }
+            return Map.entry(200, "{\"AccessKeyId\":\"" + k[0] + "\",\"SecretAccessKey\":\"" + k[1]
+                    + "\",\"Token\":\"" + k[2] + "\",\"Expiration\":\"" + expiresInAnHour() + "\"}");
+        });
+        try {
+            String[] r = probe("?", Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:"
+                    + ((InetSocketAddress) agent.localAddress()).getPort() + "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN", auth,
+                    "AWS_REGION", "eu-west-1"));
+            assertTunnelSignedBy(r, arn, "STS GetCallerIdentity");
+            assertEquals(List.of(k[0]), ssm.signedBy().stream().distinct().toList());
+            assertTrue(!served.isEmpty() && served.stream().allMatch("GET /creds"::equals), served.toString());
+        } finally {
+            agent.close().sync();
+        }
+    }
+
+    /**
+     * Instance role through IMDSv2: a session token from {@code PUT /latest/api/token}, then the role name and its
+     * credentials, each GET carrying {@code X-aws-ec2-metadata-token}. The endpoint is a fake on loopback named by
+     * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}; nothing reaches 169.254.169.254.
+     */
+    @Test
+    void anInstanceRoleThroughImdsV2OpensATunnel() throws Exception {
+        String arn = "arn:aws:sts::" + ACCOUNT + ":assumed-role/InstanceRole/" + TARGET;
+        String[] k = givenCredentials(arn);
+        String imdsToken = "imds-token-" + System.nanoTime();
+        List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Channel imds = httpServer(req -> {
+            String path = req.uri();
+            String method = req.method().name();
+            io.netty.handler.codec.http.HttpHeaders h = req.headers();
+            int status = 200;
+            String body;
+            if (method.equals("PUT") && path.equals("/latest/api/token")
+                    && h.get("X-aws-ec2-metadata-token-ttl-seconds") != null) {
+                body = imdsToken;
+            } else if (!method.equals("GET") || !imdsToken.equals(h.get("X-aws-ec2-metadata-token"))) {
+                status = 401;
+                body = "";
+            } else if (path.matches("/latest/meta-data/iam/security-credentials(-extended)?/")) {
+                body = "InstanceRole";
+            } else if (path.matches("/latest/meta-data/iam/security-credentials(-extended)?/InstanceRole")) {
+                body = "{\"Code\":\"Success\",\"LastUpdated\":\"" + Instant.now().truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS) + "\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" + k[0]
+                        + "\",\"SecretAccessKey\":\"" + k[1] + "\",\"Token\":\"" + k[2] + "\",\"Expiration\":\""
+                        + expiresInAnHour() + "\"}";
+            } else {
+                status = 404;
+                body = "";
+            }
+            served.add(method + " " + path + " " + status);
+            return Map.entry(status, body);
+        });
+        try {
+            String[] r = probe("?", Map.of("AWS_EC2_METADATA_DISABLED", "", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                    "http://127.0.0.1:" + ((InetSocketAddress) imds.localAddress()).getPort(), "AWS_REGION", "eu-west-1"));
+            assertTunnelSignedBy(r, arn, "STS GetCallerIdentity");
+            assertEquals(List.of(k[0]), ssm.signedBy().stream().distinct().toList());
+            assertTrue(served.contains("PUT /latest/api/token 200"), served.toString());
+            assertTrue(served.stream().anyMatch(s -> s.matches(
+                    "GET /latest/meta-data/iam/security-credentials(-extended)?/InstanceRole 200")), served.toString());
+            assertTrue(served.stream().noneMatch(s -> s.endsWith(" 401")), "every GET carried the token: " + served);
+        } finally {
+            imds.close().sync();
+        }
+    }
+
+    /**
+     * Starts a small HTTP/1.1 server on an ephemeral port of 127.0.0.1 (the container agent or the instance
+     * metadata service), answering each request with the status and body {@code answer} returns; the caller closes
+     * the channel it returns.
+     */
+    private Channel httpServer(java.util.function.Function<io.netty.handler.codec.http.FullHttpRequest,
+            Map.Entry<Integer, String>> answer) throws InterruptedException {
+        return new io.netty.bootstrap.ServerBootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+                        ch.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(1 << 16),
+                                new io.netty.channel.SimpleChannelInboundHandler<
+                                        io.netty.handler.codec.http.FullHttpRequest>() {
+                                    @Override
+                                    protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+                                            io.netty.handler.codec.http.FullHttpRequest req) {
+                                        Map.Entry<Integer, String> a = answer.apply(req);
+                                        var res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                                                io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                                io.netty.handler.codec.http.HttpResponseStatus.valueOf(a.getKey()),
+                                                io.netty.buffer.Unpooled.copiedBuffer(a.getValue(),
+                                                        StandardCharsets.UTF_8));
+                                        res.headers().set("Content-Type", "text/plain")
+                                                .setInt("Content-Length", res.content().readableBytes());
+                                        ctx.writeAndFlush(res);
+                                    }
+                                });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
     }
 
     private static String sha1Hex(String s) throws Exception {
