@@ -144,7 +144,7 @@ public final class SsmDataChannel {
     private ScheduledFuture<?> reconnectDeadline;
     /** Resume attempts scheduled in the current outage, less one: the retry number for {@link #RECONNECT}. */
     private int reconnectRetries = -1;
-    private int reconnects;
+    private volatile int reconnects; // written on the event loop only; read by status and tests
     private long lastPingNanos;
     private boolean pongOutstanding;
     /** Is why the current websocket was given up, when the pong deadline did it. */
