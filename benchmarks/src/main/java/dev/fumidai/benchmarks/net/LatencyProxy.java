@@ -138,6 +138,44 @@ public final class LatencyProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the proxy on its own, for a client outside this JVM (such as OpenSSH's {@code ssh}): {@code java -cp
+     * benchmarks/target/fumidai-benchmarks.jar dev.fumidai.benchmarks.net.LatencyProxy --target-port N
+     * [--delay-ms 50] [--bandwidth BYTES_PER_S] [--max-in-flight BYTES]} prints {@code port P} (the port to
+     * connect to) on one line and relays until its standard input closes. The options apply to both
+     * directions; the delay is one way, so the round trip gains twice {@code --delay-ms}.
+     */
+    public static void main(String[] args) throws Exception {
+        int targetPort = -1;
+        double delayMs = 0;
+        long bandwidth = 0;
+        long maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + args[i]);
+            }
+            switch (args[i]) {
+                case "--target-port" -> targetPort = Integer.parseInt(args[i + 1]);
+                case "--delay-ms" -> delayMs = Double.parseDouble(args[i + 1]);
+                case "--bandwidth" -> bandwidth = Long.parseLong(args[i + 1]);
+                case "--max-in-flight" -> maxInFlight = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; options: --target-port, --delay-ms, --bandwidth, --max-in-flight");
+            }
+        }
+        if (targetPort <= 0) {
+            throw new IllegalArgumentException("--target-port is required");
+        }
+        Link link = new Link((long) (delayMs * 1e6), bandwidth, maxInFlight);
+        try (LatencyProxy proxy = new LatencyProxy(targetPort, link, link)) {
+            System.out.println("port " + proxy.port());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Relay until standard input closes.
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -325,6 +363,10 @@ public final class LatencyProxy implements AutoCloseable {
                 if (!conn.done.get()) {
                     queue.add(new Chunk(System.nanoTime() + link.delayNanos(), null, null, true));
                 }
+            } catch (RuntimeException | Error e) {
+                // Such as running out of direct memory: say so (the default handler prints it) and close.
+                conn.close();
+                throw e;
             } finally {
                 if (b != null) {
                     b.release();
@@ -341,6 +383,8 @@ public final class LatencyProxy implements AutoCloseable {
                     waitUntil(c.releaseAt());
                     if (c.data() == null) {
                         if (c.reset()) {
+                            // Pass the reset on as one: linger 0 makes close send RST, not FIN.
+                            out.setOption(StandardSocketOptions.SO_LINGER, 0);
                             conn.close();
                         } else {
                             out.shutdownOutput();
@@ -377,6 +421,9 @@ public final class LatencyProxy implements AutoCloseable {
                 // Closing.
             } catch (IOException e) {
                 conn.close();
+            } catch (RuntimeException | Error e) {
+                conn.close();
+                throw e;
             }
         }
 
