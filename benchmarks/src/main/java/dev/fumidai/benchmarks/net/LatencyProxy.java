@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -85,6 +88,8 @@ public final class LatencyProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Link up;
     private final Link down;
+    private final Stats upStats = new Stats();
+    private final Stats downStats = new Stats();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
@@ -176,6 +181,67 @@ public final class LatencyProxy implements AutoCloseable {
         }
     }
 
+    /** What the proxy itself did in the direction from the client to the target, over all its connections. */
+    public Stats upStats() {
+        return upStats;
+    }
+
+    /** What the proxy itself did in the direction from the target to the client, over all its connections. */
+    public Stats downStats() {
+        return downStats;
+    }
+
+    /**
+     * The proxy's own contribution, to tell it from the endpoints': how late after its release time each write
+     * started (scheduling, timer slack, a slow writer), and how long reading stopped because the in-flight cap
+     * was reached (the emulated window was full).
+     */
+    public static final class Stats {
+        /** Bucket i counts lateness below 2^i microseconds (bucket 0: below 1 µs). */
+        private final AtomicLongArray lateBuckets = new AtomicLongArray(40);
+        private final AtomicLong maxLate = new AtomicLong();
+        final LongAdder capStalledNanos = new LongAdder();
+
+        void late(long nanos) {
+            long us = Math.max(0, nanos) / 1000;
+            int bucket = us == 0 ? 0 : Math.min(39, 64 - Long.numberOfLeadingZeros(us));
+            lateBuckets.incrementAndGet(bucket);
+            maxLate.accumulateAndGet(nanos, Math::max);
+        }
+
+        /** Writes counted so far (each a gathered batch of due chunks). */
+        public long writes() {
+            long n = 0;
+            for (int i = 0; i < lateBuckets.length(); i++) {
+                n += lateBuckets.get(i);
+            }
+            return n;
+        }
+
+        /** An upper bound, to a power of two microseconds, of the lateness of fraction {@code p} of the writes. */
+        public long lateNanosAtMost(double p) {
+            long total = writes();
+            long seen = 0;
+            for (int i = 0; i < lateBuckets.length(); i++) {
+                seen += lateBuckets.get(i);
+                if (total > 0 && seen >= p * total) {
+                    return (1L << i) * 1000;
+                }
+            }
+            return 0;
+        }
+
+        /** The latest a write started after its release time. */
+        public long maxLateNanos() {
+            return maxLate.get();
+        }
+
+        /** How long, in all, reading stopped because the in-flight cap was reached. */
+        public long capStalledNanos() {
+            return capStalledNanos.sum();
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -212,8 +278,8 @@ public final class LatencyProxy implements AutoCloseable {
         Connection(SocketChannel client, SocketChannel server) {
             this.client = client;
             this.server = server;
-            upPipe = new Pipe(this, "up", client, server, up);
-            downPipe = new Pipe(this, "down", server, client, down);
+            upPipe = new Pipe(this, "up", client, server, up, upStats);
+            downPipe = new Pipe(this, "down", server, client, down, downStats);
         }
 
         void start() {
@@ -265,6 +331,7 @@ public final class LatencyProxy implements AutoCloseable {
         private final SocketChannel in;
         private final SocketChannel out;
         private final Link link;
+        private final Stats stats;
         private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<Block> free = new LinkedBlockingQueue<>();
         private final int maxBlocks;
@@ -274,7 +341,8 @@ public final class LatencyProxy implements AutoCloseable {
         private final Thread reader;
         private final Thread writer;
 
-        Pipe(Connection conn, String name, SocketChannel in, SocketChannel out, Link link) {
+        Pipe(Connection conn, String name, SocketChannel in, SocketChannel out, Link link, Stats stats) {
+            this.stats = stats;
             this.conn = conn;
             this.in = in;
             this.out = out;
@@ -304,7 +372,9 @@ public final class LatencyProxy implements AutoCloseable {
                     b = new Block();
                     b.owner = this;
                 } else {
+                    long t0 = System.nanoTime();
                     b = free.take(); // the in-flight cap is reached: stop reading until a block is written
+                    stats.capStalledNanos.add(System.nanoTime() - t0);
                 }
             }
             b.buf.clear();
@@ -404,6 +474,7 @@ public final class LatencyProxy implements AutoCloseable {
                         batch[k] = next.data();
                         blocks[k++] = next.block();
                     }
+                    stats.late(System.nanoTime() - c.releaseAt());
                     long left = 0;
                     for (int i = 0; i < k; i++) {
                         left += batch[i].remaining();

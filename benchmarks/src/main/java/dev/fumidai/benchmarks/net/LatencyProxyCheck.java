@@ -92,8 +92,9 @@ public final class LatencyProxyCheck {
             run("up", 0, rate, warmup, probeNanos, bandwidth, maxInFlight); // for the JIT; not printed
         }
         System.out.println("| dir | delay ms | MB/s | probes | probe min / median / p99 / max ms"
-                + " | probe err median / p99 / max % | bulk frames | bulk p99 / max ms | EOF ms | verdict |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " | probe err median / p99 / max % | bulk frames | bulk p99 / max ms | EOF ms"
+                + " | proxy late p99 (≤) / max ms | cap stall ms | GC ms | verdict |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         boolean allPass = true;
         for (String dir : directions) {
             for (double delayMs : delays) {
@@ -102,13 +103,16 @@ public final class LatencyProxyCheck {
                 List<String> failures = r.failures(delayNanos, rate, tolerance);
                 allPass &= failures.isEmpty();
                 System.out.printf(Locale.ROOT,
-                        "| %s | %s | %.0f | %d | %s / %s / %s / %s | %s / %s / %s | %d | %s / %s | %s | %s |%n",
+                        "| %s | %s | %.0f | %d | %s / %s / %s / %s | %s / %s / %s | %d | %s / %s | %s"
+                                + " | %s / %s | %s | %d | %s |%n",
                         dir, fmt(delayMs), r.throughput() / 1e6, r.probes.length,
                         ms(r.probes[0]), ms(pct(r.probes, 0.5)), ms(pct(r.probes, 0.99)),
                         ms(r.probes[r.probes.length - 1]),
                         err(pct(r.probes, 0.5), delayNanos), err(pct(r.probes, 0.99), delayNanos),
                         err(r.probes[r.probes.length - 1], delayNanos), r.bulk.length,
                         ms(pct(r.bulk, 0.99)), ms(pct(r.bulk, 1.0)), ms(r.eofNanos),
+                        ms(r.proxy.lateNanosAtMost(0.99)), ms(r.proxy.maxLateNanos()), ms(r.proxy.capStalledNanos()),
+                        r.gcMillis,
                         failures.isEmpty() ? "PASS" : "FAIL: " + String.join("; ", failures));
                 System.out.flush();
             }
@@ -117,7 +121,8 @@ public final class LatencyProxyCheck {
     }
 
     /** What one run measured; latencies in nanoseconds, sorted. */
-    private record Result(long[] probes, long[] bulk, long bytes, long elapsedNanos, long eofNanos) {
+    private record Result(long[] probes, long[] bulk, long bytes, long elapsedNanos, long eofNanos,
+            LatencyProxy.Stats proxy, long gcMillis) {
         double throughput() {
             return bytes * 1e9 / elapsedNanos;
         }
@@ -167,6 +172,7 @@ public final class LatencyProxyCheck {
                     t.start();
                 });
                 Sender sender = new Sender(from, rate, probeNanos);
+                long gcBefore = gcMillis();
                 long start = System.nanoTime();
                 sender.run(start, (long) (seconds * 1e9));
                 long shutdownAt = System.nanoTime();
@@ -183,7 +189,8 @@ public final class LatencyProxyCheck {
                     throw new IllegalStateException("no probe frame arrived (" + dir + ")");
                 }
                 return new Result(receiver.sortedProbes(), receiver.sortedBulk(), receiver.count,
-                        receiver.lastRead - start, receiver.eofAt - shutdownAt);
+                        receiver.lastRead - start, receiver.eofAt - shutdownAt,
+                        dir.equals("up") ? proxy.upStats() : proxy.downStats(), gcMillis() - gcBefore);
             }
         }
     }
@@ -326,6 +333,14 @@ public final class LatencyProxyCheck {
             Arrays.sort(a);
             return a;
         }
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
     }
 
     private static long pct(long[] sorted, double p) {
