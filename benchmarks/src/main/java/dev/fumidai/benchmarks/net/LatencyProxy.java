@@ -43,8 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With a bandwidth cap, a chunk of {@code n} bytes occupies the emulated link for {@code n / rate} seconds
  * after the link is free, and is released that long plus the delay after it arrived (or after the link became
- * free). The reader reads no more than about 1 ms of traffic ahead of the link, so the emulated bottleneck has a
- * shallow queue and the sender is held back by TCP, as behind a real bottleneck with a small buffer.
+ * free). The reader reads about 1 ms of traffic at a time (at least 4 KiB) and no more than about 1 ms ahead of
+ * the link, so the emulated bottleneck has a shallow queue and the sender is held back by TCP, as behind a real
+ * bottleneck with a small buffer.
  *
  * <p>End of stream from one side is passed on as a half-close ({@code shutdownOutput}) on the other, after the
  * delay and after all bytes before it; once both directions are half-closed, both sockets close. A read error
@@ -408,8 +409,8 @@ public final class LatencyProxy implements AutoCloseable {
                     int start = dst.position();
                     int room = dst.remaining();
                     if (link.bytesPerSecond() > 0) {
-                        // About 1 ms of the link per read, so that a chunk is not one big burst.
-                        room = (int) Math.min(room, Math.max(MIN_READ, link.bytesPerSecond() / 1000));
+                        // About 1 ms of the link per read (at least 4 KiB), so that a chunk is not one big burst.
+                        room = (int) Math.min(room, Math.max(4096, link.bytesPerSecond() / 1000));
                     }
                     dst.limit(start + room);
                     int n = in.read(dst);
