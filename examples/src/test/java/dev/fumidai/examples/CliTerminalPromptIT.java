@@ -140,6 +140,8 @@ class CliTerminalPromptIT {
             ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null")
                     .redirectErrorStream(true);
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            // script(1) runs the command with $SHELL -c; the CI's environment may name another shell than ours.
+            pb.environment().put("SHELL", "/bin/sh");
             pb.environment().remove("SSH_ASKPASS");
             pb.environment().remove("DISPLAY");
             pb.environment().remove("WAYLAND_DISPLAY");
@@ -225,7 +227,12 @@ class CliTerminalPromptIT {
     @Test
     void ctrlCAtThePromptLeavesTheTerminalEchoing() throws Exception {
         // stty -a runs on the same terminal after fumidai has died of SIGINT, and shows whether echo is back on.
-        try (Pty pty = new Pty("stty echo; " + fumidai() + "; echo \"status $?\"; stty -a")) {
+        // The shell gets the SIGINT too: a non-interactive dash dies of it (bash waits to see how the child ended),
+        // so the trap keeps it alive until fumidai has exited, as POSIX defers a trap while a foreground command
+        // runs. A SIGINT ignored where the build started (a background job) stays ignored down to the JVM, which
+        // then never sees Ctrl-C; env(1) gives fumidai the default disposition, as an interactive shell would.
+        try (Pty pty = new Pty("trap : INT; stty echo; env --default-signal=INT " + fumidai()
+                + "; echo \"status $?\"; stty -a")) {
             pty.awaitOutput("Enter passphrase for key '" + key + "': ");
             pty.type("\u0003"); // Ctrl-C: the terminal sends SIGINT to the foreground job
             pty.awaitOutput("status 130");
