@@ -254,8 +254,8 @@ public final class SshForwardBenchmark {
         System.out.println("# options " + opts);
         double estimate = estimateSeconds(configs, rounds, directions.size(), sideNames.size());
         System.out.printf(Locale.ROOT, "# %d cells × %d sides × %d rounds + 1 warm-up round; expected length about"
-                + " %.0f min (model: each transfer's duration, setup 0.3 s + 8 round trips per hop)%n",
-                configs.size(), sideNames.size(), rounds, estimate / 60);
+                + " %.0f s (%.1f min; model: each transfer's duration, setup 0.3 s + 8 round trips per hop)%n",
+                configs.size(), sideNames.size(), rounds, estimate, estimate / 60);
         warmClient(ciphers);
         // Results: key "config side metric" -> one value per measured round.
         Map<String, List<Double>> results = new LinkedHashMap<>();
