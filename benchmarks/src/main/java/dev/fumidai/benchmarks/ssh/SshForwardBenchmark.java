@@ -69,10 +69,11 @@ import java.util.stream.Stream;
  * later transfer moves {@code rate × time} bytes, rounded up to a MiB, at least {@code --min-bytes} (16 MiB: a
  * floor, so that a transfer's fixed costs, such as the end of stream crossing every hop, cannot shrink the next
  * size and so keep themselves dominant) and at most {@code --max-bytes}, with the rate from that side's previous
- * round for the same (cipher, hops, RTT, direction). Each side thus gets transfers of the same duration rather than of the same size: sizing both by one
- * side's rate would give the faster side a short transfer, in which the first round trip and the window's growth
- * weigh more, or the slower one a run several times as long. 20 RTTs leave room for a window that doubles per
- * round trip to grow from 2 MiB to 64 MiB and then carry most of the bytes. {@code --bytes N} fixes the size
+ * round for the same (cipher, hops, RTT, direction). Each side thus gets transfers of the same duration rather
+ * than of the same size: sizing both by one side's rate would give the faster side a short transfer, in which
+ * the first round trip and the window's growth weigh more, or the slower one a run several times as long. 20 RTTs
+ * leave room for a window that doubles per round trip to grow from 2 MiB to 64 MiB and then carry most of the
+ * bytes. {@code --bytes N} fixes the size
  * instead (issue 4's 1 GiB runs), with {@code --warmup} bytes in round 0.
  *
  * <h2>Client CPU</h2>
@@ -274,6 +275,7 @@ public final class SshForwardBenchmark {
                     round == 0 ? elapsed * (rounds + 1) : elapsed / (round + 1) * (rounds + 1));
         }
         report(results, configs, directions, sideNames);
+        targets(results, configs, client == null ? 0 : client.feature());
         int idle = Integer.parseInt(opts.get("idle"));
         if (idle > 0) {
             idleTunnels(ciphers.get(0), idle);
@@ -486,6 +488,57 @@ public final class SshForwardBenchmark {
         System.out.print(detail);
     }
 
+    /**
+     * Prints issue 14's targets that this run's matrix covers, each with both sides' figures: the download at
+     * 100 ms over one hop (≥ 5×), chacha20 (≥ 0.6× on JDK 17, ≥ 0.9× on 21+), aes128-gcm over one hop (≥ 1.0×
+     * at ≤ 1.0× the CPU), two hops (≥ 1.2×), all without latency ({@code direct}, else RTT 0), and setup
+     * (≤ 0.6× the time) at every RTT. A summary for the reader, not a test: the table above holds the figures.
+     */
+    private static void targets(Map<String, List<Double>> results, List<Config> configs, int clientFeature) {
+        System.out.println();
+        System.out.println("Issue 14 targets covered by this run (fumidai/OpenSSH, medians of per-round ratios):");
+        int noLatency = configs.stream().anyMatch(c -> c.rttMs() == DIRECT) ? DIRECT : 0;
+        String aes = "aes128-gcm@openssh.com";
+        String chacha = "chacha20-poly1305@openssh.com";
+        for (Config c : configs) {
+            boolean flat = c.rttMs() == noLatency;
+            if (c.rttMs() == 100 && c.hops() == 1) {
+                target(results, c, "down", 5, true, "one stream, download, 100 ms RTT, one hop");
+            }
+            if (flat && c.hops() == 1 && c.cipher().equals(chacha)) {
+                double goal = clientFeature >= 21 ? 0.9 : 0.6;
+                target(results, c, "up", goal, true, "chacha20-poly1305 on JDK " + clientFeature);
+                target(results, c, "down", goal, true, "chacha20-poly1305 on JDK " + clientFeature);
+            }
+            if (flat && c.hops() == 1 && c.cipher().equals(aes)) {
+                for (String d : List.of("up", "down")) {
+                    target(results, c, d, 1.0, true, "aes128-gcm, one hop, throughput");
+                    target(results, c, d + "-cpu", 1.0, false, "aes128-gcm, one hop, client CPU per GiB");
+                }
+            }
+            if (flat && c.hops() == 2) {
+                target(results, c, "up", 1.2, true, "two hops");
+                target(results, c, "down", 1.2, true, "two hops");
+            }
+            target(results, c, "setup", 0.6, false, "setup, connect + auth + first byte");
+        }
+    }
+
+    private static void target(Map<String, List<Double>> results, Config c, String metric, double goal,
+            boolean atLeast, String what) {
+        List<Double> ours = results.get(c.key() + " " + OURS + " " + metric);
+        List<Double> theirs = results.get(c.key() + " " + THEIRS + " " + metric);
+        if (ours == null || theirs == null) {
+            return;
+        }
+        double ratio = medianRatio(ours, theirs);
+        boolean met = atLeast ? ratio >= goal : ratio <= goal;
+        String unit = metric.equals("setup") ? "ms" : metric.endsWith("-cpu") ? "CPU-s/GiB" : "MiB/s";
+        System.out.printf(Locale.ROOT, "  %s (%s, %d hop(s), RTT %s, %s): %.2f× (fumidai %.2f %s, OpenSSH %.2f %s),"
+                + " target %s %.1f×: %s%n", what, c.cipher().replace("@openssh.com", ""), c.hops(), c.rtt(), metric,
+                ratio, median(ours), unit, median(theirs), unit, atLeast ? "≥" : "≤", goal, met ? "met" : "NOT met");
+    }
+
     private static double medianRatio(List<Double> ours, List<Double> theirs) {
         double[] ratios = new double[Math.min(ours.size(), theirs.size())];
         for (int i = 0; i < ratios.length; i++) {
@@ -521,6 +574,12 @@ public final class SshForwardBenchmark {
             this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String ready = reply("ready");
             this.version = ready.substring("ready ".length());
+        }
+
+        /** Returns the client JVM's feature release (17, 21, 25...), from its java.version. */
+        int feature() {
+            String v = version.split(" ")[0];
+            return Integer.parseInt(v.split("[.+-]")[0]);
         }
 
         static ClientProcess start(String java, String jvmOptions) throws IOException {
