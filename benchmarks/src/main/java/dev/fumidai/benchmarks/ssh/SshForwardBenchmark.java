@@ -85,7 +85,8 @@ import java.util.stream.Stream;
  * matrix by {@code --client-warmup-seconds} of transfers per cipher). In the benchmark's JVM, the byte
  * server and the latency proxy stay outside both measurements. Summing the CPU time of fumidai's event-loop
  * threads in this JVM was the alternative; it would leave out the garbage collector and any thread the library
- * hands work to, and would measure fumidai in a way that OpenSSH is not.
+ * hands work to, and would measure fumidai in a way that OpenSSH is not. The 10 ms tick makes CPU figures of small
+ * transfers coarse (one tick over 32 MiB is 0.3 s/GiB): longer transfers give finer ones.
  *
  * <h2>Length of a run</h2>
  * The matrix's expected length is printed before it starts (a model: each transfer's duration plus about eight
