@@ -21,6 +21,8 @@ import java.util.zip.CRC32C;
  *       read (8 + 4 bytes) and closes.</li>
  *   <li>{@code 'D'} + 8-byte count (download): sends that many bytes of the {@link #BLOCK} pattern, then
  *       closes.</li>
+ *   <li>{@code 'T'} + 8-byte duration in nanoseconds (timed download): sends the {@link #BLOCK} pattern for that
+ *       long from the request's arrival, then closes.</li>
  *   <li>{@code 'P'} (probe): answers one byte and keeps the connection open, idle, until the client closes.</li>
  * </ul>
  *
@@ -103,6 +105,16 @@ final class ByteServer implements AutoCloseable {
                     }
                     out.flush();
                 }
+                case 'T' -> {
+                    long until = System.nanoTime() + in.readLong();
+                    int at = 0;
+                    while (System.nanoTime() - until < 0) {
+                        int n = Math.min(64 * 1024, BLOCK.length - at);
+                        out.write(BLOCK, at, n);
+                        at = (at + n) % BLOCK.length;
+                    }
+                    out.flush();
+                }
                 case 'P' -> {
                     out.write('p');
                     out.flush();
@@ -169,6 +181,63 @@ final class ByteServer implements AutoCloseable {
             if (got != count || (int) crc.getValue() != expectedCrc) {
                 throw new IOException("download check failed: read " + got + " of " + count + " bytes");
             }
+        }
+    }
+
+    /**
+     * Pushes the pattern through a connection to {@code port} for {@code nanos}, then half-closes, checks the
+     * server's count and CRC and returns the bytes sent: a transfer sized by time (the benchmark's warm-up, which
+     * sizes the measured transfers from the rate it finds).
+     */
+    static long uploadFor(int port, long nanos) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            out.write('U');
+            long until = System.nanoTime() + nanos;
+            long count = 0;
+            while (System.nanoTime() - until < 0) {
+                int at = (int) (count % BLOCK.length);
+                int n = Math.min(64 * 1024, BLOCK.length - at);
+                out.write(BLOCK, at, n);
+                count += n;
+            }
+            out.flush();
+            s.shutdownOutput();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            long got = in.readLong();
+            int crc = in.readInt();
+            if (got != count || crc != expectedCrc(count)) {
+                throw new IOException("timed upload check failed: the server read " + got + " of " + count + " bytes");
+            }
+            return count;
+        }
+    }
+
+    /**
+     * Asks for {@code nanos} of the pattern through a connection to {@code port}, reads to end of stream, checks
+     * that what arrived is the pattern's first bytes and returns their count.
+     */
+    static long downloadFor(int port, long nanos) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setTcpNoDelay(true);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.write('T');
+            out.writeLong(nanos);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[256 * 1024];
+            CRC32C crc = new CRC32C();
+            long got = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                crc.update(buf, 0, n);
+                got += n;
+            }
+            if ((int) crc.getValue() != expectedCrc(got)) {
+                throw new IOException("timed download check failed: " + got + " bytes differ from the pattern");
+            }
+            return got;
         }
     }
 

@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class LocalSshd implements AutoCloseable {
 
     static final String SSHD = "/usr/sbin/sshd";
+    /** The known_hosts name of this server for clients that reach it through another port (a latency proxy). */
+    static final String HOST_KEY_ALIAS = "fumidai-bench-sshd";
 
     final Path dir;
     final int port;
@@ -86,7 +88,10 @@ final class LocalSshd implements AutoCloseable {
         String hostPub = Files.readString(dir.resolve("ssh_host_ed25519_key.pub")).trim();
         Path knownHosts = dir.resolve("known_hosts");
         String[] parts = hostPub.split(" ");
-        Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
+        // The server under its address and under the alias that clientConfig(cipher, firstHopPort) uses, so that
+        // a client reaching it through a latency proxy's port checks the same key.
+        Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n"
+                + HOST_KEY_ALIAS + " " + parts[0] + " " + parts[1] + "\n");
         String fingerprint = output(dir, "ssh-keygen", "-l", "-E", "sha256", "-f",
                 dir.resolve("ssh_host_ed25519_key.pub").toString()).split(" ")[1];
         run(dir, sshdCommand(SSHD + " -t -f " + config).toArray(String[]::new));
@@ -125,6 +130,27 @@ final class LocalSshd implements AutoCloseable {
                 "  ControlMaster no",
                 "  ControlPath none",
                 "  LogLevel ERROR")) + "\n");
+        return config;
+    }
+
+    /**
+     * Writes an {@code ssh} client configuration like {@link #clientConfig(String)} except that {@code hop1} is
+     * {@code 127.0.0.1:firstHopPort} (a latency proxy in front of this server) while {@code hop2} stays this
+     * server's own port, reached from hop1; both check the host key under {@link #HOST_KEY_ALIAS}.
+     */
+    Path clientConfig(String cipher, int firstHopPort) throws IOException {
+        Path base = clientConfig(cipher);
+        Path config = dir.resolve(base.getFileName() + "_via_" + firstHopPort);
+        Files.writeString(config, String.join("\n", List.of(
+                "Host hop1",
+                "  HostName 127.0.0.1",
+                "  Port " + firstHopPort,
+                "  HostKeyAlias " + HOST_KEY_ALIAS,
+                "Host hop2",
+                "  HostName 127.0.0.1",
+                "  Port " + port,
+                "  HostKeyAlias " + HOST_KEY_ALIAS)) + "\n"
+                + Files.readString(base).substring(Files.readString(base).indexOf("Host *")));
         return config;
     }
 
