@@ -51,7 +51,8 @@ public final class RouteRuntime {
         StreamOpener upstream = direct;
         int i = 0;
         for (Hop hop : route.hops()) {
-            HopContextImpl ctx = new HopContextImpl(i, group, reaching(hop, i, upstream), audit, clock,
+            StreamOpener toHop = i == 0 ? upstream : onOwnLoop(upstream, group);
+            HopContextImpl ctx = new HopContextImpl(i, group, reaching(hop, i, toHop), audit, clock,
                     connectTimeout, handshakeTimeout, events);
             SharedHopSession s = new SharedHopSession(hop, ctx, policy);
             sessions.add(s);
@@ -60,6 +61,19 @@ public final class RouteRuntime {
         }
         long hops = route.hops().size();
         this.openTimeout = connectTimeout.plus(handshakeTimeout).multipliedBy(hops * policy.maxAttempts() + 1);
+    }
+
+    /**
+     * Returns an opener whose streams are moved (by a {@link LoopBridge}) to a loop of the group other than the
+     * upstream stream's, when the group has one: a hop after the first runs its transport (packet codec, crypto)
+     * over a stream of the hop before, which lives on that hop's loop, so without the move every hop of a route
+     * would share one thread (issue 14). The bridge adds no round trip: only tasks between the two loops.
+     */
+    private static StreamOpener onOwnLoop(StreamOpener upstream, EventLoopGroup group) {
+        return address -> upstream.open(address).thenCompose(ch -> {
+            io.netty.channel.EventLoop loop = LoopBridge.pick(group, ch);
+            return loop == null ? CompletableFuture.completedFuture(ch) : LoopBridge.bridge(ch, loop);
+        });
     }
 
     /**
