@@ -202,6 +202,7 @@ public final class LoopBridge {
         private final List<Object> batch = new ArrayList<>();
         /** Sending loop only. */
         private boolean publishPending;
+        private final Runnable publishTask = this::publish;
         private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean deliveryPending = new AtomicBoolean();
 
@@ -226,7 +227,7 @@ public final class LoopBridge {
             }
             publishPending = true;
             try {
-                from.execute(this::publish);
+                from.execute(publishTask);
             } catch (RejectedExecutionException e) {
                 // The sending loop is shutting down: publish now rather than lose (and leak) the batch.
                 publish();
@@ -321,6 +322,11 @@ public final class LoopBridge {
 
         @Override
         protected void doCloseStream() {
+            if (toInner == null) {
+                // Closed before its registration completed (it failed, or the loop is shutting down).
+                inner.close();
+                return;
+            }
             toInner.add(CLOSE);
         }
 
