@@ -42,14 +42,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks where a two-hop route's SSH transports run (issue 14): with two or more event loops, the second hop's
- * transport (packet codec, cipher) is on another loop than the first's, though it runs over a stream of the first
- * hop's connection; with one loop everything shares it. And that a stream through both hops keeps every byte, in
+ * Checks where a two-hop route's SSH transports run (issue 14): with two or more event loops and the {@code own}
+ * policy (the default on more than two CPUs), the second hop's transport (packet codec, cipher) is on another loop
+ * than the first's, though it runs over a stream of the first hop's connection; with {@code shared} or one loop
+ * everything shares one. And that a stream through both hops keeps every byte, in
  * both directions, with a slow reader, random write sizes and half-close, on two loops and on one.
  */
 class SshHopLoopsMinaTest {
 
     static final Duration T = Duration.ofSeconds(30);
+    /** RouteRuntime.HOP_LOOPS_PROPERTY (core's internal package is not visible here). */
+    static final String HOP_LOOPS = "fumidai.hopLoops";
 
     final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
 
@@ -170,15 +173,26 @@ class SshHopLoopsMinaTest {
                 new Recording(hop(b2, "inner", "ecdsa256_openssh"))};
     }
 
-    private JumpHost jumpHost(int threads, Hop... hops) {
-        return closeLater(JumpHost.builder().route(Route.of(hops)).actor("test:loops").threads(threads)
-                .handshakeTimeout(T).build());
+    /** Builds a JumpHost with the given hop-loop policy (read once, when it is built), restoring the property. */
+    private JumpHost jumpHost(int threads, String hopLoops, Hop... hops) {
+        String before = System.getProperty(HOP_LOOPS);
+        System.setProperty(HOP_LOOPS, hopLoops);
+        try {
+            return closeLater(JumpHost.builder().route(Route.of(hops)).actor("test:loops").threads(threads)
+                    .handshakeTimeout(T).build());
+        } finally {
+            if (before == null) {
+                System.clearProperty(HOP_LOOPS);
+            } else {
+                System.setProperty(HOP_LOOPS, before);
+            }
+        }
     }
 
     @Test
     void withTwoLoopsTheHopsTransportsRunOnDifferentLoops() throws Exception {
         Recording[] hops = twoHops();
-        JumpHost jh = jumpHost(2, hops);
+        JumpHost jh = jumpHost(2, "own", hops);
         jh.connectHops().get(T.toSeconds(), TimeUnit.SECONDS);
         Channel first = hops[0].transportChannel();
         Channel second = hops[1].transportChannel();
@@ -190,9 +204,18 @@ class SshHopLoopsMinaTest {
     }
 
     @Test
+    void withTheSharedPolicyBothHopsStayOnOneOfTwoLoops() throws Exception {
+        Recording[] hops = twoHops();
+        JumpHost jh = jumpHost(2, "shared", hops);
+        jh.connectHops().get(T.toSeconds(), TimeUnit.SECONDS);
+        assertSame(hops[0].transportChannel().eventLoop(), hops[1].transportChannel().eventLoop());
+        echoCheck(jh, new Random(5), 64 * 1024, false);
+    }
+
+    @Test
     void withOneLoopBothHopsShareIt() throws Exception {
         Recording[] hops = twoHops();
-        JumpHost jh = jumpHost(1, hops);
+        JumpHost jh = jumpHost(1, "own", hops);
         jh.connectHops().get(T.toSeconds(), TimeUnit.SECONDS);
         assertSame(hops[0].transportChannel().eventLoop(), hops[1].transportChannel().eventLoop());
         echoCheck(jh, new Random(2), 64 * 1024, false);
@@ -201,7 +224,7 @@ class SshHopLoopsMinaTest {
     @Test
     void twoLoopsKeepEveryByteWithASlowReaderAndHalfClose() throws Exception {
         Recording[] hops = twoHops();
-        JumpHost jh = jumpHost(2, hops);
+        JumpHost jh = jumpHost(2, "own", hops);
         // More than the SSH windows of both hops and the bridge's buffers together, so the slow reader's
         // back-pressure has to travel back through both hops and across the loops.
         echoCheck(jh, new Random(3), 6 * 1024 * 1024, true);
@@ -211,7 +234,7 @@ class SshHopLoopsMinaTest {
     @Test
     void oneLoopKeepsEveryByteWithASlowReaderAndHalfClose() throws Exception {
         Recording[] hops = twoHops();
-        JumpHost jh = jumpHost(1, hops);
+        JumpHost jh = jumpHost(1, "own", hops);
         echoCheck(jh, new Random(4), 3 * 1024 * 1024, true);
     }
 

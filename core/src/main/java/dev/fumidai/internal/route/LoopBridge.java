@@ -69,10 +69,11 @@ public final class LoopBridge {
     private static final Logger LOG = LoggerFactory.getLogger(LoopBridge.class);
 
     /**
-     * Bytes in flight across the boundary per direction: 256 KiB, eight 32 KiB SSH packets, so a loop that stalls
-     * for a moment does not starve the other; a few hundred microseconds of a fast path, far below a window.
+     * Bytes in flight across the boundary per direction: 1 MiB, 32 SSH packets of 32 KiB. A loop that the OS
+     * deschedules for a time slice (a few ms on a busy machine) must not starve the other: at 300 MiB/s, 1 MiB
+     * covers about 3 ms. Still below one SSH channel window (2 MiB), and held only while the stream is busy.
      */
-    static final int DEFAULT_LIMIT = 256 * 1024;
+    static final int DEFAULT_LIMIT = 1024 * 1024;
 
     /** Names the handler in the inner channel's pipeline. */
     public static final String HANDLER_NAME = "fumidai-loop-bridge";

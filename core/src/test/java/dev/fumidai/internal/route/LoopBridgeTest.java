@@ -119,4 +119,23 @@ class LoopBridgeTest {
         assertTrue(pair[0].streamClosed);
         assertNull(outer.attr(StreamChannels.CLOSE_CAUSE).get(), "a normal close records no cause");
     }
+
+    @Test
+    void thePolicyPropertyChoosesOwnSharedOrByTheNumberOfCpus() {
+        String before = System.getProperty(RouteRuntime.HOP_LOOPS_PROPERTY);
+        try {
+            System.setProperty(RouteRuntime.HOP_LOOPS_PROPERTY, "own");
+            assertTrue(RouteRuntime.hopsOnOwnLoops());
+            System.setProperty(RouteRuntime.HOP_LOOPS_PROPERTY, "shared");
+            assertFalse(RouteRuntime.hopsOnOwnLoops());
+            System.clearProperty(RouteRuntime.HOP_LOOPS_PROPERTY);
+            assertEquals(Runtime.getRuntime().availableProcessors() > 2, RouteRuntime.hopsOnOwnLoops(), "auto");
+        } finally {
+            if (before == null) {
+                System.clearProperty(RouteRuntime.HOP_LOOPS_PROPERTY);
+            } else {
+                System.setProperty(RouteRuntime.HOP_LOOPS_PROPERTY, before);
+            }
+        }
+    }
 }
