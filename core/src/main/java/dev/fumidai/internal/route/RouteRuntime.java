@@ -49,9 +49,11 @@ public final class RouteRuntime {
         this.group = group;
         this.direct = new DirectOpener(group, connectTimeout);
         StreamOpener upstream = direct;
+        boolean ownLoops = hopsOnOwnLoops();
         int i = 0;
         for (Hop hop : route.hops()) {
-            HopContextImpl ctx = new HopContextImpl(i, group, reaching(hop, i, upstream), audit, clock,
+            StreamOpener toHop = i == 0 || !ownLoops ? upstream : onOwnLoop(upstream, group);
+            HopContextImpl ctx = new HopContextImpl(i, group, reaching(hop, i, toHop), audit, clock,
                     connectTimeout, handshakeTimeout, events);
             SharedHopSession s = new SharedHopSession(hop, ctx, policy);
             sessions.add(s);
@@ -60,6 +62,39 @@ public final class RouteRuntime {
         }
         long hops = route.hops().size();
         this.openTimeout = connectTimeout.plus(handshakeTimeout).multipliedBy(hops * policy.maxAttempts() + 1);
+    }
+
+    /**
+     * Names the system property that says whether each hop after the first runs its transport on its own event loop
+     * (issue 14): {@code own} (whenever the group has another loop), {@code shared} (every hop on the loop of the
+     * stream it runs over, as before), or {@code auto}, the default: {@code own} on a machine with more than two
+     * CPUs. On two CPUs, measured on a busy 2-vCPU machine in one JVM, two hops on one loop moved more bytes per
+     * second than two hops on two loops (the two {@code sshd}s and the application already use both CPUs, and each
+     * batch then crosses threads twice); see benchmarks/README.md. Read when a {@code JumpHost} is built.
+     */
+    public static final String HOP_LOOPS_PROPERTY = "fumidai.hopLoops";
+
+    /** Returns whether hops after the first get their own loop, from {@link #HOP_LOOPS_PROPERTY}. */
+    static boolean hopsOnOwnLoops() {
+        String v = System.getProperty(HOP_LOOPS_PROPERTY, "auto");
+        return switch (v) {
+            case "own" -> true;
+            case "shared" -> false;
+            default -> Runtime.getRuntime().availableProcessors() > 2;
+        };
+    }
+
+    /**
+     * Returns an opener whose streams are moved (by a {@link LoopBridge}) to a loop of the group other than the
+     * upstream stream's, when the group has one: a hop after the first runs its transport (packet codec, crypto)
+     * over a stream of the hop before, which lives on that hop's loop, so without the move every hop of a route
+     * would share one thread (issue 14). The bridge adds no round trip: only tasks between the two loops.
+     */
+    private static StreamOpener onOwnLoop(StreamOpener upstream, EventLoopGroup group) {
+        return address -> upstream.open(address).thenCompose(ch -> {
+            io.netty.channel.EventLoop loop = LoopBridge.pick(group, ch);
+            return loop == null ? CompletableFuture.completedFuture(ch) : LoopBridge.bridge(ch, loop);
+        });
     }
 
     /**
