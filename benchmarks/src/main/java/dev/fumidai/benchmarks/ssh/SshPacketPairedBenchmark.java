@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>The {@code rawNanos}, {@code cipherNanos}, {@code codecNanos} and {@code socketNanos} counters are the
  * time spent in each path and {@code packets} the packets each path sealed and opened; throughput is
- * {@code packets × 32768 / nanos}, and ours/raw is {@code rawNanos / cipherNanos}. The order of the four rotates every invocation. The timer
- * costs some 25 ns against tens of microseconds per 32 KiB packet. The {@code *MedianNanos} counters give the
- * median packet time per path over the last 2048 packets of each iteration, the ratio to read on a loaded
- * machine (a preemption inflates one packet's time, which moves a sum but hardly a median).
+ * {@code packets × 32768 / nanos}, and ours/raw is {@code rawNanos / cipherNanos}. The order of the four
+ * rotates every invocation. The timer costs some 25 ns against tens of microseconds per 32 KiB packet. The
+ * {@code *MedianNanos} counters give the median packet time per path over the last 2048 packets of each
+ * iteration, the ratio to read on a loaded machine (a preemption inflates one packet's time, which moves a sum but hardly a median).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
