@@ -88,7 +88,7 @@ class SshPacketCodecProperties {
      */
     @Test
     void everyCipherRoundTripsPayloadsOfAnySizeSealedInPlaceOrCopied() {
-        PropertyCheck.forAll(40, Gens.lists(Gens.ints(1, 35000), 1, 5), ciphers(), Gens.longs(),
+        PropertyCheck.forAll(30, Gens.lists(Gens.ints(1, 35000), 1, 5), ciphers(), Gens.longs(),
                 this::everyCipherRoundTripsPayloadsOfAnySizeSealedInPlaceOrCopied);
     }
 
@@ -120,7 +120,7 @@ class SshPacketCodecProperties {
             packet.release();
         }
         while (wire.isReadable()) {
-            int n = Math.min(wire.readableBytes(), 1 + r.nextInt(r.nextBoolean() ? 64 : 70000));
+            int n = Math.min(wire.readableBytes(), 1 + r.nextInt(r.nextInt(8) == 0 ? 64 : 70000));
             ByteBuf piece = r.nextBoolean() ? ByteBufAllocator.DEFAULT.directBuffer(n) : Unpooled.buffer(n);
             receiver.writeInbound(piece.writeBytes(wire, n));
         }
