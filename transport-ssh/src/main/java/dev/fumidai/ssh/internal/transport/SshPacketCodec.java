@@ -22,12 +22,13 @@ import java.security.SecureRandom;
  * <p>A packet is decrypted and encrypted in place in one heap buffer: the JDK's AES-GCM is fastest on arrays
  * (on direct {@code ByteBuffer}s, in place or not, a 32 KiB packet took about 1.25 times as long as a copy plus
  * the array path on JDK 17, and 3.5 times on JDK 25: {@code AesGcmBufferBenchmark}, issue #14), so each
- * direction pays exactly one copy between the socket's direct buffers and the heap. Inbound: when the cumulation is a heap buffer holding the whole
- * packet, the packet is opened in a retained slice of it, without a copy; otherwise (direct or composite
- * buffers, or a packet split across reads) its bytes are copied once into a pooled packet buffer.
- * Outbound: a payload built in a {@link #payloadBuffer} (as channel data is) is sealed in place in that
- * buffer, whose room before and after the payload takes the packet header, padding and tag, so it is not
- * copied; any other payload is copied once into a packet buffer. Padding comes from a {@link PaddingSource}.
+ * direction pays exactly one copy between the socket's direct buffers and the heap. Inbound: when the
+ * cumulation is a heap buffer holding the whole packet, the packet is opened in a retained slice of it,
+ * without a copy; otherwise (direct or composite buffers, or a packet split across reads) its bytes are
+ * copied once into a pooled packet buffer. Outbound: a payload built in a {@link #payloadBuffer} (as channel
+ * data is) is sealed in place in that buffer, whose room before and after the payload takes the packet header,
+ * padding and tag, so it is not copied; any other payload is copied once into a packet buffer. Padding comes
+ * from a {@link PaddingSource}.
  *
  * <h2>Bounds</h2>
  * A packet_length above {@link #MAX_PACKET_LENGTH}, below 5, not aligned to the cipher block, or padding
@@ -338,21 +339,20 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             throw new IllegalArgumentException("payload of " + payloadLength + " bytes exceeds the packet limit");
         }
         int total = 4 + length + outbound.tagLength();
-        ByteBuf p;
-        int start;
-        if (isSealableInPlace(payload, paddingLength + outbound.tagLength())) {
-            p = payload;
-            start = payload.readerIndex() - PAYLOAD_HEADROOM;
-            p.setInt(start, length);
-            p.setByte(start + 4, paddingLength);
-        } else {
-            p = ctx.alloc().heapBuffer(total, total);
-            start = 0;
-            p.writeInt(length);
-            p.writeByte(paddingLength);
-            p.writeBytes(payload, payload.readerIndex(), payloadLength);
-        }
+        ByteBuf p = isSealableInPlace(payload, paddingLength + outbound.tagLength())
+                ? payload : ctx.alloc().heapBuffer(total, total);
         try {
+            int start;
+            if (p == payload) {
+                start = payload.readerIndex() - PAYLOAD_HEADROOM;
+                p.setInt(start, length);
+                p.setByte(start + 4, paddingLength);
+            } else {
+                start = 0;
+                p.writeInt(length);
+                p.writeByte(paddingLength);
+                p.writeBytes(payload, payload.readerIndex(), payloadLength);
+            }
             padding.writePadding(p, paddingLength);
             outbound.seal(outboundSequence, p.array(), p.arrayOffset() + start, length);
             p.setIndex(start, start + total);
