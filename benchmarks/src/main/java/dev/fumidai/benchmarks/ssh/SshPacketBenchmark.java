@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (the limit);</li>
  *   <li>{@code cipher}: our {@code PacketCipher} pair in place on a pooled heap {@code ByteBuf}, as
  *       {@code SshPacketCodec} calls it;</li>
- *   <li>{@code codec}: the whole {@code SshPacketCodec} write and read on two {@code EmbeddedChannel}s.</li>
+ *   <li>{@code codec}: the whole {@code SshPacketCodec} write and read on two {@code EmbeddedChannel}s;</li>
+ *   <li>{@code socket}: {@code codec} plus every copy a forwarded stream's bytes see between two sockets
+ *       ({@link SocketPathRoundTrip}, issue #14).</li>
  * </ul>
  * One operation is one packet sealed and opened; payload bytes per second are {@code ops/s × 32768}.
  * {@code path} is the inner parameter, so the three paths of one algorithm run one after another and see the
@@ -54,7 +56,7 @@ public class SshPacketBenchmark {
     })
     public String algorithm;
 
-    @Param({"raw", "cipher", "codec"})
+    @Param({"raw", "cipher", "codec", "socket"})
     public String path;
 
     private PacketRoundTrip roundTrip;
@@ -77,6 +79,7 @@ public class SshPacketBenchmark {
             case "raw" -> raw(shape);
             case "cipher" -> new CipherRoundTrip(shape);
             case "codec" -> new CodecRoundTrip(shape);
+            case "socket" -> new SocketPathRoundTrip(shape);
             default -> throw new IllegalArgumentException("unknown path " + path);
         };
         for (int i = 0; i < 3; i++) {

@@ -17,16 +17,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Measures the same three paths as {@link SshPacketBenchmark} interleaved packet by packet in one fork, each
+ * Measures the same four paths as {@link SshPacketBenchmark} interleaved packet by packet in one fork, each
  * round trip timed with {@link System#nanoTime()}, so that load from other processes on a shared machine falls
  * on raw and ours alike and their ratio stays meaningful where separate forks are minutes apart.
  *
- * <p>The {@code rawNanos}, {@code cipherNanos} and {@code codecNanos} counters are the time spent in each path
- * and {@code packets} the packets each path sealed and opened; throughput is {@code packets × 32768 / nanos},
- * and ours/raw is {@code rawNanos / cipherNanos}. The order of the three rotates every invocation. The timer
- * costs some 25 ns against tens of microseconds per 32 KiB packet. The {@code *MedianNanos} counters give the
- * median packet time per path over the last 2048 packets of each iteration, the ratio to read on a loaded
- * machine (a preemption inflates one packet's time, which moves a sum but hardly a median).
+ * <p>The {@code rawNanos}, {@code cipherNanos}, {@code codecNanos} and {@code socketNanos} counters are the
+ * time spent in each path and {@code packets} the packets each path sealed and opened; throughput is
+ * {@code packets × 32768 / nanos}, and ours/raw is {@code rawNanos / cipherNanos}. The order of the four
+ * rotates every invocation. The timer costs some 25 ns against tens of microseconds per 32 KiB packet. The
+ * {@code *MedianNanos} counters give the median packet time per path over the last 2048 packets of each
+ * iteration, the ratio to read on a loaded machine (a preemption inflates one packet's time, which moves a sum but hardly a median).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +55,7 @@ public class SshPacketPairedBenchmark {
     private PacketRoundTrip raw;
     private PacketRoundTrip cipher;
     private PacketRoundTrip codec;
+    private PacketRoundTrip socket;
     private int turn;
 
     /** Counts time per path; JMH sums these over the measurement iterations. */
@@ -64,6 +65,7 @@ public class SshPacketPairedBenchmark {
         public long rawNanos;
         public long cipherNanos;
         public long codecNanos;
+        public long socketNanos;
         public long packets;
         /**
          * Median time of one packet per path over the last {@link #WINDOW} packets of the iteration: a
@@ -73,11 +75,13 @@ public class SshPacketPairedBenchmark {
         public long rawMedianNanos;
         public long cipherMedianNanos;
         public long codecMedianNanos;
+        public long socketMedianNanos;
 
         static final int WINDOW = 2048;
         final long[] raw = new long[WINDOW];
         final long[] cipher = new long[WINDOW];
         final long[] codec = new long[WINDOW];
+        final long[] socket = new long[WINDOW];
 
         /** Starts each iteration from zero. */
         @Setup(Level.Iteration)
@@ -85,10 +89,12 @@ public class SshPacketPairedBenchmark {
             rawNanos = 0;
             cipherNanos = 0;
             codecNanos = 0;
+            socketNanos = 0;
             packets = 0;
             rawMedianNanos = 0;
             cipherMedianNanos = 0;
             codecMedianNanos = 0;
+            socketMedianNanos = 0;
         }
 
         /** Counts one packet per path; every 256 packets, recomputes the medians (outside the timed calls). */
@@ -99,6 +105,7 @@ public class SshPacketPairedBenchmark {
                 rawMedianNanos = median(raw, n);
                 cipherMedianNanos = median(cipher, n);
                 codecMedianNanos = median(codec, n);
+                socketMedianNanos = median(socket, n);
             }
         }
 
@@ -109,7 +116,7 @@ public class SshPacketPairedBenchmark {
         }
     }
 
-    /** Builds the three round trips with the same keys and checks they agree (see {@link SshPacketBenchmark}). */
+    /** Builds the four round trips with the same keys and checks they agree (see {@link SshPacketBenchmark}). */
     @Setup(Level.Trial)
     public void setUp() throws GeneralSecurityException {
         SshPacketBenchmark check = new SshPacketBenchmark();
@@ -120,6 +127,7 @@ public class SshPacketPairedBenchmark {
         PacketShape shape = new PacketShape(algorithm);
         cipher = new CipherRoundTrip(shape);
         codec = new CodecRoundTrip(shape);
+        socket = new SocketPathRoundTrip(shape);
     }
 
     @TearDown(Level.Trial)
@@ -127,19 +135,21 @@ public class SshPacketPairedBenchmark {
         raw.close();
         cipher.close();
         codec.close();
+        socket.close();
     }
 
-    /** Seals and opens one packet on each of the three paths, in rotating order, timing each. */
+    /** Seals and opens one packet on each of the four paths, in rotating order, timing each. */
     @Benchmark
-    @OperationsPerInvocation(3)
+    @OperationsPerInvocation(4)
     public int interleaved(PathTimes times) throws GeneralSecurityException {
         int r;
         switch (turn) {
-            case 0 -> r = timeRaw(times) + timeCipher(times) + timeCodec(times);
-            case 1 -> r = timeCipher(times) + timeCodec(times) + timeRaw(times);
-            default -> r = timeCodec(times) + timeRaw(times) + timeCipher(times);
+            case 0 -> r = timeRaw(times) + timeCipher(times) + timeCodec(times) + timeSocket(times);
+            case 1 -> r = timeCipher(times) + timeCodec(times) + timeSocket(times) + timeRaw(times);
+            case 2 -> r = timeCodec(times) + timeSocket(times) + timeRaw(times) + timeCipher(times);
+            default -> r = timeSocket(times) + timeRaw(times) + timeCipher(times) + timeCodec(times);
         }
-        turn = turn == 2 ? 0 : turn + 1;
+        turn = turn == 3 ? 0 : turn + 1;
         times.countPacket();
         return r;
     }
@@ -159,6 +169,15 @@ public class SshPacketPairedBenchmark {
         long took = System.nanoTime() - start;
         times.cipherNanos += took;
         times.cipher[(int) (times.packets % PathTimes.WINDOW)] = took;
+        return r;
+    }
+
+    private int timeSocket(PathTimes times) throws GeneralSecurityException {
+        long start = System.nanoTime();
+        int r = socket.roundTrip();
+        long took = System.nanoTime() - start;
+        times.socketNanos += took;
+        times.socket[(int) (times.packets % PathTimes.WINDOW)] = took;
         return r;
     }
 

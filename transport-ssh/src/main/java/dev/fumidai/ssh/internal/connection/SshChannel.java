@@ -3,6 +3,7 @@ package dev.fumidai.ssh.internal.connection;
 
 import dev.fumidai.TargetUnreachableException;
 import dev.fumidai.spi.AbstractStreamChannel;
+import dev.fumidai.ssh.internal.transport.SshPacketCodec;
 import dev.fumidai.ssh.spi.SshExtendedDataEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -292,7 +293,8 @@ public final class SshChannel extends AbstractStreamChannel {
         int taken = 0;
         while (taken < readable && remoteWindow > 0 && !closeSent && connection.isWritable()) {
             int chunk = (int) Math.min(Math.min(readable - taken, remoteWindow), sendPacketSize);
-            ByteBuf msg = alloc().buffer(ChannelDataMessage.HEADER_BYTES + chunk);
+            // Room for the packet around the message, so that the codec seals it in place (issue #14).
+            ByteBuf msg = SshPacketCodec.payloadBuffer(alloc(), ChannelDataMessage.HEADER_BYTES + chunk);
             ChannelDataMessage.encodeHeader(msg, remoteId, chunk);
             msg.writeBytes(buf, offset + taken, chunk);
             connection.write(msg, this);

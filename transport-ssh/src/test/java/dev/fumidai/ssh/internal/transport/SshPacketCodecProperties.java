@@ -8,6 +8,7 @@ import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
 import dev.fumidai.testing.Gens;
 import dev.fumidai.testing.PropertyCheck;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -26,6 +27,7 @@ class SshPacketCodecProperties {
 
     static Gen<String> ciphers() {
         return Gens.of("none", CipherAlgorithms.CHACHA20_POLY1305, CipherAlgorithms.AES128_GCM,
+                CipherAlgorithms.AES256_GCM,
                 CipherAlgorithms.AES256_CTR + "+" + CipherAlgorithms.HMAC_SHA2_512,
                 CipherAlgorithms.AES128_CTR + "+" + CipherAlgorithms.HMAC_SHA2_256_ETM);
     }
@@ -78,5 +80,59 @@ class SshPacketCodecProperties {
         }
         assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
+    }
+
+    /**
+     * Every cipher round-trips payloads of any size up to a full channel-data packet, whether each was sealed
+     * in place in its {@link SshPacketCodec#payloadBuffer} or copied, through any split of the byte stream.
+     */
+    @Test
+    void everyCipherRoundTripsPayloadsOfAnySizeSealedInPlaceOrCopied() {
+        PropertyCheck.forAll(30, Gens.lists(Gens.ints(1, 35000), 1, 5), ciphers(), Gens.longs(),
+                this::everyCipherRoundTripsPayloadsOfAnySizeSealedInPlaceOrCopied);
+    }
+
+    private void everyCipherRoundTripsPayloadsOfAnySizeSealedInPlaceOrCopied(List<Integer> sizes,
+            String cipherAndMac, long seed) throws Exception {
+        String[] parts = cipherAndMac.split("\\+");
+        String mac = parts.length > 1 ? parts[1] : null;
+        Random r = new Random(seed);
+        SshPacketCodec out = new SshPacketCodec();
+        SshPacketCodec in = new SshPacketCodec();
+        if (!parts[0].equals("none")) {
+            out.setOutboundCipher(SshPacketCodecTest.cipher(parts[0], mac, true), true);
+            in.setInboundCipher(SshPacketCodecTest.cipher(parts[0], mac, false), true);
+        }
+        EmbeddedChannel sender = new EmbeddedChannel(out);
+        EmbeddedChannel receiver = new EmbeddedChannel(in);
+        List<String> expected = new ArrayList<>();
+        ByteBuf wire = Unpooled.buffer();
+        for (int size : sizes) {
+            byte[] data = new byte[size];
+            r.nextBytes(data);
+            expected.add(ByteBufUtil.hexDump(data));
+            ByteBuf payload = r.nextBoolean()
+                    ? SshPacketCodec.payloadBuffer(ByteBufAllocator.DEFAULT, size).writeBytes(data)
+                    : Unpooled.wrappedBuffer(data);
+            sender.writeOutbound(payload);
+            ByteBuf packet = sender.readOutbound();
+            wire.writeBytes(packet);
+            packet.release();
+        }
+        while (wire.isReadable()) {
+            int n = Math.min(wire.readableBytes(), 1 + r.nextInt(r.nextInt(8) == 0 ? 64 : 70000));
+            ByteBuf piece = r.nextBoolean() ? ByteBufAllocator.DEFAULT.directBuffer(n) : Unpooled.buffer(n);
+            receiver.writeInbound(piece.writeBytes(wire, n));
+        }
+        wire.release();
+        List<String> decoded = new ArrayList<>();
+        ByteBuf b;
+        while ((b = receiver.readInbound()) != null) {
+            decoded.add(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        sender.finishAndReleaseAll();
+        receiver.finishAndReleaseAll();
+        assertEquals(expected, decoded);
     }
 }

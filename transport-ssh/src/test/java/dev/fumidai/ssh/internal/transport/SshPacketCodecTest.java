@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.fumidai.ssh.internal.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +37,7 @@ class SshPacketCodecTest {
 
     static Stream<Arguments> ciphers() {
         return Stream.of(Arguments.of("none", null), Arguments.of(CipherAlgorithms.CHACHA20_POLY1305, null),
-                Arguments.of(CipherAlgorithms.AES256_GCM, null),
+                Arguments.of(CipherAlgorithms.AES128_GCM, null), Arguments.of(CipherAlgorithms.AES256_GCM, null),
                 Arguments.of(CipherAlgorithms.AES192_CTR, CipherAlgorithms.HMAC_SHA2_512),
                 Arguments.of(CipherAlgorithms.AES128_CTR, CipherAlgorithms.HMAC_SHA2_256_ETM));
     }
@@ -61,6 +64,30 @@ class SshPacketCodecTest {
         while ((b = ch.readOutbound()) != null) {
             wire.writeBytes(b);
             b.release();
+        }
+        assertFalse(ch.finishAndReleaseAll());
+        return wire;
+    }
+
+    /**
+     * Encodes payloads built in {@link SshPacketCodec#payloadBuffer}s of {@code alloc}, as channel data is, and
+     * returns the wire bytes; asserts that each packet was sealed in place, in the payload's own buffer.
+     */
+    static ByteBuf encodeInPlace(String name, String mac, List<byte[]> payloads, ByteBufAllocator alloc)
+            throws GeneralSecurityException {
+        SshPacketCodec codec = new SshPacketCodec();
+        if (!name.equals("none")) {
+            codec.setOutboundCipher(cipher(name, mac, true), true);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        ByteBuf wire = Unpooled.buffer();
+        for (byte[] p : payloads) {
+            ByteBuf in = SshPacketCodec.payloadBuffer(alloc, p.length).writeBytes(p);
+            ch.writeOutbound(in);
+            ByteBuf out = ch.readOutbound();
+            assertSame(in, out, "the packet of a " + p.length + "-byte payload was not sealed in place");
+            wire.writeBytes(out);
+            out.release();
         }
         assertFalse(ch.finishAndReleaseAll());
         return wire;
@@ -281,5 +308,165 @@ class SshPacketCodecTest {
         wire.release();
         assertEquals(3, paddings.size());
         assertEquals(3, paddings.stream().distinct().count(), "padding repeated: " + paddings);
+    }
+
+    @ParameterizedTest
+    @MethodSource("ciphers")
+    void payloadsSealedInPlaceDecodeLikeCopiedOnes(String name, String mac) throws GeneralSecurityException {
+        Random r = new Random(name.hashCode() + 2);
+        List<byte[]> payloads = payloads(r);
+        List<String> small = payloads.stream().map(ByteBufUtil::hexDump).toList();
+        assertEquals(small, decode(name, mac, encodeInPlace(name, mac, payloads, ByteBufAllocator.DEFAULT), null),
+                "one byte at a time");
+        byte[] big = new byte[32768 + 9];
+        r.nextBytes(big);
+        payloads.add(big);
+        List<String> expected = payloads.stream().map(ByteBufUtil::hexDump).toList();
+        for (ByteBufAllocator alloc : List.of(ByteBufAllocator.DEFAULT, new PooledByteBufAllocator(true),
+                new UnpooledByteBufAllocator(true))) {
+            assertEquals(expected, decode(name, mac, encodeInPlace(name, mac, payloads, alloc), new Random(3)),
+                    alloc + ", random split");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("ciphers")
+    void aPayloadBufferWithoutRoomForPaddingAndTagIsCopied(String name, String mac) throws GeneralSecurityException {
+        SshPacketCodec codec = new SshPacketCodec();
+        if (!name.equals("none")) {
+            codec.setOutboundCipher(cipher(name, mac, true), true);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        byte[] data = new byte[100];
+        new Random(5).nextBytes(data);
+        // The payload fills the buffer's whole tail room: padding and tag cannot follow it in place.
+        ByteBuf full = SshPacketCodec.payloadBuffer(ByteBufAllocator.DEFAULT, data.length).writeBytes(data);
+        full.writeZero(full.writableBytes());
+        String fullHex = ByteBufUtil.hexDump(full);
+        ch.writeOutbound(full);
+        ByteBuf out = ch.readOutbound();
+        assertNotSame(full, out);
+        assertEquals(0, full.refCnt(), "the codec did not release the copied payload");
+        ByteBuf wire = Unpooled.buffer().writeBytes(out);
+        out.release();
+        // A payload buffer someone else also holds is copied too: the other holder's bytes must not change.
+        ByteBuf shared = SshPacketCodec.payloadBuffer(ByteBufAllocator.DEFAULT, data.length).writeBytes(data);
+        ByteBuf whole = shared.duplicate().setIndex(0, shared.capacity());
+        String before = ByteBufUtil.hexDump(whole);
+        shared.retain();
+        ch.writeOutbound(shared);
+        out = ch.readOutbound();
+        assertNotSame(shared, out);
+        assertEquals(1, shared.refCnt(), "the codec did not release the copied payload exactly once");
+        assertEquals(before, ByteBufUtil.hexDump(whole), "bytes around a shared payload were changed");
+        shared.release();
+        wire.writeBytes(out);
+        out.release();
+        assertEquals(List.of(fullHex, ByteBufUtil.hexDump(data)), decode(name, mac, wire, null));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aWrappedArrayIsNeverOverwrittenAroundItsPayload() throws GeneralSecurityException {
+        byte[] array = new byte[300];
+        new Random(6).nextBytes(array);
+        byte[] before = array.clone();
+        SshPacketCodec codec = new SshPacketCodec();
+        codec.setOutboundCipher(cipher(CipherAlgorithms.AES128_GCM, null, true), true);
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        // Room before and after the payload, as a payloadBuffer has, but not one: it must be copied.
+        ch.writeOutbound(Unpooled.wrappedBuffer(array).setIndex(10, 100));
+        ByteBuf out = ch.readOutbound();
+        out.release();
+        assertFalse(ch.finishAndReleaseAll());
+        assertArrayEquals(before, array);
+    }
+
+    @ParameterizedTest
+    @MethodSource("ciphers")
+    void aPacketInPiecesDecodesWhereverItIsSplit(String name, String mac) throws GeneralSecurityException {
+        byte[] data = new byte[70];
+        new Random(8).nextBytes(data);
+        String expected = ByteBufUtil.hexDump(data);
+        byte[] wire = ByteBufUtil.getBytes(releaseAfter(encode(name, mac, List.of(data, data))));
+        ByteBufAllocator heap = new UnpooledByteBufAllocator(false);
+        ByteBufAllocator direct = new PooledByteBufAllocator(true);
+        for (ByteBufAllocator alloc : List.of(heap, direct)) {
+            // Two pieces split at every point, then pieces of every size (1 to N pieces).
+            for (int at = 1; at < wire.length; at++) {
+                assertEquals(List.of(expected, expected), decodePieces(name, mac, wire, alloc, at, wire.length),
+                        "split at " + at + " in " + alloc);
+            }
+            for (int size = 1; size <= wire.length; size++) {
+                assertEquals(List.of(expected, expected), decodePieces(name, mac, wire, alloc, 0, size),
+                        "pieces of " + size + " in " + alloc);
+            }
+        }
+    }
+
+    private static ByteBuf releaseAfter(ByteBuf b) {
+        ByteBuf copy = Unpooled.copiedBuffer(b);
+        b.release();
+        return copy;
+    }
+
+    /** Feeds {@code wire} as the piece {@code [0, first)} (if {@code first > 0}) and then pieces of {@code size}. */
+    private static List<String> decodePieces(String name, String mac, byte[] wire, ByteBufAllocator alloc, int first,
+            int size) throws GeneralSecurityException {
+        SshPacketCodec codec = new SshPacketCodec();
+        if (!name.equals("none")) {
+            codec.setInboundCipher(cipher(name, mac, false), true);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        int at = 0;
+        if (first > 0) {
+            ch.writeInbound(alloc.buffer(first).writeBytes(wire, 0, first));
+            at = first;
+        }
+        while (at < wire.length) {
+            int n = Math.min(size, wire.length - at);
+            ch.writeInbound(alloc.buffer(n).writeBytes(wire, at, n));
+            at += n;
+        }
+        List<String> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = ch.readInbound()) != null) {
+            out.add(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        assertFalse(ch.finishAndReleaseAll());
+        return out;
+    }
+
+    @Test
+    void paddingIsNeverReusedAcrossManyPackets() throws GeneralSecurityException {
+        // 2000 packets of at least 4 bytes of padding: more than the padding pool holds, so it was refilled.
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            payloads.add(new byte[1 + i % 13]);
+        }
+        ByteBuf wire = encodeInPlace("none", null, payloads, ByteBufAllocator.DEFAULT);
+        ByteBuf paddings = Unpooled.buffer();
+        while (wire.isReadable()) {
+            int length = wire.readInt();
+            int padding = wire.readUnsignedByte();
+            wire.skipBytes(length - 1 - padding);
+            paddings.writeBytes(wire, padding);
+        }
+        wire.release();
+        byte[] all = ByteBufUtil.getBytes(paddings);
+        paddings.release();
+        assertTrue(all.length > 2 * PaddingSource.POOL_BYTES, "only " + all.length + " bytes of padding");
+        int[] counts = new int[256];
+        for (byte b : all) {
+            counts[b & 0xff]++;
+        }
+        int most = java.util.Arrays.stream(counts).max().orElseThrow();
+        // Uniform bytes: about all.length / 256 each; a constant or a small cycle would put far more on one.
+        assertTrue(most < all.length / 256 * 3, "a padding byte value occurs " + most + " times in " + all.length);
+        java.util.Set<String> windows = new java.util.HashSet<>();
+        for (int i = 0; i + 16 <= all.length; i++) {
+            assertTrue(windows.add(ByteBufUtil.hexDump(all, i, 16)), "16 padding bytes repeat at offset " + i);
+        }
     }
 }
