@@ -3,42 +3,82 @@ package dev.fumidai.ssh.internal.cipher;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
+import java.security.Security;
 import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.ChaCha20ParameterSpec;
 import org.bouncycastle.crypto.engines.ChaChaEngine;
-import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Implements {@code chacha20-poly1305@openssh.com} (OpenSSH {@code PROTOCOL.chacha20poly1305}): 64 bytes of
  * key make K_2 (first half, payload and Poly1305 key) and K_1 (second half, length field only); the nonce is
- * the 64-bit sequence number; the Poly1305 key is the first 32 bytes of K_2's keystream block 0, the payload
- * is encrypted from block 1, and the tag covers the encrypted length and payload.
+ * the packet sequence number as a big-endian uint64; the Poly1305 key is the first 32 bytes of K_2's keystream
+ * block 0, the payload is encrypted from block 1, and the tag covers the encrypted length and payload.
  *
- * <p>Uses Bouncy Castle's original (64-bit nonce) {@link ChaChaEngine} and {@link Poly1305} directly: the JDK
- * 17 ChaCha20 is the RFC 7539 variant with a 96-bit nonce and a fused Poly1305, neither of which fits. Java 17
- * has no ChaCha20 intrinsics, so AES-GCM is usually faster on the same JVM.
+ * <h2>Which ChaCha20</h2>
+ * The protocol uses the original ChaCha20 (64-bit block counter, 64-bit nonce); the JDK's {@code ChaCha20} is
+ * RFC 8439's (32-bit counter, 96-bit nonce). Both put the counter and nonce in state words 12 to 15, loaded
+ * little-endian: original = counter low, counter high, nonce bytes 0-3, nonce bytes 4-7; RFC 8439 = counter,
+ * nonce bytes 0-3, 4-7, 8-11. So the original cipher with nonce N and a counter below 2^32 is RFC 8439's with
+ * the 12-byte nonce {@code 00 00 00 00 ‖ N} and the same counter; a packet (at most 256 KiB, 4096 blocks) never
+ * comes near 2^32 blocks. The sequence number is a uint32 in SSH (RFC 4253 §6.4) and OpenSSH widens it to the
+ * 64-bit nonce, so the 12-byte nonce is eight zero bytes then the sequence number.
+ *
+ * <p>SunJCE's {@code ChaCha20} is used where the JVM has it (every OpenJDK from 11 on): Java 20 and later run
+ * it as AVX2/AVX-512/NEON intrinsics, several times Bouncy Castle's speed; Java 17 runs it as Java code, which
+ * is still no slower than Bouncy Castle's {@link ChaChaEngine} (see {@code benchmarks/README.md},
+ * {@code ChaCha20Poly1305Benchmark}). Without it (a JVM whose providers were trimmed), Bouncy Castle's engine
+ * runs instead; which one is logged once at debug. The choice is by availability only, not by a timing taken
+ * at start-up: the JDK's is at least as fast on every version measured, and a timing would make the choice
+ * depend on the machine's load at that moment.
+ *
+ * <p>Poly1305 is our own {@link Poly1305} (64-bit limbs, no allocation), for both keystreams.
+ *
+ * <h2>Allocation</h2>
+ * Per packet, the JDK path allocates one {@link ChaCha20ParameterSpec} per {@code init} (it is immutable;
+ * SunJCE copies the nonce and key on {@code init} anyway), two inits per packet direction; the arrays of the
+ * packet are worked on in place.
  */
 final class ChaCha20Poly1305PacketCipher implements PacketCipher {
 
-    private static final int TAG_LENGTH = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(ChaCha20Poly1305PacketCipher.class);
+    private static final int TAG_LENGTH = Poly1305.TAG_LENGTH;
+    /** The SunJCE provider when its ChaCha20 passed the self-check, or {@code null}: Bouncy Castle then. */
+    private static final Provider JDK_CHACHA20 = findJdkChaCha20();
 
-    private final ChaChaEngine lengthEngine = new ChaChaEngine();
-    private final ChaChaEngine payloadEngine = new ChaChaEngine();
+    private final Keystream lengthStream;
+    private final Keystream payloadStream;
     private final Poly1305 poly = new Poly1305();
-    private final byte[] lengthKey;
-    private final byte[] payloadKey;
-    private final byte[] nonce = new byte[8];
     private final byte[] block0 = new byte[64];
     private final byte[] tag = new byte[TAG_LENGTH];
+    private final byte[] received = new byte[TAG_LENGTH];
     private final byte[] lengthPlain = new byte[4];
 
     ChaCha20Poly1305PacketCipher(byte[] key) {
+        this(key, JDK_CHACHA20 != null);
+    }
+
+    /** Creates the cipher on the JDK's ChaCha20 ({@code jdk}, which must be available) or Bouncy Castle's. */
+    ChaCha20Poly1305PacketCipher(byte[] key, boolean jdk) {
         if (key.length != 64) {
             throw new IllegalArgumentException("chacha20-poly1305@openssh.com needs 64 bytes of key");
         }
-        this.payloadKey = Arrays.copyOfRange(key, 0, 32);
-        this.lengthKey = Arrays.copyOfRange(key, 32, 64);
+        if (jdk && JDK_CHACHA20 == null) {
+            throw new IllegalStateException("the JDK's ChaCha20 is not available");
+        }
+        this.payloadStream = jdk ? new JdkKeystream(JDK_CHACHA20, key, 0) : new BcKeystream(key, 0);
+        this.lengthStream = jdk ? new JdkKeystream(JDK_CHACHA20, key, 32) : new BcKeystream(key, 32);
+    }
+
+    /** Says whether new instances use the JDK's ChaCha20 (true) or Bouncy Castle's (false). */
+    static boolean usesJdkChaCha20() {
+        return JDK_CHACHA20 != null;
     }
 
     @Override
@@ -68,54 +108,230 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
 
     @Override
     public int decryptLength(long sequence, byte[] a, int off) {
-        setNonce(sequence);
-        lengthEngine.init(false, new ParametersWithIV(new KeyParameter(lengthKey), nonce));
-        lengthEngine.processBytes(a, off, 4, lengthPlain, 0);
+        lengthStream.start(sequence);
+        lengthStream.apply(a, off, 4, lengthPlain, 0);
         return Bytes.getInt(lengthPlain, 0);
     }
 
     @Override
     public void open(long sequence, byte[] a, int off, int packetLength) throws GeneralSecurityException {
-        startPayload(sequence, false);
+        startPayload(sequence);
+        int end = off + 4 + packetLength;
         poly.update(a, off, 4 + packetLength);
         poly.doFinal(tag, 0);
-        byte[] received = Arrays.copyOfRange(a, off + 4 + packetLength, off + 4 + packetLength + TAG_LENGTH);
+        System.arraycopy(a, end, received, 0, TAG_LENGTH);
         if (!MessageDigest.isEqual(tag, received)) {
             throw new GeneralSecurityException("AEAD tag error");
         }
         System.arraycopy(lengthPlain, 0, a, off, 4);
-        payloadEngine.processBytes(a, off + 4, packetLength, a, off + 4);
+        payloadStream.apply(a, off + 4, packetLength, a, off + 4);
     }
 
     @Override
     public void seal(long sequence, byte[] a, int off, int packetLength) {
-        setNonce(sequence);
-        lengthEngine.init(true, new ParametersWithIV(new KeyParameter(lengthKey), nonce));
-        lengthEngine.processBytes(a, off, 4, a, off);
-        startPayload(sequence, true);
-        payloadEngine.processBytes(a, off + 4, packetLength, a, off + 4);
+        lengthStream.start(sequence);
+        lengthStream.apply(a, off, 4, a, off);
+        startPayload(sequence);
+        payloadStream.apply(a, off + 4, packetLength, a, off + 4);
         poly.update(a, off, 4 + packetLength);
         poly.doFinal(a, off + 4 + packetLength);
     }
 
     @Override
     public void destroy() {
-        Arrays.fill(lengthKey, (byte) 0);
-        Arrays.fill(payloadKey, (byte) 0);
+        lengthStream.destroy();
+        payloadStream.destroy();
+        poly.wipe();
+        Arrays.fill(block0, (byte) 0);
+        Arrays.fill(lengthPlain, (byte) 0);
+    }
+
+    /** Keys Poly1305 from K_2's keystream block 0 and leaves the payload keystream at block 1. */
+    private void startPayload(long sequence) {
+        payloadStream.start(sequence);
+        Arrays.fill(block0, (byte) 0);
+        payloadStream.apply(block0, 0, 64, block0, 0);
+        poly.init(block0, 0);
         Arrays.fill(block0, (byte) 0);
     }
 
-    /** Keys Poly1305 from keystream block 0 and leaves the payload engine at block 1. */
-    private void startPayload(long sequence, boolean encrypt) {
-        setNonce(sequence);
-        payloadEngine.init(encrypt, new ParametersWithIV(new KeyParameter(payloadKey), nonce));
-        Arrays.fill(block0, (byte) 0);
-        payloadEngine.processBytes(block0, 0, 64, block0, 0);
-        poly.init(new KeyParameter(block0, 0, 32));
-        Arrays.fill(block0, (byte) 0);
+    /** A ChaCha20 keystream under one 32-byte key, restarted at block 0 for each packet. */
+    private interface Keystream {
+
+        /** Positions the keystream at block 0 for the packet with this sequence number (its low 32 bits). */
+        void start(long sequence);
+
+        /** XORs the next {@code len} keystream bytes with {@code in} into {@code out}; in place allowed. */
+        void apply(byte[] in, int inOff, int len, byte[] out, int outOff);
+
+        void destroy();
     }
 
-    private void setNonce(long sequence) {
-        Bytes.putLong(nonce, 0, sequence & 0xffffffffL);
+    /** The JDK's RFC 8439 ChaCha20 with the nonce {@code 0^8 ‖ uint32 sequence} (see the class comment). */
+    private static final class JdkKeystream implements Keystream {
+
+        /**
+         * A nonce no packet uses (its first byte is not zero), to init with in between when one sequence number
+         * is started twice in a row: Java 17's SunJCE refuses an init with the key and nonce of the previous one,
+         * in either mode (Java 25 only in ENCRYPT_MODE). Only tests and benchmarks seal one sequence twice.
+         */
+        private static final ChaCha20ParameterSpec SPACER = new ChaCha20ParameterSpec(
+                new byte[] {-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0);
+
+        private final Cipher cipher;
+        private final RawKey key;
+        private final byte[] nonce = new byte[12];
+        private long started = -1;
+
+        JdkKeystream(Provider provider, byte[] key, int off) {
+            this.key = new RawKey(Arrays.copyOfRange(key, off, off + 32));
+            try {
+                this.cipher = Cipher.getInstance("ChaCha20", provider);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20 of " + provider.getName() + " vanished", e);
+            }
+        }
+
+        @Override
+        public void start(long sequence) {
+            long s = sequence & 0xffffffffL;
+            try {
+                if (s == started) {
+                    cipher.init(Cipher.DECRYPT_MODE, key, SPACER);
+                }
+                Bytes.putInt(nonce, 8, (int) s);
+                // DECRYPT_MODE: the keystream is the same either way, and Java 20 and later check ENCRYPT_MODE
+                // inits against the previous key and nonce, which costs a comparison per packet for nothing.
+                cipher.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, 0));
+                started = s;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20 refused its key or nonce", e);
+            }
+        }
+
+        @Override
+        public void apply(byte[] in, int inOff, int len, byte[] out, int outOff) {
+            try {
+                int n = cipher.update(in, inOff, len, out, outOff);
+                if (n != len) {
+                    throw new IllegalStateException("ChaCha20 returned " + n + " of " + len + " bytes");
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20 failed", e);
+            }
+        }
+
+        @Override
+        public void destroy() {
+            key.wipe();
+            // Overwrites the key the cipher copied on init, as far as the provider allows.
+            try {
+                cipher.init(Cipher.DECRYPT_MODE, new RawKey(new byte[32]), SPACER);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                LOG.debug("could not re-key the ChaCha20 cipher with zeros on destroy", e);
+            }
+        }
+    }
+
+    /** Bouncy Castle's original ChaCha20 with the 8-byte nonce {@code uint64 sequence}. */
+    private static final class BcKeystream implements Keystream {
+
+        private final ChaChaEngine engine = new ChaChaEngine();
+        private final byte[] keyBytes;
+        private final KeyParameter key;
+        private final byte[] nonce = new byte[8];
+
+        BcKeystream(byte[] key, int off) {
+            this.keyBytes = Arrays.copyOfRange(key, off, off + 32);
+            this.key = new KeyParameter(keyBytes);
+        }
+
+        @Override
+        public void start(long sequence) {
+            Bytes.putLong(nonce, 0, sequence & 0xffffffffL);
+            engine.init(true, new ParametersWithIV(key, nonce));
+        }
+
+        @Override
+        public void apply(byte[] in, int inOff, int len, byte[] out, int outOff) {
+            engine.processBytes(in, inOff, len, out, outOff);
+        }
+
+        @Override
+        public void destroy() {
+            Arrays.fill(keyBytes, (byte) 0);
+            Arrays.fill(key.getKey(), (byte) 0);
+            engine.reset();
+        }
+    }
+
+    /** A raw 32-byte key we can wipe ({@code SecretKeySpec} cannot be destroyed). */
+    private static final class RawKey implements SecretKey {
+
+        private static final long serialVersionUID = 1L;
+        private final byte[] bytes;
+
+        RawKey(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "ChaCha20";
+        }
+
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return bytes.clone();
+        }
+
+        void wipe() {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Returns SunJCE if it has a ChaCha20 that yields the same keystream as Bouncy Castle's original ChaCha20
+     * under the mapping in the class comment (a check of 192 bytes, once per JVM), else {@code null}.
+     */
+    private static Provider findJdkChaCha20() {
+        Provider sunJce = Security.getProvider("SunJCE");
+        if (sunJce == null) {
+            LOG.debug("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: no SunJCE provider");
+            return null;
+        }
+        try {
+            byte[] key = new byte[32];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = (byte) (i * 7 + 1);
+            }
+            long sequence = 0x89abcdefL;
+            byte[] expected = new byte[192];
+            BcKeystream reference = new BcKeystream(key, 0);
+            reference.start(sequence);
+            reference.apply(expected, 0, expected.length, expected, 0);
+            JdkKeystream jdk = new JdkKeystream(sunJce, key, 0);
+            byte[] actual = new byte[192];
+            jdk.start(sequence);
+            jdk.apply(actual, 0, 64, actual, 0);
+            jdk.apply(actual, 64, 128, actual, 64);
+            if (!Arrays.equals(expected, actual)) {
+                LOG.warn("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: the keystream of {} {}"
+                        + " differs from the original ChaCha20's", sunJce.getName(), sunJce.getVersionStr());
+                return null;
+            }
+            LOG.debug("chacha20-poly1305@openssh.com uses the ChaCha20 of {} {}", sunJce.getName(),
+                    sunJce.getVersionStr());
+            return sunJce;
+        } catch (RuntimeException e) {
+            LOG.debug("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: {} has none usable",
+                    sunJce.getName(), e);
+            return null;
+        }
     }
 }
