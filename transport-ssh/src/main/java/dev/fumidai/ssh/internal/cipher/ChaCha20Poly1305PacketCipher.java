@@ -72,8 +72,13 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
         if (jdk && JDK_CHACHA20 == null) {
             throw new IllegalStateException("the JDK's ChaCha20 is not available");
         }
-        this.payloadStream = jdk ? new JdkKeystream(JDK_CHACHA20, key, 0) : new BcKeystream(key, 0);
-        this.lengthStream = jdk ? new JdkKeystream(JDK_CHACHA20, key, 32) : new BcKeystream(key, 32);
+        this.payloadStream = keystream(jdk, key, 0);
+        this.lengthStream = keystream(jdk, key, 32);
+    }
+
+    /** Creates a keystream under the 32 bytes of key at {@code key[off..]}, the JDK's or Bouncy Castle's. */
+    static Keystream keystream(boolean jdk, byte[] key, int off) {
+        return jdk ? new JdkKeystream(JDK_CHACHA20, key, off) : new BcKeystream(key, off);
     }
 
     /** Says whether new instances use the JDK's ChaCha20 (true) or Bouncy Castle's (false). */
@@ -156,7 +161,7 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
     }
 
     /** A ChaCha20 keystream under one 32-byte key, restarted at block 0 for each packet. */
-    private interface Keystream {
+    interface Keystream {
 
         /** Positions the keystream at block 0 for the packet with this sequence number (its low 32 bits). */
         void start(long sequence);
