@@ -9,9 +9,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.ChaCha20ParameterSpec;
-import org.bouncycastle.crypto.engines.ChaChaEngine;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * comes near 2^32 blocks. The sequence number is a uint32 in SSH (RFC 4253 §6.4) and OpenSSH widens it to the
  * 64-bit nonce, so the 12-byte nonce is eight zero bytes then the sequence number.
  *
- * <p>SunJCE's {@code ChaCha20} is used where the JVM has it (every OpenJDK from 11 on): Java 20 and later run
- * it as AVX2/AVX-512/NEON intrinsics, several times Bouncy Castle's speed; Java 17 runs it as Java code, which
- * is still no slower than Bouncy Castle's {@link ChaChaEngine} (see {@code benchmarks/README.md},
- * {@code ChaCha20Poly1305Benchmark}). Without it (a JVM whose providers were trimmed), Bouncy Castle's engine
- * runs instead; which one is logged once at debug. The choice is by availability only, not by a timing taken
- * at start-up: the JDK's is at least as fast on every version measured, and a timing would make the choice
- * depend on the machine's load at that moment.
+ * <p>On Java 20 and later SunJCE's {@code ChaCha20} is used: those JDKs run it as AVX2/AVX-512/ASIMD intrinsics,
+ * about 3 times our Java code on 32 KiB packets and 7 times Bouncy Castle's. Before Java 20 it is Java code that
+ * computes one block at a time, and our {@link ChaCha20}, which computes up to 64 blocks side by side in loops
+ * C2 vectorizes, is about 1.6 times as fast; so Java 17 to 19 use ours, as does any JVM whose SunJCE lacks a
+ * working ChaCha20 (checked once against ours at class initialization). The choice is logged once at debug. It
+ * goes by the Java version, not by a timing taken at start-up: deterministic, free, and not at the mercy of the
+ * machine's load at that moment; the figures are in {@code benchmarks/README.md}
+ * ({@code ChaCha20Poly1305PairedBenchmark}). Bouncy Castle's ChaCha20 is no longer used: it was the slowest.
  *
  * <p>Poly1305 is our own {@link Poly1305} (64-bit limbs, no allocation), for both keystreams.
  *
@@ -49,8 +47,15 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaCha20Poly1305PacketCipher.class);
     private static final int TAG_LENGTH = Poly1305.TAG_LENGTH;
-    /** The SunJCE provider when its ChaCha20 passed the self-check, or {@code null}: Bouncy Castle then. */
-    private static final Provider JDK_CHACHA20 = findJdkChaCha20();
+    /** The SunJCE provider when its ChaCha20 passed the self-check, or {@code null}. */
+    private static final Provider JDK_PROVIDER = findJdkChaCha20();
+    /**
+     * The first Java version whose JDK runs ChaCha20 as CPU intrinsics (JDK-8247645: AVX2 and AVX-512 on x86-64;
+     * AArch64 ASIMD came with it). Before it, our {@link ChaCha20} is faster than the JDK's Java code.
+     */
+    static final int FIRST_JDK_WITH_CHACHA20_INTRINSICS = 20;
+    /** {@link #JDK_PROVIDER} where the JDK's ChaCha20 is the faster one, else {@code null}: ours then. */
+    private static final Provider JDK_CHACHA20 = choose(JDK_PROVIDER, Runtime.version().feature());
 
     private final Keystream lengthStream;
     private final Keystream payloadStream;
@@ -64,26 +69,34 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
         this(key, JDK_CHACHA20 != null);
     }
 
-    /** Creates the cipher on the JDK's ChaCha20 ({@code jdk}, which must be available) or Bouncy Castle's. */
+    /**
+     * Creates the cipher on the JDK's ChaCha20 ({@code jdk}; it must be available, chosen or not) or on our
+     * {@link ChaCha20}; tests and benchmarks use both on every Java version.
+     */
     ChaCha20Poly1305PacketCipher(byte[] key, boolean jdk) {
         if (key.length != 64) {
             throw new IllegalArgumentException("chacha20-poly1305@openssh.com needs 64 bytes of key");
-        }
-        if (jdk && JDK_CHACHA20 == null) {
-            throw new IllegalStateException("the JDK's ChaCha20 is not available");
         }
         this.payloadStream = keystream(jdk, key, 0);
         this.lengthStream = keystream(jdk, key, 32);
     }
 
-    /** Creates a keystream under the 32 bytes of key at {@code key[off..]}, the JDK's or Bouncy Castle's. */
+    /** Creates a keystream under the 32 bytes of key at {@code key[off..]}, the JDK's or our {@link ChaCha20}. */
     static Keystream keystream(boolean jdk, byte[] key, int off) {
-        return jdk ? new JdkKeystream(JDK_CHACHA20, key, off) : new BcKeystream(key, off);
+        if (jdk && JDK_PROVIDER == null) {
+            throw new IllegalStateException("the JDK's ChaCha20 is not available");
+        }
+        return jdk ? new JdkKeystream(JDK_PROVIDER, key, off) : new JavaKeystream(key, off);
     }
 
-    /** Says whether new instances use the JDK's ChaCha20 (true) or Bouncy Castle's (false). */
+    /** Says whether new instances use the JDK's ChaCha20 (true) or our {@link ChaCha20} (false). */
     static boolean usesJdkChaCha20() {
         return JDK_CHACHA20 != null;
+    }
+
+    /** Says whether the JDK's ChaCha20 is there and passed the self-check, used or not. */
+    static boolean jdkChaCha20Available() {
+        return JDK_PROVIDER != null;
     }
 
     @Override
@@ -238,35 +251,30 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
         }
     }
 
-    /** Bouncy Castle's original ChaCha20 with the 8-byte nonce {@code uint64 sequence}. */
-    private static final class BcKeystream implements Keystream {
+    /** Our {@link ChaCha20} (original ChaCha20) with the 8-byte nonce {@code uint64 sequence}. */
+    private static final class JavaKeystream implements Keystream {
 
-        private final ChaChaEngine engine = new ChaChaEngine();
-        private final byte[] keyBytes;
-        private final KeyParameter key;
+        private final ChaCha20 chacha;
         private final byte[] nonce = new byte[8];
 
-        BcKeystream(byte[] key, int off) {
-            this.keyBytes = Arrays.copyOfRange(key, off, off + 32);
-            this.key = new KeyParameter(keyBytes);
+        JavaKeystream(byte[] key, int off) {
+            this.chacha = new ChaCha20(key, off);
         }
 
         @Override
         public void start(long sequence) {
             Bytes.putLong(nonce, 0, sequence & 0xffffffffL);
-            engine.init(true, new ParametersWithIV(key, nonce));
+            chacha.start(nonce, 0, 0);
         }
 
         @Override
         public void apply(byte[] in, int inOff, int len, byte[] out, int outOff) {
-            engine.processBytes(in, inOff, len, out, outOff);
+            chacha.apply(in, inOff, len, out, outOff);
         }
 
         @Override
         public void destroy() {
-            Arrays.fill(keyBytes, (byte) 0);
-            Arrays.fill(key.getKey(), (byte) 0);
-            engine.reset();
+            chacha.wipe();
         }
     }
 
@@ -301,13 +309,12 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
     }
 
     /**
-     * Returns SunJCE if it has a ChaCha20 that yields the same keystream as Bouncy Castle's original ChaCha20
-     * under the mapping in the class comment (a check of 192 bytes, once per JVM), else {@code null}.
+     * Returns SunJCE if it has a ChaCha20 that yields the same keystream as our original ChaCha20 under the
+     * mapping in the class comment (a check of 192 bytes, once per JVM), else {@code null}.
      */
     private static Provider findJdkChaCha20() {
         Provider sunJce = Security.getProvider("SunJCE");
         if (sunJce == null) {
-            LOG.debug("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: no SunJCE provider");
             return null;
         }
         try {
@@ -317,7 +324,7 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
             }
             long sequence = 0x89abcdefL;
             byte[] expected = new byte[192];
-            BcKeystream reference = new BcKeystream(key, 0);
+            JavaKeystream reference = new JavaKeystream(key, 0);
             reference.start(sequence);
             reference.apply(expected, 0, expected.length, expected, 0);
             JdkKeystream jdk = new JdkKeystream(sunJce, key, 0);
@@ -326,17 +333,26 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
             jdk.apply(actual, 0, 64, actual, 0);
             jdk.apply(actual, 64, 128, actual, 64);
             if (!Arrays.equals(expected, actual)) {
-                LOG.warn("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: the keystream of {} {}"
-                        + " differs from the original ChaCha20's", sunJce.getName(), sunJce.getVersionStr());
+                LOG.warn("the ChaCha20 of {} {} differs from the original ChaCha20; chacha20-poly1305@openssh.com"
+                        + " will not use it", sunJce.getName(), sunJce.getVersionStr());
                 return null;
             }
-            LOG.debug("chacha20-poly1305@openssh.com uses the ChaCha20 of {} {}", sunJce.getName(),
-                    sunJce.getVersionStr());
             return sunJce;
         } catch (RuntimeException e) {
-            LOG.debug("chacha20-poly1305@openssh.com uses Bouncy Castle's ChaCha20: {} has none usable",
-                    sunJce.getName(), e);
+            LOG.debug("{} has no usable ChaCha20", sunJce.getName(), e);
             return null;
         }
+    }
+
+    /** Returns {@code jdk} on Java 20 and later, else {@code null} (our ChaCha20), and logs the choice once. */
+    static Provider choose(Provider jdk, int javaVersion) {
+        if (jdk != null && javaVersion >= FIRST_JDK_WITH_CHACHA20_INTRINSICS) {
+            LOG.debug("chacha20-poly1305@openssh.com uses the ChaCha20 of {} {} (Java {})", jdk.getName(),
+                    jdk.getVersionStr(), javaVersion);
+            return jdk;
+        }
+        LOG.debug("chacha20-poly1305@openssh.com uses fumidai's ChaCha20 (Java {}, {})", javaVersion,
+                jdk == null ? "no usable SunJCE ChaCha20" : "SunJCE's has no intrinsics before Java 20");
+        return null;
     }
 }

@@ -2,6 +2,8 @@
 package dev.fumidai.ssh.internal.cipher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -21,11 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * §2.4.2, Appendix A.1 and A.2; hex copied from the RFC's text and checked with pyca/cryptography).
  *
  * <p>The packet cipher reaches only nonces of the form {@code 0^8 ‖ uint32 sequence}. The vectors whose nonce has
- * that form (all of A.1 and A.2) run through both keystreams, the JDK's and Bouncy Castle's, with the nonce given
+ * that form (all of A.1 and A.2) run through both keystreams, the JDK's and ours ({@link ChaCha20}), with the nonce given
  * as the sequence number, which checks the nonce and counter mapping of the class comment; a counter above 0 is
  * reached by taking that many 64-byte blocks of keystream first, in random pieces. §2.3.2 and §2.4.2 use nonces
- * outside that form and run through the JDK's RFC 8439 {@code ChaCha20} directly, with the A vectors, to check
- * that the provider we rely on is RFC 8439's.
+ * outside that form and run, with the A vectors, through the JDK's RFC 8439 {@code ChaCha20} directly (to check
+ * that the provider is RFC 8439's) and through {@link ChaCha20} directly (whose 64-bit counter reaches them).
  */
 class ChaCha20KeystreamTest {
 
@@ -102,9 +104,37 @@ class ChaCha20KeystreamTest {
     }
 
     @Test
-    void theJdkChaCha20IsTheOneUsedOnThisJvm() {
-        assertTrue(ChaCha20Poly1305PacketCipher.usesJdkChaCha20(),
-                "SunJCE's ChaCha20 is missing or failed the self-check; the packet cipher fell back to Bouncy Castle");
+    void theJdkChaCha20IsUsedFromJava20On() {
+        assertTrue(ChaCha20Poly1305PacketCipher.jdkChaCha20Available(),
+                "SunJCE's ChaCha20 is missing or failed the self-check against ours");
+        assertEquals(Runtime.version().feature() >= 20, ChaCha20Poly1305PacketCipher.usesJdkChaCha20());
+        java.security.Provider sunJce = java.security.Security.getProvider("SunJCE");
+        assertNull(ChaCha20Poly1305PacketCipher.choose(sunJce, 17));
+        assertNull(ChaCha20Poly1305PacketCipher.choose(sunJce, 19));
+        assertSame(sunJce, ChaCha20Poly1305PacketCipher.choose(sunJce, 20));
+        assertSame(sunJce, ChaCha20Poly1305PacketCipher.choose(sunJce, 25));
+        assertNull(ChaCha20Poly1305PacketCipher.choose(null, 25));
+    }
+
+    /**
+     * Runs every vector through our {@link ChaCha20} directly: RFC 8439's nonce bytes 0-3 are the original
+     * cipher's counter high word and bytes 4-11 its 8-byte nonce.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allVectors")
+    void ourChaCha20MatchesEveryVector(String name, String key, String nonce, int counter, String in, String out) {
+        byte[] n = HEX.parseHex(nonce);
+        long high = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(n, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt());
+        ChaCha20 chacha = new ChaCha20(HEX.parseHex(key), 0);
+        for (int piece : new int[] {1, 7, 64, 1000}) {
+            chacha.start(n, 4, high << 32 | Integer.toUnsignedLong(counter));
+            byte[] data = HEX.parseHex(in);
+            for (int done = 0; done < data.length; done += piece) {
+                chacha.apply(data, done, Math.min(piece, data.length - done), data, done);
+            }
+            assertEquals(out, HEX.formatHex(data), "in pieces of " + piece);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,7 +156,7 @@ class ChaCha20KeystreamTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("packetNonceVectors")
-    void theBouncyCastleKeystreamMapsTheSequenceNumberToTheRfcNonce(String name, String key, int sequence,
+    void ourKeystreamMapsTheSequenceNumberToTheRfcNonce(String name, String key, int sequence,
             int counter, String in, String out) {
         check(false, key, sequence, counter, in, out);
     }

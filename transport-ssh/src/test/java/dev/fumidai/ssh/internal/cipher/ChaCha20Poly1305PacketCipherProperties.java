@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * Compares {@link ChaCha20Poly1305PacketCipher}, on the JDK's ChaCha20 and on Bouncy Castle's, with the
+ * Compares {@link ChaCha20Poly1305PacketCipher}, on the JDK's ChaCha20 and on ours ({@link ChaCha20}), with the
  * implementation it replaced ({@link BouncyCastleChaCha20Poly1305Reference}, all Bouncy Castle) over runs of packets
  * of random sizes, at random offsets, with sequence numbers drawn from the whole {@code long} range and around the
  * 32-bit and 64-bit wraps, one sequence number sometimes used twice in a row (as a test or benchmark may): the

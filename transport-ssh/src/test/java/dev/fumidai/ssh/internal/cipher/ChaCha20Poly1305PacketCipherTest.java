@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checks both keystreams of {@link ChaCha20Poly1305PacketCipher} (the JDK's, {@code true}, and Bouncy Castle's)
+ * Checks both keystreams of {@link ChaCha20Poly1305PacketCipher} (the JDK's, {@code true}, and ours, {@link ChaCha20})
  * on the independent known answer of {@link PacketCipherTest} (pyca/cryptography, {@code kat/packet-ciphers.py}),
  * on tampered tags, and on one sequence number sealed twice in a row.
  */
