@@ -34,8 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code old}/{@code ours} and {@code old}/{@code jdk} are the gains; {@code ours}/{@code jdk} says which ChaCha20
  * is faster on the running JVM (the class chooses by Java version). Each round trip is timed with
  * {@link System#nanoTime()}; the {@code *Nanos} counters sum them and the {@code *MedianNanos} counters give the
- * median packet time over the last 2048 packets, the figure to read on a loaded machine (see {@link SshPacketPairedBenchmark}). Payload MB/s = {@code packetBytes / medianNanos × 1000}.
- * The setup checks that all three seal the same bytes.
+ * median packet time over the last 2048 packets, the figure to read on a loaded machine (see
+ * {@link SshPacketPairedBenchmark}). Payload MB/s for one seal + open = {@code payload / medianNanos × 1000}. The
+ * setup checks that all three seal the same bytes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

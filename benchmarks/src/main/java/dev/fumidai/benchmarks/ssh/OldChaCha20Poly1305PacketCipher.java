@@ -67,7 +67,8 @@ final class OldChaCha20Poly1305PacketCipher implements PacketCipher {
         setNonce(sequence);
         lengthEngine.init(false, new ParametersWithIV(new KeyParameter(lengthKey), nonce));
         lengthEngine.processBytes(a, off, 4, lengthPlain, 0);
-        return (lengthPlain[0] & 0xff) << 24 | (lengthPlain[1] & 0xff) << 16 | (lengthPlain[2] & 0xff) << 8 | (lengthPlain[3] & 0xff);
+        return (lengthPlain[0] & 0xff) << 24 | (lengthPlain[1] & 0xff) << 16 | (lengthPlain[2] & 0xff) << 8
+                | (lengthPlain[3] & 0xff);
     }
 
     @Override

@@ -38,10 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Poly1305 is our own {@link Poly1305} (64-bit limbs, no allocation), for both keystreams.
  *
- * <h2>Allocation</h2>
- * Per packet, the JDK path allocates one {@link ChaCha20ParameterSpec} per {@code init} (it is immutable;
- * SunJCE copies the nonce and key on {@code init} anyway), two inits per packet direction; the arrays of the
- * packet are worked on in place.
+ * <h2>Allocation and per-packet cost</h2>
+ * Our ChaCha20 and Poly1305 allocate nothing per packet. The JDK path inits each of its two ciphers once per
+ * packet (the nonce changes), allocating a {@link ChaCha20ParameterSpec} (immutable) and whatever SunJCE
+ * copies on {@code init} (the key, the nonce, its block engine). In {@code ChaCha20Poly1305PairedBenchmark} on
+ * Java 25 the fixed cost per seal + open came to about 1 µs against some 55 µs for a 32 KiB packet (2%), but about
+ * 40% of a 1 KiB packet's time, which still took half the old Bouncy Castle path's. The packet is worked on in
+ * place in its array.
  */
 final class ChaCha20Poly1305PacketCipher implements PacketCipher {
 

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * §2.4.2, Appendix A.1 and A.2; hex copied from the RFC's text and checked with pyca/cryptography).
  *
  * <p>The packet cipher reaches only nonces of the form {@code 0^8 ‖ uint32 sequence}. The vectors whose nonce has
- * that form (all of A.1 and A.2) run through both keystreams, the JDK's and ours ({@link ChaCha20}), with the nonce given
- * as the sequence number, which checks the nonce and counter mapping of the class comment; a counter above 0 is
- * reached by taking that many 64-byte blocks of keystream first, in random pieces. §2.3.2 and §2.4.2 use nonces
+ * that form (all of A.1 and A.2) run through both keystreams, the JDK's and ours ({@link ChaCha20}), with the
+ * nonce given as the sequence number, which checks the nonce and counter mapping of the class comment; a counter
+ * above 0 is reached by taking that many 64-byte blocks of keystream first, in random pieces. §2.3.2 and §2.4.2 use nonces
  * outside that form and run, with the A vectors, through the JDK's RFC 8439 {@code ChaCha20} directly (to check
  * that the provider is RFC 8439's) and through {@link ChaCha20} directly (whose 64-bit counter reaches them).
  */
@@ -61,7 +61,7 @@ class ChaCha20KeystreamTest {
     private static final String SUNSCREEN = HEX.formatHex(("Ladies and Gentlemen of the class of '99: If I could"
             + " offer you only one tip for the future, sunscreen would be it.").getBytes(StandardCharsets.US_ASCII));
 
-    /** RFC 8439 vectors whose nonce is {@code 0^8 ‖ uint32}: name, key, sequence (nonce bytes 8-11), counter, in, out. */
+    /** RFC 8439 vectors with a nonce {@code 0^8 ‖ uint32}: name, key, sequence (nonce 8-11), counter, in, out. */
     static Stream<Arguments> packetNonceVectors() {
         return Stream.of(
                 Arguments.of("A.1 #1", KEY_0, 0, 0, "00".repeat(64),
@@ -93,9 +93,9 @@ class ChaCha20KeystreamTest {
                         "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
                                 + "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"),
                 Arguments.of("2.4.2", KEY_RANGE, "000000000000004a00000000", 1, SUNSCREEN,
-                        "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0bf91b65c5524733ab8f593dabcd62b357"
-                                + "1639d624e65152ab8f530c359f0861d807ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab779"
-                                + "37365af90bbf74a35be6b40b8eedf2785e42874d"));
+                        "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0bf91b65c5524733ab"
+                                + "8f593dabcd62b3571639d624e65152ab8f530c359f0861d807ca0dbf500d6a6156a38e088a22b65e"
+                                + "52bc514d16ccf806818ce91ab77937365af90bbf74a35be6b40b8eedf2785e42874d"));
         return Stream.concat(others, packetNonceVectors().map(a -> {
             Object[] v = a.get();
             String nonce = "00".repeat(8) + String.format("%08x", (Integer) v[2]);

@@ -24,7 +24,8 @@ class ChaCha20Properties {
     private static final HexFormat HEX = HexFormat.of();
 
     static Gen<Long> counters() {
-        return Gens.of(0L, 1L, 0xffffffffL - 70, 0xfffffffeL, 0xffffffffL, (1L << 40) - 3).mix(Gens.longs(0, 1L << 40), 50);
+        return Gens.of(0L, 1L, 0xffffffffL - 70, 0xfffffffeL, 0xffffffffL, (1L << 40) - 3)
+                .mix(Gens.longs(0, 1L << 40), 50);
     }
 
     @Test
