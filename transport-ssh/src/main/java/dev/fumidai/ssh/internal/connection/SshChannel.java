@@ -180,7 +180,12 @@ public final class SshChannel extends AbstractStreamChannel {
         return window;
     }
 
-    /** Returns how many times the receive window grew. Event loop only. */
+    /** Returns the largest the receive window may grow to. */
+    public long windowCap() {
+        return windowCap;
+    }
+
+    /** Returns how many round-trip intervals decided to grow the receive window. Event loop only. */
     public int windowGrowths() {
         return windowGrowths;
     }
