@@ -33,19 +33,28 @@ import java.util.concurrent.CompletableFuture;
  * it, so a window-limited stream ran at half of window/RTT.
  *
  * <p>The window starts at {@link SshConnectionConfig#initialWindowSize()} and grows, like Linux's receive-buffer
- * auto-tuning (dynamic right-sizing), toward twice the bytes the reader consumes per round trip, up to
- * {@link SshConnectionConfig#windowCap()}; growing means returning more than was read in one adjust. SSH has no
- * timestamps, so the round trip is estimated from the window itself: when we send an adjust, we note the time and
- * the edge of the window before it (bytes the peer may send in all); the first data beyond that edge could only be
- * sent after the adjust arrived, so the time until it arrives is one sample, never below the path's round trip
- * (plus the peer's and our own processing). It is above it when the peer was not waiting for the window (it had
- * credit left or nothing to send). The estimate follows smaller samples at once and larger ones by 1/8 of the
- * difference. Once an estimate exists, the consumed bytes are counted over intervals of about one estimated round
- * trip; at the end of each, the window grows to {@code min(cap, 2 × window, 2 × bytes per round trip)} if that is
- * larger, and only if the reader kept up: the bytes received and not yet read (extended data held by the
- * application included) stayed below half the window throughout the interval. A reader that never reads consumes
- * nothing and so never grows the window; a reader that lets data pile up does not grow it either. The window never
- * shrinks (credit given cannot be taken back, RFC 4254 §5.2), so memory per channel is bounded by the cap.
+ * auto-tuning (dynamic right-sizing), while the reader keeps up with a stream the window limits, up to
+ * {@link SshConnectionConfig#windowCap()}; growing means returning more than was read.
+ * <ul>
+ * <li>Round trip. SSH has no timestamps, so it is estimated from the window itself: when we send an adjust we note
+ * the time and the window's edge before it (the bytes the peer could send in all); the first data beyond that edge
+ * could only be sent after the adjust arrived, so the time until it arrives is one sample. A sample is never below
+ * the path's round trip; it adds the peer's and our own processing, and it is larger still when the peer was not
+ * waiting for window (it had credit left, or nothing to send). The estimate takes a smaller sample at once and
+ * moves 1/8 of the way toward a larger one. One adjust is timed at a time, only while the window may still grow.
+ * <li>Decision. Consumed bytes are counted over intervals of about one estimated round trip (an interval longer
+ * than that counts proportionally). At the end of an interval the window grows in the next one if the reader kept
+ * up (what was received and not yet read, extended data held by the application included, stayed below half the
+ * window throughout) and consumed more than half the window the interval began with (so the window may be what
+ * limits). While growing, every byte read is returned with as much again of new window, at most doubling the window
+ * per interval; as TCP's
+ * slow start, a window-limited stream doubles about once per round trip or two.
+ * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
+ * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
+ * either. So the window ends near two to four times the bytes the reader consumes per round trip.
+ * </ul>
+ * The window never shrinks (credit given cannot be taken back, RFC 4254 §5.2), so memory per channel is bounded
+ * by the cap, and by what the reader once kept up with.
  *
  * <h2>Closing</h2>
  * {@code shutdownOutput()} sends SSH_MSG_CHANNEL_EOF; closing sends SSH_MSG_CHANNEL_CLOSE (RFC 4254 §5.3). A
