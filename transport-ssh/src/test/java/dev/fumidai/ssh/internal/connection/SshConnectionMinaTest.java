@@ -274,7 +274,8 @@ class SshConnectionMinaTest {
         Thread.sleep(500);
         assertEquals(window, ch.eventLoop().submit(ch::queuedInboundBytes).get(), "and not a byte more");
         assertEquals(0L, ch.eventLoop().submit(ch::localWindow).get());
-        assertEquals(window, ch.eventLoop().submit(ch::window).get(), "a reader that never read kept the initial window");
+        assertEquals(window, ch.eventLoop().submit(ch::window).get(),
+                "a reader that never read kept the initial window");
         ch.config().setAutoRead(true);
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), pump.eof.get(60, TimeUnit.SECONDS));
     }
