@@ -466,7 +466,8 @@ public final class SshHop implements Hop {
                 return;
             }
             SshConnectionConfig cc = SshConnectionConfig.defaults(where)
-                    .withKeepalive(serverAliveInterval, serverAliveCountMax);
+                    .withKeepalive(serverAliveInterval, serverAliveCountMax)
+                    .withMaxWindowSize(transportConfig.maxReceiveWindow());
             SshConnection connection = SshConnection.install(channel, cc);
             SshHopSession session = new SshHopSession(this, channel, connection, info, connectionId, where,
                     ctx.audit(), ctx.clock());

@@ -3,6 +3,7 @@ package dev.fumidai.ssh;
 
 import dev.fumidai.JumpHost;
 import dev.fumidai.ssh.internal.cipher.CipherAlgorithms;
+import dev.fumidai.ssh.internal.connection.SshConnectionConfig;
 import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import java.time.Duration;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Configures the SSH transport of one hop: algorithm preferences, algorithm policy and rekey limits.
- * Immutable; derive variants with {@link #toBuilder()}.
+ * Configures the SSH transport of one hop: algorithm preferences, algorithm policy, rekey limits and the largest
+ * receive window per channel. Immutable; derive variants with {@link #toBuilder()}.
  *
  * <p>Algorithm names are the exact wire strings (RFC 4250 §4.11 and the OpenSSH names). The defaults are the
  * "default" column of the ssh-client spec. The insecure legacy algorithms ({@link SshAlgorithms.InsecureLegacy})
@@ -40,6 +41,19 @@ public final class SshTransportConfig {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
     /** Caps application bytes held back during a key exchange. */
     public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+    /**
+     * Is the receive window every channel starts with: 2 MiB, OpenSSH's. It is also the smallest
+     * {@link Builder#maxReceiveWindow maximum}, the one that turns growth off.
+     */
+    public static final int INITIAL_RECEIVE_WINDOW = SshConnectionConfig.DEFAULT_WINDOW;
+    /**
+     * Is the default largest receive window per channel: 16 MiB, so one stream may carry about 160 MB/s over a
+     * 100 ms round trip (a fixed 2 MiB window caps it near 20 MB/s). A channel grows toward it only while its
+     * reader consumes more than half its window per round trip; see {@link Builder#maxReceiveWindow}.
+     */
+    public static final int DEFAULT_MAX_RECEIVE_WINDOW = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+    /** Is the largest maximum receive window accepted: 1 GiB (a 10 Gbit/s path at 400 ms needs about half). */
+    public static final int LIMIT_MAX_RECEIVE_WINDOW = SshConnectionConfig.LIMIT_MAX_WINDOW;
 
     /** Lists the default host-key algorithms: certificates first, then plain keys ({@code docs/transport-ssh.md}). */
     public static final List<String> DEFAULT_HOST_KEY_ALGORITHMS = List.of(
@@ -62,6 +76,7 @@ public final class SshTransportConfig {
     private final Duration rekeyInterval;
     private final long rekeyPackets;
     private final int maxPendingWriteBytes;
+    private final int maxReceiveWindow;
     private final Duration handshakeTimeout;
     private final String softwareVersion;
 
@@ -94,6 +109,12 @@ public final class SshTransportConfig {
             throw new IllegalArgumentException("maxPendingWriteBytes must be positive");
         }
         this.maxPendingWriteBytes = b.maxPendingWriteBytes;
+        if (b.maxReceiveWindow < INITIAL_RECEIVE_WINDOW || b.maxReceiveWindow > LIMIT_MAX_RECEIVE_WINDOW) {
+            throw new IllegalArgumentException("maxReceiveWindow must be in " + INITIAL_RECEIVE_WINDOW + ".."
+                    + LIMIT_MAX_RECEIVE_WINDOW + " bytes (the initial window, which turns growth off, to 1 GiB), not "
+                    + b.maxReceiveWindow);
+        }
+        this.maxReceiveWindow = b.maxReceiveWindow;
         if (b.handshakeTimeout.isNegative() || b.handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("handshakeTimeout must be positive");
         }
@@ -147,6 +168,7 @@ public final class SshTransportConfig {
         b.rekeyInterval = rekeyInterval;
         b.rekeyPackets = rekeyPackets;
         b.maxPendingWriteBytes = maxPendingWriteBytes;
+        b.maxReceiveWindow = maxReceiveWindow;
         b.handshakeTimeout = handshakeTimeout;
         b.softwareVersion = softwareVersion;
         return b;
@@ -241,6 +263,11 @@ public final class SshTransportConfig {
         return maxPendingWriteBytes;
     }
 
+    /** Returns the largest receive window a channel grows to; {@link #INITIAL_RECEIVE_WINDOW} means no growth. */
+    public int maxReceiveWindow() {
+        return maxReceiveWindow;
+    }
+
     /** Returns the time allowed from the connection to SERVICE_ACCEPT. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
@@ -265,6 +292,7 @@ public final class SshTransportConfig {
         private Duration rekeyInterval = DEFAULT_REKEY_INTERVAL;
         private long rekeyPackets = DEFAULT_REKEY_PACKETS;
         private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+        private int maxReceiveWindow = DEFAULT_MAX_RECEIVE_WINDOW;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         // The library's build version (JumpHost.LIBRARY_VERSION), with the characters RFC 4253 §4.2 forbids in
         // softwareversion (the minus sign, whitespace) replaced: 0.1.0-SNAPSHOT gives fumidai_0.1.0_SNAPSHOT.
@@ -373,6 +401,21 @@ public final class SshTransportConfig {
         /** Sets the cap on application bytes held back during a key exchange. */
         public Builder maxPendingWriteBytes(int value) {
             this.maxPendingWriteBytes = value;
+            return this;
+        }
+
+        /**
+         * Sets the largest receive window per channel, in bytes (default 16 MiB,
+         * {@link SshTransportConfig#DEFAULT_MAX_RECEIVE_WINDOW}). Every channel starts at 2 MiB
+         * ({@link SshTransportConfig#INITIAL_RECEIVE_WINDOW}) and grows, like TCP's receive-buffer auto-tuning, while
+         * its reader consumes more than half the window per round trip and keeps up; a reader that lets data pile up
+         * never grows it. Memory per channel is bounded by this value (data received and not yet read never exceeds
+         * the window), so N channels whose readers were fast and then stall hold at most N times it.
+         * {@link SshTransportConfig#INITIAL_RECEIVE_WINDOW} turns growth off (a fixed 2 MiB window, as OpenSSH's);
+         * at most 1 GiB. Checked by {@link #build()}.
+         */
+        public Builder maxReceiveWindow(int bytes) {
+            this.maxReceiveWindow = bytes;
             return this;
         }
 

@@ -160,6 +160,23 @@ class SshHopSessionTest {
         assertTrue(!session.isOpen());
     }
 
+    /** Issue #14: the hop's maximum receive window reaches its channels; they start at the initial window. */
+    @Test
+    void theMaximumReceiveWindowReachesTheChannels() throws Exception {
+        SshHop hop = hop().toBuilder().transportConfig(SshTransportConfig.builder().maxReceiveWindow(48 << 20)
+                .build()).build();
+        HopSession session = hop.connect(context()).get(30, TimeUnit.SECONDS);
+        try (java.net.ServerSocket target = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Channel stream = session.open(Target.of("127.0.0.1", target.getLocalPort())).get(30, TimeUnit.SECONDS);
+            dev.fumidai.ssh.internal.connection.SshChannel ch = (dev.fumidai.ssh.internal.connection.SshChannel) stream;
+            assertEquals(48 << 20, ch.windowCap());
+            assertEquals(SshTransportConfig.INITIAL_RECEIVE_WINDOW, ch.eventLoop().submit(ch::window).get(5,
+                    TimeUnit.SECONDS).longValue());
+            stream.close().await(5, TimeUnit.SECONDS);
+        }
+        session.close().get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void brokenConnectionCompletesCloseFutureExceptionally() throws Exception {
         HopSession session = hop().connect(context()).get(30, TimeUnit.SECONDS);

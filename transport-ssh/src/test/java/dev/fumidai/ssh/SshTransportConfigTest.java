@@ -3,6 +3,8 @@ package dev.fumidai.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fumidai.audit.VerifiedBy;
 import java.util.List;
@@ -37,5 +39,21 @@ class SshTransportConfigTest {
         SshTransportConfig d = SshTransportConfig.defaults();
         assertSame(d, d.preferringKnownHostKeyAlgorithms(new KnowsRsa(), "other", 22));
         assertSame(d, d.preferringKnownHostKeyAlgorithms(check -> null, "bastion", 2222));
+    }
+
+    @Test
+    void theMaximumReceiveWindowDefaultsTo16MiBAndIsChecked() {
+        assertEquals(16 << 20, SshTransportConfig.defaults().maxReceiveWindow());
+        SshTransportConfig c = SshTransportConfig.builder().maxReceiveWindow(64 << 20).build();
+        assertEquals(64 << 20, c.maxReceiveWindow());
+        assertEquals(64 << 20, c.toBuilder().build().maxReceiveWindow());
+        assertEquals(SshTransportConfig.INITIAL_RECEIVE_WINDOW,
+                SshTransportConfig.builder().maxReceiveWindow(2 << 20).build().maxReceiveWindow(), "growth off");
+        assertEquals(1 << 30, SshTransportConfig.builder().maxReceiveWindow(1 << 30).build().maxReceiveWindow());
+        for (int bad : new int[] {(2 << 20) - 1, 0, -1, (1 << 30) + 1, Integer.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SshTransportConfig.builder().maxReceiveWindow(bad).build(), "accepted " + bad);
+            assertTrue(e.getMessage().contains("maxReceiveWindow"), e.getMessage());
+        }
     }
 }

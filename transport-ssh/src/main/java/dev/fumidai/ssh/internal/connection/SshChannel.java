@@ -23,9 +23,39 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Back-pressure</h2>
  * {@link #writeBytes} sends SSH_MSG_CHANNEL_DATA only within the peer's window and maximum packet size (RFC
  * 4254 §5.2) and only while the connection channel is writable; the rest stays in the outbound buffer, so
- * {@code isWritable()} follows the window. Our receive window shrinks as data arrives and grows with
+ * {@code isWritable()} follows the window. Our receive window shrinks as data arrives and is replenished with
  * SSH_MSG_CHANNEL_WINDOW_ADJUST only as the pipeline reads, so a slow reader holds at most one window per
- * channel.
+ * channel: the window it has at that time.
+ *
+ * <h2>Receive window: replenishing and growing (issue #14)</h2>
+ * Read bytes are returned once {@value #ADJUST_PACKETS} maximum packets' worth (or half the window, if smaller)
+ * has been read, as OpenSSH returns once more than three packets are consumed. Returning them only at half the
+ * window left just under half a window unreturned after every round trip when the sender's packets did not divide
+ * it, so a window-limited stream ran at half of window/RTT.
+ *
+ * <p>The window starts at {@link SshConnectionConfig#initialWindowSize()} and grows, like Linux's receive-buffer
+ * auto-tuning (dynamic right-sizing), while the reader keeps up with a stream the window limits, up to
+ * {@link SshConnectionConfig#windowCap()}; growing means returning more than was read.
+ * <ul>
+ * <li>Round trip. SSH has no timestamps, so it is estimated from the window itself: when we send an adjust we note
+ * the time and the window's edge before it (the bytes the peer could send in all); the first data beyond that edge
+ * could only be sent after the adjust arrived, so the time until it arrives is one sample. A sample is never below
+ * the path's round trip; it adds the peer's and our own processing, and it is larger still when the peer was not
+ * waiting for window (it had credit left, or nothing to send). The estimate takes a smaller sample at once and
+ * moves 1/8 of the way toward a larger one. One adjust is timed at a time, only while the window may still grow.
+ * <li>Decision. Consumed bytes are counted over intervals of about one estimated round trip (an interval longer
+ * than that counts proportionally). At the end of an interval the window grows in the next one if the reader kept
+ * up (what was received and not yet read, extended data held by the application included, stayed below half the
+ * window throughout) and consumed more than half the window the interval began with (so the window may be what
+ * limits). While growing, every byte read is returned with as much again of new window, at most doubling the window
+ * per interval; as TCP's
+ * slow start, a window-limited stream doubles about once per round trip or two.
+ * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
+ * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
+ * either. So the window ends near two to four times the bytes the reader consumes per round trip.
+ * </ul>
+ * The window never shrinks (credit given cannot be taken back, RFC 4254 §5.2), so memory per channel is bounded
+ * by the cap, and by what the reader once kept up with.
  *
  * <h2>Closing</h2>
  * {@code shutdownOutput()} sends SSH_MSG_CHANNEL_EOF; closing sends SSH_MSG_CHANNEL_CLOSE (RFC 4254 §5.3). A
@@ -50,6 +80,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SshChannel extends AbstractStreamChannel {
 
+    /**
+     * Returns read bytes to the peer once this many maximum packets' worth are due: OpenSSH returns once more than
+     * three packets are consumed ({@code channel_check_window}); TCP's receiver silly-window avoidance (RFC 1122
+     * §4.2.3.3) uses min(one segment, half the buffer). A few 32 KiB packets keep window adjusts rare (one small
+     * message per 128 KiB) while at most that much stays unreturned after a round trip.
+     */
+    static final int ADJUST_PACKETS = 4;
+
     private final SshConnection connection;
     private final int localId;
     private final String channelType;
@@ -62,6 +100,31 @@ public final class SshChannel extends AbstractStreamChannel {
     private int sendPacketSize;
     private long localWindow;
     private long unadjusted;
+    /** The receive window we grant: localWindow + received bytes not yet returned; at most {@link #windowCap}. */
+    private long window;
+    private final long windowCap;
+    private final long adjustBatch;
+    /** Extended data handed to the application as events and not yet released. */
+    private long extendedHeld;
+    private long receivedTotal;
+    private long consumedTotal;
+    /** The round-trip estimate in nanoseconds, 0 before the first sample. */
+    private long rttNanos;
+    /** The window edge (in bytes received) before the adjust being timed, or -1 when none is timed. */
+    private long probeEdge = -1;
+    private long probeSentAt;
+    private boolean intervalOpen;
+    private long intervalStart;
+    private long intervalConsumed;
+    private long intervalPeakUnread;
+    /** The window (pending growth included) when the interval began. */
+    private long intervalWindow;
+    /** Whether read bytes are returned twice over, up to {@link #growLimit}. */
+    private boolean growing;
+    private long growLimit;
+    /** Growth decided and not yet sent in an adjust. */
+    private long pendingGrowth;
+    private int windowGrowths;
     private boolean confirmed;
     boolean eofReceived;
     boolean closeReceived;
@@ -79,6 +142,9 @@ public final class SshChannel extends AbstractStreamChannel {
         this.channelType = channelType;
         this.description = description;
         this.localWindow = localWindow;
+        this.window = localWindow;
+        this.windowCap = Math.max(localWindow, connection.config().windowCap());
+        this.adjustBatch = (long) ADJUST_PACKETS * connection.config().maxPacketSize();
     }
 
     /** Returns our channel number. */
@@ -114,6 +180,29 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Returns how many bytes we still let the peer send. Event loop only. */
     public long localWindow() {
         return localWindow;
+    }
+
+    /**
+     * Returns the receive window we grant now: what the peer may still send plus what arrived and was not yet
+     * returned; starts at the initial window and only grows, up to the cap. Event loop only.
+     */
+    public long window() {
+        return window;
+    }
+
+    /** Returns the largest the receive window may grow to. */
+    public long windowCap() {
+        return windowCap;
+    }
+
+    /** Returns how many round-trip intervals decided to grow the receive window. Event loop only. */
+    public int windowGrowths() {
+        return windowGrowths;
+    }
+
+    /** Returns the round-trip estimate in nanoseconds, or 0 before the first sample. Event loop only. */
+    public long rttEstimateNanos() {
+        return rttNanos;
     }
 
     /**
@@ -182,12 +271,19 @@ public final class SshChannel extends AbstractStreamChannel {
             return false;
         }
         localWindow -= length;
+        receivedTotal += length;
+        if (probeEdge >= 0 && receivedTotal > probeEdge) {
+            // Data beyond the edge before the timed adjust: the adjust reached the peer and this came back.
+            rttSample(connection.nanoTime() - probeSentAt);
+            probeEdge = -1;
+        }
         return true;
     }
 
     void receiveData(ByteBuf data) {
         bytesReceived += data.readableBytes();
         deliver(data);
+        noteUnread(inboundQueuedBytes() + extendedHeld);
     }
 
     /**
@@ -208,6 +304,8 @@ public final class SshChannel extends AbstractStreamChannel {
             } finally {
                 data.release();
             }
+            extendedHeld += length;
+            noteUnread(inboundQueuedBytes() + extendedHeld);
             pipeline().fireUserEventTriggered(new SshExtendedDataEvent(dataTypeCode, own,
                     () -> extendedDataReleased(length)));
         } else {
@@ -219,11 +317,15 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Returns the window of released extended data, on the event loop whatever thread released it. */
     private void extendedDataReleased(int length) {
         if (eventLoop().inEventLoop()) {
+            extendedHeld -= length;
             consumed(length);
             return;
         }
         try {
-            eventLoop().execute(() -> consumed(length));
+            eventLoop().execute(() -> {
+                extendedHeld -= length;
+                consumed(length);
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The event loop is shutting down with the connection: no window to return any more.
         }
@@ -257,18 +359,97 @@ public final class SshChannel extends AbstractStreamChannel {
         exitStatus = status;
     }
 
-    /** Returns unread-and-unreturned window to the peer once half the window is due (RFC 4254 §5.2). */
+    /**
+     * Returns read bytes to the peer once {@link #ADJUST_PACKETS} packets' worth (or half the window) are due, and
+     * grows the window while the reader keeps up (RFC 4254 §5.2; the class javadoc has the rules).
+     */
     void consumed(int bytes) {
         unadjusted += bytes;
+        consumedTotal += bytes;
         if (closeSent || eofReceived || !isActive()) {
             return;
         }
-        if (unadjusted >= connection.config().initialWindowSize() / 2) {
-            long add = unadjusted;
+        pendingGrowth += growth(bytes);
+        long due = unadjusted + pendingGrowth;
+        if (due > 0 && due >= Math.min(window / 2, adjustBatch)) {
+            long grow = pendingGrowth;
+            if (probeEdge < 0 && window + grow < windowCap) {
+                // Time this adjust: the first byte beyond the present edge answers it (one round-trip sample).
+                probeEdge = receivedTotal + localWindow;
+                probeSentAt = connection.nanoTime();
+            }
             unadjusted = 0;
-            localWindow += add;
-            connection.send(b -> new ChannelWindowAdjustMessage(remoteId, add).encode(b), this);
+            pendingGrowth = 0;
+            window += grow;
+            localWindow += due;
+            connection.send(b -> new ChannelWindowAdjustMessage(remoteId, due).encode(b), this);
             connection.flush();
+        }
+    }
+
+    /**
+     * Returns by how much the window grows with these {@code bytes} just read: as much again while growing (so a
+     * window-limited stream doubles per round trip, as TCP's slow start), 0 otherwise. Whether it grows is decided at
+     * the end of each interval of about one estimated round trip, and growing stops at once when unread data reaches
+     * half the window.
+     */
+    private long growth(int bytes) {
+        long limit = Math.min(windowCap, growLimit);
+        long window = this.window + pendingGrowth;
+        if (windowCap <= window || rttNanos == 0) {
+            growing = false;
+            return 0;
+        }
+        long now = connection.nanoTime();
+        long unreadAfter = inboundQueuedBytes() + extendedHeld;
+        if (!intervalOpen) {
+            intervalOpen = true;
+            intervalStart = now;
+            intervalConsumed = consumedTotal;
+            intervalWindow = window;
+            intervalPeakUnread = unreadAfter;
+            return 0;
+        }
+        // What was unread just before this read (conservative for released extended data: counted twice).
+        intervalPeakUnread = Math.max(intervalPeakUnread, unreadAfter + bytes);
+        if (intervalPeakUnread >= intervalWindow / 2) {
+            growing = false; // the reader fell behind: not one byte more
+        }
+        long grow = growing ? Math.max(0, Math.min(bytes, limit - window)) : 0;
+        long elapsed = now - intervalStart;
+        if (elapsed >= rttNanos - rttNanos / 8) {
+            long copied = consumedTotal - intervalConsumed;
+            boolean keptUp = intervalPeakUnread < intervalWindow / 2;
+            // Bytes per round trip: an interval longer than one round trip (the reader paused) counts proportionally.
+            double perRtt = (double) copied * rttNanos / Math.max(elapsed, rttNanos);
+            // The peer used more than half the window it had when the interval began: the window may be what limits.
+            growing = keptUp && 2 * perRtt > intervalWindow;
+            if (growing) {
+                growLimit = 2 * (window + grow);
+                windowGrowths++;
+            }
+            intervalStart = now;
+            intervalConsumed = consumedTotal;
+            intervalWindow = window + grow;
+            intervalPeakUnread = unreadAfter;
+        }
+        return grow;
+    }
+
+    /** Records what is unread (queued data and held extended data) for the growth interval's peak. */
+    private void noteUnread(long unread) {
+        if (intervalOpen && unread > intervalPeakUnread) {
+            intervalPeakUnread = unread;
+        }
+    }
+
+    /** Takes one round-trip sample: smaller ones at once (each is an upper bound), larger ones by 1/8. */
+    private void rttSample(long nanos) {
+        long sample = Math.max(1, nanos);
+        if (rttNanos == 0 || sample < rttNanos) {
+            rttNanos = sample;
+        } else {
+            rttNanos += (sample - rttNanos) / 8;
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<TunnelException> terminated = new CompletableFuture<>();
 
     private final Channel parent;
+    /** The monotonic clock, in nanoseconds, that receive-window tuning measures round trips with. */
+    private final LongSupplier nanoClock;
     private ChannelHandlerContext ctx;
     private int nextId;
     private boolean idsWrapped;
@@ -75,9 +78,10 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private boolean inboundSinceTick;
     private int silentProbes;
 
-    private SshConnection(Channel parent, SshConnectionConfig config) {
+    private SshConnection(Channel parent, SshConnectionConfig config, LongSupplier nanoClock) {
         this.parent = Objects.requireNonNull(parent, "parent");
         this.config = Objects.requireNonNull(config, "config");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /**
@@ -85,7 +89,15 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
      * {@link PipelineNames#TRANSPORT} (or last when there is none, as in tests).
      */
     public static SshConnection install(Channel transportChannel, SshConnectionConfig config) {
-        SshConnection connection = new SshConnection(transportChannel, config);
+        return install(transportChannel, config, System::nanoTime);
+    }
+
+    /**
+     * Adds the connection layer as {@link #install(Channel, SshConnectionConfig)} does, with {@code nanoClock} as the
+     * monotonic clock for receive-window tuning (tests drive it by hand).
+     */
+    static SshConnection install(Channel transportChannel, SshConnectionConfig config, LongSupplier nanoClock) {
+        SshConnection connection = new SshConnection(transportChannel, config, nanoClock);
         if (transportChannel.pipeline().get(PipelineNames.TRANSPORT) != null) {
             if (transportChannel.pipeline().get(PipelineNames.USERAUTH) != null) {
                 transportChannel.pipeline().addAfter(PipelineNames.USERAUTH, PipelineNames.CONNECTION, connection);
@@ -101,6 +113,11 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     /** Returns the configuration. */
     public SshConnectionConfig config() {
         return config;
+    }
+
+    /** Returns the monotonic clock's reading in nanoseconds. */
+    long nanoTime() {
+        return nanoClock.getAsLong();
     }
 
     /** Returns the connection channel. */

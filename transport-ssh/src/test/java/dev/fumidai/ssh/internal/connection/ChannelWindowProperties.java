@@ -14,7 +14,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Checks the RFC 4254 §5.2 window rules of {@link SshChannel} for random windows, writes and reads. */
@@ -93,7 +95,8 @@ class ChannelWindowProperties {
 
     /**
      * Checks that a peer honouring our window never breaks the connection, that what the reader has not read
-     * stays within one window (a slow consumer keeps the heap bounded), and that every byte arrives in order.
+     * stays within one window, the one the channel has at that time (a slow consumer keeps the heap bounded), and
+     * that every byte arrives in order. The clock moves 7 ms a step, so the window may grow where the reader keeps up.
      */
     @Test
     void slowReaderHoldsAtMostOneWindow() {
@@ -107,7 +110,8 @@ class ChannelWindowProperties {
         try {
             SshConnectionConfig config = SshConnectionConfig.defaults(WHERE).withInitialWindowSize(window)
                     .withMaxPacketSize(512);
-            SshConnection connection = SshConnection.install(wire, config);
+            AtomicLong clock = new AtomicLong();
+            SshConnection connection = SshConnection.install(wire, config, clock::get);
             SshChannel ch = open(wire, connection, 1000, 1000);
             long[] received = {0};
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -124,6 +128,7 @@ class ChannelWindowProperties {
             long peerWindow = window;
             long next = 0;
             for (int i = 0; i < chunks.size(); i++) {
+                clock.addAndGet(7_000_000);
                 int n = (int) Math.min(Math.min(chunks.get(i), peerWindow), 512);
                 if (n > 0) {
                     byte[] data = new byte[n];
@@ -145,11 +150,114 @@ class ChannelWindowProperties {
                     b.release();
                 }
                 assertTrue(wire.isOpen(), "an honest peer broke the connection");
-                assertTrue(next - received[0] <= window, "unread " + (next - received[0]) + " > window " + window);
-                assertTrue(peerWindow <= window);
+                assertTrue(next - received[0] <= ch.window(), "unread " + (next - received[0]) + " > window "
+                        + ch.window());
+                assertEquals(peerWindow, ch.localWindow());
+                assertTrue(peerWindow + ch.queuedInboundBytes() <= ch.window());
+                assertTrue(ch.window() >= window && ch.window() <= config.windowCap());
             }
             ch.config().setAutoRead(true);
             assertEquals(next, received[0]);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * Issue #14: the receive window grows only while the reader keeps up. For random windows, caps, packet sizes,
+     * peer bursts and clock steps: the peer never gets credit beyond what we advertised (the connection stays
+     * open, and its credit is exactly our {@code localWindow}), the window never shrinks and never passes the cap,
+     * unread data stays within the window; and a reader that never reads, or reads only while at least half the
+     * window is unread (data piles up), keeps the initial window.
+     */
+    @Test
+    void windowGrowsOnlyWhileTheReaderKeepsUp() {
+        PropertyCheck.forAll(200, Gens.ints(1024, 65536), Gens.ints(1, 8), Gens.ints(256, 8192), Gens.ints(0, 3),
+                Gens.lists(Gens.ints(0, 40000), 0, 80), Gens.lists(Gens.ints(0, 300), 0, 80), Gens.longs(),
+                this::windowGrowsOnlyWhileTheReaderKeepsUp);
+    }
+
+    /** Reader kinds of {@link #windowGrowsOnlyWhileTheReaderKeepsUp}. */
+    private static final int NEVER_READS = 0;
+    private static final int READS_WHEN_PILED_UP = 1;
+    private static final int READS_PROMPTLY = 2;
+
+    private void windowGrowsOnlyWhileTheReaderKeepsUp(int initial, int capFactor, int packet, int readerKind,
+            List<Integer> bursts, List<Integer> stepMillis, long seed) throws Exception {
+        EmbeddedChannel wire = new EmbeddedChannel();
+        try {
+            long cap = (long) initial * capFactor;
+            SshConnectionConfig config = SshConnectionConfig.defaults(WHERE).withInitialWindowSize(initial)
+                    .withMaxPacketSize(packet).withMaxWindowSize((int) cap);
+            AtomicLong clock = new AtomicLong(seed & 0xFFFF_FFFFL);
+            SshConnection connection = SshConnection.install(wire, config, clock::get);
+            SshChannel ch = open(wire, connection, 1000, 1000);
+            long[] received = {0};
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    while (b.isReadable()) {
+                        assertEquals((byte) received[0]++, b.readByte(), "bytes in order");
+                    }
+                    b.release();
+                }
+            });
+            StreamChannels.release(ch);
+            if (readerKind == READS_PROMPTLY) {
+                ch.config().setAutoRead(true);
+            }
+            Random random = new Random(seed);
+            long credit = initial;
+            long next = 0;
+            long lastWindow = initial;
+            for (int i = 0; i < Math.max(bursts.size(), stepMillis.size()); i++) {
+                if (i < stepMillis.size()) {
+                    clock.addAndGet(stepMillis.get(i) * 1_000_000L);
+                }
+                long burst = i < bursts.size() ? Math.min(bursts.get(i), credit) : 0;
+                while (burst > 0) {
+                    int n = (int) Math.min(burst, packet);
+                    byte[] data = new byte[n];
+                    for (int k = 0; k < n; k++) {
+                        data[k] = (byte) next++;
+                    }
+                    ByteBuf m = Unpooled.buffer();
+                    new ChannelDataMessage(ch.localId(), data).encode(m);
+                    wire.writeInbound(m);
+                    credit -= n;
+                    burst -= n;
+                    clock.addAndGet(random.nextInt(20_000));
+                }
+                if (readerKind == READS_WHEN_PILED_UP) {
+                    while (ch.queuedInboundBytes() > 0 && ch.queuedInboundBytes() >= ch.window() / 2) {
+                        clock.addAndGet(random.nextInt(50_000_000));
+                        ch.read();
+                    }
+                } else if (readerKind == 3) {
+                    for (int r = random.nextInt(4); r > 0; r--) {
+                        clock.addAndGet(random.nextInt(50_000_000));
+                        ch.read();
+                    }
+                }
+                wire.runPendingTasks();
+                ByteBuf b;
+                while ((b = wire.readOutbound()) != null) {
+                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+                    b.release();
+                }
+                assertTrue(wire.isOpen(), "an honest peer broke the connection");
+                assertEquals(credit, ch.localWindow(), "the peer's credit is what we advertised");
+                assertTrue(ch.window() >= lastWindow, "the window shrank from " + lastWindow + " to " + ch.window());
+                assertTrue(ch.window() <= cap, "window " + ch.window() + " beyond the cap " + cap);
+                assertTrue(ch.localWindow() + ch.queuedInboundBytes() <= ch.window(), "credit and unread data "
+                        + "beyond the window");
+                assertEquals(next - received[0], ch.queuedInboundBytes());
+                if (readerKind == NEVER_READS || readerKind == READS_WHEN_PILED_UP) {
+                    assertEquals(initial, ch.window(), "a reader that does not keep up grew the window");
+                }
+                lastWindow = ch.window();
+            }
         } finally {
             wire.finishAndReleaseAll();
         }

@@ -19,6 +19,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -38,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayDeque;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -62,6 +64,8 @@ class SshConnectionMinaTest {
     static EchoServer echo;
     EventLoopGroup group;
     Channel channel;
+    /** Set before {@link #connect} to put latency on the link (first in our pipeline). */
+    ChannelHandler linkDelay;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -73,7 +77,10 @@ class SshConnectionMinaTest {
         server.setKeyPairProvider(KeyPairProvider.wrap(g.generateKeyPair()));
         server.setPasswordAuthenticator((user, password, session) -> "alice".equals(user) && "pw".equals(password));
         server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
-        server.setCommandFactory((channel, command) -> new FixedCommand(command));
+        // MINA leaves Nagle's algorithm on; the latency tests should measure their link, not Nagle with delayed ACKs.
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(server, true);
+        server.setCommandFactory((channel, command) -> command.startsWith("bytes ")
+                ? new BytesCommand(Long.parseLong(command.substring(6))) : new FixedCommand(command));
         server.start();
         echo = EchoServer.start();
     }
@@ -111,6 +118,9 @@ class SshConnectionMinaTest {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (linkDelay != null) {
+                            ch.pipeline().addFirst(linkDelay);
+                        }
                         SshClientTransport.install(ch, SshTransportConfig.defaults(), "127.0.0.1", port(), where,
                                 InsecureAcceptAnyHostKey.acceptingAnyHostKeyInsecurely())
                                 .addListener(f -> {
@@ -264,8 +274,226 @@ class SshConnectionMinaTest {
         Thread.sleep(500);
         assertEquals(window, ch.eventLoop().submit(ch::queuedInboundBytes).get(), "and not a byte more");
         assertEquals(0L, ch.eventLoop().submit(ch::localWindow).get());
+        assertEquals(window, ch.eventLoop().submit(ch::window).get(),
+                "a reader that never read kept the initial window");
         ch.config().setAutoRead(true);
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), pump.eof.get(60, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Issue #14: over a link with 20 ms of latency a reader that keeps up grows its channel's window from 64 KiB
+     * toward the cap, since the server, writing as fast as the window allows, uses the whole window every round trip.
+     */
+    @Test
+    void aPromptReaderGrowsItsWindowOverALinkWithLatency() throws Exception {
+        long delay = TimeUnit.MILLISECONDS.toNanos(50);
+        linkDelay = new InboundDelay(delay);
+        // 16 KiB per 100 ms round trip is 160 KB/s: the window, not the machine, limits even a loaded machine.
+        int initial = 16 * 1024;
+        int cap = 256 * 1024;
+        SshConnection connection = connect(SshConnectionConfig.defaults("x").withInitialWindowSize(initial)
+                .withMaxPacketSize(4 * 1024).withMaxWindowSize(cap));
+        SshChannel session = connection.openSession().get(30, TimeUnit.SECONDS);
+        PatternReader reader = new PatternReader(session);
+        session.pipeline().addLast(reader);
+        StreamChannels.release(session);
+        session.config().setAutoRead(true);
+        long total = 2L << 20;
+        session.exec("bytes " + total).get(30, TimeUnit.SECONDS);
+        try {
+            reader.done.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            long[] st = session.eventLoop().submit(() -> new long[] {session.window(), session.localWindow(),
+                    session.queuedInboundBytes(), session.bytesReceived()}).get(5, TimeUnit.SECONDS);
+            throw new AssertionError("stalled after " + reader.received + " bytes; window " + st[0] + ", local "
+                    + st[1] + ", queued " + st[2] + ", received " + st[3], e);
+        }
+        assertEquals(total, reader.received);
+        assertEquals(0, session.exitStatus().get(60, TimeUnit.SECONDS).status().getAsInt());
+        assertTrue(reader.maxWindow >= 2 * initial && reader.maxWindow <= cap, "window grew to " + reader.maxWindow);
+        assertTrue(reader.growths >= 1, "growths " + reader.growths);
+        assertTrue(reader.rtt >= delay, "the round-trip estimate " + reader.rtt + " ns is at least the link's delay");
+    }
+
+    /**
+     * Issue #14: over a link with latency, a reader that takes one buffer (at most 8 KiB) every 100 ms, far slower
+     * than the window allows, lets data pile up, and its window stays at the initial size.
+     */
+    @Test
+    void aSlowReaderKeepsTheInitialWindowOverALinkWithLatency() throws Exception {
+        linkDelay = new InboundDelay(TimeUnit.MILLISECONDS.toNanos(20));
+        int initial = 64 * 1024;
+        SshConnection connection = connect(SshConnectionConfig.defaults("x").withInitialWindowSize(initial)
+                .withMaxPacketSize(8 * 1024).withMaxWindowSize(1024 * 1024));
+        SshChannel session = connection.openSession().get(30, TimeUnit.SECONDS);
+        PatternReader reader = new PatternReader(session);
+        session.pipeline().addLast(reader);
+        StreamChannels.release(session);
+        long total = 2L << 20;
+        session.exec("bytes " + total).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 15; i++) {
+            session.eventLoop().schedule(() -> session.read(), 100, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+        }
+        long[] state = session.eventLoop().submit(() -> new long[] {session.window(), session.windowGrowths(),
+                session.queuedInboundBytes(), session.rttEstimateNanos()}).get(5, TimeUnit.SECONDS);
+        assertTrue(reader.received > 0, "the reader read");
+        assertTrue(state[3] > 0, "the round trip was measured, so the window could have grown");
+        assertEquals(initial, state[0], "window");
+        assertEquals(0, state[1], "growths");
+        assertTrue(state[2] <= initial, "unread " + state[2]);
+        session.config().setAutoRead(true);
+        reader.done.get(60, TimeUnit.SECONDS);
+        assertEquals(total, reader.received);
+    }
+
+    /** Checks the {@code bytes N} command's pattern as it arrives and notes the channel's window, on the event loop. */
+    static final class PatternReader extends ChannelInboundHandlerAdapter {
+        final SshChannel ch;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile long received;
+        volatile long maxWindow;
+        volatile int growths;
+        volatile long rtt;
+
+        PatternReader(SshChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            try {
+                long at = received;
+                for (int i = b.readerIndex(); i < b.writerIndex(); i++, at++) {
+                    if (b.getByte(i) != BytesCommand.patternByte(at)) {
+                        done.completeExceptionally(new AssertionError("wrong byte at " + at));
+                    }
+                }
+                received = at;
+            } finally {
+                b.release();
+            }
+            maxWindow = Math.max(maxWindow, ch.window());
+            growths = ch.windowGrowths();
+            rtt = ch.rttEstimateNanos();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                done.complete(null);
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.complete(null);
+        }
+    }
+
+    /**
+     * Delays every inbound read of the connection by a fixed time, in order: a link with that much latency one way,
+     * so a window's worth per round trip is much less than the loopback can carry. Whatever is held is passed on at
+     * once when the connection ends, so nothing leaks.
+     */
+    static final class InboundDelay extends ChannelInboundHandlerAdapter {
+        private final long delayNanos;
+        private final ArrayDeque<Object[]> held = new ArrayDeque<>();
+
+        InboundDelay(long delayNanos) {
+            this.delayNanos = delayNanos;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            held.add(new Object[] {System.nanoTime() + delayNanos, msg});
+            ctx.executor().schedule(() -> release(ctx, false), delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // Fired with the delayed reads instead.
+        }
+
+        private void release(ChannelHandlerContext ctx, boolean all) {
+            long now = System.nanoTime();
+            boolean fired = false;
+            while (!held.isEmpty() && (all || (long) held.peek()[0] <= now)) {
+                ctx.fireChannelRead(held.poll()[1]);
+                fired = true;
+            }
+            if (fired) {
+                ctx.fireChannelReadComplete();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            release(ctx, true);
+            super.channelInactive(ctx);
+        }
+    }
+
+    /** Writes {@code n} bytes of a known pattern from a thread of its own, as fast as the window allows, then exits. */
+    static final class BytesCommand implements Command {
+        private final long n;
+        private OutputStream out;
+        private org.apache.sshd.server.ExitCallback exit;
+
+        BytesCommand(long n) {
+            this.n = n;
+        }
+
+        static byte patternByte(long at) {
+            return (byte) (at * 31 + (at >>> 13));
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+        }
+
+        @Override
+        public void setExitCallback(org.apache.sshd.server.ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(org.apache.sshd.server.channel.ChannelSession channel,
+                org.apache.sshd.server.Environment env) {
+            Thread t = new Thread(() -> {
+                try {
+                    byte[] buf = new byte[32 * 1024];
+                    for (long at = 0; at < n;) {
+                        int len = (int) Math.min(buf.length, n - at);
+                        for (int i = 0; i < len; i++) {
+                            buf[i] = patternByte(at + i);
+                        }
+                        out.write(buf, 0, len);
+                        at += len;
+                    }
+                    out.flush();
+                    exit.onExit(0);
+                } catch (IOException e) {
+                    exit.onExit(1);
+                }
+            }, "bytes-command");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void destroy(org.apache.sshd.server.channel.ChannelSession channel) {
+        }
     }
 
     @Test

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.fumidai.ssh.internal.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fumidai.spi.StreamChannels;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives one channel's receive window through round trips on an {@link EmbeddedChannel}: in each round the peer
+ * sends all the credit it holds, the reader reads it at once, and the window adjusts we send are the peer's credit
+ * for the next round. A round stands for one round-trip time of a window-limited transfer.
+ */
+class ChannelWindowTuningTest {
+
+    static final String WHERE = "ssh hop \"tuning\" 127.0.0.1:22";
+
+    static final long RTT = TimeUnit.MILLISECONDS.toNanos(100);
+
+    EmbeddedChannel wire;
+    /** The connection's clock: each round is one RTT; each packet takes a little time too. */
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+    @AfterEach
+    void tearDown() {
+        if (wire != null) {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    /** Sends {@code credit} bytes in packets of {@code packet} bytes; returns the credit our adjusts gave back. */
+    long round(EmbeddedChannel wire, SshChannel ch, long credit, int packet) throws Exception {
+        long left = credit;
+        while (left > 0) {
+            clock.addAndGet(1000);
+            int n = (int) Math.min(left, packet);
+            ByteBuf m = Unpooled.buffer();
+            new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
+            wire.writeInbound(m);
+            left -= n;
+        }
+        wire.runPendingTasks();
+        long granted = 0;
+        ByteBuf b;
+        while ((b = wire.readOutbound()) != null) {
+            try {
+                granted += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+            } finally {
+                b.release();
+            }
+        }
+        return granted;
+    }
+
+    static void readPromptly(SshChannel ch) {
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+            }
+        });
+        StreamChannels.release(ch);
+        ch.config().setAutoRead(true);
+    }
+
+    /**
+     * Issue #14: with the adjust sent only once half the window was read, a sender whose packets do not divide half
+     * the window left just under half a window consumed and unreturned after every round, so from the second round
+     * on only about half the window was in flight: a download over a 100 ms link reached half of window/RTT. A
+     * prompt reader now gives back all but a few packets' worth each round.
+     */
+    @Test
+    void aPromptReaderKeepsNearlyTheWholeWindowInFlight() throws Exception {
+        int window = SshConnectionConfig.DEFAULT_WINDOW;
+        wire = new EmbeddedChannel();
+        // Growth off: this is about returning what was read.
+        SshConnection connection = SshConnection.install(wire, SshConnectionConfig.defaults(WHERE)
+                .withMaxWindowSize(window));
+        SshChannel ch = ChannelWindowProperties.open(wire, connection, 1000, 1000);
+        readPromptly(ch);
+        long credit = window;
+        for (int i = 0; i < 20; i++) {
+            credit = round(wire, ch, credit, 30_000);
+            assertTrue(credit >= window - window / 8, "round " + i + ": the peer may send only " + credit
+                    + " bytes of a " + window + "-byte window");
+        }
+    }
+
+    SshChannel openWithClock(SshConnectionConfig config) throws Exception {
+        wire = new EmbeddedChannel();
+        SshConnection connection = SshConnection.install(wire, config, clock::get);
+        return ChannelWindowProperties.open(wire, connection, 1000, 1000);
+    }
+
+    /**
+     * Issue #14: a reader that keeps up with a window-limited stream doubles the window about once per round trip
+     * until the cap, so the peer soon has the cap in flight every round trip; the round trip is estimated from the
+     * time between an adjust and the first data beyond the edge before it.
+     */
+    @Test
+    void aPromptReaderGrowsTheWindowToTheCap() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        long credit = initial;
+        long lastWindow = initial;
+        int roundsToCap = -1;
+        for (int i = 0; i < 12; i++) {
+            clock.addAndGet(RTT);
+            credit = round(wire, ch, credit, 30_000);
+            assertTrue(ch.window() >= lastWindow && ch.window() <= cap, "window " + ch.window());
+            assertTrue(ch.window() <= 2 * lastWindow, "at most doubling per round trip: " + ch.window());
+            assertEquals(ch.window() - ch.localWindow(), ch.queuedInboundBytes() + unreturned(ch),
+                    "the window is what the peer may send plus what it sent and we did not return");
+            lastWindow = ch.window();
+            if (roundsToCap < 0 && ch.window() == cap) {
+                roundsToCap = i;
+            }
+        }
+        assertTrue(roundsToCap >= 0 && roundsToCap <= 6, "reached the cap after " + roundsToCap + " round trips");
+        assertTrue(credit >= cap - cap / 16, "the peer may send " + credit + " bytes per round trip");
+        // Samples include the packets' own time (1 µs each here): within a few ms of the 100 ms round trip.
+        long rtt = ch.rttEstimateNanos();
+        assertTrue(rtt >= RTT && rtt < RTT + TimeUnit.MILLISECONDS.toNanos(5), "rtt estimate " + rtt);
+    }
+
+    /** Bytes received and read but not yet returned, from the channel's own accounts. */
+    static long unreturned(SshChannel ch) {
+        return ch.window() - ch.localWindow() - ch.queuedInboundBytes();
+    }
+
+    /** A reader that never reads holds the initial window, however long the peer waits. */
+    @Test
+    void aReaderThatNeverReadsStaysAtTheInitialWindow() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        StreamChannels.release(ch);
+        long credit = initial;
+        for (int i = 0; i < 10; i++) {
+            clock.addAndGet(RTT);
+            credit = round(wire, ch, credit, 32 * 1024);
+            assertEquals(0, credit, "no adjust while nothing is read");
+        }
+        assertEquals(initial, ch.window());
+        assertEquals(initial, ch.queuedInboundBytes());
+        assertEquals(0, ch.localWindow());
+        assertEquals(0, ch.windowGrowths());
+    }
+
+    /**
+     * A reader that reads a lot per round trip but only after data piled up (more than half the window unread) is
+     * the bottleneck: the window stays where it is, so it holds at most the window it had.
+     */
+    @Test
+    void aReaderThatLetsDataPileUpDoesNotGrowTheWindow() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        long[] read = {0};
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                read[0] += ((ByteBuf) msg).readableBytes();
+                ((ByteBuf) msg).release();
+            }
+        });
+        StreamChannels.release(ch);
+        long credit = initial;
+        for (int i = 0; i < 20; i++) {
+            clock.addAndGet(RTT);
+            credit = round(wire, ch, credit, 32 * 1024);
+            // Then it reads nine tenths of a window, one buffer at a time: more than half a window per round trip.
+            long goal = read[0] + initial * 9L / 10;
+            while (read[0] < goal && ch.queuedInboundBytes() > 0) {
+                clock.addAndGet(1000);
+                ch.read();
+            }
+            wire.runPendingTasks();
+            ByteBuf b;
+            while ((b = wire.readOutbound()) != null) {
+                credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+                b.release();
+            }
+            assertEquals(initial, ch.window(), "round " + i);
+            assertTrue(ch.queuedInboundBytes() <= initial);
+        }
+        assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
+        assertEquals(0, ch.windowGrowths());
+    }
+
+    /** A cap equal to the initial window turns growth off. */
+    @Test
+    void aCapAtTheInitialWindowTurnsGrowthOff() throws Exception {
+        int initial = 256 * 1024;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE).withInitialWindowSize(initial)
+                .withMaxWindowSize(initial));
+        readPromptly(ch);
+        long credit = initial;
+        for (int i = 0; i < 10; i++) {
+            clock.addAndGet(RTT);
+            credit = round(wire, ch, credit, 32 * 1024);
+        }
+        assertEquals(initial, ch.window());
+        assertEquals(0, ch.windowGrowths());
+    }
+}
