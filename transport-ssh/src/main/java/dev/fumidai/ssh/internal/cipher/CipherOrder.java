@@ -12,10 +12,13 @@ import java.util.function.Function;
  *
  * <p>The ssh-client spec lists chacha20-poly1305@openssh.com first, as OpenSSH does. Issue 3 lets AES-GCM come
  * first where it is measurably faster on the running JVM. Java 17 has intrinsics for AES (AES-NI, the ARMv8
- * crypto extensions) and for GHASH (carry-less multiply), but none for ChaCha20 or Poly1305, which run as
- * Bouncy Castle Java code. In {@code SshPacketPairedBenchmark} (32 KiB packets, seal+open, OpenJDK 17.0.15 on
- * a 2-core AMD EPYC) AES-128-GCM was about 15 times faster than chacha20-poly1305 with the intrinsics on
- * (1.3 GiB/s against 90 MiB/s, run 9) and about 2.5 times slower with them off
+ * crypto extensions) and for GHASH (carry-less multiply), but none for ChaCha20 or Poly1305. In
+ * {@code SshPacketPairedBenchmark} (32 KiB packets, seal+open, OpenJDK 17.0.15 on a 2-core AMD EPYC)
+ * AES-128-GCM was about 15 times faster than chacha20-poly1305 with the intrinsics on (1.3 GiB/s against
+ * 90 MiB/s, run 9, when chacha20 was Bouncy Castle's Java code); issue 14's own ChaCha20 and Poly1305 made
+ * chacha20 about twice as fast on 17 (three times from Java 20, with the JDK's ChaCha20 intrinsics), still
+ * several times slower than AES-GCM ({@code ChaCha20Poly1305PairedBenchmark}). It was about 2.5 times slower
+ * with the AES intrinsics off
  * ({@code -XX:-UseAESIntrinsics -XX:-UseGHASHIntrinsics -XX:-UseAESCTRIntrinsics}: 6 against 14 MiB/s in
  * one loaded run, run 15); figures in {@code benchmarks/SSH.md}. Table-driven AES is also the weaker choice
  * against cache-timing attacks, so without the instructions the spec's order stays.
