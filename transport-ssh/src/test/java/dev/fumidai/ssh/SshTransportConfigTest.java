@@ -42,8 +42,8 @@ class SshTransportConfigTest {
     }
 
     @Test
-    void theMaximumReceiveWindowDefaultsTo16MiBAndIsChecked() {
-        assertEquals(16 << 20, SshTransportConfig.defaults().maxReceiveWindow());
+    void theMaximumReceiveWindowDefaultsToNoGrowthAndIsChecked() {
+        assertEquals(2 << 20, SshTransportConfig.defaults().maxReceiveWindow(), "growth off by default");
         SshTransportConfig c = SshTransportConfig.builder().maxReceiveWindow(64 << 20).build();
         assertEquals(64 << 20, c.maxReceiveWindow());
         assertEquals(64 << 20, c.toBuilder().build().maxReceiveWindow());
