@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -224,6 +225,9 @@ public final class Relay {
         private final AtomicLong counter;
         private final AtomicBoolean inputDone;
         private final Ender self;
+        private final Runnable flushTask = this::scheduledFlush;
+        /** Whether a flush of the peer is scheduled on the (shared) event loop; touched on that loop only. */
+        private boolean flushScheduled;
 
         Side(Channel peer, AtomicLong counter, AtomicBoolean inputDone, Ender self) {
             this.peer = peer;
@@ -259,10 +263,32 @@ public final class Relay {
             }
         }
 
+        /**
+         * Flushes the peer, once per task of the event loop when both channels share it: a tunnel stream completes a
+         * read per packet it delivers, and a flush each time meant one {@code send} to the local socket per packet
+         * (issue #14). The flush then runs as the loop's next task, after the rest of this socket read's packets
+         * have been written; the writes are already queued, so a close or shutdown that flushes first still sends
+         * them in order.
+         */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            peer.flush();
+            if (peer.eventLoop() != ctx.channel().eventLoop()) {
+                peer.flush();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                try {
+                    peer.eventLoop().execute(flushTask);
+                } catch (RejectedExecutionException e) {
+                    flushScheduled = false; // the loop is shutting down: flush now
+                    peer.flush();
+                }
+            }
             ctx.fireChannelReadComplete();
+        }
+
+        private void scheduledFlush() {
+            flushScheduled = false;
+            peer.flush();
         }
 
         @Override
