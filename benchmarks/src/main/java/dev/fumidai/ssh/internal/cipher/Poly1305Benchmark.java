@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.State;
  * versions (issue 14): {@code current}, today's {@link Poly1305} (44/44/42-bit limbs, each limb product in four
  * instructions); {@code limbs44}, the version before it ({@link Poly1305Limbs44}, the same limbs, eight
  * instructions a product); {@code limbs64}, the 64-bit-limb version with s1 = 5·r1/4 tried instead
- * ({@link Poly1305Limbs64}, four wide products a block, one block a step). It lives in the package of {@code Poly1305} (package-private) in the benchmark jar, which runs on the
+ * ({@link Poly1305Limbs64}, four wide products a block, one block a step); {@code twoChains}, the 64-bit step on
+ * two interleaved Horner chains (first and second half of the message) joined as A·r^j + B
+ * ({@link Poly1305TwoChains}, from 1 KiB on). It lives in the package of {@code Poly1305} (package-private) in the benchmark jar, which runs on the
  * class path. The setup checks that both give the same tag. The two are interleaved tag by tag in one fork, so
  * that a loaded machine's noise falls on both.
  */
@@ -39,6 +41,7 @@ public class Poly1305Benchmark {
     private final Poly1305 current = new Poly1305();
     private final Poly1305Limbs44 limbs44 = new Poly1305Limbs44();
     private final Poly1305Limbs64 limbs64 = new Poly1305Limbs64();
+    private final Poly1305TwoChains twoChains = new Poly1305TwoChains();
 
     @Setup
     public void setUp() {
@@ -58,7 +61,11 @@ public class Poly1305Benchmark {
         limbs64.init(key, 0);
         limbs64.update(message, 0, length);
         limbs64.doFinal(c, 0);
-        if (!Arrays.equals(a, b) || !Arrays.equals(a, c)) {
+        byte[] d = new byte[16];
+        twoChains.init(key, 0);
+        twoChains.update(message, 0, length);
+        twoChains.doFinal(d, 0);
+        if (!Arrays.equals(a, b) || !Arrays.equals(a, c) || !Arrays.equals(a, d)) {
             throw new IllegalStateException("the Poly1305 versions disagree");
         }
     }
@@ -71,11 +78,13 @@ public class Poly1305Benchmark {
         public long currentMedianNanos;
         public long limbs44MedianNanos;
         public long limbs64MedianNanos;
+        public long twoChainsMedianNanos;
 
         static final int WINDOW = 2048;
         final long[] current = new long[WINDOW];
         final long[] limbs44 = new long[WINDOW];
         final long[] limbs64 = new long[WINDOW];
+        final long[] twoChains = new long[WINDOW];
 
         /** Starts each iteration from zero. */
         @Setup(Level.Iteration)
@@ -84,6 +93,7 @@ public class Poly1305Benchmark {
             currentMedianNanos = 0;
             limbs44MedianNanos = 0;
             limbs64MedianNanos = 0;
+            twoChainsMedianNanos = 0;
         }
 
         void count() {
@@ -93,6 +103,7 @@ public class Poly1305Benchmark {
                 currentMedianNanos = median(current, n);
                 limbs44MedianNanos = median(limbs44, n);
                 limbs64MedianNanos = median(limbs64, n);
+                twoChainsMedianNanos = median(twoChains, n);
             }
         }
 
@@ -109,14 +120,15 @@ public class Poly1305Benchmark {
      * disturbs least; MB/s = {@code length} / median ns × 1000.
      */
     @Benchmark
-    @OperationsPerInvocation(3)
+    @OperationsPerInvocation(4)
     public int interleaved(Times times) {
         int slot = (int) (times.tags % Times.WINDOW);
         int r;
-        switch ((int) (times.tags % 3)) {
-            case 0 -> r = current(times, slot) + limbs44(times, slot) + limbs64(times, slot);
-            case 1 -> r = limbs44(times, slot) + limbs64(times, slot) + current(times, slot);
-            default -> r = limbs64(times, slot) + current(times, slot) + limbs44(times, slot);
+        switch ((int) (times.tags & 3)) {
+            case 0 -> r = current(times, slot) + limbs44(times, slot) + limbs64(times, slot) + twoChains(times, slot);
+            case 1 -> r = limbs44(times, slot) + limbs64(times, slot) + twoChains(times, slot) + current(times, slot);
+            case 2 -> r = limbs64(times, slot) + twoChains(times, slot) + current(times, slot) + limbs44(times, slot);
+            default -> r = twoChains(times, slot) + current(times, slot) + limbs44(times, slot) + limbs64(times, slot);
         }
         times.count();
         return r;
@@ -128,6 +140,15 @@ public class Poly1305Benchmark {
         limbs64.update(message, 0, length);
         limbs64.doFinal(tag, 0);
         times.limbs64[slot] = System.nanoTime() - start;
+        return tag[0];
+    }
+
+    private int twoChains(Times times, int slot) {
+        long start = System.nanoTime();
+        twoChains.init(key, 0);
+        twoChains.update(message, 0, length);
+        twoChains.doFinal(tag, 0);
+        times.twoChains[slot] = System.nanoTime() - start;
         return tag[0];
     }
 
