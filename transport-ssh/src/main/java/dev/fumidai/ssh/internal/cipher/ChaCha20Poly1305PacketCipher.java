@@ -36,15 +36,18 @@ import org.slf4j.LoggerFactory;
  * machine's load at that moment; the figures are in {@code benchmarks/README.md}
  * ({@code ChaCha20Poly1305PairedBenchmark}). Bouncy Castle's ChaCha20 is no longer used: it was the slowest.
  *
- * <p>Poly1305 is our own {@link Poly1305} (64-bit limbs, no allocation), for both keystreams.
+ * <p>Poly1305 is our own {@link Poly1305} (44/44/42-bit limbs in {@code long}s, {@code Math.multiplyHigh}, no
+ * allocation), for both keystreams.
  *
  * <h2>Allocation and per-packet cost</h2>
- * Our ChaCha20 and Poly1305 allocate nothing per packet. The JDK path inits each of its two ciphers once per
- * packet (the nonce changes), allocating a {@link ChaCha20ParameterSpec} (immutable) and whatever SunJCE
- * copies on {@code init} (the key, the nonce, its block engine). In {@code ChaCha20Poly1305PairedBenchmark} on
- * Java 25 the fixed cost per seal + open came to about 1 µs against some 55 µs for a 32 KiB packet (2%), but about
- * 40% of a 1 KiB packet's time, which still took half the old Bouncy Castle path's. The packet is worked on in
- * place in its array.
+ * Our ChaCha20 and Poly1305 allocate nothing per packet. The JDK path inits its payload cipher once per packet
+ * (the nonce changes), allocating a {@link ChaCha20ParameterSpec} (immutable) and whatever SunJCE copies on
+ * {@code init} (the key, the nonce, its block engine). In {@code ChaCha20Poly1305PairedBenchmark} on Java 25 the
+ * fixed cost per seal + open came to about 1 µs against some 55 µs for a 32 KiB packet (2%), but about 40% of a
+ * 1 KiB packet's time, when the length field also took a JDK cipher; the length field (4 bytes of one block of
+ * K_1) is now our ChaCha20's scalar one-block path on every Java version, as is the Poly1305 key (block 0 of K_2)
+ * on ours. The packet is worked on in place in its array: {@link #open} reads it once for the tag, then decrypts
+ * it in place; a wrong tag leaves it untouched.
  */
 final class ChaCha20Poly1305PacketCipher implements PacketCipher {
 
@@ -73,15 +76,18 @@ final class ChaCha20Poly1305PacketCipher implements PacketCipher {
     }
 
     /**
-     * Creates the cipher on the JDK's ChaCha20 ({@code jdk}; it must be available, chosen or not) or on our
-     * {@link ChaCha20}; tests and benchmarks use both on every Java version.
+     * Creates the cipher with the payload on the JDK's ChaCha20 ({@code jdk}; it must be available, chosen or not)
+     * or on our {@link ChaCha20}; tests and benchmarks use both on every Java version. The length field is always
+     * on ours.
      */
     ChaCha20Poly1305PacketCipher(byte[] key, boolean jdk) {
         if (key.length != 64) {
             throw new IllegalArgumentException("chacha20-poly1305@openssh.com needs 64 bytes of key");
         }
         this.payloadStream = keystream(jdk, key, 0);
-        this.lengthStream = keystream(jdk, key, 32);
+        // The length field takes 4 bytes of one block: our ChaCha20's scalar block, on every Java version. The
+        // JDK's would cost a Cipher.init per packet and, with intrinsics, 512 or 1024 bytes of keystream for them.
+        this.lengthStream = new JavaKeystream(key, 32);
     }
 
     /** Creates a keystream under the 32 bytes of key at {@code key[off..]}, the JDK's or our {@link ChaCha20}. */

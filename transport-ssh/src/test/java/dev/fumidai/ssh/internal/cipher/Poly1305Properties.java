@@ -33,6 +33,38 @@ class Poly1305Properties {
                 this::agreesWithBouncyCastle);
     }
 
+    /**
+     * Every length from 0 to 1100 bytes in one piece with r at its clamped maximum and every message byte 0xff,
+     * and with r at its maximum and messages of 0xff and 0x00 blocks in turn: the limb products and their high
+     * halves at their largest, the accumulator's carries at every limb.
+     */
+    @Test
+    void agreesWithBouncyCastleWithEveryLimbAtItsTop() {
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) 0xff);
+        byte[] ones = new byte[1100];
+        Arrays.fill(ones, (byte) 0xff);
+        byte[] striped = new byte[1100];
+        for (int i = 0; i < striped.length; i += 32) {
+            Arrays.fill(striped, i, Math.min(striped.length, i + 16), (byte) 0xff);
+        }
+        for (byte[] message : new byte[][] {ones, striped}) {
+            for (int length = 0; length <= message.length; length++) {
+                org.bouncycastle.crypto.macs.Poly1305 reference = new org.bouncycastle.crypto.macs.Poly1305();
+                reference.init(new KeyParameter(key));
+                reference.update(message, 0, length);
+                byte[] expected = new byte[16];
+                reference.doFinal(expected, 0);
+                Poly1305 ours = new Poly1305();
+                ours.init(key, 0);
+                ours.update(message, 0, length);
+                byte[] actual = new byte[16];
+                ours.doFinal(actual, 0);
+                assertEquals(HEX.formatHex(expected), HEX.formatHex(actual), "length " + length);
+            }
+        }
+    }
+
     private void agreesWithBouncyCastle(int length, int keyStyle, int messageStyle, long seed) {
         Random random = new Random(seed);
         byte[] key = fill(new byte[32], keyStyle, random);
