@@ -50,6 +50,15 @@ import java.util.concurrent.CompletableFuture;
  * limits). While growing, every byte read is returned with as much again of new window, at most doubling the window
  * per interval; as TCP's
  * slow start, a window-limited stream doubles about once per round trip or two.
+ * <li>Payoff. A round-trip sample also contains every byte queued ahead of the answer, so when our own reading is the
+ * bottleneck (decryption on a busy machine, a download over loopback) the peer always holds credit, its data waits in
+ * the socket below us, each sample is that queue's length divided by our rate, and the window always looks like the
+ * limit: growing it only lengthens the queue (measured: a 16 MiB window, grown or fixed, cut loopback downloads from
+ * about 170 to 10-30 MB/s, TCP retransmitting from a full receive queue). So growth must pay off: the first growth is
+ * a try, and the interval after it holds (its data answers the window before the growth); growing goes on only while
+ * the rate consumed, in bytes per second, is at least {@link #GROWTH_PAYOFF} times the rate when growing last began or
+ * went on, judged every interval once it has paid off. A stream that our reading limits therefore ends at twice the
+ * initial window at most; after two intervals without gain only a rate a quarter above any seen since tries again.
  * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
  * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
  * either. So the window ends near two to four times the bytes the reader consumes per round trip.
@@ -88,6 +97,12 @@ public final class SshChannel extends AbstractStreamChannel {
      */
     static final int ADJUST_PACKETS = 4;
 
+    /**
+     * How much faster than when the window last grew the reader must consume before it grows again: a quarter, the
+     * step BBR's congestion control expects of a pipe that is not yet full.
+     */
+    static final double GROWTH_PAYOFF = 1.25;
+
     private final SshConnection connection;
     private final int localId;
     private final String channelType;
@@ -125,6 +140,14 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Growth decided and not yet sent in an adjust. */
     private long pendingGrowth;
     private int windowGrowths;
+    /** The consumption rate (bytes per nanosecond) of the interval that last decided to grow; 0 before. */
+    private double growthRate;
+    /** Intervals since the last growth that did not show its gain. */
+    private int growthMisses;
+    /** Whether the last growth showed a faster stream, so growing goes on without a round trip's pause. */
+    private boolean growthShown;
+    /** Whether the present growing interval is the first of a run of them. */
+    private boolean growthFresh;
     private boolean confirmed;
     boolean eofReceived;
     boolean closeReceived;
@@ -423,7 +446,32 @@ public final class SshChannel extends AbstractStreamChannel {
             // Bytes per round trip: an interval longer than one round trip (the reader paused) counts proportionally.
             double perRtt = (double) copied * rttNanos / Math.max(elapsed, rttNanos);
             // The peer used more than half the window it had when the interval began: the window may be what limits.
-            growing = keptUp && 2 * perRtt > intervalWindow;
+            boolean mayLimit = keptUp && 2 * perRtt > intervalWindow;
+            // Bytes per nanosecond, not per estimated round trip: the estimate itself grows with a queue.
+            double rate = (double) copied / Math.max(elapsed, 1);
+            if (growing && growthFresh) {
+                // This interval's data answered the window of the one before, when it did not grow yet; the credit
+                // added now comes back in the next one. After a first try, hold and see what it did; once growing
+                // has paid off, go on and judge the next interval.
+                growthFresh = false;
+                growing = growthShown;
+            } else if (mayLimit && (growthRate == 0 || rate >= growthRate * GROWTH_PAYOFF)) {
+                // Growing paid off (or this is the first try): each round trip's data from now on answers a window
+                // that grew the round trip before, so each is judged.
+                growthShown = growthRate > 0;
+                growthFresh = !growing;
+                growing = true;
+                growthRate = rate;
+                growthMisses = 0;
+            } else {
+                growing = false;
+                growthShown = false;
+                if (mayLimit && ++growthMisses >= 2) {
+                    // Twice no gain: the window is not what limits (a queue below us, such as our own decryption, or
+                    // a slower link). Only a stream a quarter faster than any seen since may try again.
+                    growthRate = Math.max(growthRate, rate);
+                }
+            }
             if (growing) {
                 growLimit = 2 * (window + grow);
                 windowGrowths++;

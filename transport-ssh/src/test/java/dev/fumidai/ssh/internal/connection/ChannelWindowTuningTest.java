@@ -134,6 +134,48 @@ class ChannelWindowTuningTest {
         assertTrue(rtt >= RTT && rtt < RTT + TimeUnit.MILLISECONDS.toNanos(5), "rtt estimate " + rtt);
     }
 
+    /**
+     * Issue #14: when our own receiving is the bottleneck (decryption on a busy machine, a download over loopback
+     * with no delay), the peer always holds credit and the data it sent waits in the socket below us. The first
+     * byte beyond an adjust's edge then arrives only after that whole queue, so each round-trip sample is the
+     * queue's length divided by our rate (milliseconds where the path takes microseconds), and more than half the
+     * window is consumed per "round trip": the window looked like the limit and grew to the cap, which only made
+     * the queue longer. (Measured: a 16 MiB window, grown or fixed, cut loopback downloads from about 170 to
+     * 10-30 MB/s, with the socket's receive queue full and TCP retransmitting.) Growth must show a faster stream:
+     * here one step at most, however long the stream runs.
+     */
+    @Test
+    void aStreamThatOurOwnReadingLimitsDoesNotGrowTheWindow() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        int packet = 32 * 1024;
+        // We take 160 µs per packet, about 200 MB/s, whatever the window: the peer's data is always waiting.
+        long perPacket = 160_000;
+        long credit = initial;
+        for (int i = 0; i < 4096; i++) {
+            assertTrue(credit >= packet, "the window limited the stream after " + i + " packets: " + credit);
+            clock.addAndGet(perPacket);
+            ByteBuf m = Unpooled.buffer();
+            new ChannelDataMessage(ch.localId(), new byte[packet]).encode(m);
+            wire.writeInbound(m);
+            credit -= packet;
+            wire.runPendingTasks();
+            ByteBuf b;
+            while ((b = wire.readOutbound()) != null) {
+                try {
+                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+                } finally {
+                    b.release();
+                }
+            }
+        }
+        assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
+        assertTrue(ch.window() <= 2L * initial, "a stream the window does not limit grew the window to "
+                + ch.window() + " (" + ch.windowGrowths() + " growths, round trip estimated at "
+                + ch.rttEstimateNanos() / 1000 + " µs)");
+    }
+
     /** Bytes received and read but not yet returned, from the channel's own accounts. */
     static long unreturned(SshChannel ch) {
         return ch.window() - ch.localWindow() - ch.queuedInboundBytes();
