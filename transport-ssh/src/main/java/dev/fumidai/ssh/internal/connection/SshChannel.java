@@ -54,11 +54,14 @@ import java.util.concurrent.CompletableFuture;
  * bottleneck (decryption on a busy machine, a download over loopback) the peer always holds credit, its data waits in
  * the socket below us, each sample is that queue's length divided by our rate, and the window always looks like the
  * limit: growing it only lengthens the queue (measured: a 16 MiB window, grown or fixed, cut loopback downloads from
- * about 170 to 10-30 MB/s, TCP retransmitting from a full receive queue). So growth must pay off: the first growth is
- * a try, and the interval after it holds (its data answers the window before the growth); growing goes on only while
- * the rate consumed, in bytes per second, is at least {@link #GROWTH_PAYOFF} times the rate when growing last began or
- * went on, judged every interval once it has paid off. A stream that our reading limits therefore ends at twice the
- * initial window at most; after two intervals without gain only a rate a quarter above any seen since tries again.
+ * about 170 to 10-30 MB/s, TCP retransmitting from a full receive queue). So growth must pay off, judged on the rate
+ * consumed in bytes per second (not per estimated round trip, which grows with the queue). The first growth is a try,
+ * made once two intervals' rates agree within a quarter (a new connection speeds up by itself while TCP and the JIT
+ * warm up); the interval after it holds, since its data still answers the old window, and growing goes on only if its
+ * rate is at least {@link #GROWTH_PAYOFF} times the best of any interval before. From then on every interval is
+ * judged so (the first interval of each run of growth only has to stay within a quarter of the best, as its data
+ * answers the held window). A stream that the window does not limit therefore ends at twice the initial window at
+ * most, and only a stream a quarter faster than any seen before tries again.
  * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
  * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
  * either. So the window ends near two to four times the bytes the reader consumes per round trip.
@@ -98,8 +101,8 @@ public final class SshChannel extends AbstractStreamChannel {
     static final int ADJUST_PACKETS = 4;
 
     /**
-     * How much faster than when the window last grew the reader must consume before it grows again: a quarter, the
-     * step BBR's congestion control expects of a pipe that is not yet full.
+     * How much faster than the best interval before the reader must consume for the window to grow on: a quarter,
+     * the step BBR's congestion control expects of a pipe that is not yet full.
      */
     static final double GROWTH_PAYOFF = 1.25;
 
@@ -140,10 +143,12 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Growth decided and not yet sent in an adjust. */
     private long pendingGrowth;
     private int windowGrowths;
-    /** The consumption rate (bytes per nanosecond) of the interval that last decided to grow; 0 before. */
-    private double growthRate;
-    /** Intervals since the last growth that did not show its gain. */
-    private int growthMisses;
+    /** The highest consumption rate (bytes per nanosecond) of any interval so far. */
+    private double bestRate;
+    /** Whether growing was tried once (the first try needs no gain to show). */
+    private boolean growthTried;
+    /** The consumption rate of the interval before, 0 before the first. */
+    private double lastRate;
     /** Whether the last growth showed a faster stream, so growing goes on without a round trip's pause. */
     private boolean growthShown;
     /** Whether the present growing interval is the first of a run of them. */
@@ -454,24 +459,25 @@ public final class SshChannel extends AbstractStreamChannel {
                 // added now comes back in the next one. After a first try, hold and see what it did; once growing
                 // has paid off, go on and judge the next interval.
                 growthFresh = false;
-                growing = growthShown;
-            } else if (mayLimit && (growthRate == 0 || rate >= growthRate * GROWTH_PAYOFF)) {
-                // Growing paid off (or this is the first try): each round trip's data from now on answers a window
-                // that grew the round trip before, so each is judged.
-                growthShown = growthRate > 0;
+                growing = growthShown && rate * GROWTH_PAYOFF >= bestRate;
+                growthShown = growing;
+            } else if (mayLimit && (growthTried ? rate >= bestRate * GROWTH_PAYOFF
+                    : lastRate > 0 && rate < lastRate * GROWTH_PAYOFF)) {
+                // The first try, once the stream no longer speeds up by itself (a new connection does, while TCP and
+                // the JIT warm up), or a stream faster than any interval before by a quarter: each round trip's data
+                // from now on answers a window that grew the round trip before, so each is judged.
+                growthShown = growthTried;
+                growthTried = true;
                 growthFresh = !growing;
                 growing = true;
-                growthRate = rate;
-                growthMisses = 0;
             } else {
+                // No gain: the window is not what limits (a queue below us, such as our own decryption, or a slower
+                // link). Measured against the best interval ever, a slow one (a stall) cannot pass for a gain later.
                 growing = false;
                 growthShown = false;
-                if (mayLimit && ++growthMisses >= 2) {
-                    // Twice no gain: the window is not what limits (a queue below us, such as our own decryption, or
-                    // a slower link). Only a stream a quarter faster than any seen since may try again.
-                    growthRate = Math.max(growthRate, rate);
-                }
             }
+            bestRate = Math.max(bestRate, rate);
+            lastRate = rate;
             if (growing) {
                 growLimit = 2 * (window + grow);
                 windowGrowths++;
