@@ -56,8 +56,8 @@ import java.util.concurrent.CompletableFuture;
  * limit: growing it only lengthens the queue (measured: a 16 MiB window, grown or fixed, cut loopback downloads from
  * about 170 to 10-30 MB/s, TCP retransmitting from a full receive queue). So growth must pay off, judged on the rate
  * consumed in bytes per second (not per estimated round trip, which grows with the queue). The first growth is a try,
- * made once two intervals' rates agree within a quarter (a new connection speeds up by itself while TCP and the JIT
- * warm up); the interval after it holds, since its data still answers the old window, and growing goes on only if its
+ * made once two intervals' rates agree within {@link #SETTLED} (a new connection speeds up by itself while TCP and
+ * the JIT warm up); the interval after it holds, since its data still answers the old window, and growing goes on only if its
  * rate is at least {@link #GROWTH_PAYOFF} times the best of any interval before. From then on every interval is
  * judged so (the first interval of each run of growth only has to stay within a quarter of the best, as its data
  * answers the held window). A stream that the window does not limit therefore ends at twice the initial window at
@@ -105,6 +105,13 @@ public final class SshChannel extends AbstractStreamChannel {
      * the step BBR's congestion control expects of a pipe that is not yet full.
      */
     static final double GROWTH_PAYOFF = 1.25;
+
+    /**
+     * How close (a fraction of the rate before) two intervals' rates must be for the first try: a window-limited
+     * stream runs at a steady window/RTT, while a new connection speeds up by itself for a while (TCP's buffers, the
+     * JIT) and a stream our own reading limits on a busy machine varies by more.
+     */
+    static final double SETTLED = 0.125;
 
     private final SshConnection connection;
     private final int localId;
@@ -462,8 +469,8 @@ public final class SshChannel extends AbstractStreamChannel {
                 growing = growthShown && rate * GROWTH_PAYOFF >= bestRate;
                 growthShown = growing;
             } else if (mayLimit && (growthTried ? rate >= bestRate * GROWTH_PAYOFF
-                    : lastRate > 0 && rate < lastRate * GROWTH_PAYOFF)) {
-                // The first try, once the stream no longer speeds up by itself (a new connection does, while TCP and
+                    : Math.abs(rate - lastRate) <= lastRate * SETTLED)) {
+                // The first try, once the stream runs steadily (a new connection speeds up by itself while TCP and
                 // the JIT warm up), or a stream faster than any interval before by a quarter: each round trip's data
                 // from now on answers a window that grew the round trip before, so each is judged.
                 growthShown = growthTried;
