@@ -42,8 +42,8 @@ class SshTransportConfigTest {
     }
 
     @Test
-    void theMaximumReceiveWindowDefaultsToNoGrowthAndIsChecked() {
-        assertEquals(2 << 20, SshTransportConfig.defaults().maxReceiveWindow(), "growth off by default");
+    void theMaximumReceiveWindowDefaultsToSixteenMebibytesAndIsChecked() {
+        assertEquals(16 << 20, SshTransportConfig.defaults().maxReceiveWindow(), "growth to 16 MiB by default");
         SshTransportConfig c = SshTransportConfig.builder().maxReceiveWindow(64 << 20).build();
         assertEquals(64 << 20, c.maxReceiveWindow());
         assertEquals(64 << 20, c.toBuilder().build().maxReceiveWindow());

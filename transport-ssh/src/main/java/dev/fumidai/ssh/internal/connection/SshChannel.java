@@ -50,6 +50,18 @@ import java.util.concurrent.CompletableFuture;
  * limits). While growing, every byte read is returned with as much again of new window, at most doubling the window
  * per interval; as TCP's
  * slow start, a window-limited stream doubles about once per round trip or two.
+ * <li>Payoff. A round-trip sample also contains every byte queued ahead of the answer, so when our own reading is the
+ * bottleneck (decryption on a busy machine, a download over loopback) the peer always holds credit, its data waits in
+ * the socket below us, each sample is that queue's length divided by our rate, and the window always looks like the
+ * limit: growing it only lengthens the queue (measured: a 16 MiB window, grown or fixed, cut loopback downloads from
+ * about 170 to 10-30 MB/s, TCP retransmitting from a full receive queue). So growth must pay off, judged on the rate
+ * consumed in bytes per second (not per estimated round trip, which grows with the queue). The first growth is a try,
+ * made once two intervals' rates agree within {@link #SETTLED} (a new connection speeds up by itself while TCP and
+ * the JIT warm up); the interval after it holds, since its data still answers the old window, and growing goes on only if its
+ * rate is at least {@link #GROWTH_PAYOFF} times the best of any interval before. From then on every interval is
+ * judged so (the first interval of each run of growth only has to stay within a quarter of the best, as its data
+ * answers the held window). A stream that the window does not limit therefore ends at twice the initial window at
+ * most, and only a stream a quarter faster than any seen before tries again.
  * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
  * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
  * either. So the window ends near two to four times the bytes the reader consumes per round trip.
@@ -88,6 +100,19 @@ public final class SshChannel extends AbstractStreamChannel {
      */
     static final int ADJUST_PACKETS = 4;
 
+    /**
+     * How much faster than the best interval before the reader must consume for the window to grow on: a quarter,
+     * the step BBR's congestion control expects of a pipe that is not yet full.
+     */
+    static final double GROWTH_PAYOFF = 1.25;
+
+    /**
+     * How close (a fraction of the rate before) two intervals' rates must be for the first try: a window-limited
+     * stream runs at a steady window/RTT, while a new connection speeds up by itself for a while (TCP's buffers, the
+     * JIT) and a stream our own reading limits on a busy machine varies by more.
+     */
+    static final double SETTLED = 0.125;
+
     private final SshConnection connection;
     private final int localId;
     private final String channelType;
@@ -125,6 +150,16 @@ public final class SshChannel extends AbstractStreamChannel {
     /** Growth decided and not yet sent in an adjust. */
     private long pendingGrowth;
     private int windowGrowths;
+    /** The highest consumption rate (bytes per nanosecond) of any interval so far. */
+    private double bestRate;
+    /** Whether growing was tried once (the first try needs no gain to show). */
+    private boolean growthTried;
+    /** The consumption rate of the interval before, 0 before the first. */
+    private double lastRate;
+    /** Whether the last growth showed a faster stream, so growing goes on without a round trip's pause. */
+    private boolean growthShown;
+    /** Whether the present growing interval is the first of a run of them. */
+    private boolean growthFresh;
     private boolean confirmed;
     boolean eofReceived;
     boolean closeReceived;
@@ -423,7 +458,33 @@ public final class SshChannel extends AbstractStreamChannel {
             // Bytes per round trip: an interval longer than one round trip (the reader paused) counts proportionally.
             double perRtt = (double) copied * rttNanos / Math.max(elapsed, rttNanos);
             // The peer used more than half the window it had when the interval began: the window may be what limits.
-            growing = keptUp && 2 * perRtt > intervalWindow;
+            boolean mayLimit = keptUp && 2 * perRtt > intervalWindow;
+            // Bytes per nanosecond, not per estimated round trip: the estimate itself grows with a queue.
+            double rate = (double) copied / Math.max(elapsed, 1);
+            if (growing && growthFresh) {
+                // This interval's data answered the window of the one before, when it did not grow yet; the credit
+                // added now comes back in the next one. After a first try, hold and see what it did; once growing
+                // has paid off, go on and judge the next interval.
+                growthFresh = false;
+                growing = growthShown && rate * GROWTH_PAYOFF >= bestRate;
+                growthShown = growing;
+            } else if (mayLimit && (growthTried ? rate >= bestRate * GROWTH_PAYOFF
+                    : Math.abs(rate - lastRate) <= lastRate * SETTLED)) {
+                // The first try, once the stream runs steadily (a new connection speeds up by itself while TCP and
+                // the JIT warm up), or a stream faster than any interval before by a quarter: each round trip's data
+                // from now on answers a window that grew the round trip before, so each is judged.
+                growthShown = growthTried;
+                growthTried = true;
+                growthFresh = !growing;
+                growing = true;
+            } else {
+                // No gain: the window is not what limits (a queue below us, such as our own decryption, or a slower
+                // link). Measured against the best interval ever, a slow one (a stall) cannot pass for a gain later.
+                growing = false;
+                growthShown = false;
+            }
+            bestRate = Math.max(bestRate, rate);
+            lastRate = rate;
             if (growing) {
                 growLimit = 2 * (window + grow);
                 windowGrowths++;
