@@ -163,6 +163,13 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean strictKex;
     private boolean firstNewKeysReceived;
     private boolean expectExtInfoNow;
+    /** Whether the server's first KEXINIT said it may send EXT_INFO ({@code ext-info-s}, RFC 8308 §2.1). */
+    private boolean serverMaySendExtInfo;
+    /**
+     * Whether the ready future was completed: once our NEWKEYS and SERVICE_REQUEST are sent and the slot for the
+     * server's EXT_INFO has passed, before SERVICE_ACCEPT arrives (see {@link #maybeReady}).
+     */
+    private boolean readyFired;
     private boolean extInfoDuringAuthSeen;
     private boolean userauthSucceeded;
     private int noiseCount;
@@ -294,6 +301,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         boolean passedUp = false;
         try {
             passedUp = handlePayload(payload);
+            maybeReady();
             checkRekeyLimits();
             limitQueuedReplies();
         } catch (Exception e) {
@@ -469,6 +477,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             startKex();
         }
         if (kexCount == 0) {
+            serverMaySendExtInfo = theirKexInit.kexAlgorithms().contains(KexAlgorithms.EXT_INFO_S);
             strictKex = theirKexInit.kexAlgorithms().contains(KexAlgorithms.KEX_STRICT_S);
             if (strictKex && firstPacketWasNotKexInit) {
                 throw new SshProtocolException("strict KEX violation: KEXINIT was not the first packet");
@@ -742,6 +751,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             codec.setSequenceWrapForbidden(false);
             phase = Phase.SERVICE_REQUESTED;
             send(buf(b -> new ServiceRequestMessage(USERAUTH_SERVICE).encode(b)));
+            maybeReady();
         }
     }
 
@@ -811,6 +821,26 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
         phase = Phase.ESTABLISHED;
         cancelHandshakeTimer();
+    }
+
+    /**
+     * Completes the ready future once user authentication may send its first request: the initial key exchange is
+     * done (our NEWKEYS and SERVICE_REQUEST are sent) and the slot for the server's EXT_INFO has passed, so
+     * {@code server-sig-algs} is known (RFC 8308 §2.4: the server sends it as the next packet after its NEWKEYS,
+     * which in practice arrives in the same read; a server without {@code ext-info-s} sends none).
+     *
+     * <p>This is before SERVICE_ACCEPT arrives, a round trip earlier than RFC 4253 §10 reads at first sight: the
+     * server handles our packets in order, so a USERAUTH_REQUEST right behind the SERVICE_REQUEST reaches it after
+     * it accepted the service (OpenSSH sshd, Dropbear and MINA do so; see docs/transport-ssh.md, Handshake).
+     * SERVICE_ACCEPT is still required: any upper-layer message before it is a protocol error, and a server that
+     * refuses the service disconnects, which fails authentication with the hop named.
+     */
+    private void maybeReady() {
+        if (readyFired || failure != null || (phase != Phase.SERVICE_REQUESTED && phase != Phase.ESTABLISHED)
+                || (serverMaySendExtInfo && expectExtInfoNow)) {
+            return;
+        }
+        readyFired = true;
         SshTransportReadyEvent event = new SshTransportReadyEvent(serverVersion, firstNegotiated,
                 firstNegotiated.hostKey(), hostKeyBlob, hostKeyFingerprint, verdict, sessionId, serverSigAlgs);
         ready.trySuccess(event);
@@ -921,7 +951,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     // ------------------------------------------------------------------ outbound
 
     private boolean writesHeld() {
-        return phase != Phase.ESTABLISHED || (kexInProgress && !ourNewKeysSent);
+        return !readyFired || phase == Phase.CLOSED || (kexInProgress && !ourNewKeysSent);
     }
 
     @Override
@@ -1069,6 +1099,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         TunnelException typed = typed(root);
         failure = typed;
         boolean wasEstablished = phase == Phase.ESTABLISHED;
+        // Before SERVICE_ACCEPT the ready future may be complete already (see maybeReady): then user
+        // authentication is running and learns of the failure by the exception fired up the pipeline.
         cancelRekeyTimer();
         cancelHandshakeTimer();
         LOG.debug("{}: transport failed: {}", where, typed.getMessage());
@@ -1083,7 +1115,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (ready != null) {
             ready.tryFailure(typed);
         }
-        if (wasEstablished && !closedLocally) {
+        if ((wasEstablished || readyFired) && !closedLocally) {
             // A close asked for by an upper layer is not an error for the upper layers.
             ctx.fireExceptionCaught(typed);
         }

@@ -264,4 +264,100 @@ class SshTransportHandlerTest {
             assertInstanceOf(HopHandshakeException.class, s.failure());
         }
     }
+
+    /** Runs the handshake up to the client's NEWKEYS, with the server's KEXINIT offering {@code kex} names. */
+    static void upToClientNewKeys(ScriptedServer s, List<String> kex) throws Exception {
+        s.strict = true;
+        s.sendVersion();
+        byte[] is = s.sendKexInit(s.kexInit(true, false, kex));
+        byte[] ic = s.readClientKexInit();
+        s.replyAndSendNewKeys(ic, is, null);
+        s.expectClientNewKeys();
+    }
+
+    /** Writes a payload from the upper layer, as user authentication does. */
+    static io.netty.channel.ChannelFuture upperLayerWrites(ScriptedServer s, int number) {
+        io.netty.channel.ChannelFuture f = s.client.writeAndFlush(Unpooled.buffer().writeByte(number).writeInt(7));
+        s.pump();
+        return f;
+    }
+
+    @Test
+    void userAuthMayWriteBeforeServiceAcceptAndItsRequestFollowsTheServiceRequest() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST right after NEWKEYS");
+            // No SERVICE_ACCEPT yet: the transport is ready all the same, and a request goes out at once.
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertTrue(s.upperLayer.contains(s.ready.getNow()), "the ready event went up the pipeline");
+            assertTrue(upperLayerWrites(s, 50).isSuccess());
+            assertEquals(50, s.nextNumberFromClient(), "USERAUTH_REQUEST sent before SERVICE_ACCEPT arrived");
+            s.send(b -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b));
+            s.sendMessage(51, new byte[] {0, 0, 0, 0, 0});
+            assertTrue(s.upperLayer.stream().anyMatch(o -> o instanceof byte[] b && b[0] == 51),
+                    "the answer after SERVICE_ACCEPT went up");
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aUserAuthAnswerBeforeServiceAcceptFailsNamingTheHop() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            assertEquals(5, s.nextNumberFromClient());
+            upperLayerWrites(s, 50);
+            assertEquals(50, s.nextNumberFromClient());
+            s.sendMessage(52); // USERAUTH_SUCCESS without SERVICE_ACCEPT
+            assertTrue(s.upperLayer.stream().noneMatch(o -> o instanceof byte[]), "nothing passed up");
+            Throwable t = s.upperLayer.stream().filter(o -> o instanceof Throwable).map(o -> (Throwable) o)
+                    .findFirst().orElseThrow(() -> new AssertionError("no failure went up: " + s.upperLayer));
+            assertInstanceOf(HopHandshakeException.class, t);
+            assertTrue(t.getMessage().startsWith("ssh hop \"scripted\" 127.0.0.1:22: "), t.getMessage());
+            assertTrue(t.getMessage().contains("message 52 before the ssh-userauth service was accepted"),
+                    t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheServiceFailsUserAuthWithTheHopNamed() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            assertEquals(5, s.nextNumberFromClient());
+            s.send(b -> new DisconnectMessage(DisconnectMessage.SERVICE_NOT_AVAILABLE, "no", "").encode(b));
+            Throwable t = s.upperLayer.stream().filter(o -> o instanceof Throwable).map(o -> (Throwable) o)
+                    .findFirst().orElseThrow(() -> new AssertionError("no failure went up: " + s.upperLayer));
+            assertInstanceOf(dev.fumidai.ssh.SshDisconnectException.class, t);
+            assertTrue(t.getMessage().startsWith("ssh hop \"scripted\" 127.0.0.1:22"), t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void readyWaitsForTheExtInfoTheServerAnnounced() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+            assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST does not wait");
+            assertFalse(s.ready.isDone(), "not ready before the packet after the server's NEWKEYS");
+            assertFalse(upperLayerWrites(s, 50).isDone(), "held back until ready");
+            assertEquals(-1, s.nextNumberFromClient());
+            s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "rsa-sha2-512,ssh-ed25519".getBytes()))
+                    .encode(b));
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(List.of("rsa-sha2-512", "ssh-ed25519"), s.ready.getNow().serverSigAlgs());
+            assertEquals(50, s.nextNumberFromClient(), "the held request leaves once ready");
+        }
+    }
+
+    @Test
+    void readyComesWithTheNextPacketWhenAnAnnouncedExtInfoNeverComes() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+            assertEquals(5, s.nextNumberFromClient());
+            assertFalse(s.ready.isDone());
+            s.send(b -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b));
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(List.of(), s.ready.getNow().serverSigAlgs());
+        }
+    }
 }
