@@ -360,4 +360,48 @@ class SshTransportHandlerTest {
             assertEquals(List.of(), s.ready.getNow().serverSigAlgs());
         }
     }
+
+    /**
+     * Shows the round trips saved at a hop: after the server's NEWKEYS (and EXT_INFO), the client sends NEWKEYS,
+     * SERVICE_REQUEST and the signed publickey request in one flight, before any answer; SUCCESS then comes with
+     * SERVICE_ACCEPT. Before, SERVICE_ACCEPT, the none probe and the key query each cost a round trip of their own.
+     */
+    @Test
+    void newKeysServiceRequestAndTheSignedKeyLeaveInOneFlight() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            dev.fumidai.ssh.internal.keys.SshPrivateKey key = dev.fumidai.ssh.internal.keys.SshPrivateKeys.fromKeyPair(
+                    java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), "k");
+            s.strict = true;
+            s.sendVersion();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256,
+                    KexAlgorithms.EXT_INFO_S)));
+            byte[] ic = s.readClientKexInit();
+            s.replyAndSendNewKeys(ic, is, null);
+            s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "ssh-ed25519".getBytes())).encode(b));
+            io.netty.util.concurrent.Promise<AuthAttempt> auth = s.client.eventLoop().newPromise();
+            s.ready.addListener(f -> s.client.pipeline().replace(PipelineNames.USERAUTH, PipelineNames.USERAUTH,
+                    new SshUserAuthHandler(new UserAuthConfig("alice",
+                            List.of(dev.fumidai.ssh.internal.auth.AuthIdentity.of(key)), null, null, true,
+                            Runnable::run), s.ready.getNow(), "ssh hop \"scripted\" 127.0.0.1:22", a -> { }, auth)));
+            // Everything the client sent since the server's NEWKEYS, with no answer from the server in between:
+            List<Integer> flight = new java.util.ArrayList<>();
+            ByteBuf b;
+            while ((b = s.nextFromClient()) != null) {
+                flight.add((int) b.getUnsignedByte(b.readerIndex()));
+                if (flight.size() == 3) {
+                    b.skipBytes(1);
+                    assertEquals("alice", SshWire.readString(b));
+                    assertEquals("ssh-connection", SshWire.readString(b));
+                    assertEquals("publickey", SshWire.readString(b));
+                    assertTrue(SshWire.readBoolean(b), "the signed request, no query");
+                }
+                b.release();
+            }
+            assertEquals(List.of(21, 5, 50), flight, "NEWKEYS, SERVICE_REQUEST, USERAUTH_REQUEST");
+            s.send(b2 -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b2));
+            s.sendMessage(52);
+            assertTrue(auth.isSuccess(), () -> String.valueOf(auth.cause()));
+            assertFalse(auth.getNow().trivial());
+        }
+    }
 }
