@@ -17,6 +17,16 @@ public final class KeyExchanges {
      * @throws IllegalArgumentException for a name we do not implement
      */
     public static KeyExchange create(String name, ExchangeHashInput input, SecureRandom random) {
+        return create(name, input, random, false);
+    }
+
+    /**
+     * Creates the exchange like {@link #create(String, ExchangeHashInput, SecureRandom)}; with
+     * {@code prefetchedKeys}, sntrup761 takes a key pair generated ahead of time by {@link Sntrup761KeyPairs}
+     * (the transport's choice; tests that replay {@code random} keep it off).
+     */
+    public static KeyExchange create(String name, ExchangeHashInput input, SecureRandom random,
+            boolean prefetchedKeys) {
         switch (name) {
             case KexAlgorithms.MLKEM768_X25519_SHA256:
                 return new EcdhKeyExchange(input, "SHA-256",
@@ -24,7 +34,7 @@ public final class KeyExchanges {
             case KexAlgorithms.SNTRUP761_X25519_SHA512:
             case KexAlgorithms.SNTRUP761_X25519_SHA512_OPENSSH:
                 return new EcdhKeyExchange(input, "SHA-512",
-                        new HybridKemAgreement(HybridKemAgreement.Kem.SNTRUP761, random));
+                        new HybridKemAgreement(HybridKemAgreement.Kem.SNTRUP761, random, prefetchedKeys));
             case KexAlgorithms.CURVE25519_SHA256:
             case KexAlgorithms.CURVE25519_SHA256_LIBSSH:
                 return new EcdhKeyExchange(input, "SHA-256", new Curve25519Agreement(random));

@@ -20,6 +20,7 @@ import dev.fumidai.ssh.internal.kex.KexResult;
 import dev.fumidai.ssh.internal.kex.KeyDerivation;
 import dev.fumidai.ssh.internal.kex.KeyExchange;
 import dev.fumidai.ssh.internal.kex.KeyExchanges;
+import dev.fumidai.ssh.internal.kex.Sntrup761KeyPairs;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import dev.fumidai.ssh.internal.keys.SshPublicKey;
 import dev.fumidai.ssh.internal.keys.SshPublicKeys;
@@ -259,6 +260,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (codec == null) {
             throw new IllegalStateException("SshTransportHandler needs an SshPacketCodec before it");
         }
+        // sntrup761 key generation is slow in Java: start it now, so it overlaps the connect and version exchange.
+        Sntrup761KeyPairs.prefetch(peer(), config.kexAlgorithms());
         long nanos = config.handshakeTimeout().toNanos();
         handshakeTimer = ctx.executor().schedule(() -> {
             if (phase != Phase.ESTABLISHED && failure == null) {
@@ -502,9 +505,15 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             // Reached only through SshTransportConfig.Builder.allowInsecureLegacyAlgorithms().
             LOG.warn("{}: negotiated insecure legacy algorithms {}", where, legacy);
         }
+        Sntrup761KeyPairs.negotiated(peer(), negotiated.kex());
         kex = KeyExchanges.create(negotiated.kex(),
-                new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes), random);
+                new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes), random, true);
         kex.start(ctx.alloc(), this::send);
+    }
+
+    /** Names the peer for {@link Sntrup761KeyPairs}: the host name checked against known_hosts, and the port. */
+    private String peer() {
+        return hostName + ":" + port;
     }
 
     private static String first(List<String> names) {
