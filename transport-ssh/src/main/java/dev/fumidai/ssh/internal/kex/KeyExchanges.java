@@ -61,6 +61,20 @@ public final class KeyExchanges {
         }
     }
 
+    /**
+     * Returns whether the method's first message goes from the client without waiting for the server (ECDH,
+     * curve25519 and the hybrids), so it can be sent as a guess with KEXINIT (RFC 4253 §7.1).
+     */
+    public static boolean canGuess(String name) {
+        return switch (name) {
+            case KexAlgorithms.MLKEM768_X25519_SHA256, KexAlgorithms.SNTRUP761_X25519_SHA512,
+                    KexAlgorithms.SNTRUP761_X25519_SHA512_OPENSSH, KexAlgorithms.CURVE25519_SHA256,
+                    KexAlgorithms.CURVE25519_SHA256_LIBSSH, KexAlgorithms.ECDH_NISTP256, KexAlgorithms.ECDH_NISTP384,
+                    KexAlgorithms.ECDH_NISTP521 -> true;
+            default -> false;
+        };
+    }
+
     private static KeyExchange fixed(ExchangeHashInput input, String hash, DHParameters group, SecureRandom random) {
         return new DhKeyExchange(input, hash, group.getP(), group.getG(), random);
     }

@@ -19,6 +19,7 @@ import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.kex.KexResult;
 import dev.fumidai.ssh.internal.kex.KeyDerivation;
 import dev.fumidai.ssh.internal.kex.KeyExchange;
+import dev.fumidai.ssh.internal.kex.KexGuesses;
 import dev.fumidai.ssh.internal.kex.KeyExchanges;
 import dev.fumidai.ssh.internal.kex.Sntrup761KeyPairs;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
@@ -171,6 +172,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
      * server's EXT_INFO has passed, before SERVICE_ACCEPT arrives (see {@link #maybeReady}).
      */
     private boolean readyFired;
+    /** The first key exchange guessed from the last connection to this peer (see {@link KexGuesses}), or null. */
+    private KexGuesses.Guess plannedGuess;
+    /** The guessed exchange whose first packet followed our first KEXINIT, until the server's KEXINIT judges it. */
+    private KeyExchange guessedKex;
     private boolean extInfoDuringAuthSeen;
     private boolean userauthSucceeded;
     private int noiseCount;
@@ -262,6 +267,11 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
         // sntrup761 key generation is slow in Java: start it now, so it overlaps the connect and version exchange.
         Sntrup761KeyPairs.prefetch(peer(), config.kexAlgorithms());
+        KexGuesses.Guess g = KexGuesses.lookup(peer());
+        if (g != null && config.kexAlgorithms().contains(g.kex())
+                && config.hostKeyAlgorithms().contains(g.hostKey())) {
+            plannedGuess = g;
+        }
         long nanos = config.handshakeTimeout().toNanos();
         handshakeTimer = ctx.executor().schedule(() -> {
             if (phase != Phase.ESTABLISHED && failure == null) {
@@ -270,6 +280,29 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                         + " phase)", null));
             }
         }, nanos, TimeUnit.NANOSECONDS);
+        if (plannedGuess != null && ctx.channel().isActive()) {
+            startGuessedKex();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx); // the version handler before us has sent our version line
+        if (plannedGuess != null && !kexInProgress && failure == null) {
+            startGuessedKex();
+        }
+    }
+
+    /**
+     * Sends our first KEXINIT with the guessed first packet right behind our version line, without waiting for the
+     * server's version and KEXINIT (RFC 4253 §4.2 lets key exchange begin right after the identification string).
+     */
+    private void startGuessedKex() {
+        try {
+            startKex();
+        } catch (Exception e) {
+            fail(e);
+        }
     }
 
     @Override
@@ -279,6 +312,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             serverVersion = v.serverVersion();
             LOG.debug("{}: server version {}", where, serverVersion);
             phase = Phase.KEX;
+            if (kexInProgress) {
+                return; // started with a guess already
+            }
             try {
                 startKex();
             } catch (Exception e) {
@@ -506,8 +542,27 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             LOG.warn("{}: negotiated insecure legacy algorithms {}", where, legacy);
         }
         Sntrup761KeyPairs.negotiated(peer(), negotiated.kex());
-        kex = KeyExchanges.create(negotiated.kex(),
-                new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes), random, true);
+        if (kexCount == 0) {
+            KexGuesses.record(peer(), theirKexInit.kexAlgorithms(), theirKexInit.serverHostKeyAlgorithms(),
+                    negotiated.kex(), negotiated.hostKey());
+        }
+        ExchangeHashInput input = new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes);
+        KeyExchange guessed = guessedKex;
+        guessedKex = null;
+        if (guessed != null
+                && first(theirKexInit.kexAlgorithms()).equals(first(ourKexInit.kexAlgorithms()))
+                && first(theirKexInit.serverHostKeyAlgorithms()).equals(first(ourKexInit.serverHostKeyAlgorithms()))) {
+            // RFC 4253 §7.1: the guess was right, so the server takes the packet we sent with our KEXINIT.
+            LOG.debug("{}: guessed key exchange {} was right", where, negotiated.kex());
+            kex = guessed;
+            kex.exchangeHashInput(input);
+            return;
+        }
+        if (guessed != null) {
+            // A wrong guess: the server ignores the guessed packet (RFC 4253 §7.1); the right one follows.
+            LOG.debug("{}: guessed key exchange was wrong; negotiated {}", where, negotiated.kex());
+        }
+        kex = KeyExchanges.create(negotiated.kex(), input, random, true);
         kex.start(ctx.alloc(), this::send);
     }
 
@@ -894,16 +949,40 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             kexNames.add(KexAlgorithms.EXT_INFO_C);
             kexNames.add(KexAlgorithms.KEX_STRICT_C);
         }
+        List<String> hostKeyNames = config.hostKeyAlgorithms();
+        KexGuesses.Guess guess = kexCount == 0 ? plannedGuess : null;
+        plannedGuess = null;
+        if (guess != null) {
+            // The remembered first choices go first, so the guess is right if the server is unchanged.
+            kexNames = moveToFront(kexNames, guess.kex());
+            hostKeyNames = moveToFront(hostKeyNames, guess.hostKey());
+        }
         byte[] cookie = new byte[KexInitMessage.COOKIE_LENGTH];
         random.nextBytes(cookie);
-        ourKexInit = new KexInitMessage(cookie, kexNames, config.hostKeyAlgorithms(), config.ciphers(),
+        ourKexInit = new KexInitMessage(cookie, kexNames, hostKeyNames, config.ciphers(),
                 config.ciphers(), config.macs(), config.macs(), List.of("none"), List.of("none"), List.of(),
-                List.of(), false, 0);
+                List.of(), guess != null, 0);
         ByteBuf b = ctx.alloc().buffer();
         ourKexInit.encode(b);
         ourKexInitBytes = ByteBufUtil.getBytes(b);
         ourKexInitSequence = codec.outboundSequence();
         send(b);
+        if (guess != null) {
+            LOG.debug("{}: guessing key exchange {} with host key {}", where, guess.kex(), guess.hostKey());
+            guessedKex = KeyExchanges.create(guess.kex(), null, random, true);
+            guessedKex.start(ctx.alloc(), this::send);
+        }
+    }
+
+    private static List<String> moveToFront(List<String> names, String first) {
+        List<String> out = new ArrayList<>(names.size());
+        out.add(first);
+        for (String n : names) {
+            if (!n.equals(first)) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /**

@@ -404,4 +404,93 @@ class SshTransportHandlerTest {
             assertFalse(auth.getNow().trivial());
         }
     }
+
+    static KexInitMessage decodeKexInit(byte[] bytes) throws Exception {
+        ByteBuf b = Unpooled.wrappedBuffer(bytes);
+        try {
+            return KexInitMessage.decode(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Takes the client's next payload, checks its number and puts it back for the scripted server to read. */
+    static void peekClient(ScriptedServer s, int number) {
+        ByteBuf b = s.nextFromClient();
+        if (b == null) {
+            throw new AssertionError("the client sent nothing; expected message " + number);
+        }
+        int n = b.getUnsignedByte(b.readerIndex());
+        s.server.inboundMessages().add(b);
+        assertEquals(number, n);
+    }
+
+    static final SshTransportConfig GUESSING = SshTransportConfig.builder().kexAlgorithms(List.of(
+            KexAlgorithms.ECDH_NISTP256, KexAlgorithms.CURVE25519_SHA256)).build();
+
+    /** Runs a first connection, which remembers the server's first choices (curve25519-sha256, ssh-ed25519). */
+    static void rememberTheServer() throws Exception {
+        dev.fumidai.ssh.internal.kex.KexGuesses.forgetAll();
+        try (ScriptedServer first = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            first.handshake(true);
+            assertTrue(first.ready.isSuccess());
+            assertEquals(KexAlgorithms.ECDH_NISTP256, decodeKexInit(first.lastClientKexInit).kexAlgorithms().get(0),
+                    "no guess on a first connection: our own order");
+        }
+    }
+
+    @Test
+    void aSecondConnectionGuessesTheKeyExchangeAndSendsItsFirstPacketBeforeTheServerSpeaks() throws Exception {
+        rememberTheServer();
+        try (ScriptedServer s = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            // Before the server sent anything: our KEXINIT with the remembered choices first, and the guess.
+            byte[] ic = s.readClientKexInit();
+            KexInitMessage ours = decodeKexInit(ic);
+            assertTrue(ours.firstKexPacketFollows());
+            assertEquals(KexAlgorithms.CURVE25519_SHA256, ours.kexAlgorithms().get(0));
+            assertEquals("ssh-ed25519", ours.serverHostKeyAlgorithms().get(0));
+            assertTrue(ours.kexAlgorithms().contains(KexAlgorithms.ECDH_NISTP256), "nothing dropped from the list");
+            peekClient(s, 30); // the guessed ECDH_INIT, before the server's version line
+            // The server, unchanged, takes the guess: no second ECDH_INIT, one round trip fewer.
+            s.strict = true;
+            s.sendVersion();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            s.replyAndSendNewKeys(ic, is, null);
+            s.expectClientNewKeys();
+            s.expectServiceRequestAndAccept();
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(KexAlgorithms.CURVE25519_SHA256, s.ready.getNow().cryptoInfo().kex());
+        }
+    }
+
+    @Test
+    void aWrongGuessIsFollowedByTheRightFirstPacket() throws Exception {
+        rememberTheServer();
+        try (ScriptedServer s = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            byte[] ic = s.readClientKexInit();
+            assertTrue(decodeKexInit(ic).firstKexPacketFollows());
+            ByteBuf guessed = s.nextFromClient();
+            assertEquals(30, guessed.getUnsignedByte(guessed.readerIndex()));
+            guessed.release(); // the server ignores a wrong guess (RFC 4253 §7.1)
+            // The server changed: it now puts nistp256 first, so the guess (curve25519 first) is wrong. The scripted
+            // server only speaks X25519, so it offers curve25519 alone but with another host-key algorithm first.
+            s.strict = true;
+            s.sendVersion();
+            KexInitMessage changed = s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256));
+            changed = new KexInitMessage(changed.cookie(), changed.kexAlgorithms(), List.of("ssh-ed25519-cert-v01@openssh.com",
+                    "ssh-ed25519"), changed.encryptionClientToServer(), changed.encryptionServerToClient(),
+                    changed.macClientToServer(), changed.macServerToClient(), changed.compressionClientToServer(),
+                    changed.compressionServerToClient(), List.of(), List.of(), false, 0);
+            byte[] is = s.sendKexInit(changed);
+            s.replyAndSendNewKeys(ic, is, null); // reads the second, right ECDH_INIT
+            s.expectClientNewKeys();
+            s.expectServiceRequestAndAccept();
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(null, dev.fumidai.ssh.internal.kex.KexGuesses.lookup("scripted:22"),
+                    "the server's first host-key algorithm was not negotiated: nothing to guess next time");
+        }
+    }
 }
