@@ -165,8 +165,6 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean strictKex;
     private boolean firstNewKeysReceived;
     private boolean expectExtInfoNow;
-    /** Whether the server's first KEXINIT said it may send EXT_INFO ({@code ext-info-s}, RFC 8308 §2.1). */
-    private boolean serverMaySendExtInfo;
     /**
      * Whether the ready future was completed: once our NEWKEYS and SERVICE_REQUEST are sent and the slot for the
      * server's EXT_INFO has passed, before SERVICE_ACCEPT arrives (see {@link #maybeReady}).
@@ -516,7 +514,6 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             startKex();
         }
         if (kexCount == 0) {
-            serverMaySendExtInfo = theirKexInit.kexAlgorithms().contains(KexAlgorithms.EXT_INFO_S);
             strictKex = theirKexInit.kexAlgorithms().contains(KexAlgorithms.KEX_STRICT_S);
             if (strictKex && firstPacketWasNotKexInit) {
                 throw new SshProtocolException("strict KEX violation: KEXINIT was not the first packet");
@@ -890,8 +887,11 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     /**
      * Completes the ready future once user authentication may send its first request: the initial key exchange is
      * done (our NEWKEYS and SERVICE_REQUEST are sent) and the slot for the server's EXT_INFO has passed, so
-     * {@code server-sig-algs} is known (RFC 8308 §2.4: the server sends it as the next packet after its NEWKEYS,
-     * which in practice arrives in the same read; a server without {@code ext-info-s} sends none).
+     * {@code server-sig-algs} is known when an RSA key signs (RFC 8308 §2.4: the server sends it as the next packet
+     * after its NEWKEYS, which in practice arrives in the same read). The slot is waited for whether or not the
+     * server announced {@code ext-info-s}: a server may send EXT_INFO to a client that sent {@code ext-info-c}
+     * without announcing it (OpenSSH before 9.6 does). A server that sends no EXT_INFO makes SERVICE_ACCEPT the next
+     * packet, so with it user authentication starts one round trip later, as it did before.
      *
      * <p>This is before SERVICE_ACCEPT arrives, a round trip earlier than RFC 4253 §10 reads at first sight: the
      * server handles our packets in order, so a USERAUTH_REQUEST right behind the SERVICE_REQUEST reaches it after
@@ -901,7 +901,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
      */
     private void maybeReady() {
         if (readyFired || failure != null || (phase != Phase.SERVICE_REQUESTED && phase != Phase.ESTABLISHED)
-                || (serverMaySendExtInfo && expectExtInfoNow)) {
+                || expectExtInfoNow) {
             return;
         }
         readyFired = true;

@@ -363,10 +363,17 @@ final class ScriptedServer implements AutoCloseable {
         pump();
     }
 
-    /** Returns the failure the client's transport reported, waiting for nothing: the channel is embedded. */
+    /**
+     * Returns the failure the client's transport reported, waiting for nothing: the channel is embedded. Before the
+     * transport is ready that fails the ready future; after (user authentication may start before SERVICE_ACCEPT)
+     * it is fired up the pipeline to the upper layer.
+     */
     Throwable failure() {
         pump();
-        return ready.cause();
+        if (ready.cause() != null) {
+            return ready.cause();
+        }
+        return (Throwable) upperLayer.stream().filter(o -> o instanceof Throwable).findFirst().orElse(null);
     }
 
     @Override

@@ -275,6 +275,11 @@ class SshTransportHandlerTest {
         s.expectClientNewKeys();
     }
 
+    /** Sends the server's EXT_INFO, the packet after its NEWKEYS (RFC 8308 §2.4). */
+    static void extInfo(ScriptedServer s) {
+        s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "ssh-ed25519".getBytes())).encode(b));
+    }
+
     /** Writes a payload from the upper layer, as user authentication does. */
     static io.netty.channel.ChannelFuture upperLayerWrites(ScriptedServer s, int number) {
         io.netty.channel.ChannelFuture f = s.client.writeAndFlush(Unpooled.buffer().writeByte(number).writeInt(7));
@@ -286,6 +291,7 @@ class SshTransportHandlerTest {
     void userAuthMayWriteBeforeServiceAcceptAndItsRequestFollowsTheServiceRequest() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
             assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST right after NEWKEYS");
             // No SERVICE_ACCEPT yet: the transport is ready all the same, and a request goes out at once.
             assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
@@ -304,6 +310,7 @@ class SshTransportHandlerTest {
     void aUserAuthAnswerBeforeServiceAcceptFailsNamingTheHop() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
             assertEquals(5, s.nextNumberFromClient());
             upperLayerWrites(s, 50);
             assertEquals(50, s.nextNumberFromClient());
@@ -323,6 +330,7 @@ class SshTransportHandlerTest {
     void aServerThatRefusesTheServiceFailsUserAuthWithTheHopNamed() throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
             upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
             assertEquals(5, s.nextNumberFromClient());
             s.send(b -> new DisconnectMessage(DisconnectMessage.SERVICE_NOT_AVAILABLE, "no", "").encode(b));
             Throwable t = s.upperLayer.stream().filter(o -> o instanceof Throwable).map(o -> (Throwable) o)
@@ -335,8 +343,18 @@ class SshTransportHandlerTest {
 
     @Test
     void readyWaitsForTheExtInfoTheServerAnnounced() throws Exception {
+        readyWaitsForTheExtInfo(List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+    }
+
+    /** OpenSSH before 9.6 sends EXT_INFO without announcing ext-info-s; RSA needs its server-sig-algs all the same. */
+    @Test
+    void readyWaitsForAnExtInfoTheServerDidNotAnnounce() throws Exception {
+        readyWaitsForTheExtInfo(List.of(KexAlgorithms.CURVE25519_SHA256));
+    }
+
+    void readyWaitsForTheExtInfo(List<String> serverKex) throws Exception {
         try (ScriptedServer s = new ScriptedServer(CONFIG)) {
-            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+            upToClientNewKeys(s, serverKex);
             assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST does not wait");
             assertFalse(s.ready.isDone(), "not ready before the packet after the server's NEWKEYS");
             assertFalse(upperLayerWrites(s, 50).isDone(), "held back until ready");
