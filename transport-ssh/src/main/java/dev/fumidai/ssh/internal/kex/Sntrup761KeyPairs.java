@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * version exchange and the server's KEXINIT; and a pair taken for an exchange is replaced at once, so the next
  * connection of this JVM finds one ready. Each pair is used for one key exchange only (taken out of the queue)
  * and a pair older than {@link #MAX_AGE_NANOS} is dropped unused, so an ephemeral key never waits long in memory.
- * At most {@link #SPARES} pair waits, ready or being generated; connections that start together beyond that
+ * At most {@link #SPARES} pairs wait, ready or being generated; connections that start together beyond that
  * generate their own on their event loop, as before. A peer whose last exchange chose
  * another method (OpenSSH 9.9 and later choose mlkem768x25519-sha256) gets no prefetch, so no CPU is spent on keys
  * nobody takes.
@@ -41,8 +41,11 @@ public final class Sntrup761KeyPairs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sntrup761KeyPairs.class);
 
-    /** Pairs kept ready or being generated: one, for the next connection (a second hop connects after the first). */
-    static final int SPARES = 1;
+    /**
+     * Pairs kept ready or being generated: two, so that a two-hop route, whose hops connect one after the other and
+     * take one pair each, finds both ready (with one, the second hop waited for the first hop's replacement).
+     */
+    static final int SPARES = 2;
     /** How long a generated pair may wait for an exchange before it is dropped. */
     static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Bound on the peers whose last choice is remembered. */
@@ -76,7 +79,7 @@ public final class Sntrup761KeyPairs {
 
     /**
      * Starts generating a pair for a key exchange about to start with {@code peer}, if we offer sntrup761, the
-     * peer did not choose another method last time, and no spare pair is waiting already.
+     * peer did not choose another method last time, and fewer than {@link #SPARES} pairs are waiting already.
      */
     public static void prefetch(String peer, List<String> ourKex) {
         if (ourKex.stream().noneMatch(Sntrup761KeyPairs::isSntrup)) {
