@@ -128,7 +128,7 @@ class SshHopCertificateInteropTest {
         Files.move(dir.resolve("id_ecdsa-cert.pub"), elsewhere);
         Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> hop().connect(helper.context()).get(30, TimeUnit.SECONDS));
-        assertTrue(String.valueOf(refused.getCause()).contains("tried [none, publickey"), refused::toString);
+        assertTrue(String.valueOf(refused.getCause()).contains("tried [publickey"), refused::toString);
         helper.events.clear();
         HopSession session = hop().toBuilder().certificate(elsewhere).build().connect(helper.context())
                 .get(30, TimeUnit.SECONDS);

@@ -167,4 +167,9 @@ class DropbearInteropTest {
             assertEquals(51, client.tryNoneAuth("nobody"), "USERAUTH_FAILURE");
         }
     }
+
+    @Test
+    void keyExchangeGuessesRightAndWrongConnect() throws Exception {
+        KexGuessChecks.rightAndWrongGuessesConnect(server.port, pinned(), true);
+    }
 }

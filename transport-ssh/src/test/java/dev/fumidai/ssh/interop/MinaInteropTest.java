@@ -220,4 +220,28 @@ class MinaInteropTest {
                 KexAlgorithms.MLKEM768_X25519_SHA256, CipherAlgorithms.DEFAULT_CIPHERS.get(0),
                 KeyAlgorithms.SSH_ED25519);
     }
+
+    @Test
+    void keyExchangeGuessesRightAndWrongConnect() throws Exception {
+        KexGuessChecks.rightAndWrongGuessesConnect(port(), pinned(), false);
+    }
+
+    /** A MINA server whose first choices are ours (curve25519-sha256, ssh-ed25519) takes a right guess. */
+    @Test
+    void aRightKeyExchangeGuessIsTakenByMina() throws Exception {
+        SshServer guessable = SshServer.setUpDefaultServer();
+        guessable.setHost("127.0.0.1");
+        guessable.setPort(0);
+        guessable.setKeyPairProvider(KeyPairProvider.wrap(List.of(hostKeys.get(KeyAlgorithms.SSH_ED25519))));
+        guessable.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
+                List.of(BuiltinDHFactories.curve25519), ServerBuilder.DH2KEX));
+        guessable.setPasswordAuthenticator((user, password, session) -> false);
+        guessable.start();
+        try {
+            int port = ((InetSocketAddress) guessable.getBoundAddresses().iterator().next()).getPort();
+            KexGuessChecks.rightAndWrongGuessesConnect(port, pinned(), true);
+        } finally {
+            guessable.stop(true);
+        }
+    }
 }

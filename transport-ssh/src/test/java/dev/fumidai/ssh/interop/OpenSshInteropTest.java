@@ -239,4 +239,9 @@ class OpenSshInteropTest {
             }
         }
     }
+
+    @Test
+    void keyExchangeGuessesRightAndWrongConnect() throws Exception {
+        KexGuessChecks.rightAndWrongGuessesConnect(server.port, pinned(), true);
+    }
 }

@@ -164,7 +164,8 @@ class SshHopOpenSshInteropTest {
             }
             HopAuthenticationException auth = assertInstanceOf(HopAuthenticationException.class, cause, e::toString);
             assertTrue(auth.getMessage().startsWith("ssh hop \"openssh\" inetd:22"), auth.getMessage());
-            assertTrue(auth.getMessage().contains("tried [none, publickey SHA256:"), auth.getMessage());
+            // The key went first, signed: no none probe, no query (docs/transport-ssh.md, Handshake).
+            assertTrue(auth.getMessage().contains("tried [publickey SHA256:"), auth.getMessage());
             assertTrue(auth.getMessage().contains("the server allows [publickey]"), auth.getMessage());
         }
     }

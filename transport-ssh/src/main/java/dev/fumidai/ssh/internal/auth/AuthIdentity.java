@@ -33,6 +33,17 @@ public interface AuthIdentity {
      */
     CompletableFuture<byte[]> sign(String signatureAlgorithm, byte[] data, Executor executor);
 
+    /**
+     * Returns whether user authentication asks the server whether it accepts the key before signing (RFC 4252 §7,
+     * the query with boolean FALSE). Keys held by someone else, whose signature may cost a prompt, a
+     * confirmation or a touch (an agent, a security key), are queried first, as OpenSSH does, so nobody is asked
+     * for a signature the server would not take. A key held in this JVM signs at once and its signed request is
+     * sent without the query, saving a round trip per key (docs/transport-ssh.md, Handshake).
+     */
+    default boolean queryBeforeSigning() {
+        return true;
+    }
+
     /** Returns the credential for the {@code auth.attempt} event: fingerprint, and certificate facts if any. */
     default Credential credential() {
         SshPublicKey key = publicKey();
@@ -69,6 +80,11 @@ public interface AuthIdentity {
                 } catch (Exception e) {
                     return CompletableFuture.failedFuture(e);
                 }
+            }
+
+            @Override
+            public boolean queryBeforeSigning() {
+                return false;
             }
 
             @Override
@@ -109,6 +125,11 @@ public interface AuthIdentity {
                 } catch (Exception e) {
                     return CompletableFuture.failedFuture(e);
                 }
+            }
+
+            @Override
+            public boolean queryBeforeSigning() {
+                return false;
             }
 
             @Override

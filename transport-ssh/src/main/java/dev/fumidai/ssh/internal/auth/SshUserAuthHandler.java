@@ -32,11 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates the client to the server (RFC 4252) once the transport is ready: a {@code none} probe, then
- * {@code publickey} (a query per key, then the signed request, RFC 4252 §7), {@code keyboard-interactive}
- * (RFC 4256) and {@code password} (RFC 4252 §8), in that order (OpenSSH's default order) or in the order of
- * {@link UserAuthConfig#methods()}, each only when the server still lists it. Partial success (RFC 4252 §5.1)
- * moves on to the methods the server lists next.
+ * Authenticates the client to the server (RFC 4252) once the transport is ready: {@code publickey} (RFC 4252 §7),
+ * {@code keyboard-interactive} (RFC 4256) and {@code password} (RFC 4252 §8), in that order (OpenSSH's default
+ * order) or in the order of {@link UserAuthConfig#methods()}, each only when the server still lists it. Partial
+ * success (RFC 4252 §5.1) moves on to the methods the server lists next.
+ *
+ * <h2>Round trips</h2>
+ * When the first method to try is {@code publickey} and there is a key, its request goes first, without the
+ * {@code none} probe (RFC 4252 §5.2 makes the probe optional; the failure answer lists the methods just the same).
+ * Otherwise {@code none} goes first to learn the methods. A key held in this JVM is sent signed at once; a key
+ * held elsewhere (an agent) is queried first and signed only after USERAUTH_PK_OK
+ * ({@link AuthIdentity#queryBeforeSigning()}). The first request leaves as soon as the transport is ready, which
+ * is before SERVICE_ACCEPT arrives (see {@link SshTransportReadyEvent}).
  *
  * <p>Placed after the transport handler. On success it removes itself and completes the result promise
  * with the last attempt; payloads after USERAUTH_SUCCESS go on to the next handler.
@@ -116,6 +123,8 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     private final Set<String> methodsDone = new LinkedHashSet<>();
     private final List<String> tried = new ArrayList<>();
     private List<String> serverMethods = List.of();
+    /** Whether a USERAUTH_FAILURE told us the methods the server allows. */
+    private boolean methodsKnown;
     private AuthIdentity currentKey;
     private String currentAlgorithm;
     private int infoRequests;
@@ -125,6 +134,8 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     private int partialRounds;
     private String exhausted;
     private int banners;
+    /** Whether the public key in flight was offered with a query first (RFC 4252 §7, boolean FALSE). */
+    private boolean currentKeyQueried;
 
     /**
      * Creates the handler; it sends the first request when added to an active pipeline.
@@ -149,7 +160,7 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
-            sendNone();
+            sendFirst();
         } else {
             fail(new HopAuthenticationException(where, "connection closed before authentication", null));
         }
@@ -182,6 +193,32 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         });
     }
 
+    /**
+     * Returns the first configured method we hold a credential for, or {@code null}: what we would try first if
+     * the server allowed everything.
+     */
+    private String firstMethodToTry() {
+        for (String method : config.methods()) {
+            boolean usable = switch (method) {
+                case PUBLICKEY -> !keysLeft.isEmpty();
+                case KEYBOARD_INTERACTIVE -> config.keyboardInteractive() != null;
+                case PASSWORD -> config.password() != null;
+                default -> false;
+            };
+            if (usable) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    /** Sends the first request: a key when {@code publickey} comes first and there is one, else {@code none}. */
+    private void sendFirst() {
+        if (!(PUBLICKEY.equals(firstMethodToTry()) && tryNextKey())) {
+            sendNone();
+        }
+    }
+
     /** Sends {@code none} (RFC 4252 §5.2) to learn the methods the server accepts. */
     private void sendNone() {
         state = State.NONE_SENT;
@@ -205,14 +242,22 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         return ours.get(ours.size() - 1);
     }
 
-    /** Sends a public key query (RFC 4252 §7, boolean FALSE) for the next key. */
+    /**
+     * Offers the next key: the signed request at once for a key held here, else a query (RFC 4252 §7, boolean
+     * FALSE) first; returns whether there was a key.
+     */
     private boolean tryNextKey() {
         while (!keysLeft.isEmpty()) {
             AuthIdentity key = keysLeft.poll();
             currentKey = key;
             currentAlgorithm = signatureAlgorithm(key);
-            state = State.PK_QUERY;
             tried.add(PUBLICKEY + " " + key.publicKey().fingerprint() + " (" + currentAlgorithm + ")");
+            currentKeyQueried = key.queryBeforeSigning();
+            if (!currentKeyQueried) {
+                sendSigned();
+                return true;
+            }
+            state = State.PK_QUERY;
             ByteBuf b = requestHeader(PUBLICKEY);
             SshWire.writeBoolean(b, false);
             SshWire.writeString(b, currentAlgorithm);
@@ -317,6 +362,11 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
         if (state == State.DONE) {
             return;
         }
+        if (!methodsKnown) {
+            // No answer yet (a key held here could not sign before anything was sent): start over.
+            sendFirst();
+            return;
+        }
         // In the configured order (PreferredAuthentications); names we do not implement are skipped.
         for (String method : config.methods()) {
             if (!serverMethods.contains(method)) {
@@ -397,12 +447,14 @@ public final class SshUserAuthHandler extends ChannelDuplexHandler {
 
     private void onFailure(List<String> methods, boolean partial) {
         serverMethods = List.copyOf(methods);
+        methodsKnown = true;
         String partialDetail = "partial success; the server requires one of " + serverMethods;
         switch (state) {
             case NONE_SENT -> attempt(NONE, Credential.of(CredentialType.NONE), false, partial, false,
                     partial ? partialDetail : null);
             case PK_QUERY, PK_SIGNED -> attempt(PUBLICKEY, keyCredential(), false, partial, false,
-                    partial ? partialDetail : state == State.PK_QUERY ? "key not accepted" : "signature not accepted");
+                    partial ? partialDetail : state == State.PK_QUERY || !currentKeyQueried ? "key not accepted"
+                            : "signature not accepted");
             case PASSWORD_SENT -> attempt(PASSWORD, Credential.of(CredentialType.PASSWORD), false, partial, false,
                     partial ? partialDetail : "password not accepted");
             case KBD_SENT -> attempt(KEYBOARD_INTERACTIVE, Credential.of(CredentialType.KEYBOARD_INTERACTIVE), false,

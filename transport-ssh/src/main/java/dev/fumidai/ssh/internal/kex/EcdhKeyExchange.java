@@ -30,7 +30,8 @@ final class EcdhKeyExchange implements KeyExchange {
         void destroy();
     }
 
-    private final ExchangeHashInput input;
+    /** Set late for a guessed exchange (see {@link #exchangeHashInput}). */
+    private ExchangeHashInput input;
     private final String hashAlgorithm;
     private final Agreement agreement;
     private byte[] clientPublic;
@@ -39,6 +40,11 @@ final class EcdhKeyExchange implements KeyExchange {
         this.input = input;
         this.hashAlgorithm = hashAlgorithm;
         this.agreement = agreement;
+    }
+
+    @Override
+    public void exchangeHashInput(ExchangeHashInput input) {
+        this.input = input;
     }
 
     @Override
@@ -52,6 +58,9 @@ final class EcdhKeyExchange implements KeyExchange {
     @Override
     public KexResult handle(ByteBuf payload, ByteBufAllocator alloc, Consumer<ByteBuf> send)
             throws SshProtocolException, GeneralSecurityException {
+        if (input == null) {
+            throw new IllegalStateException("guessed key exchange without its exchange hash input");
+        }
         KexEcdhReplyMessage reply = KexEcdhReplyMessage.decode(payload);
         byte[] secret;
         try {

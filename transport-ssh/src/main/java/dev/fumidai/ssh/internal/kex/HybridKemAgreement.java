@@ -48,13 +48,25 @@ final class HybridKemAgreement implements EcdhKeyExchange.Agreement {
 
     private final Kem kem;
     private final SecureRandom random;
+    /** Whether an sntrup761 pair comes from {@link Sntrup761KeyPairs} (generated ahead, off the event loop). */
+    private final boolean prefetched;
     private final X25519Agreement x25519 = new X25519Agreement();
     private EncapsulatedSecretExtractor extractor;
     private int publicKeyLength;
 
     HybridKemAgreement(Kem kem, SecureRandom random) {
+        this(kem, random, false);
+    }
+
+    /**
+     * Creates the agreement; with {@code prefetched}, an sntrup761 key pair is taken from {@link Sntrup761KeyPairs}
+     * instead of being generated from {@code random} (recorded-exchange tests replay {@code random}, so they keep
+     * it off).
+     */
+    HybridKemAgreement(Kem kem, SecureRandom random, boolean prefetched) {
         this.kem = kem;
         this.random = random;
+        this.prefetched = prefetched;
     }
 
     @Override
@@ -67,9 +79,14 @@ final class HybridKemAgreement implements EcdhKeyExchange.Agreement {
             pq = ((MLKEMPublicKeyParameters) kp.getPublic()).getEncoded();
             extractor = new MLKEMExtractor((MLKEMPrivateKeyParameters) kp.getPrivate());
         } else {
-            SNTRUPrimeKeyPairGenerator g = new SNTRUPrimeKeyPairGenerator();
-            g.init(new SNTRUPrimeKeyGenerationParameters(random, SNTRUPrimeParameters.sntrup761));
-            AsymmetricCipherKeyPair kp = g.generateKeyPair();
+            AsymmetricCipherKeyPair kp;
+            if (prefetched) {
+                kp = Sntrup761KeyPairs.take(random);
+            } else {
+                SNTRUPrimeKeyPairGenerator g = new SNTRUPrimeKeyPairGenerator();
+                g.init(new SNTRUPrimeKeyGenerationParameters(random, SNTRUPrimeParameters.sntrup761));
+                kp = g.generateKeyPair();
+            }
             pq = ((SNTRUPrimePublicKeyParameters) kp.getPublic()).getEncoded();
             extractor = new SNTRUPrimeKEMExtractor((SNTRUPrimePrivateKeyParameters) kp.getPrivate());
         }

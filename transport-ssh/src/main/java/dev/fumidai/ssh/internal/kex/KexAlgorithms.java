@@ -26,6 +26,8 @@ public final class KexAlgorithms {
 
     /** RFC 8308 §2.1: the client accepts SSH_MSG_EXT_INFO. A pseudo-algorithm, never negotiated. */
     public static final String EXT_INFO_C = "ext-info-c";
+    /** RFC 8308 §2.1: the server may send SSH_MSG_EXT_INFO after its first NEWKEYS. A pseudo-algorithm. */
+    public static final String EXT_INFO_S = "ext-info-s";
     /** OpenSSH {@code PROTOCOL} §1.10: the client supports strict key exchange. */
     public static final String KEX_STRICT_C = "kex-strict-c-v00@openssh.com";
     /** OpenSSH {@code PROTOCOL} §1.10: the server supports strict key exchange. */

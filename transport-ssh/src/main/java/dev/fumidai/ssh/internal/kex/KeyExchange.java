@@ -20,6 +20,14 @@ import java.util.function.Consumer;
  */
 public interface KeyExchange {
 
+    /**
+     * Sets the exchange hash input of an exchange created before the server's KEXINIT was known (a guessed first
+     * packet, RFC 4253 §7.1); before {@link #handle}. Methods that cannot be guessed do not support it.
+     */
+    default void exchangeHashInput(ExchangeHashInput input) {
+        throw new UnsupportedOperationException("this key exchange cannot be guessed");
+    }
+
     /** Sends the first message of the method. */
     void start(ByteBufAllocator alloc, Consumer<ByteBuf> send) throws GeneralSecurityException;
 

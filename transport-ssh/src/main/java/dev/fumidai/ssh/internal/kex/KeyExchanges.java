@@ -17,6 +17,16 @@ public final class KeyExchanges {
      * @throws IllegalArgumentException for a name we do not implement
      */
     public static KeyExchange create(String name, ExchangeHashInput input, SecureRandom random) {
+        return create(name, input, random, false);
+    }
+
+    /**
+     * Creates the exchange like {@link #create(String, ExchangeHashInput, SecureRandom)}; with
+     * {@code prefetchedKeys}, sntrup761 takes a key pair generated ahead of time by {@link Sntrup761KeyPairs}
+     * (the transport's choice; tests that replay {@code random} keep it off).
+     */
+    public static KeyExchange create(String name, ExchangeHashInput input, SecureRandom random,
+            boolean prefetchedKeys) {
         switch (name) {
             case KexAlgorithms.MLKEM768_X25519_SHA256:
                 return new EcdhKeyExchange(input, "SHA-256",
@@ -24,7 +34,7 @@ public final class KeyExchanges {
             case KexAlgorithms.SNTRUP761_X25519_SHA512:
             case KexAlgorithms.SNTRUP761_X25519_SHA512_OPENSSH:
                 return new EcdhKeyExchange(input, "SHA-512",
-                        new HybridKemAgreement(HybridKemAgreement.Kem.SNTRUP761, random));
+                        new HybridKemAgreement(HybridKemAgreement.Kem.SNTRUP761, random, prefetchedKeys));
             case KexAlgorithms.CURVE25519_SHA256:
             case KexAlgorithms.CURVE25519_SHA256_LIBSSH:
                 return new EcdhKeyExchange(input, "SHA-256", new Curve25519Agreement(random));
@@ -49,6 +59,20 @@ public final class KeyExchanges {
             default:
                 throw new IllegalArgumentException("unsupported key exchange " + name);
         }
+    }
+
+    /**
+     * Returns whether the method's first message goes from the client without waiting for the server (ECDH,
+     * curve25519 and the hybrids), so it can be sent as a guess with KEXINIT (RFC 4253 §7.1).
+     */
+    public static boolean canGuess(String name) {
+        return switch (name) {
+            case KexAlgorithms.MLKEM768_X25519_SHA256, KexAlgorithms.SNTRUP761_X25519_SHA512,
+                    KexAlgorithms.SNTRUP761_X25519_SHA512_OPENSSH, KexAlgorithms.CURVE25519_SHA256,
+                    KexAlgorithms.CURVE25519_SHA256_LIBSSH, KexAlgorithms.ECDH_NISTP256, KexAlgorithms.ECDH_NISTP384,
+                    KexAlgorithms.ECDH_NISTP521 -> true;
+            default -> false;
+        };
     }
 
     private static KeyExchange fixed(ExchangeHashInput input, String hash, DHParameters group, SecureRandom random) {

@@ -50,7 +50,8 @@ public final class SshClientTransport {
     /**
      * Adds the version exchange, packet codec and transport handlers to the channel's pipeline.
      *
-     * @return the future completed once {@code ssh-userauth} is accepted
+     * @return the future completed once {@code ssh-userauth} is requested and user authentication may start (see
+     *     {@link SshTransportReadyEvent})
      */
     public static Future<SshTransportReadyEvent> install(Channel channel, SshTransportConfig config, String hostName,
             int port, String where, HostKeyVerifier verifier, Executor verifierExecutor) {

@@ -19,7 +19,9 @@ import dev.fumidai.ssh.internal.kex.KexAlgorithms;
 import dev.fumidai.ssh.internal.kex.KexResult;
 import dev.fumidai.ssh.internal.kex.KeyDerivation;
 import dev.fumidai.ssh.internal.kex.KeyExchange;
+import dev.fumidai.ssh.internal.kex.KexGuesses;
 import dev.fumidai.ssh.internal.kex.KeyExchanges;
+import dev.fumidai.ssh.internal.kex.Sntrup761KeyPairs;
 import dev.fumidai.ssh.internal.keys.KeyAlgorithms;
 import dev.fumidai.ssh.internal.keys.SshPublicKey;
 import dev.fumidai.ssh.internal.keys.SshPublicKeys;
@@ -163,6 +165,15 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean strictKex;
     private boolean firstNewKeysReceived;
     private boolean expectExtInfoNow;
+    /**
+     * Whether the ready future was completed: once our NEWKEYS and SERVICE_REQUEST are sent and the slot for the
+     * server's EXT_INFO has passed, before SERVICE_ACCEPT arrives (see {@link #maybeReady}).
+     */
+    private boolean readyFired;
+    /** The first key exchange guessed from the last connection to this peer (see {@link KexGuesses}), or null. */
+    private KexGuesses.Guess plannedGuess;
+    /** The guessed exchange whose first packet followed our first KEXINIT, until the server's KEXINIT judges it. */
+    private KeyExchange guessedKex;
     private boolean extInfoDuringAuthSeen;
     private boolean userauthSucceeded;
     private int noiseCount;
@@ -252,6 +263,13 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (codec == null) {
             throw new IllegalStateException("SshTransportHandler needs an SshPacketCodec before it");
         }
+        // sntrup761 key generation is slow in Java: start it now, so it overlaps the connect and version exchange.
+        Sntrup761KeyPairs.prefetch(peer(), config.kexAlgorithms());
+        KexGuesses.Guess g = KexGuesses.lookup(peer());
+        if (g != null && config.kexAlgorithms().contains(g.kex())
+                && config.hostKeyAlgorithms().contains(g.hostKey())) {
+            plannedGuess = g;
+        }
         long nanos = config.handshakeTimeout().toNanos();
         handshakeTimer = ctx.executor().schedule(() -> {
             if (phase != Phase.ESTABLISHED && failure == null) {
@@ -260,6 +278,29 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
                         + " phase)", null));
             }
         }, nanos, TimeUnit.NANOSECONDS);
+        if (plannedGuess != null && ctx.channel().isActive()) {
+            startGuessedKex();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx); // the version handler before us has sent our version line
+        if (plannedGuess != null && !kexInProgress && failure == null) {
+            startGuessedKex();
+        }
+    }
+
+    /**
+     * Sends our first KEXINIT with the guessed first packet right behind our version line, without waiting for the
+     * server's version and KEXINIT (RFC 4253 §4.2 lets key exchange begin right after the identification string).
+     */
+    private void startGuessedKex() {
+        try {
+            startKex();
+        } catch (Exception e) {
+            fail(e);
+        }
     }
 
     @Override
@@ -269,6 +310,9 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             serverVersion = v.serverVersion();
             LOG.debug("{}: server version {}", where, serverVersion);
             phase = Phase.KEX;
+            if (kexInProgress) {
+                return; // started with a guess already
+            }
             try {
                 startKex();
             } catch (Exception e) {
@@ -294,6 +338,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         boolean passedUp = false;
         try {
             passedUp = handlePayload(payload);
+            maybeReady();
             checkRekeyLimits();
             limitQueuedReplies();
         } catch (Exception e) {
@@ -493,9 +538,34 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             // Reached only through SshTransportConfig.Builder.allowInsecureLegacyAlgorithms().
             LOG.warn("{}: negotiated insecure legacy algorithms {}", where, legacy);
         }
-        kex = KeyExchanges.create(negotiated.kex(),
-                new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes), random);
+        Sntrup761KeyPairs.negotiated(peer(), negotiated.kex());
+        if (kexCount == 0) {
+            KexGuesses.record(peer(), theirKexInit.kexAlgorithms(), theirKexInit.serverHostKeyAlgorithms(),
+                    negotiated.kex(), negotiated.hostKey());
+        }
+        ExchangeHashInput input = new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes);
+        KeyExchange guessed = guessedKex;
+        guessedKex = null;
+        if (guessed != null
+                && first(theirKexInit.kexAlgorithms()).equals(first(ourKexInit.kexAlgorithms()))
+                && first(theirKexInit.serverHostKeyAlgorithms()).equals(first(ourKexInit.serverHostKeyAlgorithms()))) {
+            // RFC 4253 §7.1: the guess was right, so the server takes the packet we sent with our KEXINIT.
+            LOG.debug("{}: guessed key exchange {} was right", where, negotiated.kex());
+            kex = guessed;
+            kex.exchangeHashInput(input);
+            return;
+        }
+        if (guessed != null) {
+            // A wrong guess: the server ignores the guessed packet (RFC 4253 §7.1); the right one follows.
+            LOG.debug("{}: guessed key exchange was wrong; negotiated {}", where, negotiated.kex());
+        }
+        kex = KeyExchanges.create(negotiated.kex(), input, random, true);
         kex.start(ctx.alloc(), this::send);
+    }
+
+    /** Names the peer for {@link Sntrup761KeyPairs}: the host name checked against known_hosts, and the port. */
+    private String peer() {
+        return hostName + ":" + port;
     }
 
     private static String first(List<String> names) {
@@ -742,6 +812,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             codec.setSequenceWrapForbidden(false);
             phase = Phase.SERVICE_REQUESTED;
             send(buf(b -> new ServiceRequestMessage(USERAUTH_SERVICE).encode(b)));
+            maybeReady();
         }
     }
 
@@ -811,6 +882,29 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
         phase = Phase.ESTABLISHED;
         cancelHandshakeTimer();
+    }
+
+    /**
+     * Completes the ready future once user authentication may send its first request: the initial key exchange is
+     * done (our NEWKEYS and SERVICE_REQUEST are sent) and the slot for the server's EXT_INFO has passed, so
+     * {@code server-sig-algs} is known when an RSA key signs (RFC 8308 §2.4: the server sends it as the next packet
+     * after its NEWKEYS, which in practice arrives in the same read). The slot is waited for whether or not the
+     * server announced {@code ext-info-s}: a server may send EXT_INFO to a client that sent {@code ext-info-c}
+     * without announcing it (OpenSSH before 9.6 does). A server that sends no EXT_INFO makes SERVICE_ACCEPT the next
+     * packet, so with it user authentication starts one round trip later, as it did before.
+     *
+     * <p>This is before SERVICE_ACCEPT arrives, a round trip earlier than RFC 4253 §10 reads at first sight: the
+     * server handles our packets in order, so a USERAUTH_REQUEST right behind the SERVICE_REQUEST reaches it after
+     * it accepted the service (OpenSSH sshd, Dropbear and MINA do so; see docs/transport-ssh.md, Handshake).
+     * SERVICE_ACCEPT is still required: any upper-layer message before it is a protocol error, and a server that
+     * refuses the service disconnects, which fails authentication with the hop named.
+     */
+    private void maybeReady() {
+        if (readyFired || failure != null || (phase != Phase.SERVICE_REQUESTED && phase != Phase.ESTABLISHED)
+                || expectExtInfoNow) {
+            return;
+        }
+        readyFired = true;
         SshTransportReadyEvent event = new SshTransportReadyEvent(serverVersion, firstNegotiated,
                 firstNegotiated.hostKey(), hostKeyBlob, hostKeyFingerprint, verdict, sessionId, serverSigAlgs);
         ready.trySuccess(event);
@@ -855,16 +949,40 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
             kexNames.add(KexAlgorithms.EXT_INFO_C);
             kexNames.add(KexAlgorithms.KEX_STRICT_C);
         }
+        List<String> hostKeyNames = config.hostKeyAlgorithms();
+        KexGuesses.Guess guess = kexCount == 0 ? plannedGuess : null;
+        plannedGuess = null;
+        if (guess != null) {
+            // The remembered first choices go first, so the guess is right if the server is unchanged.
+            kexNames = moveToFront(kexNames, guess.kex());
+            hostKeyNames = moveToFront(hostKeyNames, guess.hostKey());
+        }
         byte[] cookie = new byte[KexInitMessage.COOKIE_LENGTH];
         random.nextBytes(cookie);
-        ourKexInit = new KexInitMessage(cookie, kexNames, config.hostKeyAlgorithms(), config.ciphers(),
+        ourKexInit = new KexInitMessage(cookie, kexNames, hostKeyNames, config.ciphers(),
                 config.ciphers(), config.macs(), config.macs(), List.of("none"), List.of("none"), List.of(),
-                List.of(), false, 0);
+                List.of(), guess != null, 0);
         ByteBuf b = ctx.alloc().buffer();
         ourKexInit.encode(b);
         ourKexInitBytes = ByteBufUtil.getBytes(b);
         ourKexInitSequence = codec.outboundSequence();
         send(b);
+        if (guess != null) {
+            LOG.debug("{}: guessing key exchange {} with host key {}", where, guess.kex(), guess.hostKey());
+            guessedKex = KeyExchanges.create(guess.kex(), null, random, true);
+            guessedKex.start(ctx.alloc(), this::send);
+        }
+    }
+
+    private static List<String> moveToFront(List<String> names, String first) {
+        List<String> out = new ArrayList<>(names.size());
+        out.add(first);
+        for (String n : names) {
+            if (!n.equals(first)) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /**
@@ -921,7 +1039,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     // ------------------------------------------------------------------ outbound
 
     private boolean writesHeld() {
-        return phase != Phase.ESTABLISHED || (kexInProgress && !ourNewKeysSent);
+        return !readyFired || phase == Phase.CLOSED || (kexInProgress && !ourNewKeysSent);
     }
 
     @Override
@@ -1069,6 +1187,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         TunnelException typed = typed(root);
         failure = typed;
         boolean wasEstablished = phase == Phase.ESTABLISHED;
+        // Before SERVICE_ACCEPT the ready future may be complete already (see maybeReady): then user
+        // authentication is running and learns of the failure by the exception fired up the pipeline.
         cancelRekeyTimer();
         cancelHandshakeTimer();
         LOG.debug("{}: transport failed: {}", where, typed.getMessage());
@@ -1083,7 +1203,7 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         if (ready != null) {
             ready.tryFailure(typed);
         }
-        if (wasEstablished && !closedLocally) {
+        if ((wasEstablished || readyFired) && !closedLocally) {
             // A close asked for by an upper layer is not an error for the upper layers.
             ctx.fireExceptionCaught(typed);
         }

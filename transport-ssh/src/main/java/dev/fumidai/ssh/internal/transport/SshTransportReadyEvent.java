@@ -5,8 +5,10 @@ import dev.fumidai.ssh.HostKeyVerdict;
 import java.util.List;
 
 /**
- * Signals that the transport is up: key exchange done, host key verified, {@code ssh-userauth} accepted
- * (RFC 4253 §10). Fired up the pipeline once, and the value of the transport handler's ready future.
+ * Signals that user authentication may start: key exchange done, host key verified, {@code ssh-userauth}
+ * requested (RFC 4253 §10) and the server's EXT_INFO, if any, read. SERVICE_ACCEPT may still be on its way: the
+ * transport requires it before it passes any user-authentication answer up, so requests can be sent at once.
+ * Fired up the pipeline once, and the value of the transport handler's ready future.
  *
  * @param serverVersion the server's version line
  * @param algorithms what was negotiated in the first key exchange

@@ -44,11 +44,40 @@ class SshUserAuthHandlerTest {
     Promise<AuthAttempt> result;
 
     void start(List<SshPrivateKey> keys, boolean refuseTrivial) {
+        startWith(keys.stream().map(AuthIdentity::of).toList(), refuseTrivial);
+    }
+
+    void startWith(List<AuthIdentity> keys, boolean refuseTrivial) {
         channel = new EmbeddedChannel();
         result = channel.eventLoop().newPromise();
-        UserAuthConfig config = new UserAuthConfig("alice", keys.stream().map(AuthIdentity::of).toList(), null, null, refuseTrivial, Runnable::run);
+        UserAuthConfig config = new UserAuthConfig("alice", keys, null, null, refuseTrivial, Runnable::run);
         channel.pipeline().addLast(new SshUserAuthHandler(config, READY, "ssh hop \"s\" h:22", attempts::add, result));
     }
+
+    /** Returns an identity that asks the server before signing, as an agent's keys do. */
+    static AuthIdentity queried(SshPrivateKey key) {
+        AuthIdentity held = AuthIdentity.of(key);
+        return new AuthIdentity() {
+            @Override
+            public dev.fumidai.ssh.internal.keys.SshPublicKey publicKey() {
+                return held.publicKey();
+            }
+
+            @Override
+            public List<String> signatureAlgorithms() {
+                return held.signatureAlgorithms();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> sign(String alg, byte[] data,
+                    java.util.concurrent.Executor executor) {
+                signatures++;
+                return held.sign(alg, data, executor);
+            }
+        };
+    }
+
+    static int signatures;
 
     /** Reads the next request and returns its method name. */
     String nextRequestMethod() throws Exception {
@@ -112,9 +141,7 @@ class SshUserAuthHandlerTest {
     @Test
     void successToAPublicKeyQueryIsTrivial() throws Exception {
         SshPrivateKey key = fixture("ed25519_openssh");
-        start(List.of(key), true);
-        assertEquals("none", nextRequestMethod());
-        serverSends(51, failure("publickey"));
+        startWith(List.of(queried(key)), true);
         assertEquals("publickey", nextRequestMethod());
         serverSends(52, null);
         assertInstanceOf(HopAuthenticationException.class, result.cause());
@@ -127,9 +154,7 @@ class SshUserAuthHandlerTest {
     @Test
     void successToAPublicKeyQueryIsReportedAsTrivialWhenAllowed() throws Exception {
         SshPrivateKey key = fixture("ed25519_openssh");
-        start(List.of(key), false);
-        assertEquals("none", nextRequestMethod());
-        serverSends(51, failure("publickey"));
+        startWith(List.of(queried(key)), false);
         assertEquals("publickey", nextRequestMethod());
         // SUCCESS to the query, before any signature was sent (PuTTY CVE-2021-36367).
         serverSends(52, null);
@@ -238,8 +263,6 @@ class SshUserAuthHandlerTest {
             keys.add(SshPrivateKeys.fromKeyPair(g.generateKeyPair(), "k" + i));
         }
         start(keys, true);
-        assertEquals("none", nextRequestMethod());
-        serverSends(51, failure("publickey"));
         int partials = 0;
         ByteBuf b;
         while (partials < 100 && (b = nextRequest()) != null) {
@@ -275,5 +298,154 @@ class SshUserAuthHandlerTest {
     void sanitiseReplacesControlCharactersAndBounds() {
         assertEquals("a?[31mb c", SshUserAuthHandler.sanitise("a\u001b[31mb\nc", 100));
         assertEquals("abc...", SshUserAuthHandler.sanitise("abcdef", 3));
+    }
+
+    /** Reads a publickey request: whether signed, and the signature verified over session id || request. */
+    record PublicKeyRequest(boolean signed, String algorithm, byte[] blob, boolean signatureValid) {
+    }
+
+    PublicKeyRequest nextPublicKeyRequest(SshPrivateKey key) throws Exception {
+        ByteBuf b = nextRequest();
+        try {
+            int start = b.readerIndex();
+            assertEquals(50, b.readUnsignedByte());
+            assertEquals("alice", SshWire.readString(b));
+            assertEquals("ssh-connection", SshWire.readString(b));
+            assertEquals("publickey", SshWire.readString(b));
+            boolean signed = SshWire.readBoolean(b);
+            String alg = SshWire.readString(b);
+            byte[] blob = SshWire.readBytes(b);
+            boolean valid = false;
+            if (signed) {
+                ByteBuf data = Unpooled.buffer();
+                SshWire.writeString(data, READY.sessionId());
+                data.writeBytes(b, start, b.readerIndex() - start);
+                byte[] sig = SshWire.readBytes(b);
+                valid = key.publicKey().verify(alg, io.netty.buffer.ByteBufUtil.getBytes(data), sig);
+                data.release();
+            }
+            assertFalse(b.isReadable(), "nothing after the request");
+            return new PublicKeyRequest(signed, alg, blob, valid);
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
+    void aKeyHeldHereIsTheFirstRequestAndGoesSignedWithoutNoneOrQuery() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        start(List.of(key), true);
+        PublicKeyRequest r = nextPublicKeyRequest(key);
+        assertTrue(r.signed(), "signed at once");
+        assertTrue(r.signatureValid(), "signature over session id and request");
+        assertEquals("ssh-ed25519", r.algorithm());
+        assertEquals(null, nextRequest(), "one request before the first answer");
+        serverSends(52, null);
+        assertTrue(result.isSuccess(), () -> String.valueOf(result.cause()));
+        assertFalse(result.getNow().trivial(), "a signature is a real credential");
+        assertEquals(1, attempts.size(), "no none attempt");
+        assertEquals("publickey", attempts.get(0).method());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRejectedKeyHeldHereMovesOnToTheNextKeySignedAtOnce() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+        SshPrivateKey wrong = SshPrivateKeys.fromKeyPair(g.generateKeyPair(), "wrong");
+        SshPrivateKey right = fixture("ed25519_openssh");
+        start(List.of(wrong, right), true);
+        assertTrue(nextPublicKeyRequest(wrong).signatureValid());
+        serverSends(51, failure("publickey,password"));
+        assertEquals("key not accepted", attempts.get(0).detail());
+        PublicKeyRequest second = nextPublicKeyRequest(right);
+        assertTrue(second.signed() && second.signatureValid());
+        serverSends(52, null);
+        assertTrue(result.isSuccess(), () -> String.valueOf(result.cause()));
+        assertEquals(right.publicKey().fingerprint(), result.getNow().credential().fingerprint());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aQueriedKeyIsSignedOnlyAfterPkOk() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        signatures = 0;
+        startWith(List.of(queried(key)), true);
+        PublicKeyRequest query = nextPublicKeyRequest(key);
+        assertFalse(query.signed(), "queried first");
+        assertEquals(0, signatures, "nothing signed before the server accepts the key");
+        assertEquals(null, nextRequest());
+        ByteBuf ok = Unpooled.buffer();
+        SshWire.writeString(ok, query.algorithm());
+        SshWire.writeString(ok, query.blob());
+        serverSends(60, ok);
+        PublicKeyRequest signed = nextPublicKeyRequest(key);
+        assertTrue(signed.signed() && signed.signatureValid());
+        assertEquals(1, signatures);
+        serverSends(52, null);
+        assertTrue(result.isSuccess());
+        assertFalse(result.getNow().trivial());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPkOkToAKeySentSignedIsAProtocolError() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        start(List.of(key), true);
+        PublicKeyRequest r = nextPublicKeyRequest(key);
+        ByteBuf ok = Unpooled.buffer();
+        SshWire.writeString(ok, r.algorithm());
+        SshWire.writeString(ok, r.blob());
+        serverSends(60, ok);
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().contains("unexpected user authentication message 60"), e.getMessage());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void withAPasswordPreferredNoneStillGoesFirst() throws Exception {
+        channel = new EmbeddedChannel();
+        result = channel.eventLoop().newPromise();
+        UserAuthConfig config = new UserAuthConfig("alice", List.of(AuthIdentity.of(fixture("ed25519_openssh"))),
+                (user, hop) -> "pw".toCharArray(), null, true, Runnable::run,
+                List.of(SshUserAuthHandler.PASSWORD, SshUserAuthHandler.PUBLICKEY));
+        channel.pipeline().addLast(new SshUserAuthHandler(config, READY, "ssh hop \"s\" h:22", attempts::add, result));
+        assertEquals("none", nextRequestMethod());
+        serverSends(51, failure("publickey,password"));
+        assertEquals("password", nextRequestMethod());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aKeyThatCannotSignBeforeAnyAnswerFallsBackToNone() throws Exception {
+        SshPrivateKey key = fixture("ed25519_openssh");
+        AuthIdentity broken = new AuthIdentity() {
+            @Override
+            public dev.fumidai.ssh.internal.keys.SshPublicKey publicKey() {
+                return key.publicKey();
+            }
+
+            @Override
+            public List<String> signatureAlgorithms() {
+                return key.signatureAlgorithms();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> sign(String alg, byte[] data,
+                    java.util.concurrent.Executor executor) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("token removed"));
+            }
+
+            @Override
+            public boolean queryBeforeSigning() {
+                return false;
+            }
+        };
+        startWith(List.of(broken), true);
+        assertEquals("none", nextRequestMethod());
+        assertTrue(attempts.get(0).detail().startsWith("cannot sign"), attempts.get(0).detail());
+        serverSends(51, failure("publickey"));
+        HopAuthenticationException e = assertInstanceOf(HopAuthenticationException.class, result.cause());
+        assertTrue(e.getMessage().contains("the server allows [publickey]"), e.getMessage());
+        channel.finishAndReleaseAll();
     }
 }

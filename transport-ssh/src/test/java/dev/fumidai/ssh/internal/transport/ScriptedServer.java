@@ -68,6 +68,19 @@ final class ScriptedServer implements AutoCloseable {
 
     /** Plays against the given client channel (a test may override how it writes, to model a stalled socket). */
     ScriptedServer(SshTransportConfig config, HostKeyVerifier verifier, EmbeddedChannel client) throws Exception {
+        this(config, verifier, client, false);
+    }
+
+    /**
+     * Plays against the given client channel; unless {@code keepGuesses}, the client starts without a remembered
+     * key-exchange guess ({@link dev.fumidai.ssh.internal.kex.KexGuesses}), so it speaks only after the server's
+     * KEXINIT, as every scripted test expects.
+     */
+    ScriptedServer(SshTransportConfig config, HostKeyVerifier verifier, EmbeddedChannel client, boolean keepGuesses)
+            throws Exception {
+        if (!keepGuesses) {
+            dev.fumidai.ssh.internal.kex.KexGuesses.forgetAll();
+        }
         this.client = client;
         hostKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         hostKeyBlob = SshPublicKeys.fromJavaKey(hostKey.getPublic()).encoded();
@@ -242,8 +255,12 @@ final class ScriptedServer implements AutoCloseable {
         }
         byte[] bytes = ByteBufUtil.getBytes(b);
         b.release();
+        lastClientKexInit = bytes;
         return bytes;
     }
+
+    /** The last KEXINIT payload {@link #readClientKexInit} read. */
+    byte[] lastClientKexInit;
 
     /**
      * Answers the client's ECDH_INIT with a correct reply and NEWKEYS and switches the server's outbound keys;
@@ -346,10 +363,17 @@ final class ScriptedServer implements AutoCloseable {
         pump();
     }
 
-    /** Returns the failure the client's transport reported, waiting for nothing: the channel is embedded. */
+    /**
+     * Returns the failure the client's transport reported, waiting for nothing: the channel is embedded. Before the
+     * transport is ready that fails the ready future; after (user authentication may start before SERVICE_ACCEPT)
+     * it is fired up the pipeline to the upper layer.
+     */
     Throwable failure() {
         pump();
-        return ready.cause();
+        if (ready.cause() != null) {
+            return ready.cause();
+        }
+        return (Throwable) upperLayer.stream().filter(o -> o instanceof Throwable).findFirst().orElse(null);
     }
 
     @Override

@@ -264,4 +264,251 @@ class SshTransportHandlerTest {
             assertInstanceOf(HopHandshakeException.class, s.failure());
         }
     }
+
+    /** Runs the handshake up to the client's NEWKEYS, with the server's KEXINIT offering {@code kex} names. */
+    static void upToClientNewKeys(ScriptedServer s, List<String> kex) throws Exception {
+        s.strict = true;
+        s.sendVersion();
+        byte[] is = s.sendKexInit(s.kexInit(true, false, kex));
+        byte[] ic = s.readClientKexInit();
+        s.replyAndSendNewKeys(ic, is, null);
+        s.expectClientNewKeys();
+    }
+
+    /** Sends the server's EXT_INFO, the packet after its NEWKEYS (RFC 8308 §2.4). */
+    static void extInfo(ScriptedServer s) {
+        s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "ssh-ed25519".getBytes())).encode(b));
+    }
+
+    /** Writes a payload from the upper layer, as user authentication does. */
+    static io.netty.channel.ChannelFuture upperLayerWrites(ScriptedServer s, int number) {
+        io.netty.channel.ChannelFuture f = s.client.writeAndFlush(Unpooled.buffer().writeByte(number).writeInt(7));
+        s.pump();
+        return f;
+    }
+
+    @Test
+    void userAuthMayWriteBeforeServiceAcceptAndItsRequestFollowsTheServiceRequest() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
+            assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST right after NEWKEYS");
+            // No SERVICE_ACCEPT yet: the transport is ready all the same, and a request goes out at once.
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertTrue(s.upperLayer.contains(s.ready.getNow()), "the ready event went up the pipeline");
+            assertTrue(upperLayerWrites(s, 50).isSuccess());
+            assertEquals(50, s.nextNumberFromClient(), "USERAUTH_REQUEST sent before SERVICE_ACCEPT arrived");
+            s.send(b -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b));
+            s.sendMessage(51, new byte[] {0, 0, 0, 0, 0});
+            assertTrue(s.upperLayer.stream().anyMatch(o -> o instanceof byte[] b && b[0] == 51),
+                    "the answer after SERVICE_ACCEPT went up");
+            assertTrue(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aUserAuthAnswerBeforeServiceAcceptFailsNamingTheHop() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
+            assertEquals(5, s.nextNumberFromClient());
+            upperLayerWrites(s, 50);
+            assertEquals(50, s.nextNumberFromClient());
+            s.sendMessage(52); // USERAUTH_SUCCESS without SERVICE_ACCEPT
+            assertTrue(s.upperLayer.stream().noneMatch(o -> o instanceof byte[]), "nothing passed up");
+            Throwable t = s.upperLayer.stream().filter(o -> o instanceof Throwable).map(o -> (Throwable) o)
+                    .findFirst().orElseThrow(() -> new AssertionError("no failure went up: " + s.upperLayer));
+            assertInstanceOf(HopHandshakeException.class, t);
+            assertTrue(t.getMessage().startsWith("ssh hop \"scripted\" 127.0.0.1:22: "), t.getMessage());
+            assertTrue(t.getMessage().contains("message 52 before the ssh-userauth service was accepted"),
+                    t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheServiceFailsUserAuthWithTheHopNamed() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256));
+            extInfo(s);
+            assertEquals(5, s.nextNumberFromClient());
+            s.send(b -> new DisconnectMessage(DisconnectMessage.SERVICE_NOT_AVAILABLE, "no", "").encode(b));
+            Throwable t = s.upperLayer.stream().filter(o -> o instanceof Throwable).map(o -> (Throwable) o)
+                    .findFirst().orElseThrow(() -> new AssertionError("no failure went up: " + s.upperLayer));
+            assertInstanceOf(dev.fumidai.ssh.SshDisconnectException.class, t);
+            assertTrue(t.getMessage().startsWith("ssh hop \"scripted\" 127.0.0.1:22"), t.getMessage());
+            assertFalse(s.client.isOpen());
+        }
+    }
+
+    @Test
+    void readyWaitsForTheExtInfoTheServerAnnounced() throws Exception {
+        readyWaitsForTheExtInfo(List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+    }
+
+    /** OpenSSH before 9.6 sends EXT_INFO without announcing ext-info-s; RSA needs its server-sig-algs all the same. */
+    @Test
+    void readyWaitsForAnExtInfoTheServerDidNotAnnounce() throws Exception {
+        readyWaitsForTheExtInfo(List.of(KexAlgorithms.CURVE25519_SHA256));
+    }
+
+    void readyWaitsForTheExtInfo(List<String> serverKex) throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, serverKex);
+            assertEquals(5, s.nextNumberFromClient(), "SERVICE_REQUEST does not wait");
+            assertFalse(s.ready.isDone(), "not ready before the packet after the server's NEWKEYS");
+            assertFalse(upperLayerWrites(s, 50).isDone(), "held back until ready");
+            assertEquals(-1, s.nextNumberFromClient());
+            s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "rsa-sha2-512,ssh-ed25519".getBytes()))
+                    .encode(b));
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(List.of("rsa-sha2-512", "ssh-ed25519"), s.ready.getNow().serverSigAlgs());
+            assertEquals(50, s.nextNumberFromClient(), "the held request leaves once ready");
+        }
+    }
+
+    @Test
+    void readyComesWithTheNextPacketWhenAnAnnouncedExtInfoNeverComes() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            upToClientNewKeys(s, List.of(KexAlgorithms.CURVE25519_SHA256, KexAlgorithms.EXT_INFO_S));
+            assertEquals(5, s.nextNumberFromClient());
+            assertFalse(s.ready.isDone());
+            s.send(b -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b));
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(List.of(), s.ready.getNow().serverSigAlgs());
+        }
+    }
+
+    /**
+     * Shows the round trips saved at a hop: after the server's NEWKEYS (and EXT_INFO), the client sends NEWKEYS,
+     * SERVICE_REQUEST and the signed publickey request in one flight, before any answer; SUCCESS then comes with
+     * SERVICE_ACCEPT. Before, SERVICE_ACCEPT, the none probe and the key query each cost a round trip of their own.
+     */
+    @Test
+    void newKeysServiceRequestAndTheSignedKeyLeaveInOneFlight() throws Exception {
+        try (ScriptedServer s = new ScriptedServer(CONFIG)) {
+            dev.fumidai.ssh.internal.keys.SshPrivateKey key = dev.fumidai.ssh.internal.keys.SshPrivateKeys.fromKeyPair(
+                    java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), "k");
+            s.strict = true;
+            s.sendVersion();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256,
+                    KexAlgorithms.EXT_INFO_S)));
+            byte[] ic = s.readClientKexInit();
+            s.replyAndSendNewKeys(ic, is, null);
+            s.send(b -> new ExtInfoMessage(Map.of("server-sig-algs", "ssh-ed25519".getBytes())).encode(b));
+            io.netty.util.concurrent.Promise<AuthAttempt> auth = s.client.eventLoop().newPromise();
+            s.ready.addListener(f -> s.client.pipeline().replace(PipelineNames.USERAUTH, PipelineNames.USERAUTH,
+                    new SshUserAuthHandler(new UserAuthConfig("alice",
+                            List.of(dev.fumidai.ssh.internal.auth.AuthIdentity.of(key)), null, null, true,
+                            Runnable::run), s.ready.getNow(), "ssh hop \"scripted\" 127.0.0.1:22", a -> { }, auth)));
+            // Everything the client sent since the server's NEWKEYS, with no answer from the server in between:
+            List<Integer> flight = new java.util.ArrayList<>();
+            ByteBuf b;
+            while ((b = s.nextFromClient()) != null) {
+                flight.add((int) b.getUnsignedByte(b.readerIndex()));
+                if (flight.size() == 3) {
+                    b.skipBytes(1);
+                    assertEquals("alice", SshWire.readString(b));
+                    assertEquals("ssh-connection", SshWire.readString(b));
+                    assertEquals("publickey", SshWire.readString(b));
+                    assertTrue(SshWire.readBoolean(b), "the signed request, no query");
+                }
+                b.release();
+            }
+            assertEquals(List.of(21, 5, 50), flight, "NEWKEYS, SERVICE_REQUEST, USERAUTH_REQUEST");
+            s.send(b2 -> new dev.fumidai.ssh.internal.message.ServiceAcceptMessage("ssh-userauth").encode(b2));
+            s.sendMessage(52);
+            assertTrue(auth.isSuccess(), () -> String.valueOf(auth.cause()));
+            assertFalse(auth.getNow().trivial());
+        }
+    }
+
+    static KexInitMessage decodeKexInit(byte[] bytes) throws Exception {
+        ByteBuf b = Unpooled.wrappedBuffer(bytes);
+        try {
+            return KexInitMessage.decode(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Takes the client's next payload, checks its number and puts it back for the scripted server to read. */
+    static void peekClient(ScriptedServer s, int number) {
+        ByteBuf b = s.nextFromClient();
+        if (b == null) {
+            throw new AssertionError("the client sent nothing; expected message " + number);
+        }
+        int n = b.getUnsignedByte(b.readerIndex());
+        s.server.inboundMessages().add(b);
+        assertEquals(number, n);
+    }
+
+    static final SshTransportConfig GUESSING = SshTransportConfig.builder().kexAlgorithms(List.of(
+            KexAlgorithms.ECDH_NISTP256, KexAlgorithms.CURVE25519_SHA256)).build();
+
+    /** Runs a first connection, which remembers the server's first choices (curve25519-sha256, ssh-ed25519). */
+    static void rememberTheServer() throws Exception {
+        dev.fumidai.ssh.internal.kex.KexGuesses.forgetAll();
+        try (ScriptedServer first = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            first.handshake(true);
+            assertTrue(first.ready.isSuccess());
+            assertEquals(KexAlgorithms.ECDH_NISTP256, decodeKexInit(first.lastClientKexInit).kexAlgorithms().get(0),
+                    "no guess on a first connection: our own order");
+        }
+    }
+
+    @Test
+    void aSecondConnectionGuessesTheKeyExchangeAndSendsItsFirstPacketBeforeTheServerSpeaks() throws Exception {
+        rememberTheServer();
+        try (ScriptedServer s = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            // Before the server sent anything: our KEXINIT with the remembered choices first, and the guess.
+            byte[] ic = s.readClientKexInit();
+            KexInitMessage ours = decodeKexInit(ic);
+            assertTrue(ours.firstKexPacketFollows());
+            assertEquals(KexAlgorithms.CURVE25519_SHA256, ours.kexAlgorithms().get(0));
+            assertEquals("ssh-ed25519", ours.serverHostKeyAlgorithms().get(0));
+            assertTrue(ours.kexAlgorithms().contains(KexAlgorithms.ECDH_NISTP256), "nothing dropped from the list");
+            peekClient(s, 30); // the guessed ECDH_INIT, before the server's version line
+            // The server, unchanged, takes the guess: no second ECDH_INIT, one round trip fewer.
+            s.strict = true;
+            s.sendVersion();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            s.replyAndSendNewKeys(ic, is, null);
+            s.expectClientNewKeys();
+            s.expectServiceRequestAndAccept();
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(KexAlgorithms.CURVE25519_SHA256, s.ready.getNow().cryptoInfo().kex());
+        }
+    }
+
+    @Test
+    void aWrongGuessIsFollowedByTheRightFirstPacket() throws Exception {
+        rememberTheServer();
+        try (ScriptedServer s = new ScriptedServer(GUESSING, ScriptedServer.acceptAll(),
+                new io.netty.channel.embedded.EmbeddedChannel(), true)) {
+            byte[] ic = s.readClientKexInit();
+            assertTrue(decodeKexInit(ic).firstKexPacketFollows());
+            ByteBuf guessed = s.nextFromClient();
+            assertEquals(30, guessed.getUnsignedByte(guessed.readerIndex()));
+            guessed.release(); // the server ignores a wrong guess (RFC 4253 §7.1)
+            // The server changed: it now puts nistp256 first, so the guess (curve25519 first) is wrong. The scripted
+            // server only speaks X25519, so it offers curve25519 alone but with another host-key algorithm first.
+            s.strict = true;
+            s.sendVersion();
+            KexInitMessage changed = s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256));
+            changed = new KexInitMessage(changed.cookie(), changed.kexAlgorithms(), List.of("ssh-ed25519-cert-v01@openssh.com",
+                    "ssh-ed25519"), changed.encryptionClientToServer(), changed.encryptionServerToClient(),
+                    changed.macClientToServer(), changed.macServerToClient(), changed.compressionClientToServer(),
+                    changed.compressionServerToClient(), List.of(), List.of(), false, 0);
+            byte[] is = s.sendKexInit(changed);
+            s.replyAndSendNewKeys(ic, is, null); // reads the second, right ECDH_INIT
+            s.expectClientNewKeys();
+            s.expectServiceRequestAndAccept();
+            assertTrue(s.ready.isSuccess(), () -> String.valueOf(s.ready.cause()));
+            assertEquals(null, dev.fumidai.ssh.internal.kex.KexGuesses.lookup("scripted:22"),
+                    "the server's first host-key algorithm was not negotiated: nothing to guess next time");
+        }
+    }
 }
