@@ -172,6 +172,8 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
     private boolean readyFired;
     /** The first key exchange guessed from the last connection to this peer (see {@link KexGuesses}), or null. */
     private KexGuesses.Guess plannedGuess;
+    /** Remembers the first exchange's choices for the next connection's guess, once that exchange is done. */
+    private Runnable recordGuess;
     /** The guessed exchange whose first packet followed our first KEXINIT, until the server's KEXINIT judges it. */
     private KeyExchange guessedKex;
     private boolean extInfoDuringAuthSeen;
@@ -540,8 +542,12 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         }
         Sntrup761KeyPairs.negotiated(peer(), negotiated.kex());
         if (kexCount == 0) {
-            KexGuesses.record(peer(), theirKexInit.kexAlgorithms(), theirKexInit.serverHostKeyAlgorithms(),
-                    negotiated.kex(), negotiated.hostKey());
+            // Remembered only once the exchange is done, its host key verified: a KEXINIT from a man in the middle,
+            // who fails that check, must not reorder the next connection's list (a downgrade to a weaker method).
+            List<String> theirKex = theirKexInit.kexAlgorithms();
+            List<String> theirHostKeys = theirKexInit.serverHostKeyAlgorithms();
+            NegotiatedAlgorithms chosen = negotiated;
+            recordGuess = () -> KexGuesses.record(peer(), theirKex, theirHostKeys, chosen.kex(), chosen.hostKey());
         }
         ExchangeHashInput input = new ExchangeHashInput(clientVersion, serverVersion, ourKexInitBytes, theirBytes);
         KeyExchange guessed = guessedKex;
@@ -809,6 +815,10 @@ public final class SshTransportHandler extends ChannelDuplexHandler {
         scheduleTimeRekey();
         if (initial) {
             firstNegotiated = negotiated;
+            if (recordGuess != null) {
+                recordGuess.run();
+                recordGuess = null;
+            }
             codec.setSequenceWrapForbidden(false);
             phase = Phase.SERVICE_REQUESTED;
             send(buf(b -> new ServiceRequestMessage(USERAUTH_SERVICE).encode(b)));

@@ -511,4 +511,30 @@ class SshTransportHandlerTest {
                     "the server's first host-key algorithm was not negotiated: nothing to guess next time");
         }
     }
+    @Test
+    void aServerWhoseHostKeyIsRefusedLeavesNothingToGuess() throws Exception {
+        // A man in the middle cannot pass our host-key check, but he sees our KEXINIT and can answer with his own.
+        // What his KEXINIT put first must not become the order of the next, genuine connection (it would move a
+        // weaker exchange, say curve25519 instead of a post-quantum hybrid, to the front of our list).
+        dev.fumidai.ssh.internal.kex.KexGuesses.forgetAll();
+        dev.fumidai.ssh.HostKeyVerifier refuse = check -> {
+            throw new dev.fumidai.ssh.HostKeyVerificationException(
+                    dev.fumidai.ssh.HostKeyVerificationException.Kind.MISMATCH, "not the pinned key");
+        };
+        try (ScriptedServer s = new ScriptedServer(GUESSING, refuse, new io.netty.channel.embedded.EmbeddedChannel(),
+                true)) {
+            s.strict = true;
+            s.sendVersion();
+            byte[] ic = s.readClientKexInit();
+            byte[] is = s.sendKexInit(s.kexInit(true, false, List.of(KexAlgorithms.CURVE25519_SHA256)));
+            try {
+                s.replyAndSendNewKeys(ic, is, null);
+            } catch (AssertionError | RuntimeException expected) {
+                // the client may close before the server's NEWKEYS: the refusal is what matters
+            }
+            assertTrue(s.ready.isDone() && !s.ready.isSuccess(), "the refused host key fails the handshake");
+        }
+        assertEquals(null, dev.fumidai.ssh.internal.kex.KexGuesses.lookup("scripted:22"),
+                "a KEXINIT from a server that failed the host-key check is not remembered");
+    }
 }
