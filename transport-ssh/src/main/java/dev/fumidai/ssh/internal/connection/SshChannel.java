@@ -141,6 +141,9 @@ public final class SshChannel extends AbstractStreamChannel {
     private boolean intervalOpen;
     private long intervalStart;
     private long intervalConsumed;
+    /** {@link ReadBacklog}'s counts on this loop when the interval began. */
+    private long intervalLoops;
+    private long intervalBacklogged;
     private long intervalPeakUnread;
     /** The window (pending growth included) when the interval began. */
     private long intervalWindow;
@@ -443,6 +446,8 @@ public final class SshChannel extends AbstractStreamChannel {
             intervalConsumed = consumedTotal;
             intervalWindow = window;
             intervalPeakUnread = unreadAfter;
+            intervalLoops = ReadBacklog.loops();
+            intervalBacklogged = ReadBacklog.backlogged();
             return 0;
         }
         // What was unread just before this read (conservative for released extended data: counted twice).
@@ -458,7 +463,10 @@ public final class SshChannel extends AbstractStreamChannel {
             // Bytes per round trip: an interval longer than one round trip (the reader paused) counts proportionally.
             double perRtt = (double) copied * rttNanos / Math.max(elapsed, rttNanos);
             // The peer used more than half the window it had when the interval began: the window may be what limits.
-            boolean mayLimit = keptUp && 2 * perRtt > intervalWindow;
+            // Most of this loop's socket reads left data waiting: our reading limits, not the window.
+            long loops = ReadBacklog.loops() - intervalLoops;
+            boolean socketBacklogged = 2 * (ReadBacklog.backlogged() - intervalBacklogged) > loops && loops > 0;
+            boolean mayLimit = keptUp && !socketBacklogged && 2 * perRtt > intervalWindow;
             // Bytes per nanosecond, not per estimated round trip: the estimate itself grows with a queue.
             double rate = (double) copied / Math.max(elapsed, 1);
             if (growing && growthFresh) {
@@ -466,7 +474,7 @@ public final class SshChannel extends AbstractStreamChannel {
                 // added now comes back in the next one. After a first try, hold and see what it did; once growing
                 // has paid off, go on and judge the next interval.
                 growthFresh = false;
-                growing = growthShown && rate * GROWTH_PAYOFF >= bestRate;
+                growing = growthShown && !socketBacklogged && rate * GROWTH_PAYOFF >= bestRate;
                 growthShown = growing;
             } else if (mayLimit && (growthTried ? rate >= bestRate * GROWTH_PAYOFF
                     : Math.abs(rate - lastRate) <= lastRate * SETTLED)) {
@@ -493,6 +501,8 @@ public final class SshChannel extends AbstractStreamChannel {
             intervalConsumed = consumedTotal;
             intervalWindow = window + grow;
             intervalPeakUnread = unreadAfter;
+            intervalLoops = ReadBacklog.loops();
+            intervalBacklogged = ReadBacklog.backlogged();
         }
         return grow;
     }

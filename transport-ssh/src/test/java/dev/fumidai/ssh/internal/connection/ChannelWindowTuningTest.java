@@ -181,6 +181,47 @@ class ChannelWindowTuningTest {
                 + ch.rttEstimateNanos() / 1000 + " µs)");
     }
 
+    /**
+     * Issue #14, two hops over loopback: our own reading is the bottleneck (both hops decrypted on one event loop),
+     * but the rate it reaches still jumps now and then by more than a quarter (the JIT finishing a method, the other
+     * hop's load easing), and each jump passed for the payoff of a growth: the hop-1 window grew to several MiB,
+     * the socket below us held 7.7 MB unread, the kernel dropped from it and the download stalled for retransmission
+     * timeouts (22-75 MiB/s in some rounds against 190-280 in others). The socket's read loops, which end with data
+     * still waiting, say that the window is not what limits: no growth then, whatever the rates do.
+     */
+    @Test
+    void aStreamBehindABackloggedSocketDoesNotGrowTheWindowWhenItsRateJumps() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        int packet = 32 * 1024;
+        Random random = new Random(15);
+        long credit = initial;
+        for (int i = 0; i < 6000; i++) {
+            assertTrue(credit >= packet, "the window limited the stream after " + i + " packets: " + credit);
+            // Twice as fast after 2000 packets and again after 4000: never because the window grew.
+            long perPacket = i < 2000 ? 160_000 : i < 4000 ? 80_000 : 40_000;
+            clock.addAndGet(perPacket * (90 + random.nextInt(21)) / 100);
+            ReadBacklog.record(true); // the read loop that brought this packet ended with more data waiting
+            ByteBuf m = Unpooled.buffer();
+            new ChannelDataMessage(ch.localId(), new byte[packet]).encode(m);
+            wire.writeInbound(m);
+            credit -= packet;
+            wire.runPendingTasks();
+            ByteBuf b;
+            while ((b = wire.readOutbound()) != null) {
+                try {
+                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+                } finally {
+                    b.release();
+                }
+            }
+        }
+        assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
+        assertTrue(ch.window() <= 2L * initial, "a stream behind a backlogged socket grew the window to "
+                + ch.window() + " (" + ch.windowGrowths() + " growths)");
+    }
+
     /** Bytes received and read but not yet returned, from the channel's own accounts. */
     static long unreturned(SshChannel ch) {
         return ch.window() - ch.localWindow() - ch.queuedInboundBytes();
