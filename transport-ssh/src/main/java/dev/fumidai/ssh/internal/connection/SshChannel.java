@@ -61,7 +61,11 @@ import java.util.concurrent.CompletableFuture;
  * rate is at least {@link #GROWTH_PAYOFF} times the best of any interval before. From then on every interval is
  * judged so (the first interval of each run of growth only has to stay within a quarter of the best, as its data
  * answers the held window). A stream that the window does not limit therefore ends at twice the initial window at
- * most, and only a stream a quarter faster than any seen before tries again.
+ * most, and only a stream a quarter faster than any seen before tries again. The rate alone can still jump (two hops
+ * on one loop take turns), so where the socket says so directly it is believed first: an interval in which this
+ * event loop's sockets were read but dry for less than 1/{@link #DRY_SHARE} of the time ({@link ReadBacklog}) neither
+ * grows the window nor lets growing go on. A window-limited stream leaves its socket dry for part of every round
+ * trip, however fast each burst arrives.
  * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
  * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
  * either. So the window ends near two to four times the bytes the reader consumes per round trip.
@@ -105,6 +109,11 @@ public final class SshChannel extends AbstractStreamChannel {
      * the step BBR's congestion control expects of a pipe that is not yet full.
      */
     static final double GROWTH_PAYOFF = 1.25;
+    /**
+     * An interval in which this loop's sockets were dry for less than 1/{@value} of the time was limited by our
+     * reading, not by the window ({@link ReadBacklog}).
+     */
+    static final int DRY_SHARE = 8;
 
     /**
      * How close (a fraction of the rate before) two intervals' rates must be for the first try: a window-limited
@@ -143,7 +152,7 @@ public final class SshChannel extends AbstractStreamChannel {
     private long intervalConsumed;
     /** {@link ReadBacklog}'s counts on this loop when the interval began. */
     private long intervalLoops;
-    private long intervalBacklogged;
+    private long intervalDryNanos;
     private long intervalPeakUnread;
     /** The window (pending growth included) when the interval began. */
     private long intervalWindow;
@@ -447,7 +456,7 @@ public final class SshChannel extends AbstractStreamChannel {
             intervalWindow = window;
             intervalPeakUnread = unreadAfter;
             intervalLoops = ReadBacklog.loops();
-            intervalBacklogged = ReadBacklog.backlogged();
+            intervalDryNanos = ReadBacklog.dryNanos();
             return 0;
         }
         // What was unread just before this read (conservative for released extended data: counted twice).
@@ -463,9 +472,9 @@ public final class SshChannel extends AbstractStreamChannel {
             // Bytes per round trip: an interval longer than one round trip (the reader paused) counts proportionally.
             double perRtt = (double) copied * rttNanos / Math.max(elapsed, rttNanos);
             // The peer used more than half the window it had when the interval began: the window may be what limits.
-            // Most of this loop's socket reads left data waiting: our reading limits, not the window.
-            long loops = ReadBacklog.loops() - intervalLoops;
-            boolean socketBacklogged = 2 * (ReadBacklog.backlogged() - intervalBacklogged) > loops && loops > 0;
+            // This loop's sockets were read and hardly ever ran dry: our reading limits, not the window.
+            boolean socketBacklogged = ReadBacklog.loops() > intervalLoops
+                    && (ReadBacklog.dryNanos() - intervalDryNanos) * DRY_SHARE < elapsed;
             boolean mayLimit = keptUp && !socketBacklogged && 2 * perRtt > intervalWindow;
             // Bytes per nanosecond, not per estimated round trip: the estimate itself grows with a queue.
             double rate = (double) copied / Math.max(elapsed, 1);
@@ -502,7 +511,7 @@ public final class SshChannel extends AbstractStreamChannel {
             intervalWindow = window + grow;
             intervalPeakUnread = unreadAfter;
             intervalLoops = ReadBacklog.loops();
-            intervalBacklogged = ReadBacklog.backlogged();
+            intervalDryNanos = ReadBacklog.dryNanos();
         }
         return grow;
     }

@@ -9,8 +9,9 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
 /**
- * A receive-buffer allocator that reports each socket read loop to {@link ReadBacklog}: backlogged when its last read
- * filled the buffer it was given (so the loop stopped at its message quota, not because the socket ran dry).
+ * A receive-buffer allocator that reports each socket read loop to {@link ReadBacklog}, with the time its socket had
+ * been dry before it: the time since the loop before ended with a read that did not fill its buffer (the socket ran
+ * dry), or 0 when that loop filled its last buffer (it stopped at its message quota with data still waiting).
  * Everything else is the delegate's.
  */
 final class BacklogRecordingAllocator implements RecvByteBufAllocator {
@@ -28,6 +29,8 @@ final class BacklogRecordingAllocator implements RecvByteBufAllocator {
 
     private static final class RecordingHandle implements ExtendedHandle {
         private final ExtendedHandle d;
+        /** When the last read loop ended with the socket dry, or -1 when it left data waiting. */
+        private long dryAt = -1;
 
         RecordingHandle(ExtendedHandle d) {
             this.d = d;
@@ -45,6 +48,9 @@ final class BacklogRecordingAllocator implements RecvByteBufAllocator {
 
         @Override
         public void reset(ChannelConfig config) {
+            // Called as each read loop begins.
+            ReadBacklog.recordLoop(dryAt < 0 ? 0 : System.nanoTime() - dryAt);
+            dryAt = -1;
             d.reset(config);
         }
 
@@ -86,7 +92,7 @@ final class BacklogRecordingAllocator implements RecvByteBufAllocator {
         @Override
         public void readComplete() {
             int last = d.lastBytesRead();
-            ReadBacklog.record(last > 0 && last == d.attemptedBytesRead());
+            dryAt = last > 0 && last == d.attemptedBytesRead() ? -1 : System.nanoTime();
             d.readComplete();
         }
     }

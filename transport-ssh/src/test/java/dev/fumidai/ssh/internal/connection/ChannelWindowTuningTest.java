@@ -202,7 +202,7 @@ class ChannelWindowTuningTest {
             // Twice as fast after 2000 packets and again after 4000: never because the window grew.
             long perPacket = i < 2000 ? 160_000 : i < 4000 ? 80_000 : 40_000;
             clock.addAndGet(perPacket * (90 + random.nextInt(21)) / 100);
-            ReadBacklog.record(true); // the read loop that brought this packet ended with more data waiting
+            ReadBacklog.recordLoop(0); // the read loop before the one that brought this packet left data waiting
             ByteBuf m = Unpooled.buffer();
             new ChannelDataMessage(ch.localId(), new byte[packet]).encode(m);
             wire.writeInbound(m);
@@ -220,6 +220,51 @@ class ChannelWindowTuningTest {
         assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
         assertTrue(ch.window() <= 2L * initial, "a stream behind a backlogged socket grew the window to "
                 + ch.window() + " (" + ch.windowGrowths() + " growths)");
+    }
+
+    /**
+     * Issue #14: a window-limited stream over a long path arrives in bursts: the peer sends its whole credit at once
+     * when our adjust reaches it, the data comes faster than we read it, and nearly every read loop during a burst
+     * stops with more data waiting. Between bursts the socket is dry for most of the round trip. The window is what
+     * limits, and it must grow: judging by the share of backlogged read loops (the first form of the backlog rule)
+     * kept a 100 ms download at 2-4 MiB.
+     */
+    @Test
+    void aBurstyWindowLimitedStreamGrowsThoughEachBurstBacksUpTheSocket() throws Exception {
+        int initial = SshConnectionConfig.DEFAULT_WINDOW;
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        int packet = 32 * 1024;
+        long credit = initial;
+        for (int i = 0; i < 12; i++) {
+            // The socket was dry while the adjust travelled and the burst came back; then the burst's read loops.
+            long burstNanos = credit / packet * 20_000;
+            clock.addAndGet(RTT - burstNanos);
+            ReadBacklog.recordLoop(RTT - burstNanos);
+            long left = credit;
+            while (left > 0) {
+                clock.addAndGet(20_000);
+                ReadBacklog.recordLoop(0);
+                int n = (int) Math.min(left, packet);
+                ByteBuf m = Unpooled.buffer();
+                new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
+                wire.writeInbound(m);
+                left -= n;
+            }
+            wire.runPendingTasks();
+            credit = 0;
+            ByteBuf b;
+            while ((b = wire.readOutbound()) != null) {
+                try {
+                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+                } finally {
+                    b.release();
+                }
+            }
+        }
+        assertEquals(cap, ch.window(), "a window-limited stream in bursts grew to " + ch.window() + " ("
+                + ch.windowGrowths() + " growths)");
     }
 
     /** Bytes received and read but not yet returned, from the channel's own accounts. */

@@ -20,20 +20,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Issue #14: a socket read loop that leaves data waiting is reported as backlogged; one that drains it is not. */
+/** Issue #14: the time a socket was dry before a read loop is recorded; time with data waiting is not dry. */
 class BacklogRecordingAllocatorTest {
 
     @Test
-    void aReadLoopThatStopsAtItsQuotaWithDataWaitingIsBackloggedAndOneThatDrainsTheSocketIsNot() throws Exception {
+    void timeWithDataWaitingIsNotDryAndTimeAfterTheSocketRanDryIs() throws Exception {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AtomicLong received = new AtomicLong();
-            LinkedBlockingQueue<Integer> loopsDone = new LinkedBlockingQueue<>();
             Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 2)
@@ -45,35 +43,37 @@ class BacklogRecordingAllocatorTest {
                             received.addAndGet(((ByteBuf) msg).readableBytes());
                             ((ByteBuf) msg).release();
                         }
-
-                        @Override
-                        public void channelReadComplete(ChannelHandlerContext ctx) {
-                            loopsDone.add(1);
-                        }
                     })
                     .connect(new InetSocketAddress(server.getInetAddress(), server.getLocalPort())).sync().channel();
             try (Socket peer = server.accept()) {
                 OutputStream out = peer.getOutputStream();
-                long[] before = counts(ch);
-                // 64 KiB waiting: a loop of two 1 KiB reads ends at its quota with data still there.
-                out.write(new byte[64 * 1024]);
+                // 64 KiB and a bit waiting: a loop of two 1 KiB reads ends at its quota with data still there.
+                int total = 64 * 1024 + 100;
+                out.write(new byte[total]);
                 out.flush();
                 waitUntilReadable(ch, received, 2048);
+                long[] before = counts(ch);
+                Thread.sleep(50);
+                readOneLoop(ch);
                 long[] after = counts(ch);
-                assertTrue(after[1] - before[1] >= 1, "a loop that read its two full buffers left data waiting ("
-                        + (after[0] - before[0]) + " loops)");
+                assertEquals(1, after[0] - before[0], "one read loop");
+                assertEquals(0, after[1] - before[1], "the socket was not dry while data waited, however long");
 
-                // Drain the rest, then a trickle of 10 bytes: the loop's last read does not fill its buffer.
-                while (received.get() < 64 * 1024) {
+                // Drain the rest (the last read does not fill its buffer), wait 50 ms, then a trickle of 10 bytes:
+                // the socket was dry those 50 ms.
+                while (received.get() < total) {
                     waitUntilReadable(ch, received, received.get() + 1);
                 }
                 before = counts(ch);
+                long quiet = TimeUnit.MILLISECONDS.toNanos(50);
+                Thread.sleep(50);
                 out.write(new byte[10]);
                 out.flush();
-                waitUntilReadable(ch, received, 64 * 1024 + 10);
+                waitUntilReadable(ch, received, total + 10);
                 after = counts(ch);
                 assertTrue(after[0] - before[0] >= 1, "a read loop ran");
-                assertEquals(0, after[1] - before[1], "the socket ran dry: not backlogged");
+                assertTrue(after[1] - before[1] >= quiet, "the socket ran dry for at least 50 ms, recorded "
+                        + (after[1] - before[1]) + " ns");
             } finally {
                 ch.close().sync();
             }
@@ -92,9 +92,15 @@ class BacklogRecordingAllocatorTest {
         }
     }
 
+    /** Asks for one read loop and waits for it. */
+    private static void readOneLoop(Channel ch) throws Exception {
+        ch.read();
+        ch.eventLoop().submit(() -> { }).get(10, TimeUnit.SECONDS);
+    }
+
     /** ReadBacklog's counts on the channel's event loop. */
     private static long[] counts(Channel ch) throws Exception {
-        return ch.eventLoop().submit(() -> new long[] {ReadBacklog.loops(), ReadBacklog.backlogged()})
+        return ch.eventLoop().submit(() -> new long[] {ReadBacklog.loops(), ReadBacklog.dryNanos()})
                 .get(10, TimeUnit.SECONDS);
     }
 }
