@@ -161,19 +161,7 @@ class ChannelWindowTuningTest {
         for (int i = 0; i < 4096; i++) {
             assertTrue(credit >= packet, "the window limited the stream after " + i + " packets: " + credit);
             clock.addAndGet(i % 500 == 499 ? 300_000_000 : perPacket * (70 + random.nextInt(61)) / 100);
-            ByteBuf m = Unpooled.buffer();
-            new ChannelDataMessage(ch.localId(), new byte[packet]).encode(m);
-            wire.writeInbound(m);
-            credit -= packet;
-            wire.runPendingTasks();
-            ByteBuf b;
-            while ((b = wire.readOutbound()) != null) {
-                try {
-                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
-                } finally {
-                    b.release();
-                }
-            }
+            credit += deliver(ch, packet) - packet;
         }
         assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
         assertTrue(ch.window() <= 2L * initial, "a stream the window does not limit grew the window to "
@@ -203,19 +191,7 @@ class ChannelWindowTuningTest {
             long perPacket = i < 2000 ? 160_000 : i < 4000 ? 80_000 : 40_000;
             clock.addAndGet(perPacket * (90 + random.nextInt(21)) / 100);
             ReadBacklog.recordLoop(0); // the read loop before the one that brought this packet left data waiting
-            ByteBuf m = Unpooled.buffer();
-            new ChannelDataMessage(ch.localId(), new byte[packet]).encode(m);
-            wire.writeInbound(m);
-            credit -= packet;
-            wire.runPendingTasks();
-            ByteBuf b;
-            while ((b = wire.readOutbound()) != null) {
-                try {
-                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
-                } finally {
-                    b.release();
-                }
-            }
+            credit += deliver(ch, packet) - packet;
         }
         assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
         assertTrue(ch.window() <= 2L * initial, "a stream behind a backlogged socket grew the window to "
@@ -242,29 +218,35 @@ class ChannelWindowTuningTest {
             long burstNanos = credit / packet * 20_000;
             clock.addAndGet(RTT - burstNanos);
             ReadBacklog.recordLoop(RTT - burstNanos);
-            long left = credit;
-            while (left > 0) {
+            // What our adjusts give back during a burst reaches the peer a round trip later: the next burst.
+            long next = 0;
+            for (long left = credit; left > 0; left -= packet) {
                 clock.addAndGet(20_000);
                 ReadBacklog.recordLoop(0);
-                int n = (int) Math.min(left, packet);
-                ByteBuf m = Unpooled.buffer();
-                new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
-                wire.writeInbound(m);
-                left -= n;
+                next += deliver(ch, (int) Math.min(left, packet));
             }
-            wire.runPendingTasks();
-            credit = 0;
-            ByteBuf b;
-            while ((b = wire.readOutbound()) != null) {
-                try {
-                    credit += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
-                } finally {
-                    b.release();
-                }
-            }
+            credit = next;
         }
         assertEquals(cap, ch.window(), "a window-limited stream in bursts grew to " + ch.window() + " ("
                 + ch.windowGrowths() + " growths)");
+    }
+
+    /** Delivers one data packet of {@code n} bytes; returns the credit our adjusts gave back in answer. */
+    long deliver(SshChannel ch, int n) throws Exception {
+        ByteBuf m = Unpooled.buffer();
+        new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
+        wire.writeInbound(m);
+        wire.runPendingTasks();
+        long granted = 0;
+        ByteBuf b;
+        while ((b = wire.readOutbound()) != null) {
+            try {
+                granted += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
+            } finally {
+                b.release();
+            }
+        }
+        return granted;
     }
 
     /** Bytes received and read but not yet returned, from the channel's own accounts. */
