@@ -44,11 +44,21 @@ class ChannelWindowTuningTest {
         while (left > 0) {
             clock.addAndGet(1000);
             int n = (int) Math.min(left, packet);
-            ByteBuf m = Unpooled.buffer();
-            new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
-            wire.writeInbound(m);
+            send(wire, ch, n);
             left -= n;
         }
+        return granted(wire);
+    }
+
+    /** Writes one data packet of {@code n} bytes to the channel. */
+    static void send(EmbeddedChannel wire, SshChannel ch, int n) {
+        ByteBuf m = Unpooled.buffer();
+        new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
+        wire.writeInbound(m);
+    }
+
+    /** Runs the channel's pending tasks; returns the credit the window adjusts we sent gave back. */
+    static long granted(EmbeddedChannel wire) throws Exception {
         wire.runPendingTasks();
         long granted = 0;
         ByteBuf b;
@@ -233,20 +243,8 @@ class ChannelWindowTuningTest {
 
     /** Delivers one data packet of {@code n} bytes; returns the credit our adjusts gave back in answer. */
     long deliver(SshChannel ch, int n) throws Exception {
-        ByteBuf m = Unpooled.buffer();
-        new ChannelDataMessage(ch.localId(), new byte[n]).encode(m);
-        wire.writeInbound(m);
-        wire.runPendingTasks();
-        long granted = 0;
-        ByteBuf b;
-        while ((b = wire.readOutbound()) != null) {
-            try {
-                granted += ChannelWindowAdjustMessage.decode(b).bytesToAdd();
-            } finally {
-                b.release();
-            }
-        }
-        return granted;
+        send(wire, ch, n);
+        return granted(wire);
     }
 
     /** Bytes received and read but not yet returned, from the channel's own accounts. */
