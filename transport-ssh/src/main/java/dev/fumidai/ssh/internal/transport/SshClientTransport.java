@@ -60,7 +60,7 @@ public final class SshClientTransport {
         if (channel instanceof io.netty.channel.socket.SocketChannel) {
             // Reads of up to 256 KiB instead of Netty's 64 KiB: a download of 32 KiB packets then takes fewer
             // recv calls, and the relay writes more packets per flush to the local socket (issue #14).
-            // Each read loop also tells the receive windows whether it left data waiting (ReadBacklog).
+            // Each read loop also tells the receive windows how long the socket had been dry before it (ReadBacklog).
             channel.config().setRecvByteBufAllocator(new BacklogRecordingAllocator(
                     new AdaptiveRecvByteBufAllocator(64, 2048, MAX_SOCKET_READ)));
         }

@@ -184,8 +184,8 @@ class ChannelWindowTuningTest {
      * but the rate it reaches still jumps now and then by more than a quarter (the JIT finishing a method, the other
      * hop's load easing), and each jump passed for the payoff of a growth: the hop-1 window grew to several MiB,
      * the socket below us held 7.7 MB unread, the kernel dropped from it and the download stalled for retransmission
-     * timeouts (22-75 MiB/s in some rounds against 190-280 in others). The socket's read loops, which end with data
-     * still waiting, say that the window is not what limits: no growth then, whatever the rates do.
+     * timeouts (22-75 MiB/s in some rounds against 190-280 in others). The socket below us, never dry because data
+     * is always waiting, says that the window is not what limits: no growth then, whatever the rates do.
      */
     @Test
     void aStreamBehindABackloggedSocketDoesNotGrowTheWindowWhenItsRateJumps() throws Exception {
