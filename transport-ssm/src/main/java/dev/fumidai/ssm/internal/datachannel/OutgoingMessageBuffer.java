@@ -19,9 +19,12 @@ import java.util.List;
  * The websocket runs over TCP and delivers in order. A message whose RTO passed while a message sent after it
  * on the same socket was acknowledged was dropped by the peer (not ready, §5.3, or lost with a socket): it is
  * resent, every one of them. A message whose RTO passed with no such evidence is most likely queued behind the
- * others on a slow path, where resending only adds load: one of them, the oldest, is resent per RTO as a probe
- * (the plugin's own rule, §5.4). Without this, a full window on a path slower than window / RTO ceiling
- * (1 MiB / 1 s) resent copies faster than the path could carry the originals and collapsed to a crawl.
+ * others on a slow path, where resending only adds load: only the lowest unacknowledged number is resent, at most
+ * once per RTO, as a probe (the reference ends' head-only rule, §5.4, and TCP's). Without this, a full window on a
+ * path slower than window / RTO ceiling (1 MiB / 1 s) resent copies faster than the path could carry the originals
+ * and collapsed to a crawl. The probe is the lowest number, not the message sent longest ago: the peer delivers in
+ * order, so nothing after the lowest number can be delivered before it arrives. Probing by send age instead took
+ * the message the peer waited for once per round of all unacknowledged messages, one RTO each.
  *
  * <p>Time is given by the caller as a monotonic nanosecond count, so this is a pure state machine.
  *
@@ -38,7 +41,7 @@ public final class OutgoingMessageBuffer {
      * sends (§9), while keeping resend bursts small.
      */
     public static final long DEFAULT_MAX_BYTES = 1L << 20;
-    /** Is the most doublings of a message's timeout by resends (×16). */
+    /** Is the most doublings of a message's timeout by resends without an acknowledgement in between (×16). */
     public static final int MAX_BACKOFF_SHIFT = 4;
 
     /** Holds one unacknowledged message: its number, its encoded bytes and when it was last sent. */
@@ -51,6 +54,10 @@ public final class OutgoingMessageBuffer {
         private long sendOrder;
         /** Is the {@link #sendOrder} of the first send. */
         private final long firstSendOrder;
+        /** Is how often the timeout was doubled, counted since {@link #backOffEpoch}. */
+        private int backOffShift;
+        /** Is the buffer's {@code acknowledged} count when {@link #backOffShift} was last raised. */
+        private long backOffEpoch;
 
         Entry(long sequenceNumber, byte[] frame, long lastSentNanos, long sendOrder) {
             this.sequenceNumber = sequenceNumber;
@@ -88,12 +95,16 @@ public final class OutgoingMessageBuffer {
     private final RoundTripEstimator rtt = new RoundTripEstimator();
     /** Ordered by last send time: a retransmitted entry moves to the end. */
     private final LinkedHashMap<Long, Entry> unacked = new LinkedHashMap<>();
+    /** The same entries in sequence order (numbers are taken in increasing order and never put back). */
+    private final LinkedHashMap<Long, Entry> bySequence = new LinkedHashMap<>();
     private long nextSequenceNumber;
     private long bytes;
     private long retransmissions;
     private long sendCounter;
     /** Is the highest {@link Entry#sendOrder} acknowledged so far. */
     private long highestAckedSendOrder = -1;
+    /** Counts acknowledgements of remembered messages: a new count ends every message's back-off. */
+    private long acknowledged;
     /** Is when the last loss probe went out (see {@link #due}). */
     private long lastProbeNanos = Long.MIN_VALUE / 2;
 
@@ -136,6 +147,7 @@ public final class OutgoingMessageBuffer {
         ClientMessage m = ClientMessage.streamData(messageType, createdDateMillis, seq, payloadType, payload);
         Entry e = new Entry(seq, ClientMessageCodec.encode(m), nowNanos, sendCounter++);
         unacked.put(seq, e);
+        bySequence.put(seq, e);
         bytes += e.frame.length;
         return e;
     }
@@ -150,6 +162,8 @@ public final class OutgoingMessageBuffer {
         if (e == null) {
             return false;
         }
+        bySequence.remove(sequenceNumber);
+        acknowledged++;
         // Which copy an ack answers is unknown (Karn's problem), so only the first send counts as evidence: all
         // sent before it on the in-order socket reached the peer. Taking the last resend would declare every
         // message queued behind the original lost.
@@ -164,9 +178,10 @@ public final class OutgoingMessageBuffer {
     }
 
     /**
-     * Returns the messages to resend now, oldest first, and marks them sent now: those whose timeout passed and
-     * a later send was acknowledged, plus at most one probe per RTO (see the class comment). A message's timeout
-     * is the RTO of §5.5, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT} times.
+     * Returns the messages to resend now, oldest send first, and marks them sent now: those whose timeout passed
+     * and a later send was acknowledged, plus the lowest unacknowledged number as a probe when its timeout passed,
+     * at most once per RTO (see the class comment). A message's timeout is the RTO of §5.5, doubled for each
+     * resend since the last acknowledgement, up to {@value #MAX_BACKOFF_SHIFT} times.
      *
      * @param limit the most messages to return; the rest stay due for the next call
      */
@@ -179,39 +194,45 @@ public final class OutgoingMessageBuffer {
     }
 
     /**
-     * Returns the messages {@link #expired} would return, oldest first, without marking them sent; the caller
+     * Returns the messages {@link #expired} would return, oldest send first, without marking them sent; the caller
      * marks each one it really wrote with {@link #resent}, so that a message the socket did not take keeps its
      * place and its timeout instead of waiting a doubled RTO for a send that never happened.
      */
     public List<Entry> due(long nowNanos, int limit) {
         List<Entry> due = new ArrayList<>();
         long rto = rtt.rtoNanos();
-        boolean probe = nowNanos - lastProbeNanos >= rto;
+        // Ordered by send, so the entries with evidence of loss (sent before an acknowledged first send) come first.
         Iterator<Entry> it = unacked.values().iterator();
         while (it.hasNext() && due.size() < limit) {
             Entry e = it.next();
             long age = nowNanos - e.lastSentNanos;
-            if (age < rto) {
-                break; // ordered by last send: nothing later is due even without back-off
+            if (e.sendOrder >= highestAckedSendOrder || age < rto) {
+                break; // no evidence for the rest, or nothing later is due even without back-off
             }
-            if (age < rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT)) {
-                continue;
-            }
-            if (e.sendOrder < highestAckedSendOrder) {
+            if (age >= timeout(e, rto)) {
                 due.add(e); // the peer acked a later send of the same in-order socket: this one was dropped
-            } else if (probe) {
-                probe = false; // no evidence of loss yet, only a slow path: one probe per RTO
-                due.add(e);
             }
+        }
+        // No evidence of loss for the lowest number, only a slow path maybe: one probe per RTO.
+        Entry head = oldestUnacknowledged();
+        if (head != null && head.sendOrder >= highestAckedSendOrder && due.size() < limit
+                && nowNanos - lastProbeNanos >= rto && nowNanos - head.lastSentNanos >= timeout(head, rto)) {
+            due.add(head);
         }
         return due;
     }
 
-    /** Marks a still unacknowledged message as sent again now: its timeout restarts, doubled (§5.4). */
+    /**
+     * Marks a still unacknowledged message as sent again now: its timeout restarts, doubled (§5.4) unless an
+     * acknowledgement arrived since its last resend (see {@link #timeout}).
+     */
     public void resent(Entry e, long nowNanos) {
         if (unacked.remove(e.sequenceNumber) == null) {
             return;
         }
+        int shift = e.backOffEpoch == acknowledged ? e.backOffShift : 0;
+        e.backOffShift = Math.min(shift + 1, MAX_BACKOFF_SHIFT);
+        e.backOffEpoch = acknowledged;
         retransmissions++;
         if (e.sendOrder >= highestAckedSendOrder) {
             lastProbeNanos = nowNanos;
@@ -232,13 +253,7 @@ public final class OutgoingMessageBuffer {
 
     /** Returns the unacknowledged message with the lowest sequence number, or {@code null} when none is. */
     public Entry oldestUnacknowledged() {
-        Entry oldest = null;
-        for (Entry e : unacked.values()) {
-            if (oldest == null || e.sequenceNumber < oldest.sequenceNumber) {
-                oldest = e;
-            }
-        }
-        return oldest;
+        return bySequence.isEmpty() ? null : bySequence.values().iterator().next();
     }
 
     /** Returns the unacknowledged messages, oldest send first, without changing anything. */
@@ -251,16 +266,27 @@ public final class OutgoingMessageBuffer {
         long rto = rtt.rtoNanos();
         long best = Long.MAX_VALUE;
         for (Entry e : unacked.values()) {
-            if (e.lastSentNanos + rto >= best) {
-                break; // ordered by last send: later entries are due later still
+            if (e.sendOrder >= highestAckedSendOrder || e.lastSentNanos + rto >= best) {
+                break; // the rest have no evidence of loss, or are due later still (ordered by last send)
             }
-            long due = e.lastSentNanos + (rto << Math.min(e.sends - 1, MAX_BACKOFF_SHIFT));
-            if (e.sendOrder >= highestAckedSendOrder) {
-                due = Math.max(due, lastProbeNanos + rto); // no evidence of loss: waits for the next probe
-            }
-            best = Math.min(best, due);
+            best = Math.min(best, e.lastSentNanos + timeout(e, rto));
+        }
+        Entry head = oldestUnacknowledged();
+        if (head != null && head.sendOrder >= highestAckedSendOrder) {
+            best = Math.min(best, Math.max(head.lastSentNanos + timeout(head, rto), lastProbeNanos + rto));
         }
         return best;
+    }
+
+    /**
+     * Returns a message's timeout: the RTO, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT} times, but
+     * only for resends since the last acknowledgement of any message. Back-off is for a peer that answers nothing;
+     * while acknowledgements flow the path works, and a message waiting 16 RTOs because it was resent often before
+     * would leave the peer, which delivers in order, waiting with it (TCP resets its back-off the same way, RFC
+     * 6298 section 5.7).
+     */
+    private long timeout(Entry e, long rto) {
+        return e.backOffEpoch == acknowledged ? rto << e.backOffShift : rto;
     }
 
     /** Returns the sequence number the next {@link #send} will use. */

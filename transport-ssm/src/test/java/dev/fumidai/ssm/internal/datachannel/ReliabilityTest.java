@@ -96,7 +96,7 @@ class ReliabilityTest {
         assertEquals(List.of(e0), due, "with no evidence of loss, the oldest goes out as a probe");
         assertTrue(out.expired(t + 201 * MS, 100).isEmpty(),
                 "one probe per RTO: the next expired message is taken as queued, not lost");
-        assertEquals(t + 400 * MS, out.nextDueNanos(), "the next probe is one RTO after the last");
+        assertEquals(t + 600 * MS, out.nextDueNanos(), "the next probe is e0 again, after its doubled timeout");
 
         OutgoingMessageBuffer.Entry e2 = out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1000, t + 210 * MS);
         assertFalse(out.hasRoom());
@@ -127,8 +127,46 @@ class ReliabilityTest {
         out.socketLost();
         OutgoingMessageBuffer.Entry d = out.send(PayloadTypes.OUTPUT, new byte[] {4}, 1, 250 * MS);
         assertEquals(List.of(b, c), out.expired(250 * MS, 10), "after the loss: all that went out on the old socket");
-        assertEquals(List.of(d), out.expired(450 * MS, 10),
-                "a message sent on the new socket is only late: it goes out as this RTO's one probe");
+        assertTrue(out.expired(450 * MS, 10).isEmpty(),
+                "a message sent on the new socket is only late, and d is not the lowest number: no probe");
+        assertEquals(List.of(a), out.expired(600 * MS, 10), "a went out on the old socket: resent after 2 x RTO");
+    }
+
+    @Test
+    void theProbeIsTheLowestUnacknowledgedNumberHoweverRecentlyItWasResent() {
+        // The peer delivers in order: until the lowest number arrives nothing later can be delivered, so that is
+        // the message a probe must carry, as in the reference ends (head only) and TCP (SND.UNA).
+        OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
+        OutgoingMessageBuffer.Entry a = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
+        OutgoingMessageBuffer.Entry b = out.send(PayloadTypes.OUTPUT, new byte[] {2}, 1, 0);
+        out.send(PayloadTypes.OUTPUT, new byte[] {3}, 1, 0);
+        assertEquals(List.of(a), out.expired(200 * MS, 10));
+        assertTrue(out.expired(400 * MS, 10).isEmpty(),
+                "b and c were sent longer ago than a, but a probe of them cannot make the peer deliver anything");
+        assertEquals(600 * MS, out.nextDueNanos(), "a's own timeout, doubled once");
+        assertEquals(List.of(a), out.expired(600 * MS, 10));
+        assertTrue(out.acknowledge(0, 700 * MS));
+        assertEquals(800 * MS, out.nextDueNanos(), "then b is the lowest: it is the next probe, one RTO after a's");
+        assertEquals(List.of(b), out.expired(800 * MS, 10));
+    }
+
+    @Test
+    void anAcknowledgementEndsTheBackOffOfEveryMessage() {
+        // TCP's rule (RFC 6298 5.7): back-off is for a peer that answers nothing. Once acks flow again, a message
+        // that was resent often waits one RTO, not 16: otherwise the tail of a lossy transfer, where each message
+        // in turn is the one the peer waits for, crawls at one message per 16 RTOs.
+        OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
+        OutgoingMessageBuffer.Entry a = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
+        assertEquals(List.of(a), out.expired(200 * MS, 10));
+        assertEquals(List.of(a), out.expired(600 * MS, 10));
+        assertEquals(1400 * MS, out.nextDueNanos(), "no answer: the third resend waits 4 x RTO");
+        out.send(PayloadTypes.OUTPUT, new byte[] {2}, 1, 650 * MS);
+        assertTrue(out.acknowledge(1, 660 * MS));
+        long rto = out.roundTrip().rtoNanos();
+        assertEquals(600 * MS + rto, out.nextDueNanos(), "b, sent after a's last copy, was acked: a waits one RTO");
+        assertEquals(List.of(a), out.expired(600 * MS + rto, 10));
+        assertEquals(4, a.sends());
+        assertEquals(600 * MS + 3 * rto, out.nextDueNanos(), "and backs off again while nothing is acknowledged");
     }
 
     @Test
