@@ -68,7 +68,10 @@ import java.util.concurrent.CompletableFuture;
  * trip, however fast each burst arrives.
  * <li>Stop. Growing stops at once, mid-interval, when unread data reaches half the window, and at the cap. A
  * reader that never reads consumes nothing and never grows the window; a reader that lets data pile up does not
- * either. So the window ends near two to four times the bytes the reader consumes per round trip.
+ * either. So the window ends near two to four times the bytes the reader consumes per round trip. Growth stopped so
+ * (not by a missing payoff) may try once more, as at the start, once the reader keeps up and the rate is steady
+ * again: otherwise a moment in which the reader fell behind would hold a window-limited stream, which then runs
+ * at its best rate and never a quarter above it, at a part of its window for good. The try is judged as the first.
  * </ul>
  * The window never shrinks (credit given cannot be taken back, RFC 4254 §5.2), so memory per channel is bounded
  * by the cap, and by what the reader once kept up with.
@@ -172,6 +175,8 @@ public final class SshChannel extends AbstractStreamChannel {
     private boolean growthShown;
     /** Whether the present growing interval is the first of a run of them. */
     private boolean growthFresh;
+    /** Whether growing was stopped by the reader falling behind, not by a missing payoff: a new first try may come. */
+    private boolean growthInterrupted;
     private boolean confirmed;
     boolean eofReceived;
     boolean closeReceived;
@@ -462,6 +467,7 @@ public final class SshChannel extends AbstractStreamChannel {
         // What was unread just before this read (conservative for released extended data: counted twice).
         intervalPeakUnread = Math.max(intervalPeakUnread, unreadAfter + bytes);
         if (intervalPeakUnread >= intervalWindow / 2) {
+            growthInterrupted |= growing;
             growing = false; // the reader fell behind: not one byte more
         }
         long grow = growing ? Math.max(0, Math.min(bytes, limit - window)) : 0;
@@ -485,12 +491,15 @@ public final class SshChannel extends AbstractStreamChannel {
                 growthFresh = false;
                 growing = growthShown && !socketBacklogged && rate * GROWTH_PAYOFF >= bestRate;
                 growthShown = growing;
-            } else if (mayLimit && (growthTried ? rate >= bestRate * GROWTH_PAYOFF
+            } else if (mayLimit && (growthTried && !growthInterrupted ? rate >= bestRate * GROWTH_PAYOFF
                     : Math.abs(rate - lastRate) <= lastRate * SETTLED)) {
                 // The first try, once the stream runs steadily (a new connection speeds up by itself while TCP and
                 // the JIT warm up), or a stream faster than any interval before by a quarter: each round trip's data
-                // from now on answers a window that grew the round trip before, so each is judged.
-                growthShown = growthTried;
+                // from now on answers a window that grew the round trip before, so each is judged. Growth the reader
+                // interrupted earns a first try again: a stream held at the window it reached then runs at its best
+                // rate, never a quarter above it.
+                growthShown = growthTried && !growthInterrupted;
+                growthInterrupted = false;
                 growthTried = true;
                 growthFresh = !growing;
                 growing = true;

@@ -241,6 +241,49 @@ class ChannelWindowTuningTest {
                 + ch.windowGrowths() + " growths)");
     }
 
+    /**
+     * Issue #14: a window-limited download at 100 ms sometimes stayed at 37 MiB/s (about a 4 MiB window) where the
+     * other rounds reached 125. A moment in which our reader fell behind (a pause of the JVM, a slow local socket)
+     * stops growing at once, mid-interval, with the window grown only part of the way; the payoff rule then asked
+     * for a rate a quarter above the best ever seen, which a stream held at that window never reaches: stuck for
+     * good. Growth the reader interrupted now earns a first try again once the reader keeps up.
+     */
+    @Test
+    void aWindowLimitedStreamResumesGrowingAfterItsReaderFellBehindOnce() throws Exception {
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        int packet = 32 * 1024;
+        long credit = SshConnectionConfig.DEFAULT_WINDOW;
+        long windowAfterPause = -1;
+        for (int i = 0; i < 30; i++) {
+            long burstNanos = credit / packet * 20_000;
+            clock.addAndGet(RTT - burstNanos);
+            ReadBacklog.recordLoop(RTT - burstNanos);
+            long next = 0;
+            long sent = 0;
+            for (long left = credit; left > 0; left -= packet) {
+                clock.addAndGet(20_000);
+                ReadBacklog.recordLoop(0);
+                if (i == 5 && sent == credit / 8) {
+                    ch.config().setAutoRead(false); // the reader stops for a moment during this burst
+                }
+                int n = (int) Math.min(left, packet);
+                next += deliver(ch, n);
+                sent += n;
+            }
+            if (i == 5) {
+                ch.config().setAutoRead(true);
+                next += deliver(ch, 0);
+                windowAfterPause = ch.window();
+            }
+            credit = next;
+        }
+        assertTrue(windowAfterPause < cap, "the pause came before the cap: " + windowAfterPause);
+        assertEquals(cap, ch.window(), "after the reader fell behind at a window of " + windowAfterPause
+                + " it grew to " + ch.window() + " (" + ch.windowGrowths() + " growths)");
+    }
+
     /** Delivers one data packet of {@code n} bytes; returns the credit our adjusts gave back in answer. */
     long deliver(SshChannel ch, int n) throws Exception {
         send(wire, ch, n);
