@@ -378,7 +378,7 @@ public final class SshForwardBenchmark {
                     : fixed / Math.min(300.0 * MIB, rtt == 0 ? Double.MAX_VALUE : 2.0 * MIB / rtt);
             perRound += sides * (directions * transfer + 0.3 + 8 * c.hops() * rtt);
         }
-        double idle = Integer.parseInt(opts.get("idle")) > 0 ? 20 : 0;
+        double idle = Integer.parseInt(opts.get("idle")) > 0 ? 30 : 0;
         double clientWarmup = 2 * Double.parseDouble(opts.get("client-warmup-seconds"))
                 * opts.get("ciphers").split(",").length;
         return perRound * (rounds + 1) + idle + clientWarmup + 5;
@@ -404,6 +404,11 @@ public final class SshForwardBenchmark {
                     + opts.get("client-jvm-options") + "), pid " + client.process.pid());
         }
         System.out.println("# " + LocalSshd.output(sshd.dir, "ssh", "-V").trim() + ", sshd on 127.0.0.1:" + sshd.port);
+        // The latency proxy's two legs are loopback TCP: with BBR (a tiny minimum RTT, so a small congestion window
+        // once acks are late on a busy machine) some fast rounds through it stall; with CUBIC they do not.
+        Path cc = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
+        System.out.println("# TCP congestion control (the proxy's loopback legs): "
+                + (Files.isReadable(cc) ? Files.readString(cc).trim() : "?"));
         System.out.println("# commit " + commit());
     }
 
@@ -804,18 +809,27 @@ public final class SshForwardBenchmark {
      * heap per tunnel after GC, minus what n direct connections to the target cost in this JVM (the client
      * sockets and the target's threads live here too); then the same n through {@code ssh -L} and the ssh
      * process's resident memory per tunnel.
+     *
+     * <p>Each path is opened and closed once before it is measured, and the direct baseline is measured before and
+     * after the tunnels: a first round in a JVM also pays one-time costs (classes' statics, thread and socket
+     * caches), which once made the baseline cost more than the tunnels and the figure negative.
      */
     private void idleTunnels(String cipher, int n) throws Exception {
         System.out.println();
-        long direct = heapFor(target.port(), n, null);
+        heapFor(target.port(), n, null); // warm-up, not counted
+        long directBefore = heapFor(target.port(), n, null);
         try (Tunnel t = inProcess(cipher)) {
             awaitProbe(t).close();
+            heapFor(t.port(), n, null); // warm-up, not counted
             long[] direct0 = new long[1];
             long tunnels = heapFor(t.port(), n, direct0);
+            long directAfter = heapFor(target.port(), n, null);
+            long direct = (directBefore + directAfter) / 2;
             System.out.printf(Locale.ROOT, "idle tunnels: %d through one fumidai forward (%s, 1 hop): heap %.1f KiB"
-                    + " per tunnel (%d bytes for %d tunnels, minus %d bytes for %d direct connections);"
-                    + " Netty pooled direct memory %+.1f KiB per tunnel%n", n, cipher, (tunnels - direct) / 1024.0 / n,
-                    tunnels, n, direct, n, direct0[0] / 1024.0 / n);
+                    + " per tunnel (%d bytes for %d tunnels, minus %d bytes for %d direct connections, the mean of"
+                    + " %d before and %d after); Netty pooled direct memory %+.1f KiB per tunnel%n", n, cipher,
+                    (tunnels - direct) / 1024.0 / n, tunnels, n, direct, n, directBefore, directAfter,
+                    direct0[0] / 1024.0 / n);
         }
         try (Tunnel t = theirs(cipher, 1, sshd.port)) {
             awaitProbe(t).close();
