@@ -221,24 +221,43 @@ class ChannelWindowTuningTest {
         int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
         SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
         readPromptly(ch);
-        int packet = 32 * 1024;
         long credit = initial;
         for (int i = 0; i < 12; i++) {
-            // The socket was dry while the adjust travelled and the burst came back; then the burst's read loops.
-            long burstNanos = credit / packet * 20_000;
-            clock.addAndGet(RTT - burstNanos);
-            ReadBacklog.recordLoop(RTT - burstNanos);
-            // What our adjusts give back during a burst reaches the peer a round trip later: the next burst.
-            long next = 0;
-            for (long left = credit; left > 0; left -= packet) {
-                clock.addAndGet(20_000);
-                ReadBacklog.recordLoop(0);
-                next += deliver(ch, (int) Math.min(left, packet));
-            }
-            credit = next;
+            credit = burst(ch, credit, -1);
         }
         assertEquals(cap, ch.window(), "a window-limited stream in bursts grew to " + ch.window() + " ("
                 + ch.windowGrowths() + " growths)");
+    }
+
+    /**
+     * Plays one round trip of a window-limited stream in bursts: the socket is dry while our adjust travels and the
+     * burst comes back, then each 32 KiB packet of the burst is one read loop. Returns the credit our adjusts gave
+     * back, which reaches the peer a round trip later: the next burst.
+     *
+     * @param pauseAt bytes into the burst at which the reader stops until the burst has arrived, or -1
+     */
+    long burst(SshChannel ch, long credit, long pauseAt) throws Exception {
+        int packet = 32 * 1024;
+        long burstNanos = credit / packet * 20_000;
+        clock.addAndGet(RTT - burstNanos);
+        ReadBacklog.recordLoop(RTT - burstNanos);
+        long next = 0;
+        long sent = 0;
+        for (long left = credit; left > 0; left -= packet) {
+            clock.addAndGet(20_000);
+            ReadBacklog.recordLoop(0);
+            if (sent == pauseAt) {
+                ch.config().setAutoRead(false);
+            }
+            int n = (int) Math.min(left, packet);
+            next += deliver(ch, n);
+            sent += n;
+        }
+        if (pauseAt >= 0) {
+            ch.config().setAutoRead(true);
+            next += deliver(ch, 0);
+        }
+        return next;
     }
 
     /**
@@ -253,31 +272,14 @@ class ChannelWindowTuningTest {
         int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
         SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
         readPromptly(ch);
-        int packet = 32 * 1024;
         long credit = SshConnectionConfig.DEFAULT_WINDOW;
         long windowAfterPause = -1;
         for (int i = 0; i < 30; i++) {
-            long burstNanos = credit / packet * 20_000;
-            clock.addAndGet(RTT - burstNanos);
-            ReadBacklog.recordLoop(RTT - burstNanos);
-            long next = 0;
-            long sent = 0;
-            for (long left = credit; left > 0; left -= packet) {
-                clock.addAndGet(20_000);
-                ReadBacklog.recordLoop(0);
-                if (i == 5 && sent == credit / 8) {
-                    ch.config().setAutoRead(false); // the reader stops for a moment during this burst
-                }
-                int n = (int) Math.min(left, packet);
-                next += deliver(ch, n);
-                sent += n;
-            }
+            // In the sixth round trip the reader stops for a moment, an eighth into the burst.
+            credit = burst(ch, credit, i == 5 ? credit / 8 : -1);
             if (i == 5) {
-                ch.config().setAutoRead(true);
-                next += deliver(ch, 0);
                 windowAfterPause = ch.window();
             }
-            credit = next;
         }
         assertTrue(windowAfterPause < cap, "the pause came before the cap: " + windowAfterPause);
         assertEquals(cap, ch.window(), "after the reader fell behind at a window of " + windowAfterPause
