@@ -282,8 +282,8 @@ public final class OutgoingMessageBuffer {
      * Returns a message's timeout: the RTO, doubled for each resend up to {@value #MAX_BACKOFF_SHIFT} times, but
      * only for resends since the last acknowledgement of any message. Back-off is for a peer that answers nothing;
      * while acknowledgements flow the path works, and a message waiting 16 RTOs because it was resent often before
-     * would leave the peer, which delivers in order, waiting with it (TCP resets its back-off the same way, RFC
-     * 6298 section 5.7).
+     * would leave the peer, which delivers in order, waiting with it. (TCP likewise lets a backed-off RTO collapse
+     * once new data is acknowledged, RFC 6298 section 5, the note after rule 5.7.)
      */
     private long timeout(Entry e, long rto) {
         return e.backOffEpoch == acknowledged ? rto << e.backOffShift : rto;

@@ -152,9 +152,9 @@ class ReliabilityTest {
 
     @Test
     void anAcknowledgementEndsTheBackOffOfEveryMessage() {
-        // TCP's rule (RFC 6298 5.7): back-off is for a peer that answers nothing. Once acks flow again, a message
-        // that was resent often waits one RTO, not 16: otherwise the tail of a lossy transfer, where each message
-        // in turn is the one the peer waits for, crawls at one message per 16 RTOs.
+        // As in TCP (RFC 6298 section 5, after rule 5.7): back-off is for a peer that answers nothing. Once acks flow
+        // again, a message that was resent often waits one RTO, not 16: otherwise the tail of a lossy transfer, where
+        // each message in turn is the one the peer waits for, crawls at one message per 16 RTOs.
         OutgoingMessageBuffer out = new OutgoingMessageBuffer(MessageTypes.INPUT_STREAM_DATA, 10, 1 << 20);
         OutgoingMessageBuffer.Entry a = out.send(PayloadTypes.OUTPUT, new byte[] {1}, 1, 0);
         assertEquals(List.of(a), out.expired(200 * MS, 10));
