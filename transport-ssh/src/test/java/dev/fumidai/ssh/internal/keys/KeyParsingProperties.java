@@ -66,6 +66,16 @@ class KeyParsingProperties {
                 this::truncatedOrGarbledPrivateKeysFailWithPrivateKeyException);
     }
 
+    /**
+     * The example that failed CI on 2026-12-07 with an OutOfMemoryError: the damage made the kdf name's length field
+     * about 2 GB, and this class's own {@link #bcryptRounds} allocated that much before reading it (the parser
+     * itself rejected the key).
+     */
+    @Test
+    void aDamagedLengthFieldIsNotAllocatedByTheRoundsCheck() {
+        truncatedOrGarbledPrivateKeysFailWithPrivateKeyException("ed25519_openssh_aes256-ctr", 33, 7);
+    }
+
     private void truncatedOrGarbledPrivateKeysFailWithPrivateKeyException(String file, int where, int flip) {
         byte[] pem = SshPrivateKeysTest.fixture(file);
         // Corrupt one base64 character of the body (skip the BEGIN line).
@@ -124,6 +134,9 @@ class KeyParsingProperties {
             b.position("openssh-key-v1\0".length());
             b.position(b.position() + b.getInt()); // cipher name
             int kdfNameLength = b.getInt();
+            if (kdfNameLength < 0 || kdfNameLength > b.remaining()) {
+                return -1; // a damaged length: never allocate what the blob cannot hold
+            }
             byte[] kdfName = new byte[kdfNameLength];
             b.get(kdfName);
             if (!"bcrypt".equals(new String(kdfName, StandardCharsets.US_ASCII))) {
