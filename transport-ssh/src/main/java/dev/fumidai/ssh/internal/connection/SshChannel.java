@@ -435,7 +435,7 @@ public final class SshChannel extends AbstractStreamChannel {
             window += grow;
             localWindow += due;
             connection.send(b -> new ChannelWindowAdjustMessage(remoteId, due).encode(b), this);
-            connection.flush();
+            connection.flushSoon();
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -60,6 +61,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
 
     private final SshConnectionConfig config;
     private final Map<Integer, SshChannel> channels = new HashMap<>();
+    private final Runnable scheduledFlush = this::runScheduledFlush;
+    private boolean flushScheduled;
     private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
     /** Replies awaited, in order (RFC 4254 §4): completed with the response data, or {@code null} on failure. */
     private final ArrayDeque<CompletableFuture<byte[]>> pendingGlobal = new ArrayDeque<>();
@@ -374,6 +377,30 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     }
 
     void flush() {
+        ctx.flush();
+    }
+
+    /**
+     * Flushes as the loop's next task, once however often it is asked before then: the window adjusts returned while
+     * the packets of one socket read are handled leave in one write (issue #14), where a flush each meant a
+     * {@code send} to the hop, and a wake-up of its server, every few packets. What is written is already queued in
+     * order, so a flush that comes first (a close, a data write) sends it.
+     */
+    void flushSoon() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        try {
+            ctx.executor().execute(scheduledFlush);
+        } catch (RejectedExecutionException e) {
+            flushScheduled = false; // the loop is shutting down: flush now
+            ctx.flush();
+        }
+    }
+
+    private void runScheduledFlush() {
+        flushScheduled = false;
         ctx.flush();
     }
 

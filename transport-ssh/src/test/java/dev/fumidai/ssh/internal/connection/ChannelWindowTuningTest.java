@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -353,6 +354,43 @@ class ChannelWindowTuningTest {
         }
         assertTrue(ch.rttEstimateNanos() > 0, "the round trip was measured, so growth was possible");
         assertEquals(0, ch.windowGrowths());
+    }
+
+    /**
+     * Issue #14: one socket read hands us many packets at once (up to 256 KiB), and every {@value
+     * SshChannel#ADJUST_PACKETS} packets read return a window adjust. Each adjust used to be flushed on its own: a
+     * {@code send} to the hop, and a wake-up of its {@code sshd}, twice per read during a download. The adjusts of one
+     * read now leave together, in one write once the loop has handled the read, with the same credit as before.
+     */
+    @Test
+    void theAdjustsOfOneSocketReadLeaveInOneWrite() throws Exception {
+        int window = SshConnectionConfig.DEFAULT_WINDOW;
+        wire = new EmbeddedChannel();
+        AtomicLong flushes = new AtomicLong();
+        wire.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        // Growth off: this is about when the credit leaves, not how much.
+        SshConnection connection = SshConnection.install(wire, SshConnectionConfig.defaults(WHERE)
+                .withMaxWindowSize(window));
+        SshChannel ch = ChannelWindowProperties.open(wire, connection, 1000, 1000);
+        readPromptly(ch);
+        granted(wire);
+        int packet = SshConnectionConfig.DEFAULT_MAX_PACKET;
+        int packets = 2 * SshChannel.ADJUST_PACKETS;
+        ByteBuf[] read = new ByteBuf[packets];
+        for (int i = 0; i < packets; i++) {
+            read[i] = Unpooled.buffer();
+            new ChannelDataMessage(ch.localId(), new byte[packet]).encode(read[i]);
+        }
+        flushes.set(0);
+        wire.writeInbound((Object[]) read);
+        assertEquals((long) packets * packet, granted(wire), "the credit of every packet read is returned");
+        assertEquals(1, flushes.get(), "flushes for the adjusts of one read");
     }
 
     /** A cap equal to the initial window turns growth off. */
