@@ -53,6 +53,29 @@ public interface PacketCipher {
     void open(long sequence, byte[] a, int off, int packetLength) throws GeneralSecurityException;
 
     /**
+     * Says whether {@link #open(long, byte[], int, byte[], int, int)} into another array costs less than opening in
+     * place, so that a caller that has to move the packet anyway should let the cipher move it. True for AES-GCM:
+     * the JDK's GCM decryption on Java 25 takes about 2.6 µs per 32 KiB packet into another array and 7 µs in place
+     * (its combined AES-GCM intrinsic is not used in place), the same 7 µs either way on Java 17.
+     */
+    default boolean opensOutOfPlace() {
+        return false;
+    }
+
+    /**
+     * Verifies the packet at {@code src[srcOff..]} and writes it decrypted, length field included, to {@code
+     * dst[dstOff..]}, which has room for {@code 4 + packetLength + tagLength()} bytes (what follows the packet there
+     * is unspecified); {@code src} is left as it was or decrypted. The default copies, then opens in place.
+     *
+     * @throws GeneralSecurityException if the MAC or tag is wrong
+     */
+    default void open(long sequence, byte[] src, int srcOff, byte[] dst, int dstOff, int packetLength)
+            throws GeneralSecurityException {
+        System.arraycopy(src, srcOff, dst, dstOff, 4 + packetLength + tagLength());
+        open(sequence, dst, dstOff, packetLength);
+    }
+
+    /**
      * Encrypts in place the plaintext packet of {@code 4 + packetLength} bytes at {@code off} and writes the
      * tag right after it.
      */

@@ -218,7 +218,7 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
                 packetLength = length;
                 int total = 4 + length + inbound.tagLength();
                 if (cumulation.hasArray() && cumulation.readableBytes() >= total - needed) {
-                    ctx.fireChannelRead(openInPlace(needed, total));
+                    ctx.fireChannelRead(openInPlace(ctx.alloc(), needed, total));
                     continue;
                 }
                 packet = ctx.alloc().heapBuffer(total, total);
@@ -230,7 +230,7 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             if (packet.isWritable()) {
                 return;
             }
-            ByteBuf payload = openPacket();
+            ByteBuf payload = openPacket(ctx.alloc());
             ctx.fireChannelRead(payload);
         }
     }
@@ -249,10 +249,11 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
 
     /**
      * Opens the packet whose first {@code needed} bytes were just read into {@link #head}, in a retained slice
-     * of the heap cumulation that holds all of it, so the packet is not copied. The length field is put back
-     * as {@link PacketCipher#decryptLength} left it in {@code head} (non-EtM CTR decrypts it there).
+     * of the heap cumulation that holds all of it, so the packet is not copied (or from it, if the cipher {@link
+     * PacketCipher#opensOutOfPlace() opens out of place}). The length field is put back as {@link
+     * PacketCipher#decryptLength} left it in {@code head} (non-EtM CTR decrypts it there).
      */
-    private ByteBuf openInPlace(int needed, int total) throws SshProtocolException {
+    private ByteBuf openInPlace(ByteBufAllocator alloc, int needed, int total) throws SshProtocolException {
         cumulation.readerIndex(cumulation.readerIndex() - needed);
         ByteBuf p = cumulation.readRetainedSlice(total);
         try {
@@ -262,16 +263,39 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
             throw e;
         }
         packet = p;
-        return openPacket();
+        return openPacket(alloc);
     }
 
-    private ByteBuf openPacket() throws SshProtocolException {
+    /**
+     * Verifies and decrypts {@link #packet}, a heap buffer that holds the whole packet from index 0: in place, or
+     * into a new heap buffer if the cipher opens faster out of place (the packet is in our hands either way, so this
+     * moves no byte more).
+     */
+    private ByteBuf openPacket(ByteBufAllocator alloc) throws SshProtocolException {
         ByteBuf p = packet;
         int length = packetLength;
         packet = null;
         packetLength = -1;
         try {
-            inbound.open(inboundSequence, p.array(), p.arrayOffset(), length);
+            if (inbound.opensOutOfPlace()) {
+                ByteBuf sealed = p;
+                int total = 4 + length + inbound.tagLength();
+                try {
+                    p = alloc.heapBuffer(total, total);
+                } catch (RuntimeException | Error e) {
+                    sealed.release();
+                    throw e;
+                }
+                try {
+                    inbound.open(inboundSequence, sealed.array(), sealed.arrayOffset(), p.array(), p.arrayOffset(),
+                            length);
+                } finally {
+                    sealed.release();
+                }
+                p.writerIndex(total);
+            } else {
+                inbound.open(inboundSequence, p.array(), p.arrayOffset(), length);
+            }
         } catch (GeneralSecurityException e) {
             p.release();
             throw new SshProtocolException(DisconnectMessage.MAC_ERROR, "message authentication failed");
