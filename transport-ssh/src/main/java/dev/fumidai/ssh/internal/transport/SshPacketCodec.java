@@ -7,6 +7,7 @@ import dev.fumidai.ssh.internal.message.DisconnectMessage;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -82,6 +83,12 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
     private final byte[] head = new byte[32];
     private ByteBuf packet;
     private int packetLength = -1;
+    /**
+     * Where a packet that arrived in pieces is put together when the cipher opens it into another array: an array of
+     * our own, since the JDK's GCM takes the slow way (and allocates a copy of the output's whole array) when input
+     * and output share one, as pooled heap buffers carved from one chunk do. At most one packet long.
+     */
+    private byte[] sealedScratch;
 
     private long inboundBytes;
     private long inboundPackets;
@@ -221,7 +228,7 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
                     ctx.fireChannelRead(openInPlace(ctx.alloc(), needed, total));
                     continue;
                 }
-                packet = ctx.alloc().heapBuffer(total, total);
+                packet = inbound.opensOutOfPlace() ? sealedScratch(total) : ctx.alloc().heapBuffer(total, total);
                 packet.writeBytes(head, 0, needed);
             }
             int missing = packet.writableBytes();
@@ -266,10 +273,20 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
         return openPacket(alloc);
     }
 
+    /** Returns {@link #sealedScratch} as an empty buffer of {@code total} bytes. */
+    private ByteBuf sealedScratch(int total) {
+        byte[] a = sealedScratch;
+        if (a == null || a.length < total) {
+            a = new byte[total];
+            sealedScratch = a;
+        }
+        return Unpooled.wrappedBuffer(a, 0, total).clear();
+    }
+
     /**
      * Verifies and decrypts {@link #packet}, a heap buffer that holds the whole packet from index 0: in place, or
-     * into a new heap buffer if the cipher opens faster out of place (the packet is in our hands either way, so this
-     * moves no byte more).
+     * into a new heap buffer if the cipher opens faster out of place and the new buffer is not in the packet's array
+     * (the packet is in our hands either way, so this moves no byte more).
      */
     private ByteBuf openPacket(ByteBufAllocator alloc) throws SshProtocolException {
         ByteBuf p = packet;
@@ -277,22 +294,18 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
         packet = null;
         packetLength = -1;
         try {
-            if (inbound.opensOutOfPlace()) {
+            ByteBuf opened = inbound.opensOutOfPlace() ? outOfPlaceBuffer(alloc, p, 4 + length + inbound.tagLength())
+                    : null;
+            if (opened != null) {
                 ByteBuf sealed = p;
-                int total = 4 + length + inbound.tagLength();
-                try {
-                    p = alloc.heapBuffer(total, total);
-                } catch (RuntimeException | Error e) {
-                    sealed.release();
-                    throw e;
-                }
+                p = opened;
                 try {
                     inbound.open(inboundSequence, sealed.array(), sealed.arrayOffset(), p.array(), p.arrayOffset(),
                             length);
                 } finally {
                     sealed.release();
                 }
-                p.writerIndex(total);
+                p.writerIndex(p.capacity());
             } else {
                 inbound.open(inboundSequence, p.array(), p.arrayOffset(), length);
             }
@@ -317,6 +330,25 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
         inboundSequence = next;
         p.setIndex(5, 4 + length - padding);
         return p;
+    }
+
+    /**
+     * Returns a new heap buffer of {@code total} bytes outside {@code sealed}'s array, or null (open in place then):
+     * a slice of a pooled cumulation may share its array with the new buffer. Releases {@code sealed} if it throws.
+     */
+    private static ByteBuf outOfPlaceBuffer(ByteBufAllocator alloc, ByteBuf sealed, int total) {
+        ByteBuf b;
+        try {
+            b = alloc.heapBuffer(total, total);
+        } catch (RuntimeException | Error e) {
+            sealed.release();
+            throw e;
+        }
+        if (b.array() == sealed.array()) {
+            b.release();
+            return null;
+        }
+        return b;
     }
 
     private long nextSequence(long sequence) throws SshProtocolException {
@@ -421,6 +453,7 @@ public final class SshPacketCodec extends ChannelDuplexHandler {
     }
 
     private void releaseInbound() {
+        sealedScratch = null;
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
