@@ -12,13 +12,19 @@ import javax.crypto.spec.SecretKeySpec;
  * 4-byte fixed field and an 8-byte invocation counter incremented per packet, the tag is 16 bytes.
  *
  * <p>Uses the JDK's SunJCE AES/GCM/NoPadding (AES-NI and CLMUL intrinsics). A fresh IV per packet means a
- * {@code Cipher.init} per packet, which the JDK requires for GCM encryption anyway. Packets are sealed in place and
- * opened into another array ({@link #opensOutOfPlace()}): newer JDKs (25 measured) decrypt with their combined AES-GCM
- * intrinsic only when the output is not the input's array; in place they make a GHASH pass and a CTR pass.
+ * {@code Cipher.init} per packet, which the JDK requires for GCM encryption anyway. Packets are sealed in place and,
+ * after Java 17, opened into another array ({@link #opensOutOfPlace()}): those JDKs decrypt with their combined
+ * AES-GCM intrinsic only when the output is not the input's array; in place they make a GHASH pass and a CTR pass.
  */
 final class AesGcmPacketCipher implements PacketCipher {
 
     private static final int TAG_LENGTH = 16;
+
+    /**
+     * Whether to open into another array: Java 17's GCM has no combined AES-GCM path (it came after 17, JDK-8267125)
+     * and takes the same time either way, so in place, which touches half the memory, stays there.
+     */
+    private static final boolean OUT_OF_PLACE = Runtime.version().feature() > 17;
 
     private final String name;
     private final Cipher cipher;
@@ -79,7 +85,7 @@ final class AesGcmPacketCipher implements PacketCipher {
 
     @Override
     public boolean opensOutOfPlace() {
-        return true;
+        return OUT_OF_PLACE;
     }
 
     @Override

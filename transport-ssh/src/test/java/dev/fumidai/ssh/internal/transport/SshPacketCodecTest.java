@@ -263,12 +263,12 @@ class SshPacketCodecTest {
      * Issue #14: AES-GCM opens packets into another buffer, but the JDK's GCM takes its slow way, and allocates a
      * copy of the output's whole array per packet, when input and output are in one array. Pooled heap buffers are
      * carved from shared chunks, so a packet and the buffer it is opened into could be: a download spent a third of
-     * its CPU zeroing those copies. Whole packets in a pooled heap read and packets in pieces both decode, and no
-     * packet is opened out of place within one array.
+     * its CPU zeroing those copies. Whole packets and packets in pieces, in reads from the channel's pool or from
+     * arrays of their own, all decode, and no packet is opened out of place within one array. (The cipher says it
+     * opens out of place whatever the JDK, so that this path is tested on Java 17 too.)
      */
     @Test
     void noPacketIsOpenedOutOfPlaceWithinOneArray() throws GeneralSecurityException {
-        String name = CipherAlgorithms.AES128_GCM;
         List<byte[]> payloads = new ArrayList<>();
         Random r = new Random(14);
         for (int i = 0; i < 12; i++) {
@@ -276,41 +276,63 @@ class SshPacketCodecTest {
             r.nextBytes(p);
             payloads.add(p);
         }
-        List<String> expected = payloads.stream().map(ByteBufUtil::hexDump).toList();
+        int outOfPlace = 0;
         for (int piece : new int[] {1 << 20, 5000, 700}) {
-            PooledByteBufAllocator alloc = new PooledByteBufAllocator(false);
-            List<String> sameArray = new ArrayList<>();
-            PacketCipher gcm = cipher(name, null, false);
-            PacketCipher watched = new ForwardingPacketCipher(gcm) {
-                @Override
-                public void open(long sequence, byte[] src, int srcOff, byte[] dst, int dstOff, int packetLength)
-                        throws GeneralSecurityException {
-                    if (src == dst) {
-                        sameArray.add("packet " + sequence + " at " + srcOff + " into " + dstOff);
-                    }
-                    gcm.open(sequence, src, srcOff, dst, dstOff, packetLength);
-                }
-            };
-            SshPacketCodec codec = new SshPacketCodec();
-            codec.setInboundCipher(watched, true);
-            EmbeddedChannel ch = new EmbeddedChannel(codec);
-            ch.config().setAllocator(alloc);
-            ByteBuf wire = encode(name, null, payloads);
-            while (wire.isReadable()) {
-                int n = Math.min(piece, wire.readableBytes());
-                ch.writeInbound(alloc.heapBuffer(n).writeBytes(wire, n));
-            }
-            wire.release();
-            List<String> out = new ArrayList<>();
-            ByteBuf b;
-            while ((b = ch.readInbound()) != null) {
-                out.add(ByteBufUtil.hexDump(b));
-                b.release();
-            }
-            assertFalse(ch.finishAndReleaseAll());
-            assertEquals(expected, out, "reads of " + piece);
-            assertEquals(List.of(), sameArray, "reads of " + piece + ": opened out of place within one array");
+            outOfPlace += decodeWatchingArrays(payloads, piece, true);
+            outOfPlace += decodeWatchingArrays(payloads, piece, false);
         }
+        assertTrue(outOfPlace >= 3 * payloads.size(), "only " + outOfPlace + " packets were opened out of place");
+    }
+
+    /**
+     * Decodes the payloads sealed with AES-GCM from reads of {@code piece} bytes, allocated from the channel's pool
+     * or not, and checks that no packet is opened out of place within one array; returns how many were.
+     */
+    private static int decodeWatchingArrays(List<byte[]> payloads, int piece, boolean pooledReads)
+            throws GeneralSecurityException {
+        String name = CipherAlgorithms.AES128_GCM;
+        String reading = "reads of " + piece + (pooledReads ? " from the pool" : " in arrays of their own");
+        PooledByteBufAllocator alloc = new PooledByteBufAllocator(false);
+        ByteBufAllocator reads = pooledReads ? alloc : new UnpooledByteBufAllocator(false);
+        List<String> sameArray = new ArrayList<>();
+        int[] opened = new int[1];
+        PacketCipher gcm = cipher(name, null, false);
+        PacketCipher watched = new ForwardingPacketCipher(gcm) {
+            @Override
+            public boolean opensOutOfPlace() {
+                return true;
+            }
+
+            @Override
+            public void open(long sequence, byte[] src, int srcOff, byte[] dst, int dstOff, int packetLength)
+                    throws GeneralSecurityException {
+                if (src == dst) {
+                    sameArray.add("packet " + sequence + " at " + srcOff + " into " + dstOff);
+                }
+                opened[0]++;
+                gcm.open(sequence, src, srcOff, dst, dstOff, packetLength);
+            }
+        };
+        SshPacketCodec codec = new SshPacketCodec();
+        codec.setInboundCipher(watched, true);
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        ch.config().setAllocator(alloc);
+        ByteBuf wire = encode(name, null, payloads);
+        while (wire.isReadable()) {
+            int n = Math.min(piece, wire.readableBytes());
+            ch.writeInbound(reads.heapBuffer(n).writeBytes(wire, n));
+        }
+        wire.release();
+        List<String> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = ch.readInbound()) != null) {
+            out.add(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        assertFalse(ch.finishAndReleaseAll());
+        assertEquals(payloads.stream().map(ByteBufUtil::hexDump).toList(), out, reading);
+        assertEquals(List.of(), sameArray, reading + ": opened out of place within one array");
+        return opened[0];
     }
 
     /** A packet cipher that passes every call on; tests override what they watch. */
