@@ -104,6 +104,11 @@ class SshPacketCodecTest {
             ch.writeInbound(wire.readRetainedSlice(n));
         }
         wire.release();
+        return decodedAndFinished(ch);
+    }
+
+    /** Returns the payloads decoded so far as hex, releasing them, and finishes the channel with nothing left. */
+    static List<String> decodedAndFinished(EmbeddedChannel ch) {
         List<String> out = new ArrayList<>();
         ByteBuf b;
         while ((b = ch.readInbound()) != null) {
@@ -233,14 +238,7 @@ class SshPacketCodecTest {
         }
         wire.release();
         ch.writeInbound(in);
-        List<String> out = new ArrayList<>();
-        ByteBuf b;
-        while ((b = ch.readInbound()) != null) {
-            out.add(ByteBufUtil.hexDump(b));
-            b.release();
-        }
-        assertFalse(ch.finishAndReleaseAll());
-        return out;
+        return decodedAndFinished(ch);
     }
 
     @ParameterizedTest
@@ -323,14 +321,7 @@ class SshPacketCodecTest {
             ch.writeInbound(reads.heapBuffer(n).writeBytes(wire, n));
         }
         wire.release();
-        List<String> out = new ArrayList<>();
-        ByteBuf b;
-        while ((b = ch.readInbound()) != null) {
-            out.add(ByteBufUtil.hexDump(b));
-            b.release();
-        }
-        assertFalse(ch.finishAndReleaseAll());
-        assertEquals(payloads.stream().map(ByteBufUtil::hexDump).toList(), out, reading);
+        assertEquals(payloads.stream().map(ByteBufUtil::hexDump).toList(), decodedAndFinished(ch), reading);
         assertEquals(List.of(), sameArray, reading + ": opened out of place within one array");
         return opened[0];
     }
@@ -569,14 +560,7 @@ class SshPacketCodecTest {
             ch.writeInbound(alloc.buffer(n).writeBytes(wire, at, n));
             at += n;
         }
-        List<String> out = new ArrayList<>();
-        ByteBuf b;
-        while ((b = ch.readInbound()) != null) {
-            out.add(ByteBufUtil.hexDump(b));
-            b.release();
-        }
-        assertFalse(ch.finishAndReleaseAll());
-        return out;
+        return decodedAndFinished(ch);
     }
 
     @Test
