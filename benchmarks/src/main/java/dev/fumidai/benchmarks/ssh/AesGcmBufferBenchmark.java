@@ -33,7 +33,10 @@ import org.openjdk.jmh.annotations.State;
  *       (what the codec does with a socket read);</li>
  *   <li>{@code openDirectToArray}: open from the direct buffer straight into an array;</li>
  *   <li>{@code openDirectInPlace}: open in place in the direct buffer (after a copy that restores the sealed
- *       packet there, so it costs one copy more than opening a socket read in place would).</li>
+ *       packet there, so it costs one copy more than opening a socket read in place would);</li>
+ *   <li>{@code openCopyThenOtherArray}: copy the packet from the direct buffer into one array and open it into
+ *       another (what the codec does after Java 17, where the JDK's combined AES-GCM decryption runs only out of
+ *       place).</li>
  * </ul>
  * The open kinds open the same sealed packet every time (one fixed nonce, which decryption allows), the seal
  * kinds use a fresh nonce per packet. As in {@link SshPacketPairedBenchmark}, one operation runs every kind
@@ -50,7 +53,7 @@ public class AesGcmBufferBenchmark {
     private static final int PACKET = 4 + PLAIN + 16;
 
     static final String[] KINDS = {"sealArrayThenCopy", "sealArrayToDirect", "sealDirectInPlace",
-        "openCopyThenArray", "openDirectToArray", "openDirectInPlace"};
+        "openCopyThenArray", "openDirectToArray", "openDirectInPlace", "openCopyThenOtherArray"};
     private static final int WINDOW = 2048;
 
     /** Median time of one packet per kind; JMH reports the last value of each iteration's counters. */
@@ -63,6 +66,7 @@ public class AesGcmBufferBenchmark {
         public long openCopyThenArrayMedianNanos;
         public long openDirectToArrayMedianNanos;
         public long openDirectInPlaceMedianNanos;
+        public long openCopyThenOtherArrayMedianNanos;
 
         final long[][] samples = new long[KINDS.length][WINDOW];
         long operations;
@@ -77,6 +81,7 @@ public class AesGcmBufferBenchmark {
             openCopyThenArrayMedianNanos = 0;
             openDirectToArrayMedianNanos = 0;
             openDirectInPlaceMedianNanos = 0;
+            openCopyThenOtherArrayMedianNanos = 0;
         }
 
         void update() {
@@ -91,6 +96,7 @@ public class AesGcmBufferBenchmark {
             openCopyThenArrayMedianNanos = median(samples[3], n);
             openDirectToArrayMedianNanos = median(samples[4], n);
             openDirectInPlaceMedianNanos = median(samples[5], n);
+            openCopyThenOtherArrayMedianNanos = median(samples[6], n);
         }
 
         private static long median(long[] values, int n) {
@@ -109,6 +115,7 @@ public class AesGcmBufferBenchmark {
     private Cipher cipher;
     private byte[] plaintext;
     private byte[] array;
+    private byte[] scratch;
     private ByteBuffer direct;
     private ByteBuffer sealed;
 
@@ -119,6 +126,7 @@ public class AesGcmBufferBenchmark {
         new Random(1).nextBytes(plaintext);
         plaintext[0] = 0;
         array = new byte[PACKET];
+        scratch = new byte[PACKET];
         direct = ByteBuffer.allocateDirect(PACKET);
         cipher.init(Cipher.ENCRYPT_MODE, key, fixed);
         cipher.updateAAD(plaintext, 0, 4);
@@ -128,7 +136,7 @@ public class AesGcmBufferBenchmark {
 
     /** Runs every kind once, starting with a different one each time, and records each one's time. */
     @Benchmark
-    @OperationsPerInvocation(6)
+    @OperationsPerInvocation(7)
     public int everyKind(KindTimes times) throws GeneralSecurityException {
         int r = 0;
         int slot = (int) (times.operations % WINDOW);
@@ -185,6 +193,12 @@ public class AesGcmBufferBenchmark {
                 cipher.init(Cipher.DECRYPT_MODE, key, fixed);
                 cipher.updateAAD(direct.duplicate().position(0).limit(4));
                 cipher.doFinal(direct.duplicate().position(4).limit(PACKET), direct.duplicate().position(4));
+            }
+            case "openCopyThenOtherArray" -> {
+                sealed.get(0, scratch, 0, PACKET);
+                cipher.init(Cipher.DECRYPT_MODE, key, fixed);
+                cipher.updateAAD(scratch, 0, 4);
+                cipher.doFinal(scratch, 4, PLAIN + 16, array, 4);
             }
             default -> throw new IllegalArgumentException(kind);
         }
