@@ -190,6 +190,15 @@ final class LocalSshd implements AutoCloseable {
         throw new IllegalStateException("sshd did not listen within 30 s: " + log());
     }
 
+    /**
+     * Returns the user + system CPU time of the server's session processes alive now (every process it forked: with
+     * privilege separation, a monitor and a child per connection), in nanoseconds; the listener's own time is left
+     * out. Read before and after a transfer, it is what the server spent on the connections open throughout.
+     */
+    long sessionCpuNanos() {
+        return SshForwardBenchmark.cpuNanosOf(process.descendants().map(ProcessHandle::pid));
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);

@@ -342,6 +342,7 @@ public final class SshForwardBenchmark {
             for (String direction : directions) {
                 boolean up = direction.equals("up");
                 long cpu0 = t.cpuNanos();
+                long server0 = sshd.sessionCpuNanos();
                 long s = System.nanoTime();
                 long n;
                 if (warm && fixed == 0) {
@@ -353,6 +354,7 @@ public final class SshForwardBenchmark {
                     int crc = crcs.computeIfAbsent(n, ByteServer::expectedCrc);
                     s = System.nanoTime(); // the CRC above may have taken a while the first time
                     cpu0 = t.cpuNanos();
+                    server0 = sshd.sessionCpuNanos();
                     if (up) {
                         ByteServer.upload(t.port(), n, crc);
                     } else {
@@ -361,13 +363,16 @@ public final class SshForwardBenchmark {
                 }
                 double seconds = (System.nanoTime() - s) / 1e9;
                 double cpuPerGib = (t.cpuNanos() - cpu0) / 1e9 / (n / (double) (1L << 30));
+                double serverPerGib = (sshd.sessionCpuNanos() - server0) / 1e9 / (n / (double) (1L << 30));
                 rates.put(key + " " + direction, n / seconds);
                 double mibs = n / (double) MIB / seconds;
-                line.append(String.format(Locale.ROOT, "  %s %7.1f MiB/s %5.2f CPU-s/GiB (%d MiB, %.1f s)", direction,
-                        mibs, cpuPerGib, n / MIB, seconds));
+                line.append(String.format(Locale.ROOT, "  %s %7.1f MiB/s %5.2f CPU-s/GiB (%d MiB, %.1f s, sshd %.2f)",
+                        direction, mibs, cpuPerGib, n / MIB, seconds, serverPerGib));
                 if (!warm) {
                     results.computeIfAbsent(key + " " + direction, k -> new ArrayList<>()).add(mibs);
                     results.computeIfAbsent(key + " " + direction + "-cpu", k -> new ArrayList<>()).add(cpuPerGib);
+                    results.computeIfAbsent(key + " " + direction + "-server", k -> new ArrayList<>())
+                            .add(serverPerGib);
                 }
             }
             System.out.println(line);
@@ -484,6 +489,7 @@ public final class SshForwardBenchmark {
         List<String> metrics = new ArrayList<>(directions);
         metrics.add("setup");
         StringBuilder detail = new StringBuilder();
+        StringBuilder server = new StringBuilder();
         for (Config c : configs) {
             for (String metric : metrics) {
                 List<Double> ours = results.get(c.key() + " " + OURS + " " + metric);
@@ -504,11 +510,21 @@ public final class SshForwardBenchmark {
                             medianRatio(oursCpu, theirsCpu));
                     detail.append(String.format(Locale.ROOT, "%s %d hop(s) RTT %s %s: fumidai CPU-s/GiB %s;"
                             + " OpenSSH %s%n", name, c.hops(), c.rtt(), metric, list2(oursCpu), list2(theirsCpu)));
+                    List<Double> oursServer = results.get(c.key() + " " + OURS + " " + metric + "-server");
+                    List<Double> theirsServer = results.get(c.key() + " " + THEIRS + " " + metric + "-server");
+                    server.append(String.format(Locale.ROOT, "  %s, %d hop(s), RTT %s, %s: %.2f with fumidai, %.2f"
+                                    + " with OpenSSH, ratio %.2f (per round %s; %s)%n", name, c.hops(), c.rtt(), metric,
+                            median(oursServer), median(theirsServer), medianRatio(oursServer, theirsServer),
+                            list2(oursServer), list2(theirsServer)));
                 }
                 detail.append(String.format(Locale.ROOT, "%s %d hop(s) RTT %s %s: fumidai %s; OpenSSH %s%n", name,
                         c.hops(), c.rtt(), metric, list(ours), list(theirs)));
             }
         }
+        System.out.println();
+        System.out.println("The sshd's CPU-seconds per GiB (user + system of its session processes, every hop), by the"
+                + " client it served; medians, and the median of the per-round ratios fumidai/OpenSSH:");
+        System.out.print(server);
         System.out.println();
         System.out.println("Per round:");
         System.out.print(detail);
