@@ -429,10 +429,12 @@ public final class SshForwardBenchmark {
                     + opts.get("client-jvm-options") + "), pid " + client.process.pid());
         }
         System.out.println("# " + LocalSshd.output(sshd.dir, "ssh", "-V").trim() + ", sshd on 127.0.0.1:" + sshd.port);
-        // The latency proxy's two legs are loopback TCP: with BBR (a tiny minimum RTT, so a small congestion window
-        // once acks are late on a busy machine) some fast rounds through it stall; with CUBIC they do not.
+        // Every socket here is loopback TCP under this setting: the proxy's two legs, where BBR (a tiny minimum RTT,
+        // so a small congestion window once acks are late on a busy machine) stalls some fast rounds, and the
+        // sshd's socket to its client, where BBR's pacing costs the sshd more per byte and more with fumidai as
+        // the client than with ssh (benchmarks/README.md, "the sshd's extra cost per byte is BBR's").
         Path cc = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
-        System.out.println("# TCP congestion control (the proxy's loopback legs): "
+        System.out.println("# TCP congestion control (every loopback socket: the sshd's, the proxy's legs): "
                 + (Files.isReadable(cc) ? Files.readString(cc).trim() : "?"));
         System.out.println("# commit " + commit());
     }
