@@ -125,6 +125,15 @@ public final class SshChannel extends AbstractStreamChannel {
      */
     static final double SETTLED = 0.125;
 
+    /**
+     * How many times the path's bandwidth-delay product the window may stay at: half as much again, so that a
+     * stream the window does not limit keeps some room for the path's jitter and pays for the rest in a queue at the
+     * peer of half a round trip at most.
+     */
+    static final double BDP_HEADROOM = 1.5;
+    /** How many of the latest round-trip samples' delivery rates the bandwidth estimate takes the highest of. */
+    static final int RATE_SAMPLES = 8;
+
     private final SshConnection connection;
     private final int localId;
     private final String channelType;
@@ -150,6 +159,17 @@ public final class SshChannel extends AbstractStreamChannel {
     /** The window edge (in bytes received) before the adjust being timed, or -1 when none is timed. */
     private long probeEdge = -1;
     private long probeSentAt;
+    /** The credit the peer held when the timed adjust left: the bytes that had to arrive before the sample ended. */
+    private long probeCredit;
+    /** The smallest round-trip sample, 0 before the first: the path's own round trip, without a queue. */
+    private long minRttNanos;
+    /** The delivery rates (bytes per nanosecond) of the latest {@link #RATE_SAMPLES} round-trip samples. */
+    private final double[] sampleRates = new double[RATE_SAMPLES];
+    private int sampleCount;
+    /** The window the samples show the path needs, or 0: read bytes are withheld until the window is down to it. */
+    private long shrinkTarget;
+    /** Whether the window shrank and no sample since showed the window limiting with no queue. */
+    private boolean shrunk;
     private boolean intervalOpen;
     private long intervalStart;
     private long intervalConsumed;
@@ -326,8 +346,10 @@ public final class SshChannel extends AbstractStreamChannel {
         receivedTotal += length;
         if (probeEdge >= 0 && receivedTotal > probeEdge) {
             // Data beyond the edge before the timed adjust: the adjust reached the peer and this came back.
-            rttSample(connection.nanoTime() - probeSentAt);
+            long sample = Math.max(1, connection.nanoTime() - probeSentAt);
+            rttSample(sample);
             probeEdge = -1;
+            pathSample(sample);
         }
         return true;
     }
@@ -421,13 +443,23 @@ public final class SshChannel extends AbstractStreamChannel {
         if (closeSent || eofReceived || !isActive()) {
             return;
         }
+        if (shrinkTarget > 0) {
+            // Bytes read and not returned take the window down to what the path needs.
+            long cut = Math.min(unadjusted, window - shrinkTarget);
+            unadjusted -= cut;
+            window -= cut;
+            if (window <= shrinkTarget) {
+                shrinkTarget = 0;
+            }
+        }
         pendingGrowth += growth(bytes);
         long due = unadjusted + pendingGrowth;
         if (due > 0 && due >= Math.min(window / 2, adjustBatch)) {
             long grow = pendingGrowth;
-            if (probeEdge < 0 && window + grow < windowCap) {
+            if (probeEdge < 0) {
                 // Time this adjust: the first byte beyond the present edge answers it (one round-trip sample).
                 probeEdge = receivedTotal + localWindow;
+                probeCredit = localWindow;
                 probeSentAt = connection.nanoTime();
             }
             unadjusted = 0;
@@ -532,9 +564,40 @@ public final class SshChannel extends AbstractStreamChannel {
         }
     }
 
+    /**
+     * Shrinks a window the path does not need: {@code probeCredit} bytes arrived in {@code sample} nanoseconds, so
+     * the path delivered at least that rate; the highest of the latest {@link #RATE_SAMPLES} such rates times the
+     * smallest sample is its bandwidth-delay product. A window above {@link #BDP_HEADROOM} times that only keeps a
+     * queue at the peer (the class javadoc has why that costs), and read bytes are withheld until it is down to it.
+     */
+    private void pathSample(long sample) {
+        minRttNanos = minRttNanos == 0 ? sample : Math.min(minRttNanos, sample);
+        sampleRates[sampleCount++ % RATE_SAMPLES] = (double) probeCredit / sample;
+        if (shrunk && sample - minRttNanos <= minRttNanos / 8 && probeCredit >= window - window / 8) {
+            // The whole window came back in the path's round trip with no queue: it limits again (the path is
+            // faster than when it shrank), so growing may try again as at the start.
+            shrunk = false;
+            growthInterrupted = true;
+        }
+        if (sampleCount < RATE_SAMPLES) {
+            return;
+        }
+        double rate = 0;
+        for (double r : sampleRates) {
+            rate = Math.max(rate, r);
+        }
+        long needed = Math.max(connection.config().initialWindowSize(), (long) (BDP_HEADROOM * rate * minRttNanos));
+        if (needed < window + pendingGrowth) {
+            shrinkTarget = needed;
+            shrunk = true;
+            growing = false;
+            pendingGrowth = 0;
+            growthInterrupted = false;
+        }
+    }
+
     /** Takes one round-trip sample: smaller ones at once (each is an upper bound), larger ones by 1/8. */
-    private void rttSample(long nanos) {
-        long sample = Math.max(1, nanos);
+    private void rttSample(long sample) {
         if (rttNanos == 0 || sample < rttNanos) {
             rttNanos = sample;
         } else {

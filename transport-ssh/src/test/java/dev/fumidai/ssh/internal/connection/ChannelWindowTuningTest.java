@@ -287,6 +287,157 @@ class ChannelWindowTuningTest {
                 + " it grew to " + ch.window() + " (" + ch.windowGrowths() + " growths)");
     }
 
+    /**
+     * Issue #14, two hops at 10 ms: a stream that the machine's CPUs limit (four processes share two cores) comes in
+     * bursts, and one round trip's burst looked like the payoff of a growth: the windows grew to the 16 MiB cap, about
+     * three times the bandwidth-delay product. The peer then always held credit, the excess waited in its buffers (an
+     * {@code sshd}'s channel buffer reached 20 MiB), and the {@code sshd} spent 6 to 12 CPU-seconds per GiB instead
+     * of 2 moving it about: such rounds ran at 80-190 MiB/s where the others reached 400 (a fixed cap of 6 or 8 MiB
+     * gave 420-480 in every round). A window far above what the path carries only makes a queue; once the round-trip
+     * samples show it, the window shrinks back to a little above the bandwidth-delay product, and the stream keeps
+     * its rate.
+     */
+    @Test
+    void aWindowFarAboveThePathsBandwidthDelayProductShrinksBack() throws Exception {
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
+        // 2 bytes per ns (2 GB/s): the cap is less than the bandwidth-delay product, so the window grows to it.
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(cap, ch.window(), "the window-limited stream grew to the cap");
+        // Then the path carries 0.3 bytes per ns: 3 MB per round trip, a fifth of the window.
+        double rate = 0.3;
+        long bdp = (long) (rate * path.rtt);
+        path.run(rate, TimeUnit.SECONDS.toNanos(2));
+        long before = path.delivered;
+        long window = ch.window();
+        path.run(rate, TimeUnit.MILLISECONDS.toNanos(500));
+        double delivered = (double) (path.delivered - before) / TimeUnit.MILLISECONDS.toNanos(500);
+        assertTrue(window <= 2 * bdp, "the window stayed at " + window + " bytes for a bandwidth-delay product of "
+                + bdp);
+        assertTrue(delivered >= 0.97 * rate, "the stream slowed to " + delivered + " bytes/ns at a window of "
+                + ch.window());
+        assertEquals(ch.window() - ch.localWindow(), ch.queuedInboundBytes() + unreturned(ch),
+                "the window is what the peer may send plus what it sent and we did not return");
+    }
+
+    /**
+     * A window-limited stream at the cap keeps it through a pause of the peer (nothing to send for a second) and
+     * through a stretch at a tenth of its rate shorter than the filter over the round-trip samples: one slow
+     * sample is a stall, not a slower path.
+     */
+    @Test
+    void aWindowLimitedStreamKeepsItsWindowThroughAPause() throws Exception {
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(cap, ch.window(), "the window-limited stream grew to the cap");
+        path.pause(TimeUnit.SECONDS.toNanos(1));
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(cap, ch.window(), "after the peer paused");
+        path.run(0.2, TimeUnit.MILLISECONDS.toNanos(150));
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(cap, ch.window(), "after a short slow stretch");
+    }
+
+    /**
+     * After the window shrank to a slower path, the path speeds up again: the stream, now limited by the window with
+     * no queue, grows it again (a try, as at the start), up to the cap.
+     */
+    @Test
+    void aShrunkWindowGrowsAgainWhenThePathSpeedsUp() throws Exception {
+        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        path.run(0.3, TimeUnit.SECONDS.toNanos(2));
+        long shrunk = ch.window();
+        assertTrue(shrunk < cap / 2, "the window shrank to " + shrunk);
+        path.run(2.0, TimeUnit.SECONDS.toNanos(1));
+        assertEquals(cap, ch.window(), "the window shrunk to " + shrunk + " grew to " + ch.window() + " ("
+                + ch.windowGrowths() + " growths)");
+    }
+
+    /**
+     * A path to the peer and back, packet by packet: our window adjusts reach the peer half a round trip after we
+     * send them; the peer, which always has data, sends all the credit it holds at once into a bottleneck of a given
+     * rate (its buffers and the link's queue: the data waits there when the window is larger than the path needs),
+     * and each packet reaches us half a round trip after it leaves the bottleneck. The test's clock is ours.
+     */
+    final class Path {
+        final SshChannel ch;
+        final long rtt;
+        final int packet = 32 * 1024;
+        final java.util.ArrayDeque<long[]> grants = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<long[]> inFlight = new java.util.ArrayDeque<>();
+        long peerCredit = SshConnectionConfig.DEFAULT_WINDOW;
+        long peerClock = clock.get();
+        double bottleneckFree = clock.get();
+        long delivered;
+
+        Path(SshChannel ch, long rtt) {
+            this.ch = ch;
+            this.rtt = rtt;
+        }
+
+        /** Runs the path for {@code nanos} of our clock with a bottleneck of {@code rate} bytes per ns. */
+        void run(double rate, long nanos) throws Exception {
+            long end = clock.get() + nanos;
+            while (true) {
+                long arrival = inFlight.isEmpty() ? Long.MAX_VALUE : inFlight.peek()[0];
+                long grant = grants.isEmpty() ? Long.MAX_VALUE : grants.peek()[0];
+                if (peerCredit > 0 && peerClock <= arrival && peerClock < end) {
+                    int n = (int) Math.min(packet, peerCredit);
+                    peerCredit -= n;
+                    bottleneckFree = Math.max(bottleneckFree, peerClock) + n / rate;
+                    inFlight.add(new long[] {(long) bottleneckFree + rtt / 2, n});
+                } else if (grant <= arrival && grant < end) {
+                    long[] g = grants.poll();
+                    peerClock = Math.max(peerClock, g[0]);
+                    peerCredit += g[1];
+                } else if (arrival < end) {
+                    long[] a = inFlight.poll();
+                    clock.set(Math.max(clock.get(), a[0]));
+                    delivered += a[1];
+                    long back = deliver(ch, (int) a[1]);
+                    if (back > 0) {
+                        grants.add(new long[] {clock.get() + rtt / 2, back});
+                    }
+                } else {
+                    break;
+                }
+            }
+            clock.set(end);
+            peerClock = Math.max(peerClock, end);
+        }
+
+        /** The peer has nothing to send for {@code nanos}: what is in flight still arrives. */
+        void pause(long nanos) throws Exception {
+            long credit = peerCredit;
+            peerCredit = 0;
+            long end = clock.get() + nanos;
+            while (!inFlight.isEmpty() && inFlight.peek()[0] < end) {
+                long[] a = inFlight.poll();
+                clock.set(Math.max(clock.get(), a[0]));
+                delivered += a[1];
+                long back = deliver(ch, (int) a[1]);
+                if (back > 0) {
+                    grants.add(new long[] {clock.get() + rtt / 2, back});
+                }
+            }
+            while (!grants.isEmpty() && grants.peek()[0] < end) {
+                credit += grants.poll()[1];
+            }
+            clock.set(end);
+            peerClock = end;
+            peerCredit = credit;
+        }
+    }
+
     /** Delivers one data packet of {@code n} bytes; returns the credit our adjusts gave back in answer. */
     long deliver(SshChannel ch, int n) throws Exception {
         send(wire, ch, n);
