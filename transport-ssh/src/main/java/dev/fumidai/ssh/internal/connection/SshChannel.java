@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * could only be sent after the adjust arrived, so the time until it arrives is one sample. A sample is never below
  * the path's round trip; it adds the peer's and our own processing, and it is larger still when the peer was not
  * waiting for window (it had credit left, or nothing to send). The estimate takes a smaller sample at once and
- * moves 1/8 of the way toward a larger one. One adjust is timed at a time, only while the window may still grow.
+ * moves 1/8 of the way toward a larger one. One adjust is timed at a time.
  * <li>Decision. Consumed bytes are counted over intervals of about one estimated round trip (an interval longer
  * than that counts proportionally). At the end of an interval the window grows in the next one if the reader kept
  * up (what was received and not yet read, extended data held by the application included, stayed below half the
@@ -72,9 +72,19 @@ import java.util.concurrent.CompletableFuture;
  * (not by a missing payoff) may try once more, as at the start, once the reader keeps up and the rate is steady
  * again: otherwise a moment in which the reader fell behind would hold a window-limited stream, which then runs
  * at its best rate and never a quarter above it, at a part of its window for good. The try is judged as the first.
+ * <li>Shrink. Credit given cannot be taken back (RFC 4254 §5.2), but read bytes need not be returned. A round-trip
+ * sample ends once the credit the peer held when the adjust left has arrived, so that credit over the sample is a
+ * rate the path delivered; the highest of the last {@link #RATE_SAMPLES} such rates times the smallest sample is the
+ * path's bandwidth-delay product. A window above {@link #BDP_HEADROOM} times that is not what limits: the peer
+ * always holds credit and the excess waits at the peer (measured: two hops at 10 ms, whose rate the machine's CPUs
+ * limit, arrive in bursts; one burst passed for a payoff, the windows grew to the 16 MiB cap, about three times
+ * the product, and each {@code sshd} then kept megabytes in its channel buffers and spent three to six times the
+ * CPU moving them: 80-190 MiB/s instead of 400). Read bytes are then withheld until the window is down to that
+ * (never below the initial window), and growing stops. The highest of several rates lets a pause pass; a later
+ * sample in which the whole window came back in the smallest round trip, no queue ahead of it, shows the window
+ * limiting again (a faster path), and growing may then try again as at the start.
  * </ul>
- * The window never shrinks (credit given cannot be taken back, RFC 4254 §5.2), so memory per channel is bounded
- * by the cap, and by what the reader once kept up with.
+ * Memory per channel is bounded by the cap, and by what the reader once kept up with.
  *
  * <h2>Closing</h2>
  * {@code shutdownOutput()} sends SSH_MSG_CHANNEL_EOF; closing sends SSH_MSG_CHANNEL_CLOSE (RFC 4254 §5.3). A
