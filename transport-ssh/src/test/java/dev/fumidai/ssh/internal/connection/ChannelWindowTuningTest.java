@@ -299,13 +299,8 @@ class ChannelWindowTuningTest {
      */
     @Test
     void aWindowFarAboveThePathsBandwidthDelayProductShrinksBack() throws Exception {
-        int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
-        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
-        readPromptly(ch);
-        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
-        // 2 bytes per ns (2 GB/s): the cap is less than the bandwidth-delay product, so the window grows to it.
-        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
-        assertEquals(cap, ch.window(), "the window-limited stream grew to the cap");
+        Path path = grownToTheCap();
+        SshChannel ch = path.ch;
         // Then the path carries 0.3 bytes per ns: 3 MB per round trip, a fifth of the window.
         double rate = 0.3;
         long bdp = (long) (rate * path.rtt);
@@ -330,11 +325,8 @@ class ChannelWindowTuningTest {
     @Test
     void aWindowLimitedStreamKeepsItsWindowThroughAPause() throws Exception {
         int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
-        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
-        readPromptly(ch);
-        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
-        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
-        assertEquals(cap, ch.window(), "the window-limited stream grew to the cap");
+        Path path = grownToTheCap();
+        SshChannel ch = path.ch;
         path.pause(TimeUnit.SECONDS.toNanos(1));
         path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
         assertEquals(cap, ch.window(), "after the peer paused");
@@ -350,16 +342,27 @@ class ChannelWindowTuningTest {
     @Test
     void aShrunkWindowGrowsAgainWhenThePathSpeedsUp() throws Exception {
         int cap = SshConnectionConfig.DEFAULT_MAX_WINDOW;
-        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
-        readPromptly(ch);
-        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
-        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        Path path = grownToTheCap();
+        SshChannel ch = path.ch;
         path.run(0.3, TimeUnit.SECONDS.toNanos(2));
         long shrunk = ch.window();
         assertTrue(shrunk < cap / 2, "the window shrank to " + shrunk);
         path.run(2.0, TimeUnit.SECONDS.toNanos(1));
         assertEquals(cap, ch.window(), "the window shrunk to " + shrunk + " grew to " + ch.window() + " ("
                 + ch.windowGrowths() + " growths)");
+    }
+
+    /**
+     * Opens a channel read promptly over a 10 ms {@link Path} of 2 bytes per ns (2 GB/s, a bandwidth-delay product
+     * above the cap) and runs it until the window-limited stream has grown the window to the cap.
+     */
+    Path grownToTheCap() throws Exception {
+        SshChannel ch = openWithClock(SshConnectionConfig.defaults(WHERE));
+        readPromptly(ch);
+        Path path = new Path(ch, TimeUnit.MILLISECONDS.toNanos(10));
+        path.run(2.0, TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(SshConnectionConfig.DEFAULT_MAX_WINDOW, ch.window(), "the window-limited stream grew to the cap");
+        return path;
     }
 
     /**
@@ -400,13 +403,7 @@ class ChannelWindowTuningTest {
                     peerClock = Math.max(peerClock, g[0]);
                     peerCredit += g[1];
                 } else if (arrival < end) {
-                    long[] a = inFlight.poll();
-                    clock.set(Math.max(clock.get(), a[0]));
-                    delivered += a[1];
-                    long back = deliver(ch, (int) a[1]);
-                    if (back > 0) {
-                        grants.add(new long[] {clock.get() + rtt / 2, back});
-                    }
+                    arrive();
                 } else {
                     break;
                 }
@@ -415,19 +412,24 @@ class ChannelWindowTuningTest {
             peerClock = Math.max(peerClock, end);
         }
 
+        /** Delivers the next packet in flight at its time; our adjusts in answer leave for the peer. */
+        void arrive() throws Exception {
+            long[] a = inFlight.poll();
+            clock.set(Math.max(clock.get(), a[0]));
+            delivered += a[1];
+            long back = deliver(ch, (int) a[1]);
+            if (back > 0) {
+                grants.add(new long[] {clock.get() + rtt / 2, back});
+            }
+        }
+
         /** The peer has nothing to send for {@code nanos}: what is in flight still arrives. */
         void pause(long nanos) throws Exception {
             long credit = peerCredit;
             peerCredit = 0;
             long end = clock.get() + nanos;
             while (!inFlight.isEmpty() && inFlight.peek()[0] < end) {
-                long[] a = inFlight.poll();
-                clock.set(Math.max(clock.get(), a[0]));
-                delivered += a[1];
-                long back = deliver(ch, (int) a[1]);
-                if (back > 0) {
-                    grants.add(new long[] {clock.get() + rtt / 2, back});
-                }
+                arrive();
             }
             while (!grants.isEmpty() && grants.peek()[0] < end) {
                 credit += grants.poll()[1];
