@@ -9,6 +9,7 @@ import dev.fumidai.TunnelException;
 import dev.fumidai.ssh.internal.message.SshProtocolException;
 import dev.fumidai.ssh.internal.message.SshWire;
 import dev.fumidai.ssh.internal.transport.PipelineNames;
+import dev.fumidai.ssh.internal.transport.PromptAcks;
 import dev.fumidai.spi.StreamChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -110,7 +111,17 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         } else {
             transportChannel.pipeline().addLast(PipelineNames.CONNECTION, connection);
         }
+        PromptAcks acks = transportChannel.pipeline().get(PromptAcks.class);
+        if (acks != null) {
+            // The server's confirmation of a channel or answer to a global request is what we wait for now.
+            acks.awaitingReplyWhile(connection::awaitingReply);
+        }
         return connection;
+    }
+
+    /** Returns whether a channel open or a global request awaits the server's answer; on the event loop. */
+    boolean awaitingReply() {
+        return !opening.isEmpty() || !pendingGlobal.isEmpty();
     }
 
     /** Returns the configuration. */

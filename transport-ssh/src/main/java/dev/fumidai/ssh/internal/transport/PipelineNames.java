@@ -7,6 +7,8 @@ package dev.fumidai.ssh.internal.transport;
  */
 public final class PipelineNames {
 
+    /** Acknowledges the server's data at once while an answer is due ({@link PromptAcks}); socket channels only. */
+    public static final String PROMPT_ACKS = "ssh-prompt-acks";
     /** Exchanges version lines (RFC 4253 §4.2), then removes itself. */
     public static final String VERSION_EXCHANGE = "ssh-version-exchange";
     /** Frames, encrypts and authenticates binary packets (RFC 4253 §6). */

@@ -65,6 +65,9 @@ public final class SshClientTransport {
                     new AdaptiveRecvByteBufAllocator(64, 2048, MAX_SOCKET_READ)));
         }
         ChannelPipeline p = channel.pipeline();
+        if (channel instanceof io.netty.channel.socket.SocketChannel) {
+            p.addLast(PipelineNames.PROMPT_ACKS, new PromptAcks());
+        }
         p.addLast(PipelineNames.VERSION_EXCHANGE, new SshVersionExchangeHandler(config.clientVersionLine()));
         p.addLast(PipelineNames.PACKET_CODEC, new SshPacketCodec());
         p.addLast(PipelineNames.TRANSPORT, transport);
