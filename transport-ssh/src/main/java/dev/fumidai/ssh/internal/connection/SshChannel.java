@@ -319,6 +319,7 @@ public final class SshChannel extends AbstractStreamChannel {
                 return;
             }
             pendingRequests.add(result);
+            connection.channelRequestsAwaiting++;
             connection.send(b -> ChannelRequestMessage.exec(remoteId, true, command).encode(b));
             connection.flush();
         });
@@ -436,7 +437,11 @@ public final class SshChannel extends AbstractStreamChannel {
     }
 
     CompletableFuture<Void> pollRequest() {
-        return pendingRequests.poll();
+        CompletableFuture<Void> f = pendingRequests.poll();
+        if (f != null) {
+            connection.channelRequestsAwaiting--;
+        }
+        return f;
     }
 
     void exitStatusReceived(ExitStatus status) {
@@ -618,6 +623,7 @@ public final class SshChannel extends AbstractStreamChannel {
     void failRequests(Throwable cause) {
         CompletableFuture<Void> f;
         while ((f = pendingRequests.poll()) != null) {
+            connection.channelRequestsAwaiting--;
             f.completeExceptionally(cause);
         }
     }

@@ -67,6 +67,8 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
     private final Map<Integer, CompletableFuture<? super SshChannel>> opening = new HashMap<>();
     /** Replies awaited, in order (RFC 4254 §4): completed with the response data, or {@code null} on failure. */
     private final ArrayDeque<CompletableFuture<byte[]>> pendingGlobal = new ArrayDeque<>();
+    /** Channel requests sent with want-reply and not yet answered or failed, over all channels (event loop). */
+    int channelRequestsAwaiting;
     /** Remote forwards the server may open channels for, by {@code tcp:<port>} or {@code unix:<path>}. */
     private final Map<String, ForwardAcceptor> remoteForwards = new HashMap<>();
     private final CompletableFuture<TunnelException> terminated = new CompletableFuture<>();
@@ -119,9 +121,12 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         return connection;
     }
 
-    /** Returns whether a channel open or a global request awaits the server's answer; on the event loop. */
+    /**
+     * Returns whether a channel open, a global request or a channel request with want-reply awaits the server's
+     * answer; on the event loop.
+     */
     boolean awaitingReply() {
-        return !opening.isEmpty() || !pendingGlobal.isEmpty();
+        return !opening.isEmpty() || !pendingGlobal.isEmpty() || channelRequestsAwaiting > 0;
     }
 
     /** Returns the configuration. */

@@ -13,14 +13,15 @@ import java.util.function.BooleanSupplier;
  * <p>OpenSSH's {@code sshd} turns Nagle's algorithm off only for interactive sessions, not for port forwarding. So
  * when it has sent a small message that we have not acknowledged yet, it holds the next small one until our ACK
  * comes. Our kernel delays that ACK by 40 ms or more once the connection runs request and answer (Linux's
- * "pingpong" mode), unless we send data it can ride on. Two such holds cost every setup on loopback 40 ms each:
+ * "pingpong" mode), unless we send data it can ride on. Such a hold cost every setup on loopback 40 ms: mostly
  * the server's host keys ({@code hostkeys-00@openssh.com}, sent after authentication, which we do not answer)
- * held back the confirmation of our first channel, and a {@code SERVICE_ACCEPT} sometimes held back the answer to
- * the authentication request that followed it.
+ * held back the confirmation of our first channel; in some setups a {@code SERVICE_ACCEPT} held back the answer
+ * to the authentication request that followed it.
  *
  * <p>After each socket read loop, while {@link #awaitingReplyWhile the layer above} says an answer is due (the
- * whole handshake and authentication; then while a channel open or a global request is outstanding), this sets
- * Linux's {@code TCP_QUICKACK}, which sends a pending ACK now and leaves the pingpong mode. At other times, a bulk
+ * whole handshake and authentication; then while a channel open, a global request or a channel request with
+ * want-reply is outstanding), this sets Linux's {@code TCP_QUICKACK}, which sends a pending ACK now and leaves
+ * the pingpong mode. At other times, a bulk
  * download for one, the kernel's usual delayed ACKs stay: one ACK per two segments, and fewer wake-ups of the
  * server. The option exists with Netty's native epoll transport only; elsewhere this handler does nothing.
  */

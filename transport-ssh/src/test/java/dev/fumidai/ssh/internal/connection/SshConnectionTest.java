@@ -332,6 +332,48 @@ class SshConnectionTest {
         allSent().forEach(ByteBuf::release);
     }
 
+    /**
+     * Issue #14: while the server owes us an answer, the hop's socket acknowledges at once (PromptAcks), so that the
+     * sshd, Nagle's algorithm on, does not hold the answer back 40 ms behind a message we left unacknowledged. An
+     * answer is owed for a channel open, a global request and a channel request with want-reply (exec), until the
+     * answer comes or the channel closes.
+     */
+    @Test
+    void anAnswerIsAwaitedWhileAnOpenAGlobalRequestOrAnExecIsOutstanding() throws Exception {
+        setUp(SshConnectionConfig.defaults(WHERE));
+        assertFalse(connection.awaitingReply(), "nothing asked yet");
+        CompletableFuture<SshChannel> f = connection.openSession();
+        ByteBuf open = sent();
+        ChannelOpenSessionMessage m = ChannelOpenSessionMessage.decode(open);
+        open.release();
+        assertTrue(connection.awaitingReply(), "channel open outstanding");
+        feed(b -> new ChannelOpenConfirmationMessage(m.senderChannel(), 3, 1000, 1000).encode(b));
+        SshChannel ch = f.get();
+        assertFalse(connection.awaitingReply(), "channel confirmed");
+
+        CompletableFuture<byte[]> g = connection.globalRequest("test@fumidai.dev", b -> { });
+        sent().release();
+        assertTrue(connection.awaitingReply(), "global request outstanding");
+        feed(b -> new RequestSuccessMessage(new byte[0]).encode(b));
+        assertTrue(g.isDone());
+        assertFalse(connection.awaitingReply(), "global request answered");
+
+        CompletableFuture<Void> exec = ch.exec("true");
+        sent().release();
+        assertTrue(connection.awaitingReply(), "exec outstanding");
+        feed(b -> new ChannelSuccessMessage(ch.localId()).encode(b));
+        assertTrue(exec.isDone());
+        assertFalse(connection.awaitingReply(), "exec answered");
+
+        CompletableFuture<Void> unanswered = ch.exec("false");
+        sent().release();
+        assertTrue(connection.awaitingReply(), "second exec outstanding");
+        feed(b -> new ChannelCloseMessage(ch.localId()).encode(b));
+        assertTrue(unanswered.isCompletedExceptionally(), "the channel closed before the answer");
+        assertFalse(connection.awaitingReply(), "no answer is owed on a closed channel");
+        allSent().forEach(ByteBuf::release);
+    }
+
     /** Feeds SSH_MSG_CHANNEL_EXTENDED_DATA. */
     void feedExtended(SshChannel ch, int code, byte[] data) {
         feed(b -> new ChannelExtendedDataMessage(ch.localId(), code, data).encode(b));
