@@ -110,10 +110,13 @@ class PromptAcksTest {
         awaiting.set(awaited);
         peer.writeAndFlush(Unpooled.wrappedBuffer(new byte[296])).sync();
         assertTrue(received.tryAcquire(296, 5, TimeUnit.SECONDS), "the client did not read the 296 bytes");
-        // Long enough for a delayed ACK to have gone out too: both cases are measured once acknowledged.
-        Thread.sleep(200);
-        EpollTcpInfo info = peer.eventLoop().submit(() -> peer.tcpInfo()).get(5, TimeUnit.SECONDS);
-        assertEquals(0, info.unacked(), "segments still unacknowledged");
+        // Both cases are measured once the 296 bytes are acknowledged, promptly or by the delayed-ACK timer.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        EpollTcpInfo info;
+        while ((info = peer.eventLoop().submit(() -> peer.tcpInfo()).get(5, TimeUnit.SECONDS)).unacked() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the 296 bytes were not acknowledged within 5 s");
+            Thread.onSpinWait();
+        }
         // Both in ms before now, by the kernel's clock: the data went out, then the ACK came back.
         return info.lastDataSent() - info.lastAckRecv();
     }
