@@ -412,8 +412,9 @@ public final class SshTransportConfig {
          * its reader consumes more than half the window per round trip, keeps up, and each growth makes the stream at
          * least a quarter faster; a reader that lets data pile up never grows it, and a stream that our own reading
          * limits grows it once at most. A window far above what the path carries (its round trips show a queue)
-         * shrinks back to 1.5 times the path's bandwidth-delay product, never below 2 MiB. Memory per channel is bounded by this value (data received and not yet read never exceeds
-         * the window), so N channels whose readers were fast and then stall hold at most N times it.
+         * shrinks back to 1.5 times the path's bandwidth-delay product, never below 2 MiB. Memory per channel is
+         * bounded by this value (data received and not yet read never exceeds the window), so N channels whose
+         * readers were fast and then stall hold at most N times it.
          * {@link SshTransportConfig#INITIAL_RECEIVE_WINDOW} turns growth off (a fixed 2 MiB window, as OpenSSH's);
          * at most 1 GiB. Checked by {@link #build()}.
          */

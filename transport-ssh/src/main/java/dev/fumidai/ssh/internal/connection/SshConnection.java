@@ -115,7 +115,7 @@ public final class SshConnection extends ChannelInboundHandlerAdapter {
         }
         PromptAcks acks = transportChannel.pipeline().get(PromptAcks.class);
         if (acks != null) {
-            // The server's confirmation of a channel or answer to a global request is what we wait for now.
+            // From now on an answer is owed for a channel open, a global request or a channel request.
             acks.awaitingReplyWhile(connection::awaitingReply);
         }
         return connection;

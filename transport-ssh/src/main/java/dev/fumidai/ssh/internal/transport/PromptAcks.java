@@ -21,9 +21,9 @@ import java.util.function.BooleanSupplier;
  * <p>After each socket read loop, while {@link #awaitingReplyWhile the layer above} says an answer is due (the
  * whole handshake and authentication; then while a channel open, a global request or a channel request with
  * want-reply is outstanding), this sets Linux's {@code TCP_QUICKACK}, which sends a pending ACK now and leaves
- * the pingpong mode. At other times, a bulk
- * download for one, the kernel's usual delayed ACKs stay: one ACK per two segments, and fewer wake-ups of the
- * server. The option exists with Netty's native epoll transport only; elsewhere this handler does nothing.
+ * the pingpong mode. At other times, a bulk download for one, the kernel's usual delayed ACKs stay: one ACK per two
+ * segments, and fewer wake-ups of the server. The option exists with Netty's native epoll transport only; elsewhere
+ * this handler does nothing.
  */
 public final class PromptAcks extends ChannelInboundHandlerAdapter {
 

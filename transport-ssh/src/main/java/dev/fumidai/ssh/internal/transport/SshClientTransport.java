@@ -63,11 +63,10 @@ public final class SshClientTransport {
             // Each read loop also tells the receive windows how long the socket had been dry before it (ReadBacklog).
             channel.config().setRecvByteBufAllocator(new BacklogRecordingAllocator(
                     new AdaptiveRecvByteBufAllocator(64, 2048, MAX_SOCKET_READ)));
+            // ACKs at once while the server owes us an answer, so its Nagle does not hold the answer back (issue #14).
+            channel.pipeline().addLast(PipelineNames.PROMPT_ACKS, new PromptAcks());
         }
         ChannelPipeline p = channel.pipeline();
-        if (channel instanceof io.netty.channel.socket.SocketChannel) {
-            p.addLast(PipelineNames.PROMPT_ACKS, new PromptAcks());
-        }
         p.addLast(PipelineNames.VERSION_EXCHANGE, new SshVersionExchangeHandler(config.clientVersionLine()));
         p.addLast(PipelineNames.PACKET_CODEC, new SshPacketCodec());
         p.addLast(PipelineNames.TRANSPORT, transport);
